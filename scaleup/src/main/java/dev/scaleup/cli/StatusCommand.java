@@ -1,0 +1,108 @@
+package dev.scaleup.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scaleup.ops.Deployment;
+import dev.scaleup.ops.OperatorException;
+import dev.scaleup.ops.Status;
+import dev.scaleup.ops.TopologyStore;
+import dev.scaleup.runtime.StateDir;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows what runs where and whether it is healthy: VIP holder, HAProxy backends, database "
+                + "roles and replication lag. Exits 3 when anything is unhealthy."})
+final class StatusCommand implements Callable<Integer> {
+
+    static final int UNHEALTHY = 3;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--json", description = "Print the status as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CommonOptions.requireRoot();
+        StateDir state = common.state();
+        if (!state.exists()) {
+            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
+        }
+        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, CommonOptions.repoRoot());
+        Status.Report report = Status.collect(deployment);
+        System.out.println(json ? toJson(report) : toTable(report));
+        return report.healthy() ? 0 : UNHEALTHY;
+    }
+
+    static String toJson(Status.Report report) throws Exception {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("deployment", report.topology().name());
+        root.put("healthy", report.healthy());
+        Map<String, Object> vip = new LinkedHashMap<>();
+        vip.put("address", report.topology().vip().toString());
+        vip.put("holder", report.vipHolder().map(h -> h.name()).orElse(null));
+        vip.put("holders", report.vipHolders());
+        root.put("vip", vip);
+        List<Map<String, Object>> hosts = new ArrayList<>();
+        for (Status.HostStatus h : report.hosts()) {
+            Map<String, Object> host = new LinkedHashMap<>();
+            host.put("name", h.host().name());
+            host.put("role", h.host().role().prefix());
+            host.put("address", h.host().address().toString());
+            host.put("healthy", h.healthy());
+            List<Map<String, Object>> processes = new ArrayList<>();
+            h.processes().forEach((name, pid) -> {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("name", name);
+                p.put("running", pid.isPresent());
+                p.put("pid", pid.orElse(null));
+                processes.add(p);
+            });
+            host.put("processes", processes);
+            host.put("details", h.health().details());
+            host.putAll(h.health().facts());
+            hosts.add(host);
+        }
+        root.put("hosts", hosts);
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    }
+
+    static String toTable(Status.Report report) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"HOST", "ROLE", "ADDRESS", "PROCESSES", "HEALTH", "DETAILS"});
+        for (Status.HostStatus h : report.hosts()) {
+            List<String> processes = new ArrayList<>();
+            h.processes().forEach((name, pid) -> processes.add(name + (pid.map(p -> " " + p).orElse(" DOWN"))));
+            rows.add(new String[] {h.host().name(), h.host().role().prefix(), h.host().address().toString(),
+                String.join(", ", processes), h.healthy() ? "healthy" : "UNHEALTHY", h.health().details()});
+        }
+        int[] widths = new int[6];
+        rows.forEach(r -> {
+            for (int i = 0; i < r.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        });
+        StringBuilder out = new StringBuilder();
+        Optional<String> holder = report.vipHolder().map(h -> h.name());
+        out.append("deployment ").append(report.topology().name()).append(": ")
+                .append(report.healthy() ? "healthy" : "NOT HEALTHY").append("; VIP ").append(report.topology().vip())
+                .append(" on ").append(holder.orElse(report.vipHolders() == 0 ? "nobody" : report.vipHolders() + " hosts (split brain)"))
+                .append('\n');
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                out.append(i == r.length - 1 ? r[i] : String.format("%-" + (widths[i] + 2) + "s", r[i]));
+            }
+            out.append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.scaleup.ops;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The build of the application that app hosts run: app.jar and its lib/ copied into the state directory under a
+ * name made of their hash, so rebuilding the repository never changes the jar under a running server.
+ */
+public final class AppArtifact {
+
+    private AppArtifact() {
+    }
+
+    /** The build output of the app module: {@code app/target/app.jar} and {@code app/target/lib/}. */
+    public static Path buildDir(Path repoRoot) {
+        return repoRoot.resolve("app/target");
+    }
+
+    /** Copies the build into {@code artifacts/app-HASH/} unless it is there; returns that directory. */
+    public static Path install(Path buildDir, Path artifacts) {
+        Path jar = buildDir.resolve("app.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new OperatorException("the app is not built: " + jar + " is missing (./scaleup builds it)");
+        }
+        try {
+            List<Path> files = filesOf(buildDir);
+            Path target = artifacts.resolve("app-" + hash(files, buildDir));
+            if (!Files.isDirectory(target)) {
+                Path tmp = Files.createDirectories(artifacts).resolve(target.getFileName() + ".tmp");
+                for (Path file : files) {
+                    Path dest = tmp.resolve(buildDir.relativize(file).toString());
+                    Files.createDirectories(dest.getParent());
+                    Files.copy(file, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.move(tmp, target);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the app build into " + artifacts, e);
+        }
+    }
+
+    private static List<Path> filesOf(Path buildDir) throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        files.add(buildDir.resolve("app.jar"));
+        Path lib = buildDir.resolve("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> jars = Files.list(lib)) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(files::add);
+            }
+        }
+        return files;
+    }
+
+    private static String hash(List<Path> files, Path base) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Path file : files) {
+                digest.update(base.relativize(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

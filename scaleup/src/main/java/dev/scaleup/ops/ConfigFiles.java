@@ -1,0 +1,84 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.ConfigCheck;
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
+import dev.scaleup.runtime.Exec;
+import dev.scaleup.runtime.NetCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Writes rendered files into a host's conf directory (only when they changed) and runs each one's checker. */
+final class ConfigFiles {
+
+    private ConfigFiles() {
+    }
+
+    /** Writes the files that differ from what is on disk; returns their names. */
+    static List<String> write(HostPaths paths, List<RenderedFile> files) {
+        List<String> changed = new ArrayList<>();
+        try {
+            for (Path dir : List.of(paths.conf(), paths.data(), paths.logs(), paths.run())) {
+                Files.createDirectories(dir);
+            }
+            for (RenderedFile file : files) {
+                Path target = paths.conf(file.name());
+                if (Files.exists(target) && Files.readString(target).equals(file.content())) {
+                    continue;
+                }
+                Path tmp = paths.conf(file.name() + ".new");
+                Files.deleteIfExists(tmp);
+                Files.createFile(tmp);
+                Files.setPosixFilePermissions(tmp, permissions(file.mode()));
+                Files.writeString(tmp, file.content());
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                changed.add(file.name());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write configs into " + paths.conf(), e);
+        }
+        return changed;
+    }
+
+    /** Runs the checker of each file that has one, inside the namespace; returns the names of the checks run. */
+    static List<String> check(String host, String namespace, HostPaths paths, List<RenderedFile> files) {
+        List<String> checked = new ArrayList<>();
+        for (RenderedFile file : files) {
+            Optional<List<String>> command = ConfigCheck.command(file, paths);
+            if (command.isEmpty()) {
+                continue;
+            }
+            Exec.Result result = Exec.run(NetCommands.inNamespace(namespace, command.get()), Duration.ofSeconds(30), null);
+            if (!result.ok()) {
+                throw new OperatorException(host + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
+                        + "`:\n" + (result.stderr() + result.stdout()).strip());
+            }
+            checked.add(command.get().get(0) + " " + command.get().get(1));
+        }
+        return checked;
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(order[bit]);
+            }
+        }
+        return set;
+    }
+}

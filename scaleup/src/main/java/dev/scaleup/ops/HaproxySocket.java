@@ -1,0 +1,69 @@
+package dev.scaleup.ops;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** HAProxy's runtime API over its stats socket: one command per connection. */
+public final class HaproxySocket {
+
+    private HaproxySocket() {
+    }
+
+    public static String command(Path socket, String command) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(16384);
+            while (channel.read(buffer) > 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A server line of {@code show stat}. */
+    public record ServerState(String backend, String server, String status) {
+        public boolean up() {
+            return status.startsWith("UP");
+        }
+    }
+
+    /** The servers of one backend with their check status (UP, DOWN, MAINT, …). */
+    public static List<ServerState> servers(Path socket, String backend) throws IOException {
+        return parseStat(command(socket, "show stat"), backend);
+    }
+
+    static List<ServerState> parseStat(String csv, String backend) {
+        List<String> lines = csv.lines().filter(l -> !l.isBlank()).toList();
+        if (lines.isEmpty() || !lines.get(0).startsWith("# ")) {
+            return List.of();
+        }
+        List<String> header = Arrays.asList(lines.get(0).substring(2).split(","));
+        Map<String, Integer> column = new java.util.HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            column.put(header.get(i), i);
+        }
+        List<ServerState> servers = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            String px = f[column.get("pxname")];
+            String sv = f[column.get("svname")];
+            if (px.equals(backend) && !sv.equals("BACKEND") && !sv.equals("FRONTEND")) {
+                servers.add(new ServerState(px, sv, f[column.get("status")]));
+            }
+        }
+        return servers;
+    }
+}

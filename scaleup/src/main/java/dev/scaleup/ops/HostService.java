@@ -1,0 +1,28 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.topology.Host;
+import java.util.List;
+
+/** What it takes to run one role on a host: its processes in start order, one-time preparation, readiness, health. */
+public interface HostService {
+
+    List<ProcessSpec> processes(Host host);
+
+    /**
+     * Prepares what must exist before the first start (data directories, base backups, site files). Idempotent.
+     * Returns a sentence saying what it changed, or null when there was nothing to do.
+     */
+    default String prepare(Host host) {
+        return null;
+    }
+
+    /** Returns once the process serves; throws {@link dev.scaleup.runtime.Readiness.NotReadyException} otherwise. */
+    void awaitReady(Host host, ProcessSpec spec);
+
+    /** Runs after every process of the host is ready (for example the database bootstrap). */
+    default void afterStart(Host host, Progress progress) {
+    }
+
+    HostHealth health(Host host);
+}

@@ -1,0 +1,87 @@
+package dev.scaleup.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.runtime.Readiness;
+import dev.scaleup.topology.Host;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A load balancer: HAProxy in master-worker mode over the web tier, keepalived holding or standing by for the VIP. */
+public final class LbService implements HostService {
+
+    static final String BACKEND = "be_web";
+    private final Deployment deployment;
+    private final Tools tools;
+
+    public LbService(Deployment deployment, Tools tools) {
+        this.deployment = requireNonNull(deployment, "deployment is null");
+        this.tools = requireNonNull(tools, "tools is null");
+    }
+
+    @Override
+    public List<ProcessSpec> processes(Host host) {
+        HostPaths paths = deployment.paths(host);
+        return List.of(
+                ProcessSpec.of("haproxy", List.of(tools.haproxy().toString(), "-W", "-db",
+                        "-f", paths.conf("haproxy.cfg").toString())),
+                ProcessSpec.of("keepalived", List.of(tools.keepalived().toString(), "-n", "-l", "-D", "-P",
+                        "-f", paths.conf("keepalived.conf").toString(),
+                        "-p", paths.run().resolve("keepalived-main.pid").toString(),
+                        "-r", paths.run().resolve("keepalived-vrrp.pid").toString(),
+                        "-c", paths.run().resolve("keepalived-checkers.pid").toString())));
+    }
+
+    @Override
+    public void awaitReady(Host host, ProcessSpec spec) {
+        if (spec.name().equals("haproxy")) {
+            Readiness.await(host.name() + " haproxy runtime API at " + socket(host), Duration.ofSeconds(20),
+                    () -> !backends(host).isEmpty(), () -> deployment.isRunning(host, spec));
+        } else {
+            // keepalived has nothing to answer; it must stay up for a moment after starting
+            Readiness.await(host.name() + " keepalived running", Duration.ofSeconds(5),
+                    () -> deployment.isRunning(host, spec), () -> true);
+        }
+    }
+
+    public boolean holdsVip(Host host) {
+        return deployment.network().hasAddress(host, deployment.topology().vip().toString());
+    }
+
+    List<HaproxySocket.ServerState> backends(Host host) {
+        try {
+            return HaproxySocket.servers(socket(host), BACKEND);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private java.nio.file.Path socket(Host host) {
+        return deployment.paths(host).run().resolve("haproxy.sock");
+    }
+
+    @Override
+    public HostHealth health(Host host) {
+        List<HaproxySocket.ServerState> servers = backends(host);
+        long up = servers.stream().filter(HaproxySocket.ServerState::up).count();
+        boolean keepalived = processes(host).stream().filter(p -> p.name().equals("keepalived"))
+                .allMatch(p -> deployment.isRunning(host, p));
+        boolean vip = holdsVip(host);
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("vip_holder", vip);
+        facts.put("backends_up", up);
+        facts.put("backends", servers.size());
+        StringBuilder details = new StringBuilder(vip ? "VIP holder (MASTER), " : "standby (BACKUP), ");
+        details.append("backends up ").append(up).append('/').append(servers.size());
+        servers.stream().filter(s -> !s.up()).forEach(s -> details.append(", ").append(s.server()).append(' ').append(s.status()));
+        if (!keepalived) {
+            details.append(", keepalived not running");
+        }
+        return new HostHealth(!servers.isEmpty() && up > 0 && keepalived, details.toString(), facts);
+    }
+}

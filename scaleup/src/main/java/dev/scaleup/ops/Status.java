@@ -1,0 +1,69 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.runtime.HostNetwork;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What runs where and whether it is healthy: every host checked at once. */
+public final class Status {
+
+    /** One host's line of the status table. */
+    public record HostStatus(Host host, Map<String, Optional<Long>> processes, HostHealth health) {
+        public boolean healthy() {
+            return processes.values().stream().allMatch(Optional::isPresent) && health.healthy();
+        }
+    }
+
+    /** The whole deployment. */
+    public record Report(Topology topology, List<HostStatus> hosts) {
+        public Optional<Host> vipHolder() {
+            List<Host> holders = hosts.stream()
+                    .filter(h -> Boolean.TRUE.equals(h.health().facts().get("vip_holder")))
+                    .map(HostStatus::host).toList();
+            return holders.size() == 1 ? Optional.of(holders.get(0)) : Optional.empty();
+        }
+
+        public long vipHolders() {
+            return hosts.stream().filter(h -> Boolean.TRUE.equals(h.health().facts().get("vip_holder"))).count();
+        }
+
+        public boolean healthy() {
+            return vipHolders() == 1 && hosts.stream().allMatch(HostStatus::healthy);
+        }
+    }
+
+    private Status() {
+    }
+
+    public static Report collect(Deployment deployment) {
+        Services services = new Services(deployment, Tools.find());
+        Topology topology = deployment.topology();
+        Map<Host, HostStatus> byHost = new ConcurrentHashMap<>();
+        Parallel.forEach(topology.hosts(), host -> byHost.put(host, check(deployment, services.of(host.role()), host)));
+        List<HostStatus> ordered = new ArrayList<>();
+        for (Role role : Role.values()) {
+            topology.hosts(role).forEach(h -> ordered.add(byHost.get(h)));
+        }
+        return new Report(topology, ordered);
+    }
+
+    private static HostStatus check(Deployment deployment, HostService service, Host host) {
+        Map<String, Optional<Long>> processes = new LinkedHashMap<>();
+        if (!HostNetwork.namespaceExists(deployment.namespace(host))) {
+            service.processes(host).forEach(p -> processes.put(p.name(), Optional.empty()));
+            return new HostStatus(host, processes, HostHealth.of(false, "namespace missing"));
+        }
+        for (ProcessSpec spec : service.processes(host)) {
+            processes.put(spec.name(), deployment.running(host, spec));
+        }
+        return new HostStatus(host, processes, service.health(host));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.scaleup.ops;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The server binaries a deployment runs, found once; a missing one is named with the Debian package that has it. */
+public record Tools(Path haproxy, Path keepalived, Path nginx, Path pgBin, Path java) {
+
+    public static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
+
+    public static Tools find() {
+        Map<Path, String> required = new LinkedHashMap<>();
+        required.put(Path.of("/usr/sbin/haproxy"), "haproxy");
+        required.put(Path.of("/usr/sbin/keepalived"), "keepalived");
+        required.put(Path.of("/usr/sbin/nginx"), "nginx");
+        required.put(PG_BIN.resolve("postgres"), "postgresql-15");
+        required.put(Path.of("/usr/bin/setpriv"), "util-linux");
+        List<String> missing = new ArrayList<>();
+        required.forEach((path, pkg) -> {
+            if (!Files.isExecutable(path)) {
+                missing.add(path + " (apt-get install " + pkg + ")");
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw new OperatorException("missing programs: " + String.join(", ", missing)
+                    + "; ./scaleup installs them when run as root");
+        }
+        Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+        return new Tools(Path.of("/usr/sbin/haproxy"), Path.of("/usr/sbin/keepalived"), Path.of("/usr/sbin/nginx"),
+                PG_BIN, java);
+    }
+
+    public Path pg(String program) {
+        return pgBin.resolve(program);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.scaleup.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Subnet;
+import dev.scaleup.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Keeps the topology a deployment runs in its state directory, in the shape of scaleup.yaml, as JSON. */
+public final class TopologyStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private TopologyStore() {
+    }
+
+    public static String toJson(Topology t) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("name", t.name());
+        root.put("network", Map.of("subnet", t.subnet().toString(), "vip", t.vip().toString()));
+        root.put("lb", ordered("count", t.lbCount(), "port", t.lbPort()));
+        root.put("web", ordered("count", t.webCount(), "port", t.webPort()));
+        Map<String, Object> app = ordered("count", t.appCount(), "port", t.appPort());
+        app.put("heap_mb", t.appHeapMb());
+        root.put("app", app);
+        Map<String, Object> db = ordered("replicas", t.dbReplicas(), "port", t.dbPort());
+        db.put("name", t.dbName());
+        db.put("user", t.dbUser());
+        root.put("db", db);
+        root.put("site", t.site().toString());
+        root.put("source", t.source() == null ? null : t.source().toString());
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Topology fromJson(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return new Topology(n.path("name").asText(),
+                    Subnet.parse(n.path("network").path("subnet").asText()),
+                    Ipv4.parse(n.path("network").path("vip").asText()),
+                    n.path("lb").path("count").asInt(), n.path("lb").path("port").asInt(),
+                    n.path("web").path("count").asInt(), n.path("web").path("port").asInt(),
+                    n.path("app").path("count").asInt(), n.path("app").path("port").asInt(),
+                    n.path("app").path("heap_mb").asInt(),
+                    n.path("db").path("replicas").asInt(), n.path("db").path("port").asInt(),
+                    n.path("db").path("name").asText(), n.path("db").path("user").asText(),
+                    Path.of(n.path("site").asText()),
+                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()));
+        } catch (IOException | RuntimeException e) {
+            throw new OperatorException("the state directory's topology.json is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    public static void save(Topology topology, Path file) {
+        try {
+            Files.writeString(file, toJson(topology));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public static Topology load(Path file) {
+        try {
+            return fromJson(Files.readString(file));
+        } catch (IOException e) {
+            throw new OperatorException("no deployment at " + file.getParent() + " (" + file.getFileName() + " missing)");
+        }
+    }
+
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
+    }
+}

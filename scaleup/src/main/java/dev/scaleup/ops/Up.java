@@ -1,0 +1,139 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
+import dev.scaleup.render.Renderers;
+import dev.scaleup.runtime.Processes;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.runtime.Readiness;
+import dev.scaleup.runtime.StateDir;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Brings a deployment up, or back to what its topology says: creates what is missing (bridge, namespaces,
+ * configs, data), starts what is not running, tier by tier (db, app, web, lb), waiting until each process is ready.
+ * On a healthy deployment it changes nothing and says so.
+ */
+public final class Up {
+
+    private final Deployment deployment;
+    private final Tools tools;
+    private final Services services;
+    private final Progress progress;
+    private final AtomicInteger changes = new AtomicInteger();
+
+    public Up(Deployment deployment, Tools tools, Progress progress) {
+        this.deployment = deployment;
+        this.tools = tools;
+        this.services = new Services(deployment, tools);
+        this.progress = progress;
+    }
+
+    public static void run(Topology topology, StateDir state, Path repoRoot, Progress progress) {
+        Topology running = state.exists() ? TopologyStore.load(state.topologyFile()) : null;
+        if (running != null && !TopologyStore.toJson(running).equals(TopologyStore.toJson(topology))) {
+            throw new OperatorException("the deployment at " + state.path() + " runs a different topology ("
+                    + running.name() + ", " + running.hosts().size() + " hosts); run `scaleup down` first"
+                    + " or give the same topology file");
+        }
+        Tools tools = Tools.find();
+        state.create();
+        progress.logTo(state.log());
+        TopologyStore.save(topology, state.topologyFile());
+        new Up(new Deployment(topology, state, repoRoot), tools, progress).run();
+    }
+
+    void run() {
+        Topology topology = deployment.topology();
+        progress.step("up: deployment " + topology.name() + ", " + topology.hosts().size() + " hosts in "
+                + topology.subnet() + ", state in " + deployment.state().path());
+        Path artifact = AppArtifact.install(AppArtifact.buildDir(deployment.repoRoot()), deployment.state().artifacts());
+        deployment.useAppArtifact(artifact);
+        if (deployment.network().ensureBridge()) {
+            change("created bridge " + deployment.names().bridge() + " with gateway " + topology.gateway());
+        }
+        for (Host host : topology.hosts()) {
+            if (deployment.network().ensureHost(host)) {
+                change(host.name() + ": created namespace " + deployment.namespace(host) + " at " + host.address());
+            }
+        }
+        for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
+            if (role == Role.DB) {
+                // replicas clone from the primary: one after the other
+                topology.hosts(role).forEach(this::bringUp);
+            } else {
+                Parallel.forEach(topology.hosts(role), this::bringUp);
+            }
+        }
+        Host holder = awaitVip();
+        if (changes.get() == 0) {
+            progress.step("nothing to do: all " + topology.hosts().size() + " hosts are running and healthy");
+        }
+        progress.step(String.format("up: %d hosts healthy in %.1f s; VIP %s on %s; open http://%s%s/",
+                topology.hosts().size(), progress.elapsedSeconds(), topology.vip(), holder.name(), topology.vip(),
+                topology.lbPort() == 80 ? "" : ":" + topology.lbPort()));
+    }
+
+    private void bringUp(Host host) {
+        HostService service = services.of(host.role());
+        HostPaths paths = deployment.paths(host);
+        List<RenderedFile> files = Renderers.forHost(deployment.topology(), host, paths, deployment.secrets());
+        List<String> written = ConfigFiles.write(paths, files);
+        String prepared = service.prepare(host);
+        if (prepared != null) {
+            change(prepared);
+        }
+        if (!written.isEmpty()) {
+            List<String> checks = ConfigFiles.check(host.name(), deployment.namespace(host), paths, files);
+            change(host.name() + ": rendered " + String.join(", ", written)
+                    + (checks.isEmpty() ? "" : "; checked by " + String.join(", ", checks)));
+        }
+        for (ProcessSpec spec : service.processes(host)) {
+            if (deployment.isRunning(host, spec)) {
+                continue;
+            }
+            long pid = Processes.start(deployment.namespace(host), paths, spec);
+            change(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
+            long start = System.nanoTime();
+            try {
+                service.awaitReady(host, spec);
+            } catch (Readiness.NotReadyException e) {
+                throw new OperatorException(host.name() + " did not become healthy: " + e.getMessage()
+                        + "\n--- last lines of " + paths.log(spec.name()) + " ---\n" + Processes.tail(paths.log(spec.name()), 20)
+                        + "\n(the deployment is left as it is: `scaleup status` shows it, `scaleup down` removes it)");
+            }
+            progress.step(String.format("%s: %s ready in %.1f s", host.name(), spec.name(), (System.nanoTime() - start) / 1e9));
+        }
+        service.afterStart(host, progress);
+    }
+
+    /** Waits until exactly one load balancer holds the VIP and the site answers through it. */
+    private Host awaitVip() {
+        Topology topology = deployment.topology();
+        LbService lb = services.lb();
+        String url = "http://" + topology.vip() + ":" + topology.lbPort() + "/";
+        Host[] holder = new Host[1];
+        try {
+            Readiness.await("one VIP holder and GET " + url + " = 200", Duration.ofSeconds(30), () -> {
+                List<Host> holders = topology.hosts(Role.LB).stream().filter(lb::holdsVip).toList();
+                holder[0] = holders.size() == 1 ? holders.get(0) : null;
+                return holder[0] != null && Readiness.httpOk(url);
+            }, () -> true);
+        } catch (Readiness.NotReadyException e) {
+            throw new OperatorException("the stack did not answer on the VIP: " + e.getMessage()
+                    + "\n(`scaleup status` shows which tier is unhealthy)");
+        }
+        return holder[0];
+    }
+
+    private void change(String sentence) {
+        changes.incrementAndGet();
+        progress.step(sentence);
+    }
+}

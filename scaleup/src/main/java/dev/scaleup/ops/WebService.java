@@ -1,0 +1,92 @@
+package dev.scaleup.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.runtime.Readiness;
+import dev.scaleup.topology.Host;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A web server: nginx serving its own copy of the site and passing /api/ to the app tier. */
+public final class WebService implements HostService {
+
+    private final Deployment deployment;
+    private final Tools tools;
+
+    public WebService(Deployment deployment, Tools tools) {
+        this.deployment = requireNonNull(deployment, "deployment is null");
+        this.tools = requireNonNull(tools, "tools is null");
+    }
+
+    @Override
+    public List<ProcessSpec> processes(Host host) {
+        HostPaths paths = deployment.paths(host);
+        return List.of(ProcessSpec.of("nginx", List.of(tools.nginx().toString(),
+                "-c", paths.conf("nginx.conf").toString(),
+                "-p", paths.root() + "/",
+                "-e", paths.logs().resolve("nginx-error.log").toString())));
+    }
+
+    @Override
+    public String prepare(Host host) {
+        HostPaths paths = deployment.paths(host);
+        try {
+            Files.createDirectories(paths.data());
+            return syncTree(deployment.topology().site(), paths.site())
+                    ? host.name() + ": copied the site from " + deployment.topology().site() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + host.name(), e);
+        }
+    }
+
+    @Override
+    public void awaitReady(Host host, ProcessSpec spec) {
+        Readiness.await(host.name() + " GET " + healthUrl(host) + " = 200", Duration.ofSeconds(20),
+                () -> Readiness.httpOk(healthUrl(host)), () -> deployment.isRunning(host, spec));
+    }
+
+    @Override
+    public HostHealth health(Host host) {
+        int status = Readiness.httpStatus(healthUrl(host), Duration.ofSeconds(2));
+        return HostHealth.of(status == 200, status == 200 ? "serving" : status < 0 ? "no answer" : "health " + status);
+    }
+
+    private String healthUrl(Host host) {
+        return "http://" + host.address() + ":" + deployment.topology().webPort() + "/nginx-health";
+    }
+
+    /** Makes {@code target} an exact copy of {@code source}; returns true when anything changed. */
+    static boolean syncTree(Path source, Path target) throws IOException {
+        boolean changed = false;
+        Files.createDirectories(target);
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) walk::iterator) {
+                Path to = target.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else if (!Files.exists(to) || Files.mismatch(from, to) != -1) {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                    changed = true;
+                }
+            }
+        }
+        try (Stream<Path> walk = Files.walk(target)) {
+            List<Path> extra = walk.sorted(java.util.Comparator.reverseOrder())
+                    .filter(to -> !Files.exists(source.resolve(target.relativize(to).toString())))
+                    .toList();
+            for (Path to : extra) {
+                Files.delete(to);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+}

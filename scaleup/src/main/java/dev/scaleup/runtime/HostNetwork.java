@@ -1,0 +1,119 @@
+package dev.scaleup.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Creates and removes the kernel side of a deployment: one bridge in the root namespace (holding the gateway address),
+ * and per host a network namespace joined to it by a veth pair. Every operation is idempotent.
+ */
+public final class HostNetwork {
+
+    private final Topology topology;
+    private final Names names;
+
+    public HostNetwork(Topology topology) {
+        this.topology = requireNonNull(topology, "topology is null");
+        this.names = new Names(topology.name());
+    }
+
+    public Names names() {
+        return names;
+    }
+
+    public boolean bridgeExists() {
+        return Files.exists(Path.of("/sys/class/net", names.bridge()));
+    }
+
+    public static boolean namespaceExists(String namespace) {
+        return Files.exists(Path.of("/run/netns", namespace));
+    }
+
+    /** Creates the bridge if missing; returns true when it created it. */
+    public boolean ensureBridge() {
+        boolean created = false;
+        if (!bridgeExists()) {
+            Exec.run(NetCommands.addBridge(names.bridge())).orThrow();
+            created = true;
+        }
+        Exec.run(NetCommands.addAddress(names.bridge(), topology.gateway() + "/" + topology.subnet().prefix())).orThrow();
+        Exec.run(NetCommands.linkUp(names.bridge())).orThrow();
+        return created;
+    }
+
+    /** Creates the host's namespace, veth, address and route if missing; returns true when it created the namespace. */
+    public boolean ensureHost(Host host) {
+        String ns = names.namespace(host);
+        boolean created = false;
+        if (!namespaceExists(ns)) {
+            Exec.run(NetCommands.addNamespace(ns)).orThrow();
+            created = true;
+        }
+        if (!Files.exists(Path.of("/sys/class/net", names.veth(host)))) {
+            Exec.run(NetCommands.addVeth(names.veth(host), ns)).orThrow();
+        }
+        Exec.run(NetCommands.attachToBridge(names.veth(host), names.bridge())).orThrow();
+        inside(ns, NetCommands.linkUp("lo"));
+        inside(ns, NetCommands.addAddress("eth0", host.address() + "/" + topology.subnet().prefix()));
+        inside(ns, NetCommands.linkUp("eth0"));
+        inside(ns, NetCommands.defaultRoute(topology.gateway().toString()));
+        if (host.role() == Role.LB) {
+            // the backup load balancer's HAProxy binds the VIP before keepalived gives it the address
+            inside(ns, NetCommands.sysctl("net.ipv4.ip_nonlocal_bind", "1"));
+        }
+        return created;
+    }
+
+    /** Namespaces of this deployment that exist now, whatever the state directory says. */
+    public List<String> existingNamespaces() {
+        String[] entries = Path.of("/run/netns").toFile().list();
+        if (entries == null) {
+            return List.of();
+        }
+        return Arrays.stream(entries).filter(names::owns).sorted().toList();
+    }
+
+    /** Pids of every process in the namespace (they all belong to this deployment). */
+    public static List<Long> pidsIn(String namespace) {
+        Exec.Result result = Exec.run(NetCommands.namespacePids(namespace));
+        if (!result.ok()) {
+            return List.of();
+        }
+        return result.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+    }
+
+    public static void deleteNamespace(String namespace) {
+        if (namespaceExists(namespace)) {
+            Exec.run(NetCommands.deleteNamespace(namespace)).orThrow();
+        }
+    }
+
+    /** Removes the bridge and any veth of this deployment left in the root namespace. */
+    public void deleteBridgeAndVeths() {
+        String[] links = Path.of("/sys/class/net").toFile().list();
+        if (links != null) {
+            for (String link : links) {
+                if (link.startsWith(topology.name() + "-")) {
+                    Exec.run(NetCommands.deleteLink(link));
+                }
+            }
+        }
+    }
+
+    /** True when the address is configured on the host's eth0 (used to find the VIP holder). */
+    public boolean hasAddress(Host host, String address) {
+        Exec.Result result = Exec.run(NetCommands.addressesOf(names.namespace(host), "eth0"));
+        return result.ok() && result.stdout().contains(" " + address + "/");
+    }
+
+    private static void inside(String namespace, List<String> command) {
+        Exec.run(NetCommands.inNamespace(namespace, command)).orThrow();
+    }
+}

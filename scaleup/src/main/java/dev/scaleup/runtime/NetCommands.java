@@ -1,0 +1,70 @@
+package dev.scaleup.runtime;
+
+import java.util.List;
+
+/** Builds the iproute2 and sysctl argument lists that make hosts. Pure: runs nothing, tested by the exact command. */
+public final class NetCommands {
+
+    private NetCommands() {
+    }
+
+    public static List<String> addBridge(String bridge) {
+        return List.of("ip", "link", "add", "name", bridge, "type", "bridge");
+    }
+
+    public static List<String> addAddress(String device, String cidr) {
+        return List.of("ip", "addr", "replace", cidr, "dev", device);
+    }
+
+    public static List<String> linkUp(String device) {
+        return List.of("ip", "link", "set", device, "up");
+    }
+
+    public static List<String> deleteLink(String device) {
+        return List.of("ip", "link", "del", device);
+    }
+
+    public static List<String> addNamespace(String namespace) {
+        return List.of("ip", "netns", "add", namespace);
+    }
+
+    public static List<String> deleteNamespace(String namespace) {
+        return List.of("ip", "netns", "del", namespace);
+    }
+
+    /** A veth pair: {@code hostSide} stays in the root namespace, its peer is eth0 inside the namespace. */
+    public static List<String> addVeth(String hostSide, String namespace) {
+        return List.of("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", namespace);
+    }
+
+    public static List<String> attachToBridge(String device, String bridge) {
+        return List.of("ip", "link", "set", device, "master", bridge, "up");
+    }
+
+    public static List<String> inNamespace(String namespace, List<String> command) {
+        return concat(List.of("ip", "netns", "exec", namespace), command);
+    }
+
+    public static List<String> defaultRoute(String gateway) {
+        return List.of("ip", "route", "replace", "default", "via", gateway, "dev", "eth0");
+    }
+
+    public static List<String> sysctl(String key, String value) {
+        return List.of("sysctl", "-q", "-w", key + "=" + value);
+    }
+
+    public static List<String> namespacePids(String namespace) {
+        return List.of("ip", "netns", "pids", namespace);
+    }
+
+    public static List<String> addressesOf(String namespace, String device) {
+        return List.of("ip", "-n", namespace, "-4", "-o", "addr", "show", "dev", device);
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        var all = new java.util.ArrayList<String>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+}

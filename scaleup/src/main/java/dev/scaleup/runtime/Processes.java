@@ -1,0 +1,170 @@
+package dev.scaleup.runtime;
+
+import dev.scaleup.render.HostPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts server processes inside a host's namespace so that they outlive the CLI, finds them again by pid file,
+ * and stops them (stop signal, a deadline, then KILL).
+ *
+ * <pre>
+ *   start:  ip netns exec NS setsid sh -c 'echo $$ > PIDFILE; exec "$@"' PIDFILE [setpriv --reuid USER ...] ARGV
+ *           stdout+stderr appended to logs/NAME.log, stdin /dev/null
+ *   find:   pid file → /proc/PID exists, its executable is ARGV[0], and it lives in namespace NS
+ *   stop:   kill -STOPSIGNAL PID → wait deadline → kill -KILL PID
+ * </pre>
+ */
+public final class Processes {
+
+    private Processes() {
+    }
+
+    public static List<String> startCommand(String namespace, HostPaths paths, ProcessSpec spec) {
+        List<String> command = new ArrayList<>(List.of(
+                "ip", "netns", "exec", namespace, "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
+                paths.pidFile(spec.name()).toString()));
+        if (spec.user() != null) {
+            command.addAll(List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + spec.user(), "--init-groups"));
+        }
+        command.addAll(spec.argv());
+        return List.copyOf(command);
+    }
+
+    /** Starts the process and returns its pid once the pid file names it. */
+    public static long start(String namespace, HostPaths paths, ProcessSpec spec) {
+        try {
+            Files.createDirectories(paths.run());
+            Files.createDirectories(paths.logs());
+            Path pidFile = paths.pidFile(spec.name());
+            Files.deleteIfExists(pidFile);
+            ProcessBuilder builder = new ProcessBuilder(startCommand(namespace, paths, spec));
+            builder.environment().putAll(spec.env());
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.redirectErrorStream(true);
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(paths.log(spec.name()).toFile()));
+            Process process = builder.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                Optional<Long> pid = readPid(pidFile);
+                if (pid.isPresent()) {
+                    return pid.get();
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
+            throw new IllegalStateException(spec.name() + " in " + namespace + " did not start (exit "
+                    + (process.isAlive() ? "none" : process.exitValue()) + "); see " + paths.log(spec.name()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + spec.name() + " in " + namespace + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The pid of the running process, if the pid file names a live process that is really this one. */
+    public static Optional<Long> running(String namespace, HostPaths paths, ProcessSpec spec) {
+        return readPid(paths.pidFile(spec.name())).filter(pid -> isThe(pid, namespace, spec.executableName()));
+    }
+
+    static boolean isThe(long pid, String namespace, String executableName) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        try {
+            if (!alive(pid)) {
+                return false;
+            }
+            String exe = Files.readSymbolicLink(proc.resolve("exe")).getFileName().toString();
+            if (!exe.equals(executableName)) {
+                return false;
+            }
+            Object nsInode = Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino");
+            String procNs = Files.readSymbolicLink(proc.resolve("ns/net")).toString();
+            return procNs.equals("net:[" + nsInode + "]");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Stops the process if it runs; returns a sentence saying what happened. */
+    public static String stop(String namespace, HostPaths paths, ProcessSpec spec, Duration deadline) {
+        Optional<Long> pid = running(namespace, paths, spec);
+        if (pid.isEmpty()) {
+            return spec.name() + " was not running";
+        }
+        String how = terminate(pid.get(), spec.stopSignal(), deadline);
+        try {
+            Files.deleteIfExists(paths.pidFile(spec.name()));
+        } catch (IOException ignored) {
+            // a stale pid file is harmless: it is verified before it is trusted
+        }
+        return spec.name() + " (pid " + pid.get() + ") " + how;
+    }
+
+    /** Sends the signal, waits up to the deadline, then KILLs. Returns "stopped" or "killed after N s". */
+    public static String terminate(long pid, String signal, Duration deadline) {
+        Exec.run(List.of("kill", "-s", signal, Long.toString(pid)));
+        if (waitGone(pid, deadline)) {
+            return "stopped";
+        }
+        Exec.run(List.of("kill", "-s", "KILL", Long.toString(pid)));
+        waitGone(pid, Duration.ofSeconds(5));
+        return "killed after " + deadline.toSeconds() + " s";
+    }
+
+    public static boolean waitGone(long pid, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (!alive(pid)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !alive(pid);
+    }
+
+    /** True while the process exists and is not a zombie waiting to be reaped. */
+    public static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static Optional<Long> readPid(Path pidFile) {
+        try {
+            String text = Files.readString(pidFile).strip();
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(Long.parseLong(text.lines().findFirst().orElse("").strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last lines of a log file, for error messages. */
+    public static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.scaleup.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Everything a deployment keeps on disk, under one directory:
+ * <pre>
+ *   state/
+ *     topology.json      the topology the deployment runs (status and down read it; no file needed)
+ *     secrets.properties generated passwords, mode 0600
+ *     scaleup.log        every progress sentence of every command
+ *     artifacts/         app builds the app hosts run (copied, so a rebuild never changes a running jar)
+ *     hosts/HOST/        conf, data, logs, run (pid files, sockets), site
+ * </pre>
+ * Server processes running as other users (postgres, nginx workers) must be able to traverse the path to it.
+ * When the chosen directory lies under a directory others cannot enter, the real directory is made under
+ * /var/lib/scaleup and the chosen path becomes a symbolic link to it.
+ */
+public final class StateDir {
+
+    private static final Path FALLBACK_PARENT = Path.of("/var/lib/scaleup");
+    private final Path path;
+
+    public StateDir(Path path) {
+        this.path = requireNonNull(path, "path is null").toAbsolutePath().normalize();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean exists() {
+        return Files.exists(path.resolve("topology.json"));
+    }
+
+    /** Creates the directory if needed; returns the real path that configs should name. */
+    public Path create() {
+        try {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(path.getParent());
+                if (traversableByOthers(path.getParent())) {
+                    Files.createDirectory(path);
+                } else {
+                    Path real = FALLBACK_PARENT.resolve(shortHash(path.toString()));
+                    Files.createDirectories(real);
+                    Files.createSymbolicLink(path, real);
+                }
+            }
+            Path real = path.toRealPath();
+            Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.createDirectories(real.resolve("hosts"));
+            return real;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + path, e);
+        }
+    }
+
+    /** The real directory (following the fallback link). */
+    public Path real() {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path;
+        }
+    }
+
+    public HostPaths host(String hostName) {
+        return new HostPaths(real().resolve("hosts").resolve(hostName));
+    }
+
+    public Path topologyFile() {
+        return real().resolve("topology.json");
+    }
+
+    public Path log() {
+        return real().resolve("scaleup.log");
+    }
+
+    public Path artifacts() {
+        return real().resolve("artifacts");
+    }
+
+    /** Loads the deployment's secrets, generating them with a secure random source on first use. */
+    public Secrets secrets() {
+        Path file = real().resolve("secrets.properties");
+        Properties properties = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    properties.load(reader);
+                }
+            } else {
+                properties.setProperty("replication.password", randomSecret());
+                properties.setProperty("app.db.password", randomSecret());
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+                try (var writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    properties.store(writer, "scaleup secrets: generated, never printed; mode 0600");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+        return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"));
+    }
+
+    /** Removes the directory (and the real one behind a fallback link). */
+    public void delete() {
+        Path real = real();
+        deleteTree(real);
+        if (!real.equals(path)) {
+            deleteTree(path);
+        }
+    }
+
+    static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static boolean traversableByOthers(Path dir) throws IOException {
+        for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            if (Files.isSymbolicLink(root)) {
+                Files.delete(root);
+                return;
+            }
+            try (var walk = Files.walk(root)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.delete(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
