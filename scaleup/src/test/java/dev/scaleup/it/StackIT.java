@@ -1,0 +1,244 @@
+package dev.scaleup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.runtime.Exec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole stack with real servers: brought up by the CLI from a topology file, checked through the VIP from the
+ * root namespace, and removed again (also when a test fails). Its own name and subnet keep it apart from a stack an
+ * operator may have up on the same machine.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StackIT {
+
+    static final String NAME = "scit";
+    static final String VIP = "198.19.7.100";
+    static final Path WORK = Path.of("target/stack-it").toAbsolutePath();
+    static final Path STATE = WORK.resolve("state");
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<Long> pidsSeen = new ArrayList<>();
+    static Cli.Run firstUp;
+
+    @BeforeAll
+    static void up() throws IOException {
+        RootOnly.require();
+        Files.createDirectories(WORK);
+        Cli.run("down", "--state-dir", STATE.toString());
+        Path topology = WORK.resolve("scaleup-it.yaml");
+        Files.writeString(topology, """
+                # the default stack under its own name and subnet
+                name: %s
+                network:
+                  subnet: 198.19.7.0/24
+                  vip: %s
+                site: %s
+                """.formatted(NAME, VIP, RootOnly.repoRoot().resolve("site")));
+        firstUp = Cli.run("up", "-f", topology.toString(), "--state-dir", STATE.toString());
+        assertThat(firstUp.exitCode()).as("up failed:\n" + firstUp.err()).isZero();
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        if (Files.exists(STATE.resolve("hosts"))) {
+            keepLogs();
+        }
+        Cli.Run down = Cli.run("down", "--state-dir", STATE.toString());
+        assertThat(down.exitCode()).as(down.err()).isZero();
+    }
+
+    @Test
+    @Order(1)
+    void upReportsEachStepAndTheUrl() {
+        assertThat(firstUp.out())
+                .contains("created namespace scit-db1 at 198.19.7.81")
+                .contains("db1: initialized a new database cluster (initdb)")
+                .contains("db2: cloned from primary db1 with pg_basebackup")
+                .contains("checked by haproxy -c")
+                .contains("checked by nginx -t")
+                .contains("app3: app ready in")
+                .contains("open http://" + VIP + "/");
+    }
+
+    @Test
+    @Order(2)
+    void theStaticPageComesThroughTheVip() throws Exception {
+        HttpResponse<String> page = get("http://" + VIP + "/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>scaleup</h1>");
+        assertThat(page.headers().firstValue("X-Served-By-Lb")).get().asString().matches("lb[12]");
+        assertThat(page.headers().firstValue("X-Served-By-Web")).get().asString().matches("web[12]");
+    }
+
+    @Test
+    @Order(3)
+    void apiRequestsAreSpreadOverEveryWebAndAppHost() throws Exception {
+        Set<String> webs = new TreeSet<>();
+        Set<String> apps = new TreeSet<>();
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> info = get("http://" + VIP + "/api/info");
+            assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(info.body());
+            assertThat(body.path("db").path("server_addr").asText()).isEqualTo("198.19.7.81");
+            assertThat(body.path("db").path("in_recovery").asBoolean()).isFalse();
+            webs.add(info.headers().firstValue("X-Served-By-Web").orElseThrow());
+            apps.add(info.headers().firstValue("X-Served-By-App").orElseThrow());
+            assertThat(body.path("app_host").asText()).isEqualTo(info.headers().firstValue("X-Served-By-App").orElseThrow());
+        }
+        assertThat(webs).containsExactly("web1", "web2");
+        assertThat(apps).containsExactly("app1", "app2", "app3");
+    }
+
+    @Test
+    @Order(4)
+    void aRowWrittenOnThePrimaryIsReadBackOnTheReplica() throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/api/visits"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode visit = JSON.readTree(created.body());
+        long id = visit.path("id").asLong();
+        assertThat(visit.path("db_server_addr").asText()).isEqualTo("198.19.7.81");
+
+        // straight from the replica's server, over its socket
+        String onReplica = "";
+        for (int i = 0; i < 50 && onReplica.isEmpty(); i++) {
+            onReplica = psqlOn("db2", "select app_host from visits where id = " + id);
+            Thread.sleep(100);
+        }
+        assertThat(onReplica).isEqualTo(visit.path("app_host").asText());
+        assertThat(psqlOn("db2", "select pg_is_in_recovery()")).isEqualTo("t");
+
+        // and through the app, whose read pool prefers the replica
+        HttpResponse<String> read = get("http://" + VIP + "/api/visits/" + id);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(JSON.readTree(read.body()).path("db_server_addr").asText()).isEqualTo("198.19.7.82");
+        assertThat(JSON.readTree(read.body()).path("in_recovery").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void statusJsonReportsEveryHostHealthyAndOneVipHolder() throws Exception {
+        Cli.Run status = Cli.run("status", "--json", "--state-dir", STATE.toString());
+        assertThat(status.exitCode()).as(status.out()).isZero();
+        JsonNode report = JSON.readTree(status.out());
+        assertThat(report.path("healthy").asBoolean()).isTrue();
+        assertThat(report.path("vip").path("address").asText()).isEqualTo(VIP);
+        assertThat(report.path("vip").path("holder").asText()).isIn("lb1", "lb2");
+        List<String> names = new ArrayList<>();
+        for (JsonNode host : report.path("hosts")) {
+            names.add(host.path("name").asText());
+            assertThat(host.path("healthy").asBoolean()).as(host.toString()).isTrue();
+            assertThat(host.path("address").asText()).startsWith("198.19.7.");
+            for (JsonNode process : host.path("processes")) {
+                pidsSeen.add(process.path("pid").asLong());
+            }
+            if (host.path("role").asText().equals("db")) {
+                assertThat(host.path("db_role").asText()).isEqualTo(host.path("name").asText().equals("db1") ? "primary" : "replica");
+            }
+        }
+        assertThat(names).containsExactly("lb1", "lb2", "web1", "web2", "app1", "app2", "app3", "db1", "db2");
+    }
+
+    @Test
+    @Order(6)
+    void upOnAHealthyDeploymentChangesNothing() {
+        Cli.Run again = Cli.run("up", "-f", WORK.resolve("scaleup-it.yaml").toString(), "--state-dir", STATE.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("nothing to do: all 9 hosts are running and healthy")
+                .doesNotContain("started").doesNotContain("rendered");
+    }
+
+    @Test
+    @Order(7)
+    void upBringsBackProcessesThatCrashed() throws Exception {
+        long app2 = Long.parseLong(Files.readString(STATE.resolve("hosts/app2/run/app.pid")).strip());
+        long web1 = Long.parseLong(Files.readString(STATE.resolve("hosts/web1/run/nginx.pid")).strip());
+        Exec.run(List.of("kill", "-KILL", Long.toString(app2), Long.toString(web1))).orThrow();
+        Cli.Run status = Cli.run("status", "--state-dir", STATE.toString());
+        assertThat(status.exitCode()).isEqualTo(3);
+        assertThat(status.out()).contains("NOT HEALTHY").contains("app DOWN").contains("nginx DOWN");
+
+        Cli.Run again = Cli.run("up", "-f", WORK.resolve("scaleup-it.yaml").toString(), "--state-dir", STATE.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("app2: started app").contains("web1: started nginx")
+                .doesNotContain("app1: started").doesNotContain("db1: started");
+        assertThat(Cli.run("status", "--state-dir", STATE.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(8)
+    void downLeavesNothingBehindAndCanRunTwice() throws Exception {
+        Cli.Run status = Cli.run("status", "--json", "--state-dir", STATE.toString());
+        for (JsonNode host : JSON.readTree(status.out()).path("hosts")) {
+            for (JsonNode process : host.path("processes")) {
+                pidsSeen.add(process.path("pid").asLong());
+            }
+        }
+        keepLogs();
+        Cli.Run down = Cli.run("down", "--state-dir", STATE.toString());
+        assertThat(down.exitCode()).as(down.err()).isZero();
+
+        assertThat(Exec.run(List.of("ip", "netns", "list")).stdout()).doesNotContain(NAME + "-");
+        assertThat(Exec.run(List.of("ip", "-o", "link", "show")).stdout()).doesNotContain(NAME + "-");
+        for (long pid : pidsSeen) {
+            assertThat(dev.scaleup.runtime.Processes.alive(pid)).as("process " + pid + " is gone").isFalse();
+        }
+        assertThat(STATE).doesNotExist();
+        Cli.Run second = Cli.run("down", "--state-dir", STATE.toString());
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).contains("nothing to do");
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String psqlOn(String host, String sql) {
+        Exec.Result result = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STATE.resolve("hosts/" + host + "/run").toString(),
+                "-U", "postgres", "-d", "app", "-c", sql));
+        return result.ok() ? result.stdout().strip() : "";
+    }
+
+    /** Host logs of the run are kept under target/ (CI keeps them as artifacts of a failed run). */
+    static void keepLogs() throws IOException {
+        Path keep = WORK.resolve("logs");
+        try (var hosts = Files.list(STATE.resolve("hosts"))) {
+            for (Path host : hosts.toList()) {
+                Path logs = host.resolve("logs");
+                if (Files.isDirectory(logs)) {
+                    Files.createDirectories(keep.resolve(host.getFileName()));
+                    try (var files = Files.list(logs)) {
+                        for (Path log : files.toList()) {
+                            Files.copy(log, keep.resolve(host.getFileName()).resolve(log.getFileName()),
+                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

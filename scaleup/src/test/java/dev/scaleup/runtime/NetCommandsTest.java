@@ -1,0 +1,65 @@
+package dev.scaleup.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Role;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NetCommandsTest {
+
+    @Test
+    void buildsTheExactIproute2Commands() {
+        assertThat(NetCommands.addBridge("scaleup-br")).containsExactly("ip", "link", "add", "name", "scaleup-br", "type", "bridge");
+        assertThat(NetCommands.addVeth("scaleup-web1", "scaleup-web1"))
+                .containsExactly("ip", "link", "add", "scaleup-web1", "type", "veth", "peer", "name", "eth0", "netns", "scaleup-web1");
+        assertThat(NetCommands.inNamespace("scaleup-lb1", NetCommands.sysctl("net.ipv4.ip_nonlocal_bind", "1")))
+                .containsExactly("ip", "netns", "exec", "scaleup-lb1", "sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
+        assertThat(NetCommands.defaultRoute("198.18.0.1")).containsExactly("ip", "route", "replace", "default", "via", "198.18.0.1", "dev", "eth0");
+        assertThat(NetCommands.addressesOf("scaleup-lb2", "eth0")).containsExactly("ip", "-n", "scaleup-lb2", "-4", "-o", "addr", "show", "dev", "eth0");
+    }
+
+    @Test
+    void namesFitLinuxInterfaceNames() {
+        Names names = new Names("abcdefgh");
+        Host longest = new Host("app39", Role.APP, 39, Ipv4.parse("198.18.0.79"));
+        assertThat(names.veth(longest)).hasSizeLessThanOrEqualTo(15).isEqualTo("abcdefgh-app39");
+        assertThat(names.bridge()).isEqualTo("abcdefgh-br");
+        assertThat(names.owns("abcdefgh-db1")).isTrue();
+        assertThat(names.owns("other-db1")).isFalse();
+    }
+
+    @Test
+    void startsAProcessDetachedWithItsPidFileWrittenBeforeExec() {
+        HostPaths paths = new HostPaths(Path.of("/state/hosts/db1"));
+        ProcessSpec postgres = new ProcessSpec("postgres", List.of("/usr/lib/postgresql/15/bin/postgres", "-c", "config_file=x"),
+                "postgres", Map.of(), "INT");
+        assertThat(Processes.startCommand("scaleup-db1", paths, postgres)).containsExactly(
+                "ip", "netns", "exec", "scaleup-db1", "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
+                "/state/hosts/db1/run/postgres.pid",
+                "setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "/usr/lib/postgresql/15/bin/postgres", "-c", "config_file=x");
+        assertThat(postgres.executableName()).isEqualTo("postgres");
+        ProcessSpec nginx = ProcessSpec.of("nginx", List.of("/usr/sbin/nginx", "-c", "n.conf"));
+        assertThat(Processes.startCommand("scaleup-web1", new HostPaths(Path.of("/s/web1")), nginx)).containsExactly(
+                "ip", "netns", "exec", "scaleup-web1", "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
+                "/s/web1/run/nginx.pid", "/usr/sbin/nginx", "-c", "n.conf");
+    }
+
+    @Test
+    void aPidFileIsNotTrustedWhenItNamesAnotherProgram(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        HostPaths paths = new HostPaths(dir);
+        java.nio.file.Files.createDirectories(paths.run());
+        // this JVM is alive but it is not nginx, and it is not in that namespace
+        java.nio.file.Files.writeString(paths.pidFile("nginx"), ProcessHandle.current().pid() + "\n");
+        assertThat(Processes.running("no-such-ns", paths, ProcessSpec.of("nginx", List.of("/usr/sbin/nginx")))).isEmpty();
+        java.nio.file.Files.writeString(paths.pidFile("nginx"), "not a pid\n");
+        assertThat(Processes.running("no-such-ns", paths, ProcessSpec.of("nginx", List.of("/usr/sbin/nginx")))).isEmpty();
+        assertThat(Processes.alive(ProcessHandle.current().pid())).isTrue();
+    }
+}
