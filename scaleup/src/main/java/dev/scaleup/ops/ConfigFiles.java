@@ -51,10 +51,11 @@ final class ConfigFiles {
     }
 
     /** Runs the checker of each file that has one, inside the namespace; returns the names of the checks run. */
-    static List<String> check(String host, String namespace, HostPaths paths, List<RenderedFile> files) {
+    static List<String> check(String host, String namespace, HostPaths paths, List<RenderedFile> files, Tools tools) {
         List<String> checked = new ArrayList<>();
         for (RenderedFile file : files) {
-            Optional<List<String>> command = ConfigCheck.command(file, paths);
+            Optional<List<String>> command = ConfigCheck.command(file, paths,
+                    program -> program.equals("postgres") ? tools.pg(program).toString() : program);
             if (command.isEmpty()) {
                 continue;
             }
@@ -63,9 +64,16 @@ final class ConfigFiles {
                 throw new OperatorException(host + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
                         + "`:\n" + (result.stderr() + result.stdout()).strip());
             }
-            checked.add(command.get().get(0) + " " + command.get().get(1));
+            checked.add(label(command.get()));
         }
         return checked;
+    }
+
+    /** "haproxy -c", "postgres -C": the checking program and its first option, past any runuser prefix. */
+    static String label(List<String> command) {
+        int start = command.indexOf("--") >= 0 && command.get(0).endsWith("runuser") ? command.indexOf("--") + 1 : 0;
+        String program = command.get(start);
+        return program.substring(program.lastIndexOf('/') + 1) + " " + command.get(start + 1);
     }
 
     static Set<PosixFilePermission> permissions(int mode) {

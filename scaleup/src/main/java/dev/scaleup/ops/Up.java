@@ -90,7 +90,7 @@ public final class Up {
             change(prepared);
         }
         if (!written.isEmpty()) {
-            List<String> checks = ConfigFiles.check(host.name(), deployment.namespace(host), paths, files);
+            List<String> checks = ConfigFiles.check(host.name(), deployment.namespace(host), paths, files, tools);
             change(host.name() + ": rendered " + String.join(", ", written)
                     + (checks.isEmpty() ? "" : "; checked by " + String.join(", ", checks)));
         }

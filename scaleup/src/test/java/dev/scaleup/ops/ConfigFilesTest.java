@@ -26,4 +26,11 @@ class ConfigFilesTest {
         assertThat(paths.logs()).isDirectory();
         assertThat(paths.run()).isDirectory();
     }
+
+    @Test
+    void labelsACheckByItsProgram() {
+        assertThat(ConfigFiles.label(List.of("haproxy", "-c", "-dW", "-f", "x"))).isEqualTo("haproxy -c");
+        assertThat(ConfigFiles.label(List.of("runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/postgres", "-C", "data_directory")))
+                .isEqualTo("postgres -C");
+    }
 }

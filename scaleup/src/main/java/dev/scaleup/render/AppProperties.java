@@ -1,0 +1,41 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.util.stream.Collectors;
+
+/**
+ * {@code app.properties} of an application server, read by {@code java -Xmx<heap>m -jar app.jar --config
+ * <conf>/app.properties}. Holds the database password, hence mode 0600.
+ */
+public final class AppProperties {
+
+    public static final String FILE = "app.properties";
+
+    private AppProperties() {}
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths, Secrets secrets) {
+        Text.requireRole(host, Role.APP, FILE);
+        String dbHosts = t.hosts(Role.DB).stream()
+                .map(db -> db.address() + ":" + t.dbPort())
+                .collect(Collectors.joining(","));
+        String content = Text.banner(t, host) + """
+                app.bind=%s
+                app.port=%d
+                app.host-name=%s
+                db.hosts=%s
+                db.name=%s
+                db.user=%s
+                db.password=%s
+                """.formatted(
+                        host.address(),
+                        t.appPort(),
+                        Text.propertiesValue(host.name()),
+                        dbHosts,
+                        Text.propertiesValue(t.dbName()),
+                        Text.propertiesValue(t.dbUser()),
+                        Text.propertiesValue(secrets.appDbPassword()));
+        return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+
+/**
+ * {@code bootstrap.sql} for the initial primary: the replication role, the application's role and database.
+ * Idempotent ({@code \gexec} creates what is missing, then passwords and ownership are (re)set), so it can run on every
+ * start. Run as {@code psql -v ON_ERROR_STOP=1 -h <run> -U postgres -d postgres -f <conf>/bootstrap.sql} by the
+ * {@code postgres} user. Holds both passwords, hence mode 0600.
+ */
+public final class BootstrapSql {
+
+    public static final String FILE = "bootstrap.sql";
+
+    private BootstrapSql() {}
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths, Secrets secrets) {
+        Text.requireRole(host, Role.DB, FILE);
+        String replicator = PgHbaConfig.REPLICATION_USER;
+        String content = Text.banner("--", t, host) + """
+                \\set ON_ERROR_STOP on
+
+                -- replication role for pg_basebackup and streaming replicas
+                SELECT format('CREATE ROLE %%I', %s)
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %s)\\gexec
+                ALTER ROLE %s WITH REPLICATION LOGIN PASSWORD %s;
+
+                -- the application's role and database
+                SELECT format('CREATE ROLE %%I', %s)
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %s)\\gexec
+                ALTER ROLE %s WITH LOGIN PASSWORD %s;
+                SELECT format('CREATE DATABASE %%I OWNER %%I', %s, %s)
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = %s)\\gexec
+                ALTER DATABASE %s OWNER TO %s;
+                """.formatted(
+                        Text.sqlLiteral(replicator), Text.sqlLiteral(replicator),
+                        Text.sqlIdentifier(replicator), Text.sqlLiteral(secrets.replicationPassword()),
+                        Text.sqlLiteral(t.dbUser()), Text.sqlLiteral(t.dbUser()),
+                        Text.sqlIdentifier(t.dbUser()), Text.sqlLiteral(secrets.appDbPassword()),
+                        Text.sqlLiteral(t.dbName()), Text.sqlLiteral(t.dbUser()), Text.sqlLiteral(t.dbName()),
+                        Text.sqlIdentifier(t.dbName()), Text.sqlIdentifier(t.dbUser()));
+        return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.scaleup.render;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The command lines that make each tool check a rendered config without starting it. Pure: argv only; the caller runs
+ * it, as root, with the file already written to {@link HostPaths#conf()}, and treats a non-zero exit as a broken config
+ * (the tools print why on stdout/stderr). The nginx and keepalived checks only pass inside the host's namespace with
+ * eth0 up and addressed (see {@link #nginx(HostPaths)}, {@link #keepalived(HostPaths)}); the others do not care.
+ *
+ * <p>Programs are named bare ({@code haproxy}, {@code nginx}, {@code keepalived}, {@code runuser}, {@code postgres})
+ * to be found on PATH; the overloads taking {@code program} map each bare name to the executable to use instead (e.g.
+ * {@code postgres} to {@code /usr/lib/postgresql/15/bin/postgres}).
+ */
+public final class ConfigCheck {
+
+    private ConfigCheck() {}
+
+    /**
+     * The check for this file, or empty when no tool can check it offline (app.properties, pg_hba.conf, pg_ident.conf,
+     * bootstrap.sql).
+     */
+    public static Optional<List<String>> command(RenderedFile file, HostPaths paths) {
+        return command(file.name(), paths, UnaryOperator.identity());
+    }
+
+    public static Optional<List<String>> command(RenderedFile file, HostPaths paths, UnaryOperator<String> program) {
+        return command(file.name(), paths, program);
+    }
+
+    public static Optional<List<String>> command(String fileName, HostPaths paths, UnaryOperator<String> program) {
+        return switch (fileName) {
+            case HaproxyConfig.FILE -> Optional.of(haproxy(paths, program));
+            case NginxConfig.FILE -> Optional.of(nginx(paths, program));
+            case KeepalivedConfig.FILE -> Optional.of(keepalived(paths, program));
+            case PostgresConfig.FILE -> Optional.of(postgres(paths, program));
+            default -> Optional.empty();
+        };
+    }
+
+    /** {@code haproxy -c} checks and exits, binding nothing; {@code -dW} turns warnings into errors. */
+    public static List<String> haproxy(HostPaths paths) {
+        return haproxy(paths, UnaryOperator.identity());
+    }
+
+    public static List<String> haproxy(HostPaths paths, UnaryOperator<String> program) {
+        return List.of(program.apply("haproxy"), "-c", "-dW", "-f", paths.conf(HaproxyConfig.FILE).toString());
+    }
+
+    /**
+     * {@code nginx -t} parses the config, opens its log files, creates its temp directories (so {@code data/} and
+     * {@code logs/} must exist) and test-binds its {@code listen} address: "address in use" is tolerated (a running
+     * nginx), "cannot assign requested address" is not, so it must run inside the host's namespace once eth0 has the
+     * host's address. Writes no pid file. Needs root because of {@code user www-data} (as non-root it only warns and
+     * ignores the directive). {@code -e} keeps nginx off its compiled-in error log.
+     */
+    public static List<String> nginx(HostPaths paths) {
+        return nginx(paths, UnaryOperator.identity());
+    }
+
+    public static List<String> nginx(HostPaths paths, UnaryOperator<String> program) {
+        return List.of(program.apply("nginx"), "-t",
+                "-e", NginxConfig.errorLog(paths).toString(),
+                "-c", paths.conf(NginxConfig.FILE).toString(),
+                "-p", paths.root() + "/");
+    }
+
+    /**
+     * {@code keepalived -t} checks and exits without touching pid files; {@code -e} makes a missing config file an
+     * error (without it keepalived 2.2.7 exits 0). It also fails (exit 5) when the configured interface {@code eth0}
+     * does not exist, so the runtime runs this inside the host's namespace.
+     */
+    public static List<String> keepalived(HostPaths paths) {
+        return keepalived(paths, UnaryOperator.identity());
+    }
+
+    public static List<String> keepalived(HostPaths paths, UnaryOperator<String> program) {
+        return List.of(program.apply("keepalived"), "-t", "-e", "-f", paths.conf(KeepalivedConfig.FILE).toString());
+    }
+
+    /**
+     * {@code postgres -C data_directory} reads {@code postgresql.conf} (and the data directory's
+     * {@code postgresql.auto.conf} if there is one), fails on unknown parameters or bad values, prints the data
+     * directory and exits; it needs neither an initialised data directory nor a free port. It does not read
+     * pg_hba.conf. postgres refuses to run as root, hence {@code runuser -u postgres --} in front.
+     */
+    public static List<String> postgres(HostPaths paths) {
+        return postgres(paths, UnaryOperator.identity());
+    }
+
+    public static List<String> postgres(HostPaths paths, UnaryOperator<String> program) {
+        return List.of(program.apply("runuser"), "-u", "postgres", "--",
+                program.apply("postgres"), "-C", "data_directory", "-c", "config_file=" + paths.conf(PostgresConfig.FILE));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+
+/**
+ * {@code keepalived.conf} of a load balancer: one VRRPv3 instance over unicast that holds the VIP.
+ *
+ * <p>The config expects keepalived 2.2 to be started in the host's namespace in the foreground with per-host pid
+ * files (all hosts share one filesystem, and keepalived refuses to start while its default {@code /run/keepalived.pid}
+ * belongs to a running process). Option names as keepalived 2.2.7 {@code --help} spells them; file names are the
+ * runtime's choice:
+ *
+ * <pre>
+ * keepalived --dont-fork --log-console --log-detail --vrrp
+ *     --use-file=&lt;conf&gt;/keepalived.conf
+ *     --pid=&lt;run&gt;/keepalived-main.pid           (-p, parent process)
+ *     --vrrp_pid=&lt;run&gt;/keepalived-vrrp.pid       (-r, VRRP child)
+ *     --checkers_pid=&lt;run&gt;/keepalived-checkers.pid (-c, checker child; not started with --vrrp)
+ *     --bfd_pid=&lt;run&gt;/keepalived-bfd.pid         (-b, BFD child; not started without BFD config)
+ * </pre>
+ *
+ * ({@code -n -l -D -P -f ... -p ... -r ... -c ... -b ...} in short form; add {@code -G/--no-syslog} to keep it
+ * off /dev/log.) The interface is {@code eth0} inside the namespace. No nopreempt (it would need state BACKUP
+ * everywhere) and no tracking scripts yet.
+ */
+public final class KeepalivedConfig {
+
+    public static final String FILE = "keepalived.conf";
+    public static final String INTERFACE = "eth0";
+    public static final int MASTER_PRIORITY = 150;
+    public static final int BACKUP_PRIORITY = 100;
+
+    private KeepalivedConfig() {}
+
+    /**
+     * VRRP router id, 1..255, stable for a deployment name. It only has to differ between VRRP routers on one L2
+     * segment; every deployment has its own bridge and the adverts are unicast, so a collision between two
+     * deployments is harmless. Derived from the name rather than the subnet because String.hashCode is specified and
+     * the name is what identifies a deployment on this machine (the third octet of the subnet is 0 for the default
+     * 198.18.0.0/24, and /24s in 198.18.0.0/15 share third octets).
+     */
+    public static int virtualRouterId(Topology t) {
+        return 1 + Math.floorMod(t.name().hashCode(), 255);
+    }
+
+    /** Name of the VRRP instance, as it appears in keepalived's log. */
+    public static String instanceName(Topology t) {
+        return "VI_" + t.name();
+    }
+
+    public static boolean startsAsMaster(Topology t, Host host) {
+        return host.equals(t.initialVipHolder());
+    }
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths) {
+        Text.requireRole(host, Role.LB, FILE);
+        boolean master = startsAsMaster(t, host);
+        StringBuilder peers = new StringBuilder();
+        for (Host lb : t.hosts(Role.LB)) {
+            if (!lb.equals(host)) {
+                peers.append("        ").append(lb.address()).append('\n');
+            }
+        }
+        String content = Text.banner(t, host) + """
+
+                global_defs {
+                    router_id %s_%s
+                    vrrp_version 3
+                    script_user root
+                    enable_script_security
+                    vrrp_garp_master_refresh 10
+                }
+
+                vrrp_instance %s {
+                    state %s
+                    priority %d
+                    interface %s
+                    virtual_router_id %d
+                    advert_int 1
+                    unicast_src_ip %s
+                    unicast_peer {
+                %s    }
+                    virtual_ipaddress {
+                        %s/%d dev %s
+                    }
+                }
+                """.formatted(
+                        t.name(), host.name(),
+                        instanceName(t),
+                        master ? "MASTER" : "BACKUP",
+                        master ? MASTER_PRIORITY : BACKUP_PRIORITY,
+                        INTERFACE,
+                        virtualRouterId(t),
+                        host.address(),
+                        peers,
+                        t.vip(), t.subnet().prefix(), INTERFACE);
+        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
+}

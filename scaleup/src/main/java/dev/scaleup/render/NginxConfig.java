@@ -1,0 +1,129 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+
+/**
+ * {@code nginx.conf} of a web host: the static site from {@link HostPaths#site()}, {@code /api/} proxied to the app
+ * tier, {@code /nginx-health} for the load balancers' checks.
+ *
+ * <p>The config expects {@code nginx -e <logs>/nginx-error.log -c <conf>/nginx.conf -p <root>/} (run as root, workers
+ * drop to {@code www-data}); {@code daemon off} keeps the master in the foreground. {@code -e} is optional but keeps
+ * nginx from opening its compiled-in error log before it has read this file. nginx creates the temp directories under
+ * {@link HostPaths#data()} itself; {@code data/}, {@code logs/} and {@code run/} must exist.
+ */
+public final class NginxConfig {
+
+    public static final String FILE = "nginx.conf";
+    public static final String HEALTH_PATH = HaproxyConfig.HEALTH_PATH;
+    public static final String UPSTREAM = "app_tier";
+
+    private NginxConfig() {}
+
+    public static Path errorLog(HostPaths paths) {
+        return paths.logs().resolve("nginx-error.log");
+    }
+
+    public static Path accessLog(HostPaths paths) {
+        return paths.logs().resolve("nginx-access.log");
+    }
+
+    public static Path pidFile(HostPaths paths) {
+        return paths.pidFile("nginx");
+    }
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths) {
+        Text.requireRole(host, Role.WEB, FILE);
+        StringBuilder upstream = new StringBuilder();
+        for (Host app : t.hosts(Role.APP)) {
+            upstream.append("        server %s:%d max_fails=2 fail_timeout=5s;\n".formatted(app.address(), t.appPort()));
+        }
+        String data = Text.path(paths.data());
+        String content = Text.banner(t, host) + """
+
+                daemon off;
+                master_process on;
+                worker_processes 1;
+                user www-data;
+                pid %s;
+                error_log %s warn;
+
+                events {
+                    worker_connections 1024;
+                }
+
+                http {
+                    include /etc/nginx/mime.types;
+                    default_type application/octet-stream;
+
+                    client_body_temp_path %s/nginx-client-body;
+                    proxy_temp_path %s/nginx-proxy;
+                    fastcgi_temp_path %s/nginx-fastcgi;
+                    uwsgi_temp_path %s/nginx-uwsgi;
+                    scgi_temp_path %s/nginx-scgi;
+
+                    # keep the caller's X-Request-Id, else use nginx's own
+                    map $http_x_request_id $scaleup_request_id {
+                        default $http_x_request_id;
+                        ""      $request_id;
+                    }
+
+                    log_format scaleup '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
+                                       'rid=$scaleup_request_id upstream=$upstream_addr rt=$request_time';
+                    access_log %s scaleup;
+
+                    server_tokens off;
+                    sendfile on;
+                    keepalive_timeout 30;
+
+                    upstream %s {
+                %s        keepalive 32;
+                    }
+
+                    server {
+                        listen %s:%d;
+                        root %s;
+                        index index.html;
+                        add_header X-Served-By-Web %s always;
+
+                        location = %s {
+                            access_log off;
+                            default_type text/plain;
+                            return 200 "ok\\n";
+                        }
+
+                        location /api/ {
+                            proxy_pass http://%s;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_set_header Host $host;
+                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                            proxy_set_header X-Request-Id $scaleup_request_id;
+                            proxy_next_upstream error timeout http_502 http_503;
+                            proxy_next_upstream_tries 3;
+                            proxy_connect_timeout 1s;
+                            proxy_read_timeout 30s;
+                        }
+
+                        location / {
+                            try_files $uri $uri/ =404;
+                        }
+                    }
+                }
+                """.formatted(
+                        Text.path(pidFile(paths)),
+                        Text.path(errorLog(paths)),
+                        data, data, data, data, data,
+                        Text.path(accessLog(paths)),
+                        UPSTREAM,
+                        upstream,
+                        host.address(), t.webPort(),
+                        Text.path(paths.site()),
+                        host.name(),
+                        HEALTH_PATH,
+                        UPSTREAM);
+        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
+}

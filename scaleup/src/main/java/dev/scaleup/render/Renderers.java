@@ -1,0 +1,33 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Topology;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every config file one host needs, picked by its role. Pure: the runtime writes them into {@link HostPaths#conf()}. */
+public final class Renderers {
+
+    private Renderers() {}
+
+    public static List<RenderedFile> forHost(Topology t, Host host, HostPaths paths, Secrets secrets) {
+        List<RenderedFile> files = new ArrayList<>();
+        switch (host.role()) {
+            case LB -> {
+                files.add(HaproxyConfig.render(t, host, paths));
+                files.add(KeepalivedConfig.render(t, host, paths));
+            }
+            case WEB -> files.add(NginxConfig.render(t, host, paths));
+            case APP -> files.add(AppProperties.render(t, host, paths, secrets));
+            case DB -> {
+                files.add(PostgresConfig.render(t, host, paths));
+                files.add(PgHbaConfig.render(t, host, paths));
+                files.add(PgIdentConfig.render(t, host, paths));
+                if (host.equals(t.initialPrimary())) {
+                    files.add(BootstrapSql.render(t, host, paths, secrets));
+                }
+            }
+        }
+        return List.copyOf(files);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.scaleup.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Subnet;
+import dev.scaleup.topology.Topology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The rendered configs pass the real tools' own checks (haproxy -c, nginx -t, keepalived -t, postgres -C), run with
+ * the argv from {@link ConfigCheck}; and deliberately broken configs fail them, so these tests can fail. Skipped with
+ * the reason when a tool or root is missing, failed instead when CI=true.
+ */
+class ConfigCheckTest {
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Topology> topologies() {
+        return Stream.of(
+                Fixtures.defaultTopology(),
+                new Topology("shop-eu", Subnet.parse("198.19.4.0/24"), Ipv4.parse("198.19.4.200"),
+                        2, 8080, 5, 8081, 1, 9090, 256, 3, 5433, "shop", "shop_app", Path.of("/srv/shop"), null));
+    }
+
+    // ---- haproxy
+
+    @ParameterizedTest
+    @MethodSource("topologies")
+    void haproxyAcceptsEveryLoadBalancerConfig(Topology t) {
+        for (Host lb : t.hosts(Role.LB)) {
+            assertAccepted(t, lb, HaproxyConfig.FILE, UnaryOperator.identity());
+        }
+    }
+
+    @Test
+    void haproxyRejectsABrokenConfig() {
+        Topology t = Fixtures.defaultTopology();
+        assertRejected(t, Fixtures.host(t, "lb1"), HaproxyConfig.FILE,
+                text -> text.replace("balance roundrobin", "balance whenever"), "balance only supports");
+    }
+
+    @Test
+    void haproxyCheckTreatsWarningsAsErrors() {
+        Topology t = Fixtures.defaultTopology();
+        // a frontend in http mode without "timeout client" is only a warning for haproxy -c; -dW makes it fatal
+        assertRejected(t, Fixtures.host(t, "lb1"), HaproxyConfig.FILE,
+                text -> text.replace("    timeout client 30s\n", ""), "timeout");
+    }
+
+    // ---- keepalived
+
+    @ParameterizedTest
+    @MethodSource("topologies")
+    void keepalivedAcceptsEveryLoadBalancerConfig(Topology t) {
+        for (Host lb : t.hosts(Role.LB)) {
+            assertAccepted(t, lb, KeepalivedConfig.FILE, UnaryOperator.identity());
+        }
+    }
+
+    @Test
+    void keepalivedRejectsABrokenConfig() {
+        Topology t = Fixtures.defaultTopology();
+        assertRejected(t, Fixtures.host(t, "lb2"), KeepalivedConfig.FILE,
+                text -> text.replace("    advert_int 1\n", "    advert_int 1\n    no_such_keyword 1\n"), "no_such_keyword");
+    }
+
+    @Test
+    void keepalivedCheckFailsWhenTheConfigFileIsMissing() {
+        Topology t = Fixtures.defaultTopology();
+        Host lb1 = Fixtures.host(t, "lb1");
+        HostPaths paths = new HostPaths(tmp.resolve("hosts/lb1"));
+        Tools.install(paths, List.of());
+        List<String> argv = inHostNamespace(t, lb1, ConfigCheck.keepalived(paths, ConfigCheckTest::program));
+        Tools.Result result = Tools.run(argv);
+        assertThat(result.exitCode()).as(Tools.describe(argv, result)).isNotZero();
+        assertThat(result.output()).as(Tools.describe(argv, result)).contains("missing");
+    }
+
+    // ---- nginx
+
+    @ParameterizedTest
+    @MethodSource("topologies")
+    void nginxAcceptsEveryWebConfig(Topology t) {
+        Tools.requireRoot("nginx -t with 'user www-data' (workers switch user)");
+        for (Host web : t.hosts(Role.WEB)) {
+            Tools.Result result = assertAccepted(t, web, NginxConfig.FILE, UnaryOperator.identity());
+            assertThat(result.output()).as("nginx -t output").doesNotContain("[warn]", "[emerg]", "[alert]");
+        }
+    }
+
+    @Test
+    void nginxRejectsABrokenConfig() {
+        Tools.requireRoot("nginx -t with 'user www-data' (workers switch user)");
+        Topology t = Fixtures.defaultTopology();
+        assertRejected(t, Fixtures.host(t, "web1"), NginxConfig.FILE,
+                text -> text.replace("keepalive 32;", "keepalive 32"), "[emerg]");
+    }
+
+    // ---- postgres
+
+    @ParameterizedTest
+    @MethodSource("topologies")
+    void postgresAcceptsEveryDatabaseConfig(Topology t) throws IOException {
+        requirePostgres();
+        for (Host db : t.hosts(Role.DB)) {
+            Tools.Result result = assertAccepted(t, db, PostgresConfig.FILE, UnaryOperator.identity());
+            assertThat(result.output()).contains(tmp.resolve("hosts").resolve(db.name()).resolve("data/pgdata").toString());
+        }
+    }
+
+    @Test
+    void postgresRejectsABrokenConfig() throws IOException {
+        requirePostgres();
+        Topology t = Fixtures.defaultTopology();
+        assertRejected(t, Fixtures.host(t, "db2"), PostgresConfig.FILE,
+                text -> text.replace("shared_buffers = 64MB", "shared_buffers = plenty"), "shared_buffers");
+    }
+
+    private void requirePostgres() throws IOException {
+        Tools.requireRoot("postgres -C runs as the postgres user via runuser");
+        Tools.require("runuser");
+        Tools.require("postgres");
+        if (Tools.run(List.of("id", "-u", "postgres")).exitCode() != 0) {
+            Tools.unavailable("there is no postgres user");
+        }
+        // the postgres user has to reach the config files below the temp directory
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    // ---- helpers
+
+    private Tools.Result assertAccepted(Topology t, Host host, String fileName, UnaryOperator<String> edit) {
+        List<String> argv = prepare(t, host, fileName, edit);
+        Tools.Result result = Tools.run(argv);
+        assertThat(result.exitCode())
+                .as("%s of %s (deployment %s) rejected:%n%s", fileName, host.name(), t.name(), Tools.describe(argv, result))
+                .isZero();
+        return result;
+    }
+
+    /** The broken file fails the check, and the tool's output names the problem (so it failed for that reason). */
+    private void assertRejected(Topology t, Host host, String fileName, UnaryOperator<String> breakIt, String expectedInOutput) {
+        // the edit must actually change something, or the test proves nothing
+        String original = render(t, host, fileName).content();
+        assertThat(breakIt.apply(original)).as("broken %s", fileName).isNotEqualTo(original);
+        List<String> argv = prepare(t, host, fileName, breakIt);
+        Tools.Result result = Tools.run(argv);
+        assertThat(result.exitCode())
+                .as("broken %s of %s was accepted:%n%s", fileName, host.name(), Tools.describe(argv, result))
+                .isNotZero();
+        assertThat(result.output()).as("output of %s", Tools.describe(argv, result)).contains(expectedInOutput);
+    }
+
+    /** Writes all of the host's files (fileName edited) under tmp/hosts/<host>/ and returns the check's argv. */
+    private List<String> prepare(Topology t, Host host, String fileName, UnaryOperator<String> edit) {
+        HostPaths paths = new HostPaths(tmp.resolve("hosts").resolve(host.name()));
+        List<RenderedFile> files = new ArrayList<>();
+        for (RenderedFile file : Renderers.forHost(t, host, paths, Fixtures.SECRETS)) {
+            files.add(file.name().equals(fileName) ? new RenderedFile(file.name(), edit.apply(file.content()), file.mode()) : file);
+        }
+        Tools.install(paths, files);
+        RenderedFile file = files.stream().filter(f -> f.name().equals(fileName)).findFirst().orElseThrow();
+        List<String> argv = ConfigCheck.command(file, paths, ConfigCheckTest::program).orElseThrow();
+        return fileName.equals(KeepalivedConfig.FILE) || fileName.equals(NginxConfig.FILE) ? inHostNamespace(t, host, argv) : argv;
+    }
+
+    private static RenderedFile render(Topology t, Host host, String fileName) {
+        return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
+                .filter(f -> f.name().equals(fileName)).findFirst().orElseThrow();
+    }
+
+    /** Bare program name to its installed path; skips (fails on CI) when it is missing. */
+    private static String program(String name) {
+        return Tools.require(name);
+    }
+
+    /**
+     * keepalived -t fails when eth0 does not exist, and nginx -t binds its listen address (it only tolerates "address
+     * in use"). The runtime runs both checks inside the host's namespace; here, as root, they run in a fresh network
+     * namespace with a veth called eth0 holding the host's address, like the host's. Without root keepalived's check
+     * runs directly when this machine happens to have an eth0.
+     */
+    private static List<String> inHostNamespace(Topology t, Host host, List<String> argv) {
+        if (!Tools.isRoot() && Files.exists(Path.of("/sys/class/net", KeepalivedConfig.INTERFACE))
+                && argv.get(0).endsWith("keepalived")) {
+            return argv;
+        }
+        Tools.requireRoot("the check runs in a new network namespace that has the host's eth0 and address");
+        String ip = Tools.require("ip");
+        String setup = String.join(" && ",
+                ip + " link add eth0 type veth peer name eth0peer",
+                ip + " addr add " + host.address() + "/" + t.subnet().prefix() + " dev eth0",
+                ip + " link set eth0peer up",
+                ip + " link set eth0 up",
+                ip + " link set lo up",
+                "exec \"$@\"");
+        List<String> wrapped = new ArrayList<>(List.of(Tools.require("unshare"), "-n", "sh", "-c", setup, "sh"));
+        wrapped.addAll(argv);
+        return wrapped;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Subnet;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+
+/** The default deployment the golden files are rendered from. */
+final class Fixtures {
+
+    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret");
+
+    private Fixtures() {}
+
+    static Topology defaultTopology() {
+        return new Topology("scaleup", Subnet.parse("198.18.0.0/24"), Ipv4.parse("198.18.0.100"),
+                2, 80, 2, 80, 3, 8080, 128, 1, 5432, "app", "app", Path.of("/srv/site"), null);
+    }
+
+    static HostPaths goldenPaths(Host host) {
+        return new HostPaths(Path.of("/state/hosts").resolve(host.name()));
+    }
+
+    static Host host(Topology t, String name) {
+        return t.host(name).orElseThrow(() -> new AssertionError("no host " + name + " in " + t.name()));
+    }
+}
