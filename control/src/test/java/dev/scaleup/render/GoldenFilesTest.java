@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every file of lb1, lb2, web1, app1, db1, db2 of the default deployment, compared with
  * {@code src/test/resources/golden/<host>/<file>}. After an intended change, regenerate with
- * {@code ./mvnw -B -pl scaleup test -Dtest=GoldenFilesTest -Dgolden.update=true} and review the git diff.
+ * {@code ./mvnw -B -pl control test -Dtest=GoldenFilesTest -Dgolden.update=true} and review the git diff.
  */
 class GoldenFilesTest {
 
@@ -30,7 +30,7 @@ class GoldenFilesTest {
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     static Path goldenDir() {
-        for (Path candidate : List.of(Path.of("src/test/resources/golden"), Path.of("scaleup/src/test/resources/golden"))) {
+        for (Path candidate : List.of(Path.of("src/test/resources/golden"), Path.of("control/src/test/resources/golden"))) {
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
