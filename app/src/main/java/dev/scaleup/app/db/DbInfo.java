@@ -1,0 +1,37 @@
+package dev.scaleup.app.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import javax.sql.DataSource;
+
+/**
+ * What one round trip to a database server says about it.
+ *
+ * @param serverAddr the server's address ({@code host(inet_server_addr())}), null over a Unix socket
+ * @param now        the server's clock
+ * @param inRecovery whether the server is a standby
+ */
+public record DbInfo(String serverAddr, OffsetDateTime now, boolean inRecovery) {
+
+    public DbInfo {
+        requireNonNull(now, "now is null");
+    }
+
+    /** Asks the server behind {@code dataSource}. */
+    public static DbInfo query(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(
+                     "SELECT host(inet_server_addr()), now(), pg_is_in_recovery()")) {
+            if (!rs.next()) {
+                throw new SQLException("no row from server info query");
+            }
+            return new DbInfo(rs.getString(1), rs.getObject(2, OffsetDateTime.class), rs.getBoolean(3));
+        }
+    }
+}
