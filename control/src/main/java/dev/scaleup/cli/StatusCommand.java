@@ -52,6 +52,17 @@ final class StatusCommand implements Callable<Integer> {
         vip.put("holder", report.vipHolder().map(h -> h.name()).orElse(null));
         vip.put("holders", report.vipHolders());
         root.put("vip", vip);
+        Map<String, Object> etcd = new LinkedHashMap<>();
+        etcd.put("quorum", report.etcdQuorum());
+        List<Map<String, Object>> members = new ArrayList<>();
+        report.etcd().forEach((name, healthy) -> {
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("host", name);
+            member.put("healthy", healthy);
+            members.add(member);
+        });
+        etcd.put("members", members);
+        root.put("etcd", etcd);
         List<Map<String, Object>> hosts = new ArrayList<>();
         for (Status.HostStatus h : report.hosts()) {
             Map<String, Object> host = new LinkedHashMap<>();
@@ -97,6 +108,9 @@ final class StatusCommand implements Callable<Integer> {
                 .append(report.healthy() ? "healthy" : "NOT HEALTHY").append("; VIP ").append(report.topology().vip())
                 .append(" on ").append(holder.orElse(report.vipHolders() == 0 ? "nobody" : report.vipHolders() + " hosts (split brain)"))
                 .append('\n');
+        out.append("etcd (Patroni's coordination store): ").append(report.etcdQuorum() ? "quorum" : "NO QUORUM").append(", members ");
+        out.append(String.join(", ", report.etcd().entrySet().stream()
+                .map(e -> e.getKey() + (e.getValue() ? " healthy" : " DOWN")).toList())).append('\n');
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 out.append(i == r.length - 1 ? r[i] : String.format("%-" + (widths[i] + 2) + "s", r[i]));

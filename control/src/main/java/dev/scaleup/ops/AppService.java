@@ -23,13 +23,12 @@ public final class AppService implements HostService {
     @Override
     public List<ProcessSpec> processes(Host host) {
         var topology = deployment.topology();
-        return List.of(new ProcessSpec("app", List.of(
+        return List.of(ProcessSpec.of("app", List.of(
                 tools.java().toString(),
                 "-Xmx" + topology.appHeapMb() + "m",
                 "-XX:+UseSerialGC",
                 "-jar", deployment.appArtifact().resolve("app.jar").toString(),
-                "--config", deployment.paths(host).conf("app.properties").toString()),
-                null, java.util.Map.of(), "TERM"));
+                "--config", deployment.paths(host).conf("app.properties").toString())));
     }
 
     @Override

@@ -2,154 +2,109 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.Exec;
-import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A database server: PostgreSQL 15 as the postgres user. The first db host is made with initdb and bootstrapped
- * (roles, database); the others are cloned from the primary with pg_basebackup and stream from it.
+ * A database server: Patroni, as the postgres user, running PostgreSQL 15. The first member to start initializes
+ * the cluster; the others clone it and stream from it; Patroni promotes a synchronous standby when the leader is
+ * gone and rewinds a former leader into a replica. The control plane only starts Patroni, waits for it, creates
+ * the application's role and database once, and reads Patroni's REST API for status.
  */
 public final class DbService implements HostService {
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Deployment deployment;
-    private final Tools tools;
     private final Postgres postgres;
+    private final String python;
 
     public DbService(Deployment deployment, Tools tools) {
         this.deployment = requireNonNull(deployment, "deployment is null");
-        this.tools = requireNonNull(tools, "tools is null");
         this.postgres = new Postgres(deployment, tools);
+        this.python = pythonExecutable();
     }
 
     public Postgres postgres() {
         return postgres;
     }
 
-    static Path pgdata(HostPaths paths) {
-        return paths.data().resolve("pgdata");
-    }
-
     @Override
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
-        return List.of(new ProcessSpec("postgres", List.of(tools.pg("postgres").toString(),
-                "-c", "config_file=" + paths.conf("postgresql.conf")), "postgres", Map.of(), "INT"));
+        return List.of(ProcessSpec.of("patroni", List.of("/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
+                .asUser("postgres").withExecutable(python));
     }
 
     @Override
     public String prepare(Host host) {
         HostPaths paths = deployment.paths(host);
-        Path pgdata = pgdata(paths);
         try {
-            Files.createDirectories(paths.data());
-            Files.createDirectories(paths.run());
-            Files.createDirectories(paths.logs());
-            writePassfile(paths);
-            Exec.run(List.of("chown", "-R", "postgres:postgres", paths.root().toString())).orThrow();
-            if (Files.exists(pgdata.resolve("PG_VERSION"))) {
-                return null;
+            for (Path dir : List.of(paths.data(), paths.run(), paths.logs(), paths.conf())) {
+                Files.createDirectories(dir);
             }
-            return host.equals(deployment.topology().initialPrimary())
-                    ? initdb(host, pgdata) : cloneFromPrimary(host, pgdata);
+            Exec.run(List.of("chown", "-R", "postgres:postgres", paths.root().toString())).orThrow();
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);
         }
     }
 
-    private String initdb(Host host, Path pgdata) {
-        List<String> command = new ArrayList<>(Postgres.AS_POSTGRES);
-        command.addAll(List.of(tools.pg("initdb").toString(), "-D", pgdata.toString(), "-U", "postgres",
-                "--auth-local=peer", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
-                "--no-instructions"));
-        Exec.run(command, Duration.ofMinutes(2), null).orThrow();
-        return host.name() + ": initialized a new database cluster (initdb)";
-    }
-
-    private String cloneFromPrimary(Host host, Path pgdata) throws IOException {
-        Host primary = currentPrimary();
-        HostPaths paths = deployment.paths(host);
-        List<String> command = new ArrayList<>(Postgres.AS_POSTGRES);
-        command.addAll(List.of("env", "PGPASSFILE=" + paths.conf("pgpass"),
-                tools.pg("pg_basebackup").toString(), "-h", primary.address().toString(),
-                "-p", Integer.toString(deployment.topology().dbPort()), "-U", "replicator", "-w",
-                "-D", pgdata.toString(), "-X", "stream", "-c", "fast"));
-        Exec.run(NetCommands.inNamespace(deployment.namespace(host), command), Duration.ofMinutes(5), null).orThrow();
-        String conninfo = "host=" + primary.address() + " port=" + deployment.topology().dbPort()
-                + " user=replicator passfile=" + paths.conf("pgpass") + " application_name=" + host.name();
-        Files.writeString(pgdata.resolve("postgresql.auto.conf"),
-                "# written by scaleup: this host is a streaming replica\nprimary_conninfo = '" + conninfo + "'\n");
-        Files.writeString(pgdata.resolve("standby.signal"), "");
-        Exec.run(List.of("chown", "-R", "postgres:postgres", pgdata.toString())).orThrow();
-        return host.name() + ": cloned from primary " + primary.name() + " with pg_basebackup";
-    }
-
-    private void writePassfile(HostPaths paths) throws IOException {
-        Path passfile = paths.conf("pgpass");
-        Files.createDirectories(paths.conf());
-        String line = "*:*:*:replicator:" + deployment.secrets().replicationPassword().replace("\\", "\\\\").replace(":", "\\:") + "\n";
-        if (!Files.exists(passfile) || !Files.readString(passfile).equals(line)) {
-            Files.deleteIfExists(passfile);
-            Files.createFile(passfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(passfile, line);
-        }
-    }
-
-    /** The db host that answers as primary now, or the initial primary when none answers. */
-    public Host currentPrimary() {
-        for (Host host : deployment.topology().hosts(Role.DB)) {
-            try {
-                if (postgres.isPrimary(host)) {
-                    return host;
-                }
-            } catch (RuntimeException notAnswering) {
-                // try the next one
-            }
-        }
-        return deployment.topology().initialPrimary();
-    }
-
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
-        Readiness.await(host.name() + " postgres accepting connections on " + deployment.paths(host).run(),
-                Duration.ofSeconds(60), () -> postgres.answers(host), () -> deployment.isRunning(host, spec));
-        if (!host.equals(deployment.topology().initialPrimary())) {
-            Readiness.await(host.name() + " streaming from the primary", Duration.ofSeconds(30),
-                    () -> "streaming".equals(receiverStatus(host)), () -> deployment.isRunning(host, spec));
-        }
+        Readiness.await(host.name() + " Patroni GET " + api(host, "/health") + " = 200 (PostgreSQL running)",
+                Duration.ofSeconds(120), () -> status(api(host, "/health")) == 200, () -> deployment.isRunning(host, spec));
+        Readiness.await(host.name() + " streaming from the leader, or leading", Duration.ofSeconds(60),
+                () -> isLeader(host) || "streaming".equals(receiverStatus(host)), () -> deployment.isRunning(host, spec));
     }
 
+    /** Once per deployment, on the leader: the application's role and database (Patroni made replicator). */
     @Override
     public void afterStart(Host host, Progress progress) {
-        HostPaths paths = deployment.paths(host);
-        Path marker = paths.data().resolve("bootstrapped");
-        if (!host.equals(deployment.topology().initialPrimary()) || Files.exists(marker)) {
+        Path marker = deployment.state().real().resolve("bootstrapped");
+        if (Files.exists(marker) || !isLeader(host)) {
             return;
         }
         List<String> command = new ArrayList<>(postgres.psql(host, "postgres"));
-        command.addAll(List.of("-f", paths.conf("bootstrap.sql").toString()));
+        command.addAll(List.of("-f", deployment.paths(host).conf("bootstrap.sql").toString()));
         Exec.run(command, Duration.ofSeconds(30), null).orThrow();
         try {
-            Files.writeString(marker, "roles and database created\n");
+            Files.writeString(marker, "roles and database created on " + host.name() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        progress.step(host.name() + ": created the roles replicator and " + deployment.topology().dbUser()
-                + " and the database " + deployment.topology().dbName());
+        progress.step(host.name() + ": created the role " + deployment.topology().dbUser() + " and the database "
+                + deployment.topology().dbName() + " on the leader");
+    }
+
+    public boolean isLeader(Host host) {
+        return status(api(host, "/primary")) == 200;
+    }
+
+    /** The db host Patroni says leads now. */
+    public Optional<Host> leader() {
+        return deployment.topology().hosts(Role.DB).stream().filter(this::isLeader).findFirst();
     }
 
     private String receiverStatus(Host host) {
@@ -163,25 +118,79 @@ public final class DbService implements HostService {
 
     @Override
     public HostHealth health(Host host) {
-        try {
-            List<String> rows = postgres.query(host, "select pg_is_in_recovery(),"
-                    + " coalesce((select status from pg_stat_wal_receiver), 'none'),"
-                    + " coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint,"
-                    + " (select count(*) from pg_stat_replication where state = 'streaming')");
-            String[] f = rows.get(0).split("\\|");
-            boolean replica = "t".equals(f[0]);
-            Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("db_role", replica ? "replica" : "primary");
-            if (replica) {
-                long lag = Long.parseLong(f[2]);
-                facts.put("replication", f[1]);
-                facts.put("lag_bytes", lag);
-                return new HostHealth("streaming".equals(f[1]), "replica, " + f[1] + ", replay lag " + lag + " B", facts);
+        Optional<JsonNode> patroni = json(api(host, "/patroni"));
+        if (patroni.isEmpty()) {
+            return HostHealth.of(false, "Patroni does not answer on " + api(host, "/patroni"));
+        }
+        JsonNode p = patroni.get();
+        String role = p.path("role").asText();
+        boolean primary = role.equals("master") || role.equals("primary");
+        String state = p.path("state").asText();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("db_role", primary ? "primary" : "replica");
+        facts.put("patroni_state", state);
+        facts.put("timeline", p.path("timeline").asLong());
+        StringBuilder details = new StringBuilder(primary ? "primary" : "replica");
+        details.append(", ").append(state).append(", timeline ").append(p.path("timeline").asLong());
+        boolean healthy = state.equals("running");
+        Optional<JsonNode> cluster = json(api(host, "/cluster"));
+        if (cluster.isPresent()) {
+            for (JsonNode member : cluster.get().path("members")) {
+                if (member.path("name").asText().equals(host.name())) {
+                    String memberRole = member.path("role").asText();
+                    if (memberRole.equals("sync_standby")) {
+                        facts.put("sync_standby", true);
+                        details.append(", synchronous standby");
+                    }
+                    if (!primary && member.has("lag")) {
+                        facts.put("lag_bytes", member.path("lag").asLong());
+                        details.append(", lag ").append(member.path("lag").asText()).append(" B");
+                    }
+                }
+                if (primary && member.path("role").asText().equals("sync_standby")) {
+                    facts.put("synchronous_standby", member.path("name").asText());
+                    details.append(", sync standby ").append(member.path("name").asText());
+                }
             }
-            facts.put("streaming_replicas", Integer.parseInt(f[3]));
-            return new HostHealth(true, "primary, " + f[3] + " streaming replica(s)", facts);
-        } catch (RuntimeException e) {
-            return HostHealth.of(false, "postgres does not answer");
+        }
+        if (!primary) {
+            String receiver = receiverStatus(host);
+            facts.put("replication", receiver);
+            healthy &= receiver.equals("streaming");
+            if (!receiver.equals("streaming")) {
+                details.append(", WAL receiver ").append(receiver);
+            }
+        }
+        return new HostHealth(healthy, details.toString(), facts);
+    }
+
+    private String api(Host host, String path) {
+        return "http://" + host.address() + ":" + PatroniConfig.REST_PORT + path;
+    }
+
+    private static int status(String url) {
+        return Readiness.httpStatus(url, Duration.ofSeconds(2));
+    }
+
+    private static Optional<JsonNode> json(String url) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Patroni is a Python script: its process runs the interpreter /usr/bin/python3 points to (python3.11 on Debian 12). */
+    static String pythonExecutable() {
+        try {
+            return Path.of("/usr/bin/python3").toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            return "python3";
         }
     }
 }

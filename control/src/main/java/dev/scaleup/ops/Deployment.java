@@ -83,6 +83,14 @@ public final class Deployment {
         }
     }
 
+    /** Every process of the host in start order: its etcd member (if it is one), then its role's processes. */
+    public java.util.List<ProcessSpec> processes(Host host, HostService service) {
+        java.util.List<ProcessSpec> all = new java.util.ArrayList<>();
+        new Coordination(this).process(host).ifPresent(all::add);
+        all.addAll(service.processes(host));
+        return all;
+    }
+
     public Optional<Long> running(Host host, ProcessSpec spec) {
         return Processes.running(namespace(host), paths(host), spec);
     }

@@ -54,7 +54,7 @@ public final class Down {
         if (!HostNetwork.namespaceExists(namespace)) {
             return;
         }
-        List<ProcessSpec> specs = new ArrayList<>(service.processes(host));
+        List<ProcessSpec> specs = new ArrayList<>(deployment.processes(host, service));
         java.util.Collections.reverse(specs);
         for (ProcessSpec spec : specs) {
             if (deployment.isRunning(host, spec)) {

@@ -2,6 +2,7 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
@@ -30,11 +31,8 @@ public final class LbService implements HostService {
         return List.of(
                 ProcessSpec.of("haproxy", List.of(tools.haproxy().toString(), "-W", "-db",
                         "-f", paths.conf("haproxy.cfg").toString())),
-                ProcessSpec.of("keepalived", List.of(tools.keepalived().toString(), "-n", "-l", "-D", "-P",
-                        "-f", paths.conf("keepalived.conf").toString(),
-                        "-p", paths.run().resolve("keepalived-main.pid").toString(),
-                        "-r", paths.run().resolve("keepalived-vrrp.pid").toString(),
-                        "-c", paths.run().resolve("keepalived-checkers.pid").toString())));
+                ProcessSpec.of("keepalived", HaproxyConfig.keepalivedCommand(paths))
+                        .withExecutable("keepalived").startedBy("haproxy"));
     }
 
     @Override
@@ -43,8 +41,8 @@ public final class LbService implements HostService {
             Readiness.await(host.name() + " haproxy runtime API at " + socket(host), Duration.ofSeconds(20),
                     () -> !backends(host).isEmpty(), () -> deployment.isRunning(host, spec));
         } else {
-            // keepalived has nothing to answer; it must stay up for a moment after starting
-            Readiness.await(host.name() + " keepalived running", Duration.ofSeconds(5),
+            // keepalived is started by HAProxy's master; it is ready once its pid file names it
+            Readiness.await(host.name() + " keepalived running (started by haproxy)", Duration.ofSeconds(10),
                     () -> deployment.isRunning(host, spec), () -> true);
         }
     }

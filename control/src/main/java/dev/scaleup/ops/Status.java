@@ -22,8 +22,12 @@ public final class Status {
         }
     }
 
-    /** The whole deployment. */
-    public record Report(Topology topology, List<HostStatus> hosts) {
+    /** The whole deployment; {@code etcd} maps each coordination member to whether it reports a healthy cluster. */
+    public record Report(Topology topology, List<HostStatus> hosts, Map<String, Boolean> etcd) {
+        public boolean etcdQuorum() {
+            return etcd.values().stream().filter(Boolean::booleanValue).count() >= etcd.size() / 2 + 1;
+        }
+
         public Optional<Host> vipHolder() {
             List<Host> holders = hosts.stream()
                     .filter(h -> Boolean.TRUE.equals(h.health().facts().get("vip_holder")))
@@ -36,7 +40,7 @@ public final class Status {
         }
 
         public boolean healthy() {
-            return vipHolders() == 1 && hosts.stream().allMatch(HostStatus::healthy);
+            return vipHolders() == 1 && etcdQuorum() && hosts.stream().allMatch(HostStatus::healthy);
         }
     }
 
@@ -52,16 +56,19 @@ public final class Status {
         for (Role role : Role.values()) {
             topology.hosts(role).forEach(h -> ordered.add(byHost.get(h)));
         }
-        return new Report(topology, ordered);
+        Coordination coordination = new Coordination(deployment);
+        Map<String, Boolean> etcd = new LinkedHashMap<>();
+        coordination.members().forEach(m -> etcd.put(m.name(), coordination.healthy(m)));
+        return new Report(topology, ordered, etcd);
     }
 
     private static HostStatus check(Deployment deployment, HostService service, Host host) {
         Map<String, Optional<Long>> processes = new LinkedHashMap<>();
         if (!HostNetwork.namespaceExists(deployment.namespace(host))) {
-            service.processes(host).forEach(p -> processes.put(p.name(), Optional.empty()));
+            deployment.processes(host, service).forEach(p -> processes.put(p.name(), Optional.empty()));
             return new HostStatus(host, processes, HostHealth.of(false, "namespace missing"));
         }
-        for (ProcessSpec spec : service.processes(host)) {
+        for (ProcessSpec spec : deployment.processes(host, service)) {
             processes.put(spec.name(), deployment.running(host, spec));
         }
         return new HostStatus(host, processes, service.health(host));

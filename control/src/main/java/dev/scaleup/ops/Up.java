@@ -63,13 +63,10 @@ public final class Up {
                 change(host.name() + ": created namespace " + deployment.namespace(host) + " at " + host.address());
             }
         }
+        startCoordination();
         for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
-            if (role == Role.DB) {
-                // replicas clone from the primary: one after the other
-                topology.hosts(role).forEach(this::bringUp);
-            } else {
-                Parallel.forEach(topology.hosts(role), this::bringUp);
-            }
+            // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
+            Parallel.forEach(topology.hosts(role), this::bringUp);
         }
         Host holder = awaitVip();
         if (changes.get() == 0) {
@@ -94,13 +91,22 @@ public final class Up {
             change(host.name() + ": rendered " + String.join(", ", written)
                     + (checks.isEmpty() ? "" : "; checked by " + String.join(", ", checks)));
         }
+        java.util.Set<String> startedNow = new java.util.HashSet<>();
+        // the host's etcd member, if any, was started with the others in startCoordination
         for (ProcessSpec spec : service.processes(host)) {
             if (deployment.isRunning(host, spec)) {
                 continue;
             }
-            long pid = Processes.start(deployment.namespace(host), paths, spec);
-            change(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
             long start = System.nanoTime();
+            if (spec.supervised()) {
+                if (!startedNow.contains(spec.parent())) {
+                    restartParent(host, service, spec);
+                }
+            } else {
+                startedNow.add(spec.name());
+                long pid = Processes.start(deployment.namespace(host), paths, spec);
+                change(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
+            }
             try {
                 service.awaitReady(host, spec);
             } catch (Readiness.NotReadyException e) {
@@ -111,6 +117,45 @@ public final class Up {
             progress.step(String.format("%s: %s ready in %.1f s", host.name(), spec.name(), (System.nanoTime() - start) / 1e9));
         }
         service.afterStart(host, progress);
+    }
+
+    /** A supervised process is missing while its parent runs: restart the parent, which starts it again. */
+    private void restartParent(Host host, HostService service, ProcessSpec child) {
+        ProcessSpec parent = service.processes(host).stream().filter(p -> p.name().equals(child.parent())).findFirst()
+                .orElseThrow(() -> new IllegalStateException(child.name() + " names an unknown parent " + child.parent()));
+        if (deployment.isRunning(host, parent)) {
+            String how = Processes.stop(deployment.namespace(host), deployment.paths(host), parent, Down.STOP_DEADLINE);
+            long pid = Processes.start(deployment.namespace(host), deployment.paths(host), parent);
+            change(host.name() + ": " + child.name() + " was not running; restarted " + parent.name()
+                    + " (old one " + how + ", new pid " + pid + ") to bring it back");
+        }
+    }
+
+    /** The etcd members start together (none is healthy alone); Patroni needs their quorum. */
+    private void startCoordination() {
+        Coordination coordination = new Coordination(deployment);
+        boolean started = false;
+        for (Host member : coordination.members()) {
+            ProcessSpec etcd = coordination.process(member).orElseThrow();
+            if (!deployment.isRunning(member, etcd)) {
+                long pid = Processes.start(deployment.namespace(member), deployment.paths(member), etcd);
+                change(member.name() + ": started etcd (pid " + pid + ")");
+                started = true;
+            }
+        }
+        if (started) {
+            long start = System.nanoTime();
+            try {
+                coordination.awaitQuorum(Duration.ofSeconds(60));
+            } catch (Readiness.NotReadyException e) {
+                Host first = coordination.members().get(0);
+                throw new OperatorException("etcd did not form a cluster: " + e.getMessage() + "\n--- last lines of "
+                        + deployment.paths(first).log("etcd") + " ---\n" + Processes.tail(deployment.paths(first).log("etcd"), 20));
+            }
+            progress.step(String.format("etcd: quorum of %d members in %.1f s (%s)", coordination.members().size(),
+                    (System.nanoTime() - start) / 1e9,
+                    String.join(", ", coordination.members().stream().map(Host::name).toList())));
+        }
     }
 
     /** Waits until exactly one load balancer holds the VIP and the site answers through it. */

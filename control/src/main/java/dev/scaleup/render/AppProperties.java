@@ -28,6 +28,7 @@ public final class AppProperties {
                 db.name=%s
                 db.user=%s
                 db.password=%s
+                app.token-key=%s
                 """.formatted(
                         host.address(),
                         t.appPort(),
@@ -35,7 +36,8 @@ public final class AppProperties {
                         dbHosts,
                         Text.propertiesValue(t.dbName()),
                         Text.propertiesValue(t.dbUser()),
-                        Text.propertiesValue(secrets.appDbPassword()));
+                        Text.propertiesValue(secrets.appDbPassword()),
+                        Text.propertiesValue(secrets.appTokenKey()));
         return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
     }
 }

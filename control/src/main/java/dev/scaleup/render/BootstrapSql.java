@@ -18,7 +18,7 @@ public final class BootstrapSql {
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths, Secrets secrets) {
         Text.requireRole(host, Role.DB, FILE);
-        String replicator = PgHbaConfig.REPLICATION_USER;
+        String replicator = PatroniConfig.REPLICATION_USER;
         String content = Text.banner("--", t, host) + """
                 \\set ON_ERROR_STOP on
 

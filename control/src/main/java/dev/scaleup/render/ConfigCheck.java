@@ -35,7 +35,7 @@ public final class ConfigCheck {
             case HaproxyConfig.FILE -> Optional.of(haproxy(paths, program));
             case NginxConfig.FILE -> Optional.of(nginx(paths, program));
             case KeepalivedConfig.FILE -> Optional.of(keepalived(paths, program));
-            case PostgresConfig.FILE -> Optional.of(postgres(paths, program));
+            case PatroniConfig.FILE -> Optional.of(patroni(paths, program));
             default -> Optional.empty();
         };
     }
@@ -81,17 +81,15 @@ public final class ConfigCheck {
     }
 
     /**
-     * {@code postgres -C data_directory} reads {@code postgresql.conf} (and the data directory's
-     * {@code postgresql.auto.conf} if there is one), fails on unknown parameters or bad values, prints the data
-     * directory and exits; it needs neither an initialised data directory nor a free port. It does not read
-     * pg_hba.conf. postgres refuses to run as root, hence {@code runuser -u postgres --} in front.
+     * {@code patroni --validate-config} checks the schema and values of patroni.yml (addresses, directories, the
+     * PostgreSQL binaries) and exits. It reads the file as the postgres user, which Patroni runs as.
      */
-    public static List<String> postgres(HostPaths paths) {
-        return postgres(paths, UnaryOperator.identity());
+    public static List<String> patroni(HostPaths paths) {
+        return patroni(paths, UnaryOperator.identity());
     }
 
-    public static List<String> postgres(HostPaths paths, UnaryOperator<String> program) {
+    public static List<String> patroni(HostPaths paths, UnaryOperator<String> program) {
         return List.of(program.apply("runuser"), "-u", "postgres", "--",
-                program.apply("postgres"), "-C", "data_directory", "-c", "config_file=" + paths.conf(PostgresConfig.FILE));
+                program.apply("patroni"), "--validate-config", paths.conf(PatroniConfig.FILE).toString());
     }
 }

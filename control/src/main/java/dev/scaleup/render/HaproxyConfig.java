@@ -27,6 +27,16 @@ public final class HaproxyConfig {
         return paths.run().resolve("haproxy.sock");
     }
 
+    /** keepalived in the foreground, VRRP only, logging to HAProxy's output, its pid file where the runtime looks. */
+    public static java.util.List<String> keepalivedCommand(HostPaths paths) {
+        return java.util.List.of("/usr/bin/setpriv", "--pdeathsig", "TERM", "--",
+                "/usr/sbin/keepalived", "-n", "-l", "-D", "-P",
+                "-f", Text.path(paths.conf(KeepalivedConfig.FILE)),
+                "-p", Text.path(paths.pidFile("keepalived")),
+                "-r", Text.path(paths.run().resolve("keepalived-vrrp.pid")),
+                "-c", Text.path(paths.run().resolve("keepalived-checkers.pid")));
+    }
+
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
         StringBuilder servers = new StringBuilder();
@@ -36,9 +46,16 @@ public final class HaproxyConfig {
         String content = Text.banner(t, host) + """
 
                 global
+                    master-worker
                     log stderr format raw local0 info
                     maxconn 4096
                     stats socket %s mode 600 level admin expose-fd listeners
+
+                # keepalived lives and dies with HAProxy's master: PR_SET_PDEATHSIG stops it when the master dies,
+                # so a crashed HAProxy releases the VIP at once; a reload keeps it running
+                program vrrp
+                    command %s
+                    no option start-on-reload
 
                 defaults
                     mode http
@@ -46,9 +63,11 @@ public final class HaproxyConfig {
                     option httplog
                     option http-keep-alive
                     option forwardfor
-                    option redispatch
-                    retries 2
-                    timeout connect 2s
+                    option redispatch 1
+                    retries 3
+                    retry-on conn-failure empty-response junk-response response-timeout 502 503 504
+                    timeout connect 500ms
+                    timeout check 500ms
                     timeout client 30s
                     timeout server 30s
                     timeout http-request 10s
@@ -56,6 +75,11 @@ public final class HaproxyConfig {
 
                 frontend fe_http
                     bind %s:%d
+                    # a request is sent again to another web host only when that is safe: idempotent methods, or a
+                    # request carrying an Idempotency-Key
+                    acl idempotent_method method GET HEAD OPTIONS
+                    acl has_idempotency_key req.hdr(Idempotency-Key) -m found
+                    http-request disable-l7-retry if !idempotent_method !has_idempotency_key
                     http-response set-header X-Served-By-Lb %s
                     default_backend %s
 
@@ -63,9 +87,10 @@ public final class HaproxyConfig {
                     balance roundrobin
                     option httpchk GET %s
                     http-check expect status 200
-                    default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 2
+                    default-server inter 300ms fastinter 200ms downinter 300ms fall 2 rise 2
                 %s""".formatted(
                         Text.path(socket(paths)),
+                        String.join(" ", keepalivedCommand(paths)),
                         t.vip(), t.lbPort(),
                         host.name(),
                         BACKEND,

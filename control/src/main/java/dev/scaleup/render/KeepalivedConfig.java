@@ -50,13 +50,17 @@ public final class KeepalivedConfig {
         return "VI_" + t.name();
     }
 
-    public static boolean startsAsMaster(Topology t, Host host) {
+    /** The preferred holder: highest priority, so it wins the first election when both start together. */
+    public static boolean preferred(Topology t, Host host) {
         return host.equals(t.initialVipHolder());
     }
 
+    /** Advertisement interval: VRRP v3 allows centiseconds; a backup takes over after 3 missed adverts (~0.7 s). */
+    public static final String ADVERT_INT = "0.2";
+
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
-        boolean master = startsAsMaster(t, host);
+        boolean preferred = preferred(t, host);
         StringBuilder peers = new StringBuilder();
         for (Host lb : t.hosts(Role.LB)) {
             if (!lb.equals(host)) {
@@ -73,12 +77,18 @@ public final class KeepalivedConfig {
                     vrrp_garp_master_refresh 10
                 }
 
+                # Both start as BACKUP with nopreempt: the first election goes to the higher priority; afterwards a
+                # returning load balancer does not take the VIP back, so a flapping host costs one failover, not
+                # two. keepalived runs as a program of HAProxy's master with PR_SET_PDEATHSIG: when HAProxy dies,
+                # keepalived is stopped too and the VIP moves (track_process needs proc events, which the kernel
+                # only delivers in the initial network namespace).
                 vrrp_instance %s {
-                    state %s
+                    state BACKUP
+                    nopreempt
                     priority %d
                     interface %s
                     virtual_router_id %d
-                    advert_int 1
+                    advert_int %s
                     unicast_src_ip %s
                     unicast_peer {
                 %s    }
@@ -89,10 +99,10 @@ public final class KeepalivedConfig {
                 """.formatted(
                         t.name(), host.name(),
                         instanceName(t),
-                        master ? "MASTER" : "BACKUP",
-                        master ? MASTER_PRIORITY : BACKUP_PRIORITY,
+                        preferred ? MASTER_PRIORITY : BACKUP_PRIORITY,
                         INTERFACE,
                         virtualRouterId(t),
+                        ADVERT_INT,
                         host.address(),
                         peers,
                         t.vip(), t.subnet().prefix(), INTERFACE);

@@ -38,7 +38,7 @@ public final class NginxConfig {
         Text.requireRole(host, Role.WEB, FILE);
         StringBuilder upstream = new StringBuilder();
         for (Host app : t.hosts(Role.APP)) {
-            upstream.append("        server %s:%d max_fails=2 fail_timeout=5s;\n".formatted(app.address(), t.appPort()));
+            upstream.append("        server %s:%d max_fails=1 fail_timeout=2s;\n".formatted(app.address(), t.appPort()));
         }
         String data = Text.path(paths.data());
         String content = Text.banner(t, host) + """
@@ -70,6 +70,12 @@ public final class NginxConfig {
                         ""      $request_id;
                     }
 
+                    # a request with an Idempotency-Key is safe to send to another app server even after it was sent
+                    map $http_idempotency_key $scaleup_retry_any {
+                        default 1;
+                        ""      0;
+                    }
+
                     log_format scaleup '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
                                        'rid=$scaleup_request_id upstream=$upstream_addr rt=$request_time';
                     access_log %s scaleup;
@@ -94,17 +100,31 @@ public final class NginxConfig {
                             return 200 "ok\\n";
                         }
 
+                        # to the app tier: keep-alive connections; a failed idempotent request (GET, HEAD, or any
+                        # request with an Idempotency-Key) goes to the next app server; others only when the
+                        # connection could not be made
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_set_header Host $host;
+                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                        proxy_set_header X-Request-Id $scaleup_request_id;
+                        proxy_next_upstream_tries 3;
+                        proxy_next_upstream_timeout 10s;
+                        proxy_connect_timeout 500ms;
+                        proxy_read_timeout 30s;
+
                         location /api/ {
+                            error_page 418 = @api_idempotent;
+                            if ($scaleup_retry_any) {
+                                return 418;
+                            }
                             proxy_pass http://%s;
-                            proxy_http_version 1.1;
-                            proxy_set_header Connection "";
-                            proxy_set_header Host $host;
-                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                            proxy_set_header X-Request-Id $scaleup_request_id;
-                            proxy_next_upstream error timeout http_502 http_503;
-                            proxy_next_upstream_tries 3;
-                            proxy_connect_timeout 1s;
-                            proxy_read_timeout 30s;
+                            proxy_next_upstream error timeout http_502 http_503 http_504;
+                        }
+
+                        location @api_idempotent {
+                            proxy_pass http://%s;
+                            proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
                         }
 
                         location / {
@@ -123,6 +143,7 @@ public final class NginxConfig {
                         Text.path(paths.site()),
                         host.name(),
                         HEALTH_PATH,
+                        UPSTREAM,
                         UPSTREAM);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }

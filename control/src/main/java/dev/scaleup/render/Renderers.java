@@ -20,12 +20,8 @@ public final class Renderers {
             case WEB -> files.add(NginxConfig.render(t, host, paths));
             case APP -> files.add(AppProperties.render(t, host, paths, secrets));
             case DB -> {
-                files.add(PostgresConfig.render(t, host, paths));
-                files.add(PgHbaConfig.render(t, host, paths));
-                files.add(PgIdentConfig.render(t, host, paths));
-                if (host.equals(t.initialPrimary())) {
-                    files.add(BootstrapSql.render(t, host, paths, secrets));
-                }
+                files.add(PatroniConfig.render(t, host, paths, secrets, Etcd.members(t)));
+                files.add(BootstrapSql.render(t, host, paths, secrets));
             }
         }
         return List.copyOf(files);

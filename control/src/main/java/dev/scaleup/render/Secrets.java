@@ -7,12 +7,16 @@ import static java.util.Objects.requireNonNull;
  *
  * @param replicationPassword password of the PostgreSQL role {@code replicator}
  * @param appDbPassword password of the application's database user
+ * @param superuserPassword password of the PostgreSQL superuser (Patroni's pg_rewind connects with it)
+ * @param appTokenKey the key every app server signs and checks session tokens with
  */
-public record Secrets(String replicationPassword, String appDbPassword) {
+public record Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey) {
 
     public Secrets {
         requireNonNull(replicationPassword, "replicationPassword is null");
         requireNonNull(appDbPassword, "appDbPassword is null");
+        requireNonNull(superuserPassword, "superuserPassword is null");
+        requireNonNull(appTokenKey, "appTokenKey is null");
     }
 
     @Override

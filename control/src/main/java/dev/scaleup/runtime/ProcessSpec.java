@@ -8,13 +8,18 @@ import java.util.Map;
 /**
  * A long-running server process of a host.
  *
- * @param name short name: pid file, log file and status use it (haproxy, keepalived, nginx, app, postgres)
+ * @param name short name: pid file, log file and status use it (haproxy, keepalived, nginx, app, patroni, etcd)
  * @param argv the command, foreground (the process must not daemonize: its pid is the one in the pid file)
  * @param user run as this user (via setpriv), or null for root
  * @param env extra environment variables
  * @param stopSignal the signal that asks for a clean, quick stop (TERM; INT for PostgreSQL's fast shutdown)
+ * @param executable file name of the program the pid must be running (null: the file name of argv[0]); differs for
+ *     scripts, e.g. Patroni runs as python3.11
+ * @param parent name of the process of the same host that starts this one (null: the runtime starts it); such a
+ *     process writes its own pid file and is brought back by restarting its parent
  */
-public record ProcessSpec(String name, List<String> argv, String user, Map<String, String> env, String stopSignal) {
+public record ProcessSpec(String name, List<String> argv, String user, Map<String, String> env, String stopSignal,
+                          String executable, String parent) {
 
     public ProcessSpec {
         requireNonNull(name, "name is null");
@@ -27,11 +32,35 @@ public record ProcessSpec(String name, List<String> argv, String user, Map<Strin
     }
 
     public static ProcessSpec of(String name, List<String> argv) {
-        return new ProcessSpec(name, argv, null, Map.of(), "TERM");
+        return new ProcessSpec(name, argv, null, Map.of(), "TERM", null, null);
+    }
+
+    public ProcessSpec asUser(String newUser) {
+        return new ProcessSpec(name, argv, newUser, env, stopSignal, executable, parent);
+    }
+
+    public ProcessSpec withStopSignal(String signal) {
+        return new ProcessSpec(name, argv, user, env, signal, executable, parent);
+    }
+
+    public ProcessSpec withExecutable(String fileName) {
+        return new ProcessSpec(name, argv, user, env, stopSignal, fileName, parent);
+    }
+
+    /** A process that {@code parentName} starts (argv is then only what the parent runs, for the record). */
+    public ProcessSpec startedBy(String parentName) {
+        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parentName);
+    }
+
+    public boolean supervised() {
+        return parent != null;
     }
 
     /** File name of the executable, to check that a pid really is this process. */
     public String executableName() {
+        if (executable != null) {
+            return executable;
+        }
         String exe = argv.get(0);
         return exe.substring(exe.lastIndexOf('/') + 1);
     }

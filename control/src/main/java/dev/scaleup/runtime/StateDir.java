@@ -37,6 +37,8 @@ import java.util.Set;
 public final class StateDir {
 
     private static final Path FALLBACK_PARENT = Path.of("/var/lib/scaleup");
+    private static final java.util.List<String> SECRET_KEYS =
+            java.util.List.of("replication.password", "app.db.password", "superuser.password", "app.token.key");
     private final Path path;
 
     public StateDir(Path path) {
@@ -108,10 +110,17 @@ public final class StateDir {
                     properties.load(reader);
                 }
             } else {
-                properties.setProperty("replication.password", randomSecret());
-                properties.setProperty("app.db.password", randomSecret());
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(
                         Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+            }
+            boolean generated = false;
+            for (String key : SECRET_KEYS) {
+                if (properties.getProperty(key) == null) {
+                    properties.setProperty(key, randomSecret());
+                    generated = true;
+                }
+            }
+            if (generated) {
                 try (var writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                     properties.store(writer, "scaleup secrets: generated, never printed; mode 0600");
                 }
@@ -119,7 +128,8 @@ public final class StateDir {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }
-        return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"));
+        return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"),
+                properties.getProperty("superuser.password"), properties.getProperty("app.token.key"));
     }
 
     /** Removes the directory (and the real one behind a fallback link). */
@@ -132,7 +142,7 @@ public final class StateDir {
     }
 
     static String randomSecret() {
-        byte[] bytes = new byte[24];
+        byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }

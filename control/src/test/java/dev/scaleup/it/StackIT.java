@@ -40,6 +40,8 @@ class StackIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<Long> pidsSeen = new ArrayList<>();
     static Cli.Run firstUp;
+    static String primary;
+    static String replica;
 
     @BeforeAll
     static void up() throws IOException {
@@ -57,6 +59,15 @@ class StackIT {
                 """.formatted(NAME, VIP, RootOnly.repoRoot().resolve("site")));
         firstUp = Cli.run("up", "-f", topology.toString(), "--state-dir", STATE.toString());
         assertThat(firstUp.exitCode()).as("up failed:\n" + firstUp.err()).isZero();
+        // Patroni lets whichever db host wins the first race initialize the cluster
+        JsonNode status = JSON.readTree(Cli.run("status", "--json", "--state-dir", STATE.toString()).out());
+        for (JsonNode host : status.path("hosts")) {
+            if (host.path("db_role").asText().equals("primary")) {
+                primary = host.path("address").asText();
+            } else if (host.path("db_role").asText().equals("replica")) {
+                replica = host.path("address").asText();
+            }
+        }
     }
 
     @AfterAll
@@ -73,8 +84,9 @@ class StackIT {
     void upReportsEachStepAndTheUrl() {
         assertThat(firstUp.out())
                 .contains("created namespace scit-db1 at 198.19.7.81")
-                .contains("db1: initialized a new database cluster (initdb)")
-                .contains("db2: cloned from primary db1 with pg_basebackup")
+                .contains("etcd: quorum of 3 members")
+                .contains("created the role app and the database app on the leader")
+                .contains("checked by patroni --validate-config")
                 .contains("checked by haproxy -c")
                 .contains("checked by nginx -t")
                 .contains("app3: app ready in")
@@ -100,7 +112,7 @@ class StackIT {
             HttpResponse<String> info = get("http://" + VIP + "/api/info");
             assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
             JsonNode body = JSON.readTree(info.body());
-            assertThat(body.path("db").path("server_addr").asText()).isEqualTo("198.19.7.81");
+            assertThat(body.path("db").path("server_addr").asText()).isEqualTo(primary);
             assertThat(body.path("db").path("in_recovery").asBoolean()).isFalse();
             webs.add(info.headers().firstValue("X-Served-By-Web").orElseThrow());
             apps.add(info.headers().firstValue("X-Served-By-App").orElseThrow());
@@ -119,21 +131,22 @@ class StackIT {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode visit = JSON.readTree(created.body());
         long id = visit.path("id").asLong();
-        assertThat(visit.path("db_server_addr").asText()).isEqualTo("198.19.7.81");
+        assertThat(visit.path("db_server_addr").asText()).isEqualTo(primary);
 
-        // straight from the replica's server, over its socket
+        // straight from the replica's server, over its socket (synchronous replication: it is there already)
+        String replicaHost = replica.equals("198.19.7.81") ? "db1" : "db2";
         String onReplica = "";
         for (int i = 0; i < 50 && onReplica.isEmpty(); i++) {
-            onReplica = psqlOn("db2", "select app_host from visits where id = " + id);
+            onReplica = psqlOn(replicaHost, "select app_host from visits where id = " + id);
             Thread.sleep(100);
         }
         assertThat(onReplica).isEqualTo(visit.path("app_host").asText());
-        assertThat(psqlOn("db2", "select pg_is_in_recovery()")).isEqualTo("t");
+        assertThat(psqlOn(replicaHost, "select pg_is_in_recovery()")).isEqualTo("t");
 
         // and through the app, whose read pool prefers the replica
         HttpResponse<String> read = get("http://" + VIP + "/api/visits/" + id);
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        assertThat(JSON.readTree(read.body()).path("db_server_addr").asText()).isEqualTo("198.19.7.82");
+        assertThat(JSON.readTree(read.body()).path("db_server_addr").asText()).isEqualTo(replica);
         assertThat(JSON.readTree(read.body()).path("in_recovery").asBoolean()).isTrue();
     }
 
@@ -146,7 +159,10 @@ class StackIT {
         assertThat(report.path("healthy").asBoolean()).isTrue();
         assertThat(report.path("vip").path("address").asText()).isEqualTo(VIP);
         assertThat(report.path("vip").path("holder").asText()).isIn("lb1", "lb2");
+        assertThat(report.path("etcd").path("quorum").asBoolean()).isTrue();
+        assertThat(report.path("etcd").path("members")).hasSize(3);
         List<String> names = new ArrayList<>();
+        List<String> dbRoles = new ArrayList<>();
         for (JsonNode host : report.path("hosts")) {
             names.add(host.path("name").asText());
             assertThat(host.path("healthy").asBoolean()).as(host.toString()).isTrue();
@@ -155,10 +171,11 @@ class StackIT {
                 pidsSeen.add(process.path("pid").asLong());
             }
             if (host.path("role").asText().equals("db")) {
-                assertThat(host.path("db_role").asText()).isEqualTo(host.path("name").asText().equals("db1") ? "primary" : "replica");
+                dbRoles.add(host.path("db_role").asText());
             }
         }
         assertThat(names).containsExactly("lb1", "lb2", "web1", "web2", "app1", "app2", "app3", "db1", "db2");
+        assertThat(dbRoles).containsExactlyInAnyOrder("primary", "replica");
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** The default deployment the golden files are rendered from. */
 final class Fixtures {
 
-    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret");
+    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret", "super-secret", "token-key-0123456789abcdef0123456789abcdef");
 
     private Fixtures() {}
 

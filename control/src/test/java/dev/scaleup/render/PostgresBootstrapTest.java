@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresBootstrapTest {
 
-    static final Secrets NASTY = new Secrets("it's a \\ \"test\" :foo :'bar' ${x} ;--", "app'; DROP ROLE postgres; --");
-    static final Secrets ROTATED = new Secrets("second repl secret", "second app secret");
+    static final Secrets NASTY = new Secrets("it's a \\ \"test\" :foo :'bar' ${x} ;--", "app'; DROP ROLE postgres; --", "super", "k");
+    static final Secrets ROTATED = new Secrets("second repl secret", "second app secret", "super", "k");
 
     @TempDir
     Path tmp;
@@ -59,13 +59,19 @@ class PostgresBootstrapTest {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         run(List.of("chown", "-R", "postgres:postgres", tmp.resolve("hosts").toString()));
 
-        Path pgdata = PostgresConfig.dataDirectory(paths);
+        Path pgdata = paths.data().resolve("pgdata");
+        // Patroni writes pg_hba.conf from patroni.yml's pg_hba list: the same lines, in a file of their own here
+        Path hba = paths.conf("pg_hba.conf");
+        Files.writeString(hba, String.join("\n", PatroniConfig.pgHba(t)) + "\n");
+        run(List.of("chown", "postgres:postgres", hba.toString()));
         asPostgres(runuser, bin.resolve("initdb").toString(), "-D", pgdata.toString(), "-U", "postgres",
                 "--auth-local=peer", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-instructions");
 
         Path serverLog = paths.log("postgres");
         Process server = new ProcessBuilder(runuser, "-u", "postgres", "--",
-                bin.resolve("postgres").toString(), "-c", "config_file=" + paths.conf(PostgresConfig.FILE))
+                bin.resolve("postgres").toString(), "-D", pgdata.toString(), "-c", "listen_addresses=127.0.0.81",
+                "-c", "port=" + port, "-c", "unix_socket_directories=" + paths.run(), "-c", "hba_file=" + hba,
+                "-c", "cluster_name=pg-test-db1", "-c", "wal_level=replica")
                 .redirectErrorStream(true)
                 .redirectOutput(serverLog.toFile())
                 .start();
@@ -88,7 +94,7 @@ class PostgresBootstrapTest {
             assertScram(runuser, bin, paths, port, "App User", NASTY.appDbPassword());
 
             // the server runs with the rendered settings and pg_hba.conf parses as intended
-            assertThat(query(runuser, bin, paths, port, "SHOW hba_file")).isEqualTo(paths.conf(PgHbaConfig.FILE).toString());
+            assertThat(query(runuser, bin, paths, port, "SHOW hba_file")).isEqualTo(hba.toString());
             assertThat(query(runuser, bin, paths, port, "SHOW cluster_name")).isEqualTo("pg-test-db1");
             assertThat(query(runuser, bin, paths, port, "SHOW wal_level")).isEqualTo("replica");
             assertThat(query(runuser, bin, paths, port,
@@ -98,7 +104,9 @@ class PostgresBootstrapTest {
                             + " || coalesce(address, '-') || ' ' || auth_method FROM pg_hba_file_rules ORDER BY line_number"))
                     .isEqualTo(String.join("\n",
                             "local all postgres - peer",
+                            "host all postgres 127.0.0.81 scram-sha-256",
                             "host replication replicator 127.0.0.81 scram-sha-256",
+                            "host all postgres 127.0.0.82 scram-sha-256",
                             "host replication replicator 127.0.0.82 scram-sha-256",
                             "host app-db App User 127.0.0.41 scram-sha-256",
                             "host app-db App User 127.0.0.42 scram-sha-256"));

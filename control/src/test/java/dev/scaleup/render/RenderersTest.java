@@ -35,10 +35,8 @@ class RenderersTest {
         assertThat(files(T, "lb1")).extracting(RenderedFile::name).containsExactly("haproxy.cfg", "keepalived.conf");
         assertThat(files(T, "web2")).extracting(RenderedFile::name).containsExactly("nginx.conf");
         assertThat(files(T, "app3")).extracting(RenderedFile::name).containsExactly("app.properties");
-        assertThat(files(T, "db1")).extracting(RenderedFile::name)
-                .containsExactly("postgresql.conf", "pg_hba.conf", "pg_ident.conf", "bootstrap.sql");
-        assertThat(files(T, "db2")).extracting(RenderedFile::name)
-                .containsExactly("postgresql.conf", "pg_hba.conf", "pg_ident.conf");
+        assertThat(files(T, "db1")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql");
+        assertThat(files(T, "db2")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql");
     }
 
     @Test
@@ -60,13 +58,16 @@ class RenderersTest {
         for (Host host : T.hosts()) {
             for (RenderedFile file : Renderers.forHost(T, host, Fixtures.goldenPaths(host), Fixtures.SECRETS)) {
                 boolean secret = file.content().contains(Fixtures.SECRETS.appDbPassword())
-                        || file.content().contains(Fixtures.SECRETS.replicationPassword());
+                        || file.content().contains(Fixtures.SECRETS.replicationPassword())
+                        || file.content().contains(Fixtures.SECRETS.superuserPassword())
+                        || file.content().contains(Fixtures.SECRETS.appTokenKey());
                 assertThat(file.mode()).as(host.name() + "/" + file.name()).isEqualTo(secret ? 0600 : 0644);
             }
         }
         assertThat(content(T, "app1", "app.properties")).contains("db.password=app-secret");
         assertThat(files(T, "app1").get(0).mode()).isEqualTo(RenderedFile.PRIVATE);
-        assertThat(files(T, "db1").get(3).mode()).isEqualTo(RenderedFile.PRIVATE);
+        assertThat(files(T, "db1").get(0).mode()).isEqualTo(RenderedFile.PRIVATE);
+        assertThat(files(T, "db1").get(1).mode()).isEqualTo(RenderedFile.PRIVATE);
     }
 
     @Test
@@ -88,17 +89,28 @@ class RenderersTest {
         Host web1 = Fixtures.host(T, "web1");
         assertThatThrownBy(() -> NginxConfig.render(T, web1, new HostPaths(Path.of("/state dir/hosts/web1"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/state dir/hosts/web1");
-        assertThatThrownBy(() -> PostgresConfig.render(T, Fixtures.host(T, "db1"), new HostPaths(Path.of("/st$te/db1"))))
+        assertThatThrownBy(() -> PatroniConfig.render(T, Fixtures.host(T, "db1"), new HostPaths(Path.of("/st$te/db1")),
+                Fixtures.SECRETS, Etcd.members(T)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void exactlyOneLoadBalancerStartsAsMasterAndPeersAreTheOthers() {
+    void bothLoadBalancersStartAsBackupWithoutPreemptionAndTheFirstHasTheHigherPriority() {
         String lb1 = content(T, "lb1", "keepalived.conf");
         String lb2 = content(T, "lb2", "keepalived.conf");
-        assertThat(lb1).contains("state MASTER", "priority 150", "unicast_src_ip 198.18.0.11", "unicast_peer {\n        198.18.0.12\n    }");
-        assertThat(lb2).contains("state BACKUP", "priority 100", "unicast_src_ip 198.18.0.12", "unicast_peer {\n        198.18.0.11\n    }");
-        assertThat(lb1).doesNotContain("nopreempt").contains("198.18.0.100/24 dev eth0");
+        assertThat(lb1).contains("state BACKUP", "nopreempt", "priority 150", "unicast_src_ip 198.18.0.11", "unicast_peer {\n        198.18.0.12\n    }");
+        assertThat(lb2).contains("state BACKUP", "nopreempt", "priority 100", "unicast_src_ip 198.18.0.12", "unicast_peer {\n        198.18.0.11\n    }");
+        assertThat(lb1).contains("vrrp_version 3", "advert_int 0.2", "198.18.0.100/24 dev eth0").doesNotContain("state MASTER");
+    }
+
+    @Test
+    void haproxyRunsKeepalivedAsAProgramThatDiesWithIt() {
+        String cfg = content(T, "lb1", "haproxy.cfg");
+        assertThat(cfg).contains("master-worker", "program vrrp", "no option start-on-reload",
+                "command /usr/bin/setpriv --pdeathsig TERM -- /usr/sbin/keepalived -n -l -D -P -f /state/hosts/lb1/conf/keepalived.conf"
+                        + " -p /state/hosts/lb1/run/keepalived.pid");
+        assertThat(cfg).contains("http-request disable-l7-retry if !idempotent_method !has_idempotency_key",
+                "retry-on conn-failure empty-response junk-response response-timeout 502 503 504");
     }
 
     @Test
@@ -128,8 +140,10 @@ class RenderersTest {
         String conf = content(BIG, "web4", "nginx.conf");
         assertThat(conf.split("add_header", -1)).hasSize(2);
         assertThat(conf).contains("add_header X-Served-By-Web web4 always;", "listen 198.19.4.24:8081;",
-                "server 198.19.4.41:9090 max_fails=2 fail_timeout=5s;", "daemon off;")
-                .doesNotContain("non_idempotent");
+                "server 198.19.4.41:9090 max_fails=1 fail_timeout=2s;", "daemon off;");
+        // non-idempotent requests are passed on to another app server only when they carry an Idempotency-Key
+        assertThat(conf.split("non_idempotent", -1)).hasSize(2);
+        assertThat(conf).contains("location @api_idempotent {", "if ($scaleup_retry_any) {");
     }
 
     @Test
@@ -170,16 +184,31 @@ class RenderersTest {
     }
 
     @Test
-    void pgHbaAllowsOnlyReplicationFromDbHostsAndTheAppUserFromAppHosts() {
-        List<String> rules = content(BIG, "db3", "pg_hba.conf").lines()
-                .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.replaceAll(" +", " ")).toList();
-        assertThat(rules).containsExactly(
+    void pgHbaAllowsOnlyReplicationAndRewindFromDbHostsAndTheAppUserFromAppHosts() {
+        assertThat(PatroniConfig.pgHba(BIG)).containsExactly(
                 "local all postgres peer",
+                "host all postgres 198.19.4.81/32 scram-sha-256",
                 "host replication replicator 198.19.4.81/32 scram-sha-256",
+                "host all postgres 198.19.4.82/32 scram-sha-256",
                 "host replication replicator 198.19.4.82/32 scram-sha-256",
+                "host all postgres 198.19.4.83/32 scram-sha-256",
                 "host replication replicator 198.19.4.83/32 scram-sha-256",
+                "host all postgres 198.19.4.84/32 scram-sha-256",
                 "host replication replicator 198.19.4.84/32 scram-sha-256",
                 "host shop shop_app 198.19.4.41/32 scram-sha-256");
+        assertThat(content(BIG, "db3", "patroni.yml")).contains("host shop shop_app 198.19.4.41/32 scram-sha-256");
+    }
+
+    @Test
+    void etcdHasThreeMembersOnDbHostsFirstThenAppHosts() {
+        assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "app1");
+        assertThat(Etcd.members(BIG)).extracting(Host::name).containsExactly("db1", "db2", "db3");
+        Topology tiny = new Topology("tiny", T.subnet(), T.vip(), 2, 80, 1, 80, 1, 8080, 64, 0, 5432, "app", "app",
+                T.site(), null);
+        assertThat(Etcd.members(tiny)).extracting(Host::name).containsExactly("db1");
+        assertThat(Etcd.command(T, Fixtures.host(T, "db2"), Fixtures.goldenPaths(Fixtures.host(T, "db2"))))
+                .contains("--initial-cluster", "db1=http://198.18.0.81:2380,db2=http://198.18.0.82:2380,app1=http://198.18.0.41:2380")
+                .contains("--listen-client-urls", "http://198.18.0.82:2379");
     }
 
     @Test
@@ -190,8 +219,8 @@ class RenderersTest {
                 "-c", "/state/hosts/web1/conf/nginx.conf", "-p", "/state/hosts/web1/"));
         assertThat(ConfigCheck.haproxy(paths)).containsExactly("haproxy", "-c", "-dW", "-f", "/state/hosts/web1/conf/haproxy.cfg");
         assertThat(ConfigCheck.keepalived(paths)).containsExactly("keepalived", "-t", "-e", "-f", "/state/hosts/web1/conf/keepalived.conf");
-        assertThat(ConfigCheck.postgres(paths)).containsExactly("runuser", "-u", "postgres", "--",
-                "postgres", "-C", "data_directory", "-c", "config_file=/state/hosts/web1/conf/postgresql.conf");
+        assertThat(ConfigCheck.patroni(paths)).containsExactly("runuser", "-u", "postgres", "--",
+                "patroni", "--validate-config", "/state/hosts/web1/conf/patroni.yml");
         assertThat(ConfigCheck.command("app.properties", paths, p -> p)).isEmpty();
         assertThat(ConfigCheck.command("pg_hba.conf", paths, p -> p)).isEmpty();
     }

@@ -8,7 +8,6 @@ import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Role;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NetCommandsTest {
@@ -37,14 +36,16 @@ class NetCommandsTest {
     @Test
     void startsAProcessDetachedWithItsPidFileWrittenBeforeExec() {
         HostPaths paths = new HostPaths(Path.of("/state/hosts/db1"));
-        ProcessSpec postgres = new ProcessSpec("postgres", List.of("/usr/lib/postgresql/15/bin/postgres", "-c", "config_file=x"),
-                "postgres", Map.of(), "INT");
+        ProcessSpec postgres = ProcessSpec.of("postgres", List.of("/usr/lib/postgresql/15/bin/postgres", "-c", "config_file=x"))
+                .asUser("postgres").withStopSignal("INT");
         assertThat(Processes.startCommand("scaleup-db1", paths, postgres)).containsExactly(
                 "ip", "netns", "exec", "scaleup-db1", "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
                 "/state/hosts/db1/run/postgres.pid",
                 "setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
                 "/usr/lib/postgresql/15/bin/postgres", "-c", "config_file=x");
         assertThat(postgres.executableName()).isEqualTo("postgres");
+        assertThat(ProcessSpec.of("patroni", List.of("/usr/bin/patroni", "x.yml")).withExecutable("python3.11").executableName())
+                .isEqualTo("python3.11");
         ProcessSpec nginx = ProcessSpec.of("nginx", List.of("/usr/sbin/nginx", "-c", "n.conf"));
         assertThat(Processes.startCommand("scaleup-web1", new HostPaths(Path.of("/s/web1")), nginx)).containsExactly(
                 "ip", "netns", "exec", "scaleup-web1", "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",

@@ -1,0 +1,134 @@
+package dev.scaleup.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code patroni.yml} of a db host. Patroni (run as postgres: {@code patroni <conf>/patroni.yml}) owns PostgreSQL on
+ * the host: it runs initdb on the first member, clones the others with pg_basebackup, writes postgresql.conf and
+ * pg_hba.conf from this file, keeps the leader key in etcd, promotes a synchronous standby when the leader is gone,
+ * and rewinds a former leader so it rejoins as a replica.
+ *
+ * <p>Timing (dynamic, set at bootstrap): ttl 10 s, loop_wait 1 s, retry_timeout 4 s (loop_wait + 2 × retry_timeout
+ * ≤ ttl): a dead leader's key expires within 10 s and a replica takes over at its next loop. Synchronous mode (not
+ * strict): a commit is acknowledged only once the synchronous standby has it, and only that standby may be promoted,
+ * so an acknowledged write survives the loss of the primary; with no standby left the primary goes on alone.
+ */
+public final class PatroniConfig {
+
+    public static final String FILE = "patroni.yml";
+    public static final int REST_PORT = 8008;
+    public static final String REPLICATION_USER = "replicator";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    private PatroniConfig() {}
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths, Secrets secrets, List<Host> etcdMembers) {
+        Text.requireRole(host, Role.DB, FILE);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("scope", t.name());
+        root.put("namespace", "/scaleup/");
+        root.put("name", host.name());
+        root.put("log", map("level", "INFO", "format", "%(asctime)s " + host.name() + " %(levelname)s: %(message)s"));
+        root.put("restapi", map("listen", host.address() + ":" + REST_PORT, "connect_address", host.address() + ":" + REST_PORT));
+        root.put("etcd3", map("hosts", etcdMembers.stream().map(m -> m.address() + ":" + Etcd.CLIENT_PORT).toList(),
+                "protocol", "http"));
+        root.put("bootstrap", bootstrap(t));
+        root.put("postgresql", postgresql(t, host, paths, secrets));
+        root.put("tags", map("nofailover", false, "noloadbalance", false, "clonefrom", false, "nosync", false));
+        try {
+            String yaml = YAML.writeValueAsString(root);
+            return new RenderedFile(FILE, Text.banner(t, host) + yaml, RenderedFile.PRIVATE);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> bootstrap(Topology t) {
+        Map<String, Object> dcs = new LinkedHashMap<>();
+        dcs.put("ttl", 10);
+        dcs.put("loop_wait", 1);
+        dcs.put("retry_timeout", 4);
+        dcs.put("maximum_lag_on_failover", 1048576);
+        dcs.put("synchronous_mode", true);
+        dcs.put("synchronous_mode_strict", false);
+        dcs.put("postgresql", map("use_pg_rewind", true, "use_slots", true, "parameters", map(
+                "max_connections", 100,
+                "max_wal_senders", 10,
+                "max_replication_slots", 10,
+                "wal_keep_size", "256MB",
+                "wal_log_hints", "on",
+                "hot_standby", "on")));
+        Map<String, Object> bootstrap = new LinkedHashMap<>();
+        bootstrap.put("dcs", dcs);
+        bootstrap.put("initdb", List.of(map("encoding", "UTF8"), map("locale", "C.UTF-8"),
+                map("auth-local", "peer"), map("auth-host", "scram-sha-256")));
+        bootstrap.put("pg_hba", pgHba(t));
+        return bootstrap;
+    }
+
+    private static Map<String, Object> postgresql(Topology t, Host host, HostPaths paths, Secrets secrets) {
+        Map<String, Object> pg = new LinkedHashMap<>();
+        pg.put("listen", host.address() + ":" + t.dbPort());
+        pg.put("connect_address", host.address() + ":" + t.dbPort());
+        pg.put("data_dir", Text.path(paths.data().resolve("pgdata")));
+        pg.put("bin_dir", "/usr/lib/postgresql/15/bin");
+        pg.put("pgpass", Text.path(paths.run().resolve("pgpass")));
+        pg.put("use_unix_socket", true);
+        pg.put("authentication", map(
+                "superuser", map("username", "postgres", "password", secrets.superuserPassword()),
+                "replication", map("username", REPLICATION_USER, "password", secrets.replicationPassword()),
+                "rewind", map("username", "postgres", "password", secrets.superuserPassword())));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("unix_socket_directories", Text.path(paths.run()));
+        parameters.put("password_encryption", "scram-sha-256");
+        parameters.put("shared_buffers", "64MB");
+        parameters.put("hot_standby_feedback", "on");
+        parameters.put("logging_collector", "off");
+        parameters.put("log_line_prefix", "%m [%p] " + host.name() + " ");
+        parameters.put("cluster_name", t.name() + "-" + host.name());
+        pg.put("parameters", parameters);
+        pg.put("pg_hba", pgHba(t));
+        pg.put("remove_data_directory_on_rewind_failure", true);
+        pg.put("remove_data_directory_on_diverged_timelines", true);
+        pg.put("basebackup", List.of(map("checkpoint", "fast")));
+        return pg;
+    }
+
+    /** Who may connect: postgres locally (peer) and from db hosts (pg_rewind), replication between db hosts, the app from app hosts. */
+    static List<String> pgHba(Topology t) {
+        List<String> lines = new ArrayList<>();
+        lines.add("local all postgres peer");
+        for (Host db : t.hosts(Role.DB)) {
+            lines.add("host all postgres " + db.address() + "/32 scram-sha-256");
+            lines.add("host replication " + REPLICATION_USER + " " + db.address() + "/32 scram-sha-256");
+        }
+        String database = Text.hbaName(t.dbName());
+        String user = Text.hbaName(t.dbUser());
+        for (Host app : t.hosts(Role.APP)) {
+            lines.add("host " + database + " " + user + " " + app.address() + "/32 scram-sha-256");
+        }
+        return lines;
+    }
+
+    private static Map<String, Object> map(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+}
