@@ -18,6 +18,10 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
             err.println(e.getMessage().indent(2).stripTrailing());
             return USAGE;
         }
+        if (e instanceof dev.scaleup.ops.RefusedException) {
+            err.println("scaleup: " + e.getMessage());
+            return USAGE;
+        }
         if (e instanceof OperatorException) {
             err.println("scaleup: " + e.getMessage());
             return FAILED;

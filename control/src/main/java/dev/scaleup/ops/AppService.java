@@ -27,7 +27,7 @@ public final class AppService implements HostService {
                 tools.java().toString(),
                 "-Xmx" + topology.appHeapMb() + "m",
                 "-XX:+UseSerialGC",
-                "-jar", deployment.appArtifact().resolve("app.jar").toString(),
+                "-jar", deployment.appArtifact(host).resolve("app.jar").toString(),
                 "--config", deployment.paths(host).conf("app.properties").toString())));
     }
 

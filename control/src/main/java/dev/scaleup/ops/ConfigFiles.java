@@ -60,7 +60,13 @@ final class ConfigFiles {
                 continue;
             }
             Exec.Result result = Exec.run(NetCommands.inNamespace(namespace, command.get()), Duration.ofSeconds(30), null);
-            if (!result.ok()) {
+            if (!result.ok() && !ConfigCheck.acceptable(file.name(), result.stdout() + result.stderr())) {
+                // the running process keeps its old config; without the file the next run renders and checks again
+                try {
+                    Files.deleteIfExists(paths.conf(file.name()));
+                } catch (IOException ignored) {
+                    // the message below matters more
+                }
                 throw new OperatorException(host + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
                         + "`:\n" + (result.stderr() + result.stdout()).strip());
             }

@@ -98,6 +98,16 @@ public final class DbService implements HostService {
                 + deployment.topology().dbName() + " on the leader");
     }
 
+    /** Patroni re-reads patroni.yml on HUP and applies it (pg_hba.conf, parameters) with a PostgreSQL reload. */
+    @Override
+    public String reload(Host host, List<String> changedFiles) {
+        if (!changedFiles.contains(PatroniConfig.FILE)) {
+            return host.name() + ": nothing to reload (" + String.join(", ", changedFiles) + ")";
+        }
+        Signals.send(deployment.running(host, processes(host).get(0)).orElseThrow(), "HUP");
+        return host.name() + ": reloaded Patroni (pg_hba.conf and parameters)";
+    }
+
     public boolean isLeader(Host host) {
         return status(api(host, "/primary")) == 200;
     }

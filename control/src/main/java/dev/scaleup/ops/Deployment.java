@@ -75,6 +75,55 @@ public final class Deployment {
         }
     }
 
+    /** The app build this app host runs: its own choice during a rolling deploy, else the deployment's. */
+    public Path appArtifact(Host host) {
+        try {
+            Path own = paths(host).root().resolve("app-artifact");
+            if (java.nio.file.Files.exists(own)) {
+                return state.artifacts().resolve(java.nio.file.Files.readString(own).strip());
+            }
+        } catch (java.io.IOException e) {
+            // fall back to the deployment's build
+        }
+        return appArtifact();
+    }
+
+    public void useAppArtifact(Host host, Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(paths(host).root());
+            java.nio.file.Files.writeString(paths(host).root().resolve("app-artifact"), dir.getFileName() + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** App hosts the web tier must not send requests to right now (kept on disk so every command renders alike). */
+    public synchronized java.util.Set<String> drainedApps() {
+        try {
+            Path file = state.real().resolve("drained-apps");
+            if (!java.nio.file.Files.exists(file)) {
+                return java.util.Set.of();
+            }
+            return java.util.Set.copyOf(java.nio.file.Files.readAllLines(file).stream().map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public synchronized void setDrainedApps(java.util.Set<String> hosts) {
+        try {
+            java.nio.file.Files.write(state.real().resolve("drained-apps"), new java.util.TreeSet<>(hosts));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Every config file of the host as the topology and the current drain state say. */
+    public java.util.List<dev.scaleup.render.RenderedFile> render(Host host) {
+        return dev.scaleup.render.Renderers.forHost(topology, host, paths(host), secrets(), drainedApps());
+    }
+
     public void useAppArtifact(Path dir) {
         try {
             java.nio.file.Files.writeString(state.artifacts().resolve("current"), dir.getFileName().toString() + "\n");

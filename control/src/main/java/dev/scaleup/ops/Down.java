@@ -49,7 +49,7 @@ public final class Down {
         progress.step("removed the state directory " + state.path());
     }
 
-    private static void stopHost(Deployment deployment, HostService service, Host host, Progress progress) {
+    static void stopHost(Deployment deployment, HostService service, Host host, Progress progress) {
         String namespace = deployment.namespace(host);
         if (!HostNetwork.namespaceExists(namespace)) {
             return;

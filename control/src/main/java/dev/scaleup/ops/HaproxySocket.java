@@ -34,7 +34,7 @@ public final class HaproxySocket {
     }
 
     /** A server line of {@code show stat}. */
-    public record ServerState(String backend, String server, String status) {
+    public record ServerState(String backend, String server, String status, long sessions) {
         public boolean up() {
             return status.startsWith("UP");
         }
@@ -61,7 +61,8 @@ public final class HaproxySocket {
             String px = f[column.get("pxname")];
             String sv = f[column.get("svname")];
             if (px.equals(backend) && !sv.equals("BACKEND") && !sv.equals("FRONTEND")) {
-                servers.add(new ServerState(px, sv, f[column.get("status")]));
+                String scur = f[column.get("scur")];
+                servers.add(new ServerState(px, sv, f[column.get("status")], scur.isEmpty() ? 0 : Long.parseLong(scur)));
             }
         }
         return servers;

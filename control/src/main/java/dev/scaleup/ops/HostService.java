@@ -25,4 +25,12 @@ public interface HostService {
     }
 
     HostHealth health(Host host);
+
+    /**
+     * Applies changed config files to the running host without dropping traffic (a reload where the component has
+     * one). Returns a sentence saying what it did, or null when a restart is needed instead (the caller restarts).
+     */
+    default String reload(Host host, java.util.List<String> changedFiles) {
+        return null;
+    }
 }

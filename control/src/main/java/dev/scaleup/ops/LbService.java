@@ -47,8 +47,36 @@ public final class LbService implements HostService {
         }
     }
 
+    /**
+     * HAProxy's master re-executes on USR2 and takes the listening sockets over (seamless); keepalived, a program
+     * without start-on-reload, keeps running and re-reads its own config on HUP.
+     */
+    @Override
+    public String reload(Host host, List<String> changedFiles) {
+        List<String> done = new java.util.ArrayList<>();
+        if (changedFiles.contains("haproxy.cfg")) {
+            Signals.send(deployment.running(host, processes(host).get(0)).orElseThrow(), "USR2");
+            done.add("haproxy");
+        }
+        if (changedFiles.contains("keepalived.conf")) {
+            Signals.send(deployment.running(host, processes(host).get(1)).orElseThrow(), "HUP");
+            done.add("keepalived");
+        }
+        return host.name() + ": reloaded " + String.join(" and ", done);
+    }
+
     public boolean holdsVip(Host host) {
         return deployment.network().hasAddress(host, deployment.topology().vip().toString());
+    }
+
+    /** Runs a command of HAProxy's runtime API on the host; returns its answer, or throws. */
+    public String command(Host host, String command) {
+        try {
+            return HaproxySocket.command(socket(host), command);
+        } catch (IOException e) {
+            throw new OperatorException(host.name() + ": HAProxy's runtime API does not answer (" + command + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     List<HaproxySocket.ServerState> backends(Host host) {

@@ -2,7 +2,6 @@ package dev.scaleup.ops;
 
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
-import dev.scaleup.render.Renderers;
 import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
@@ -27,6 +26,7 @@ public final class Up {
     private final Services services;
     private final Progress progress;
     private final AtomicInteger changes = new AtomicInteger();
+    private final java.util.Set<Host> needRestart = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Up(Deployment deployment, Tools tools, Progress progress) {
         this.deployment = deployment;
@@ -37,16 +37,31 @@ public final class Up {
 
     public static void run(Topology topology, StateDir state, Path repoRoot, Progress progress) {
         Topology running = state.exists() ? TopologyStore.load(state.topologyFile()) : null;
-        if (running != null && !TopologyStore.toJson(running).equals(TopologyStore.toJson(topology))) {
+        if (running != null && !sameShape(running, topology)) {
             throw new OperatorException("the deployment at " + state.path() + " runs a different topology ("
-                    + running.name() + ", " + running.hosts().size() + " hosts); run `scaleup down` first"
-                    + " or give the same topology file");
+                    + running.name() + ", " + running.hosts().size() + " hosts); use `scaleup scale` to change the"
+                    + " counts, or `scaleup down` first");
         }
         Tools tools = Tools.find();
         state.create();
         progress.logTo(state.log());
         TopologyStore.save(topology, state.topologyFile());
         new Up(new Deployment(topology, state, repoRoot), tools, progress).run();
+    }
+
+    /** Same deployment apart from settings up may change in place (ports excepted: those need new hosts). */
+    static boolean sameShape(Topology a, Topology b) {
+        return a.name().equals(b.name()) && a.subnet().equals(b.subnet()) && a.vip().equals(b.vip())
+                && a.lbCount() == b.lbCount() && a.webCount() == b.webCount() && a.appCount() == b.appCount()
+                && a.dbReplicas() == b.dbReplicas() && a.dbName().equals(b.dbName()) && a.dbUser().equals(b.dbUser());
+    }
+
+    /**
+     * Brings the deployment to {@code target} (scale): the caller has drained and stopped what goes away, and saves
+     * the target topology once everything succeeded (so a failed scale can simply be run again).
+     */
+    static void converge(Deployment target, Tools tools, Progress progress) {
+        new Up(target, tools, progress).run();
     }
 
     void run() {
@@ -63,10 +78,18 @@ public final class Up {
                 change(host.name() + ": created namespace " + deployment.namespace(host) + " at " + host.address());
             }
         }
+        // security: each host's inbound firewall (nftables) is in place before any of its processes starts
+        Firewall.apply(deployment).forEach(this::change);
         startCoordination();
         for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
             Parallel.forEach(topology.hosts(role), this::bringUp);
+            if (role == Role.APP && !needRestart.isEmpty()) {
+                // new settings for running app servers: one at a time, drained in nginx first
+                List<Host> hosts = topology.hosts(Role.APP).stream().filter(needRestart::contains).toList();
+                new AppRollout(deployment, services, tools, progress, History.none()).restart(hosts, 1, null, null);
+                changes.incrementAndGet();
+            }
         }
         Host holder = awaitVip();
         if (changes.get() == 0) {
@@ -80,7 +103,8 @@ public final class Up {
     private void bringUp(Host host) {
         HostService service = services.of(host.role());
         HostPaths paths = deployment.paths(host);
-        List<RenderedFile> files = Renderers.forHost(deployment.topology(), host, paths, deployment.secrets());
+        List<RenderedFile> files = deployment.render(host);
+        boolean wasRunning = service.processes(host).stream().anyMatch(p -> deployment.isRunning(host, p));
         List<String> written = ConfigFiles.write(paths, files);
         String prepared = service.prepare(host);
         if (prepared != null) {
@@ -90,6 +114,14 @@ public final class Up {
             List<String> checks = ConfigFiles.check(host.name(), deployment.namespace(host), paths, files, tools);
             change(host.name() + ": rendered " + String.join(", ", written)
                     + (checks.isEmpty() ? "" : "; checked by " + String.join(", ", checks)));
+            if (wasRunning) {
+                String reloaded = service.reload(host, written);
+                if (reloaded != null) {
+                    change(reloaded);
+                } else {
+                    needRestart.add(host);
+                }
+            }
         }
         java.util.Set<String> startedNow = new java.util.HashSet<>();
         // the host's etcd member, if any, was started with the others in startCoordination

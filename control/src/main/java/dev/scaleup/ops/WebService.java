@@ -59,6 +59,15 @@ public final class WebService implements HostService {
         return HostHealth.of(status == 200, status == 200 ? "serving" : status < 0 ? "no answer" : "health " + status);
     }
 
+    /** nginx re-reads its config on HUP: new workers take new connections, old ones finish theirs. */
+    @Override
+    public String reload(Host host, List<String> changedFiles) {
+        ProcessSpec nginx = processes(host).get(0);
+        long pid = deployment.running(host, nginx).orElseThrow();
+        Signals.send(pid, "HUP");
+        return host.name() + ": reloaded nginx (" + String.join(", ", changedFiles) + ")";
+    }
+
     private String healthUrl(Host host) {
         return "http://" + host.address() + ":" + deployment.topology().webPort() + "/nginx-health";
     }

@@ -36,6 +36,7 @@ public final class ConfigCheck {
             case NginxConfig.FILE -> Optional.of(nginx(paths, program));
             case KeepalivedConfig.FILE -> Optional.of(keepalived(paths, program));
             case PatroniConfig.FILE -> Optional.of(patroni(paths, program));
+            case FirewallConfig.FILE -> Optional.of(nft(paths, program));
             default -> Optional.empty();
         };
     }
@@ -91,5 +92,29 @@ public final class ConfigCheck {
     public static List<String> patroni(HostPaths paths, UnaryOperator<String> program) {
         return List.of(program.apply("runuser"), "-u", "postgres", "--",
                 program.apply("patroni"), "--validate-config", paths.conf(PatroniConfig.FILE).toString());
+    }
+
+    /**
+     * {@code nft -c -f} parses the rules and has the kernel check them without committing anything (root needed, no
+     * namespace needed; the runtime runs it inside the host's namespace anyway).
+     */
+    public static List<String> nft(HostPaths paths) {
+        return nft(paths, UnaryOperator.identity());
+    }
+
+    public static List<String> nft(HostPaths paths, UnaryOperator<String> program) {
+        return List.of(program.apply("nft"), "-c", "-f", paths.conf(FirewallConfig.FILE).toString());
+    }
+
+    /**
+     * Whether a non-zero exit still means the file is fine. patroni --validate-config also tries to bind the REST and
+     * PostgreSQL ports: on a host where Patroni runs already (a reload), "Port N is already in use" is expected.
+     */
+    public static boolean acceptable(String fileName, String output) {
+        if (!fileName.equals(PatroniConfig.FILE)) {
+            return false;
+        }
+        java.util.List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+        return !lines.isEmpty() && lines.stream().allMatch(l -> l.matches(".*didn't pass validation: 'Port \\d+ is already in use\\.'"));
     }
 }

@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
 
 /**
  * The coordination store Patroni keeps its leader key in: an etcd cluster that must survive the loss of any one host,
- * so three members on three hosts. The db hosts come first; when there are fewer than three, the first app hosts
- * make up the rest (they are the tier next to the database and already talk to it). With fewer than three candidate
- * hosts in all there is nothing to fail over to, and one member on the first db host is enough.
+ * so three members on three hosts: db1, db2, then the first app hosts (the tier next to the database, which already
+ * talks to it). Only db1, db2 and app1.. take part so that scaling never changes the membership: scale-in removes
+ * the highest-numbered hosts and keeps at least db1, db2 (one replica) and app1. Without a replica there is nothing
+ * to fail over to, and one member on db1 is enough.
  */
 public final class Etcd {
 
@@ -22,9 +23,9 @@ public final class Etcd {
     private Etcd() {}
 
     public static List<Host> members(Topology t) {
-        List<Host> candidates = new ArrayList<>(t.hosts(Role.DB));
+        List<Host> candidates = new ArrayList<>(t.hosts(Role.DB).stream().filter(h -> h.index() <= 2).toList());
         candidates.addAll(t.hosts(Role.APP));
-        if (candidates.size() < MEMBERS) {
+        if (t.dbReplicas() == 0 || candidates.size() < MEMBERS) {
             return List.of(t.hosts(Role.DB).get(0));
         }
         return List.copyOf(candidates.subList(0, MEMBERS));

@@ -35,10 +35,16 @@ public final class NginxConfig {
     }
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
+        return render(t, host, paths, java.util.Set.of());
+    }
+
+    /** {@code drainedApps}: app hosts marked {@code down} in the upstream while they are restarted or removed. */
+    public static RenderedFile render(Topology t, Host host, HostPaths paths, java.util.Set<String> drainedApps) {
         Text.requireRole(host, Role.WEB, FILE);
         StringBuilder upstream = new StringBuilder();
         for (Host app : t.hosts(Role.APP)) {
-            upstream.append("        server %s:%d max_fails=1 fail_timeout=2s;\n".formatted(app.address(), t.appPort()));
+            upstream.append("        server %s:%d max_fails=1 fail_timeout=2s%s;\n".formatted(app.address(), t.appPort(),
+                    drainedApps.contains(app.name()) ? " down" : ""));
         }
         String data = Text.path(paths.data());
         String content = Text.banner(t, host) + """

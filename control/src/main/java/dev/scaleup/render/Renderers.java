@@ -11,19 +11,26 @@ public final class Renderers {
     private Renderers() {}
 
     public static List<RenderedFile> forHost(Topology t, Host host, HostPaths paths, Secrets secrets) {
+        return forHost(t, host, paths, secrets, java.util.Set.of());
+    }
+
+    /** {@code drainedApps}: app hosts the web tier must not send requests to right now (restart, removal). */
+    public static List<RenderedFile> forHost(Topology t, Host host, HostPaths paths, Secrets secrets,
+                                             java.util.Set<String> drainedApps) {
         List<RenderedFile> files = new ArrayList<>();
         switch (host.role()) {
             case LB -> {
                 files.add(HaproxyConfig.render(t, host, paths));
                 files.add(KeepalivedConfig.render(t, host, paths));
             }
-            case WEB -> files.add(NginxConfig.render(t, host, paths));
+            case WEB -> files.add(NginxConfig.render(t, host, paths, drainedApps));
             case APP -> files.add(AppProperties.render(t, host, paths, secrets));
             case DB -> {
                 files.add(PatroniConfig.render(t, host, paths, secrets, Etcd.members(t)));
                 files.add(BootstrapSql.render(t, host, paths, secrets));
             }
         }
+        files.add(FirewallConfig.render(t, host, paths));
         return List.copyOf(files);
     }
 }

@@ -111,6 +111,25 @@ class ConfigCheckTest {
                 text -> text.replace("keepalive 32;", "keepalive 32"), "[emerg]");
     }
 
+    // ---- nftables
+
+    @ParameterizedTest
+    @MethodSource("topologies")
+    void nftAcceptsEveryHostsFirewall(Topology t) {
+        Tools.requireRoot("nft -c asks the kernel to check the rules");
+        for (Host host : t.hosts()) {
+            assertAccepted(t, host, FirewallConfig.FILE, UnaryOperator.identity());
+        }
+    }
+
+    @Test
+    void nftRejectsABrokenFirewall() {
+        Tools.requireRoot("nft -c asks the kernel to check the rules");
+        Topology t = Fixtures.defaultTopology();
+        assertRejected(t, Fixtures.host(t, "db1"), FirewallConfig.FILE,
+                text -> text.replace("policy drop;", "policy dorp;"), "dorp");
+    }
+
     // ---- patroni
 
     @ParameterizedTest
@@ -186,7 +205,7 @@ class ConfigCheckTest {
             Tools.run(List.of("chown", "-R", "postgres:postgres", paths.root().toString()));
         }
         return fileName.equals(KeepalivedConfig.FILE) || fileName.equals(NginxConfig.FILE) || fileName.equals(PatroniConfig.FILE)
-                ? inHostNamespace(t, host, argv) : argv;
+                || fileName.equals(FirewallConfig.FILE) ? inHostNamespace(t, host, argv) : argv;
     }
 
     private static RenderedFile render(Topology t, Host host, String fileName) {

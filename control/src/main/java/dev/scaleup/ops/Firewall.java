@@ -1,0 +1,121 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.ConfigCheck;
+import dev.scaleup.render.FirewallConfig;
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
+import dev.scaleup.runtime.Exec;
+import dev.scaleup.runtime.HostNetwork;
+import dev.scaleup.runtime.NetCommands;
+import dev.scaleup.topology.Host;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Puts each host's nftables rules ({@link FirewallConfig}) in place inside its namespace: renders
+ * {@code conf/firewall.nft}, checks it with {@code nft -c -f} and loads it with {@code nft -f} whenever the rules loaded
+ * in the namespace are not the current ones (missing, stale, or the file changed). Idempotent: on a deployment whose
+ * rules are current it runs one {@code nft list} per host and changes nothing.
+ *
+ * <p>Everything it needs comes from the topology, so after a topology change (scaling) calling {@link #apply} again
+ * updates every host's rules; hosts whose rules did not change are left alone.
+ */
+public final class Firewall {
+
+    static final Duration NFT_TIMEOUT = Duration.ofSeconds(20);
+
+    private Firewall() {
+    }
+
+    /** What a host's namespace holds compared with its rendered rules. */
+    public enum State {
+        /** the table of the current rules is loaded */
+        CURRENT,
+        /** a scaleup table is loaded, but of other rules */
+        STALE,
+        /** no scaleup table: the host accepts everything */
+        MISSING,
+        /** the host's namespace does not exist */
+        NO_NAMESPACE
+    }
+
+    /** Brings every host's rules up to date; returns one sentence per host whose rules it (re)loaded. */
+    public static List<String> apply(Deployment deployment) {
+        return apply(deployment, deployment.topology().hosts());
+    }
+
+    /** The same for some hosts (for example the ones a scale-out added). */
+    public static List<String> apply(Deployment deployment, List<Host> hosts) {
+        List<String> sentences = Collections.synchronizedList(new ArrayList<>());
+        Parallel.forEach(hosts, host -> {
+            String sentence = applyTo(deployment, host);
+            if (sentence != null) {
+                sentences.add(sentence);
+            }
+        });
+        // the hosts' order, whatever order the threads finished in
+        List<String> ordered = new ArrayList<>();
+        for (Host host : hosts) {
+            sentences.stream().filter(s -> s.startsWith(host.name() + ":")).forEach(ordered::add);
+        }
+        return ordered;
+    }
+
+    /** Renders, checks and loads one host's rules if they are not current; returns what it did, or null. */
+    static String applyTo(Deployment deployment, Host host) {
+        String namespace = deployment.namespace(host);
+        HostPaths paths = deployment.paths(host);
+        RenderedFile file = FirewallConfig.render(deployment.topology(), host, paths);
+        List<String> written = ConfigFiles.write(paths, List.of(file));
+        State state = state(deployment, host);
+        if (state == State.NO_NAMESPACE) {
+            throw new OperatorException(host.name() + ": cannot load its firewall: namespace " + namespace + " is missing");
+        }
+        if (written.isEmpty() && state == State.CURRENT) {
+            return null;
+        }
+        List<String> check = ConfigCheck.nft(paths);
+        Exec.Result checked = Exec.run(NetCommands.inNamespace(namespace, check), NFT_TIMEOUT, null);
+        if (!checked.ok()) {
+            throw new OperatorException(host.name() + ": " + FirewallConfig.FILE + " was rejected by `"
+                    + String.join(" ", check) + "`:\n" + (checked.stderr() + checked.stdout()).strip());
+        }
+        Exec.Result loaded = Exec.run(NetCommands.inNamespace(namespace, load(paths)), NFT_TIMEOUT, null);
+        if (!loaded.ok()) {
+            throw new OperatorException(host.name() + ": loading " + paths.conf(FirewallConfig.FILE) + " failed:\n"
+                    + (loaded.stderr() + loaded.stdout()).strip());
+        }
+        int rules = FirewallConfig.rules(deployment.topology(), host).size();
+        return host.name() + ": " + switch (state) {
+            case MISSING -> "loaded";
+            case STALE -> "reloaded";
+            default -> "rewrote and reloaded";
+        } + " its firewall (inbound dropped except " + rules + " allowed flow" + (rules == 1 ? "" : "s")
+                + "; checked by nft -c)";
+    }
+
+    /** Whether the rules loaded in the host's namespace are the ones its topology calls for. */
+    public static State state(Deployment deployment, Host host) {
+        String namespace = deployment.namespace(host);
+        if (!HostNetwork.namespaceExists(namespace)) {
+            return State.NO_NAMESPACE;
+        }
+        Exec.Result listed = Exec.run(NetCommands.inNamespace(namespace, listTable()), NFT_TIMEOUT, null);
+        if (!listed.ok()) {
+            return State.MISSING;
+        }
+        String version = FirewallConfig.version(deployment.topology(), host);
+        return listed.stdout().contains("comment \"" + version + "\"") ? State.CURRENT : State.STALE;
+    }
+
+    /** {@code nft -f <conf>/firewall.nft}: replaces the table in one transaction. */
+    public static List<String> load(HostPaths paths) {
+        return List.of("nft", "-f", paths.conf(FirewallConfig.FILE).toString());
+    }
+
+    public static List<String> listTable() {
+        return List.of("nft", "list", "table", "inet", FirewallConfig.TABLE);
+    }
+}

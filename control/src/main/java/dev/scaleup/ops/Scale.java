@@ -1,0 +1,184 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.runtime.StateDir;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Changes the host count of tiers on a running deployment.
+ * <pre>
+ *   out: new hosts are made and health-gated by up's machinery; then HAProxy (seamless reload), nginx (reload) and
+ *        Patroni (pg_hba, reload) learn of them; app servers get the new database list by a rolling restart
+ *   in:  web hosts drained in HAProxy first; a db host loses its leader (switchover) or synchronous-standby role
+ *        (nosync tag) first; the rest of the stack is reconfigured without them; then they are stopped and removed
+ * </pre>
+ */
+public final class Scale {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private Scale() {
+    }
+
+    public static void run(StateDir state, Path repoRoot, Map<String, Integer> counts, Progress progress) {
+        if (!state.exists()) {
+            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
+        }
+        Topology current = TopologyStore.load(state.topologyFile());
+        ScalePlan plan = ScalePlan.of(current, counts);
+        progress.logTo(state.log());
+        if (plan.changesNothing()) {
+            progress.step("nothing to do: web=" + current.webCount() + " app=" + current.appCount()
+                    + " db.replicas=" + current.dbReplicas() + " already");
+            return;
+        }
+        try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "scale")) {
+            History history = new History(state.real().resolve("history.log"), "scale");
+            Tools tools = Tools.find();
+            Deployment now = new Deployment(current, state, repoRoot);
+            Services services = new Services(now, tools);
+            step(progress, history, "from web=" + current.webCount() + " app=" + current.appCount() + " db.replicas="
+                    + current.dbReplicas() + " to web=" + plan.target().webCount() + " app=" + plan.target().appCount()
+                    + " db.replicas=" + plan.target().dbReplicas());
+            drainWebHosts(now, services, plan.removed(Role.WEB), progress, history);
+            for (Host db : plan.removed(Role.DB)) {
+                moveDbRoles(now, services, plan.target(), db, progress, history);
+                Down.stopHost(now, services.of(Role.DB), db, progress);
+                step(progress, history, db.name() + ": stopped and removed from the Patroni cluster");
+            }
+            Deployment target = new Deployment(plan.target(), state, repoRoot);
+            try {
+                Up.converge(target, tools, progress);
+            } catch (RuntimeException e) {
+                history.record("failed: " + e.getMessage());
+                throw new OperatorException("scale failed (the deployment still counts as web=" + current.webCount()
+                        + " app=" + current.appCount() + " db.replicas=" + current.dbReplicas()
+                        + "; run the same scale again to finish it): " + e.getMessage(), e);
+            }
+            for (Host host : plan.removed()) {
+                if (host.role() != Role.DB) {
+                    Down.stopHost(now, services.of(host.role()), host, progress);
+                }
+                StateDir.deleteTree(now.paths(host).root());
+                step(progress, history, host.name() + ": removed (processes, namespace, files)");
+            }
+            TopologyStore.save(plan.target(), state.topologyFile());
+            step(progress, history, String.format("done in %.1f s: %d hosts added, %d removed", progress.elapsedSeconds(),
+                    plan.added().size(), plan.removed().size()));
+        }
+    }
+
+    /** HAProxy stops sending new requests to the web hosts; waits until their sessions end (or 10 s). */
+    static void drainWebHosts(Deployment deployment, Services services, List<Host> webs, Progress progress, History history) {
+        if (webs.isEmpty()) {
+            return;
+        }
+        LbService lb = services.lb();
+        for (Host balancer : deployment.topology().hosts(Role.LB)) {
+            for (Host web : webs) {
+                lb.command(balancer, "set server " + LbService.BACKEND + "/" + web.name() + " state drain");
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && activeSessions(deployment, lb, webs) > 0) {
+            sleep(100);
+        }
+        step(progress, history, "drained " + names(webs) + " in HAProxy (" + activeSessions(deployment, lb, webs)
+                + " sessions left)");
+    }
+
+    private static long activeSessions(Deployment deployment, LbService lb, List<Host> webs) {
+        long sessions = 0;
+        for (Host balancer : deployment.topology().hosts(Role.LB)) {
+            for (HaproxySocket.ServerState server : lb.backends(balancer)) {
+                if (webs.stream().anyMatch(w -> w.name().equals(server.server()))) {
+                    sessions += server.sessions();
+                }
+            }
+        }
+        return sessions;
+    }
+
+    /** The leader role moves by a switchover; the synchronous-standby role by tagging the host nosync. */
+    static void moveDbRoles(Deployment deployment, Services services, Topology target, Host leaving, Progress progress,
+                            History history) {
+        DbService db = services.db();
+        List<Host> staying = target.hosts(Role.DB);
+        if (db.isLeader(leaving)) {
+            Host candidate = staying.stream().filter(h -> !db.isLeader(h)).findFirst()
+                    .orElseThrow(() -> new OperatorException("no replica to hand the primary role to"));
+            String body = "{\"leader\":\"" + leaving.name() + "\",\"candidate\":\"" + candidate.name() + "\"}";
+            int status = post(leaving, "/switchover", body);
+            if (status != 200) {
+                throw new OperatorException("Patroni refused the switchover from " + leaving.name() + " to "
+                        + candidate.name() + " (HTTP " + status + "); nothing removed");
+            }
+            awaitCondition("primary role on " + candidate.name(), () -> db.isLeader(candidate));
+            step(progress, history, "switched the primary role over from " + leaving.name() + " to " + candidate.name());
+        }
+        if (db.health(leaving).facts().containsKey("sync_standby") && staying.size() > 1) {
+            Path conf = deployment.paths(leaving).conf(PatroniConfig.FILE);
+            try {
+                Files.writeString(conf, Files.readString(conf).replace("nosync: false", "nosync: true"));
+            } catch (IOException e) {
+                throw new OperatorException("cannot tag " + leaving.name() + " nosync: " + e.getMessage(), e);
+            }
+            db.reload(leaving, List.of(PatroniConfig.FILE));
+            awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, staying).isPresent());
+            step(progress, history, "moved the synchronous standby role from " + leaving.name() + " to "
+                    + syncStandby(db, staying).map(Host::name).orElse("?"));
+        }
+    }
+
+    private static Optional<Host> syncStandby(DbService db, List<Host> hosts) {
+        return hosts.stream().filter(h -> db.health(h).facts().containsKey("sync_standby")).findFirst();
+    }
+
+    private static int post(Host host, String path, String json) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.address() + ":" + PatroniConfig.REST_PORT + path))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
+        dev.scaleup.runtime.Readiness.await(what, Duration.ofSeconds(30), condition, () -> true);
+    }
+
+    private static void step(Progress progress, History history, String sentence) {
+        progress.step(sentence);
+        history.record(sentence);
+    }
+
+    private static String names(List<Host> hosts) {
+        return String.join(", ", hosts.stream().map(Host::name).toList());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

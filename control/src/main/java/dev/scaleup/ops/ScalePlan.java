@@ -1,0 +1,91 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.Etcd;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code scaleup scale web=3 app=5 db.replicas=2} asks for, checked against the running topology: the target
+ * topology, and the hosts that come and go. Pure: a refused request is refused before anything changes.
+ */
+public record ScalePlan(Topology current, Topology target, List<Host> added, List<Host> removed) {
+
+    static final Map<String, Role> KEYS = new LinkedHashMap<>(Map.of("web", Role.WEB, "app", Role.APP, "db.replicas", Role.DB));
+
+    /** Parses {@code key=count} words; throws with the key, what was found and what is allowed. */
+    public static Map<String, Integer> parse(List<String> words) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String word : words) {
+            int eq = word.indexOf('=');
+            String key = eq < 0 ? word : word.substring(0, eq);
+            if (!KEYS.containsKey(key)) {
+                throw new RefusedException("scale: unknown tier '" + key + "'; allowed: web=N, app=N, db.replicas=N"
+                        + (key.equals("lb") ? " (the load balancers are a fixed pair)" : ""));
+            }
+            String value = eq < 0 ? "" : word.substring(eq + 1);
+            if (!value.matches("\\d{1,4}")) {
+                throw new RefusedException("scale: " + key + " needs a count, like " + key + "=3; got '" + word + "'");
+            }
+            if (counts.put(key, Integer.parseInt(value)) != null) {
+                throw new RefusedException("scale: " + key + " is given twice");
+            }
+        }
+        if (counts.isEmpty()) {
+            throw new RefusedException("scale: say what to scale, e.g. scale web=3 app=5 db.replicas=2");
+        }
+        return counts;
+    }
+
+    public static ScalePlan of(Topology current, Map<String, Integer> counts) {
+        int web = counts.getOrDefault("web", current.webCount());
+        int app = counts.getOrDefault("app", current.appCount());
+        int replicas = counts.getOrDefault("db.replicas", current.dbReplicas());
+        List<String> problems = new ArrayList<>();
+        if (web < 1 || web > Role.WEB.capacity()) {
+            problems.add("web must be between 1 and " + Role.WEB.capacity() + " (the address plan's room), got " + web);
+        }
+        if (app < 1 || app > Role.APP.capacity()) {
+            problems.add("app must be between 1 and " + Role.APP.capacity() + " (the address plan's room), got " + app);
+        }
+        int minReplicas = current.dbReplicas() > 0 ? 1 : 0;
+        if (replicas < minReplicas || replicas > Role.DB.capacity() - 1) {
+            problems.add("db.replicas must be between " + minReplicas + " and " + (Role.DB.capacity() - 1)
+                    + (minReplicas == 1 ? " (synchronous replication needs a standby)" : "") + ", got " + replicas);
+        }
+        if (!problems.isEmpty()) {
+            throw new RefusedException("scale refused, nothing changed: " + String.join("; ", problems));
+        }
+        Topology target = new Topology(current.name(), current.subnet(), current.vip(), current.lbCount(), current.lbPort(),
+                web, current.webPort(), app, current.appPort(), current.appHeapMb(), replicas, current.dbPort(),
+                current.dbName(), current.dbUser(), current.site(), current.source());
+        if (!Etcd.members(current).equals(Etcd.members(target))) {
+            throw new RefusedException("scale refused, nothing changed: the etcd members would change from "
+                    + names(Etcd.members(current)) + " to " + names(Etcd.members(target))
+                    + "; a deployment made without a replica keeps its single member (recreate it with down and up)");
+        }
+        List<Host> added = target.hosts().stream().filter(h -> !current.hosts().contains(h)).toList();
+        List<Host> removed = current.hosts().stream().filter(h -> !target.hosts().contains(h)).toList();
+        return new ScalePlan(current, target, added, removed);
+    }
+
+    public boolean changesNothing() {
+        return added.isEmpty() && removed.isEmpty();
+    }
+
+    public List<Host> removed(Role role) {
+        return removed.stream().filter(h -> h.role() == role).toList();
+    }
+
+    public List<Host> added(Role role) {
+        return added.stream().filter(h -> h.role() == role).toList();
+    }
+
+    private static String names(List<Host> hosts) {
+        return String.join(", ", hosts.stream().map(Host::name).toList());
+    }
+}

@@ -1,0 +1,203 @@
+package dev.scaleup.render;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * {@code firewall.nft} of a host: the nftables rules that let in only the tier in front of it. Loaded inside the host's
+ * namespace with {@code nft -f <conf>/firewall.nft} before the host's processes start, checked with {@code nft -c -f}.
+ *
+ * <p>Inbound is dropped unless it is a reply (established/related), on loopback, or one of the flows of
+ * {@link #rules(Topology, Host)}:
+ * <pre>
+ *   clients (anyone)          → the VIP on the HTTP and HTTPS ports          (load balancers)
+ *   the other load balancer   → VRRP (ip protocol 112)                        (load balancers)
+ *   load balancers            → web port                                       (web hosts)
+ *   web hosts                 → app port                                       (app hosts)
+ *   app hosts                 → PostgreSQL port                                (db hosts)
+ *   other db hosts            → PostgreSQL port, Patroni REST 8008             (db hosts)
+ *   db hosts                  → etcd client 2379                               (etcd members)
+ *   other etcd members        → etcd client 2379, peer 2380                    (etcd members)
+ *   the gateway (control plane) → web port, app port, 8008, 2379              (every host but the load balancers)
+ * </pre>
+ * The gateway is the bridge's address in the root namespace, where the control plane and local clients both live: on
+ * the load balancers it is just a client (the control plane reads HAProxy through its unix socket).
+ *
+ * <p>A pure function of the topology: after any change of the topology (scaling), rendering and loading every host's
+ * file again is all it takes. Loading is atomic and idempotent: the file declares the table (a no-op when it exists),
+ * deletes it and creates it anew in one transaction, touching no other table in the namespace. The table carries a
+ * comment with a digest of its rules ({@link #version(Topology, Host)}), so the runtime can tell whether the rules
+ * loaded in a namespace are the current ones.
+ */
+public final class FirewallConfig {
+
+    public static final String FILE = "firewall.nft";
+    /** The nftables table (family inet) that holds the rules; scaleup owns it and nothing else in the namespace. */
+    public static final String TABLE = "scaleup";
+    /** The port HAProxy terminates TLS on at the VIP. */
+    public static final int HTTPS_PORT = 443;
+    /** IP protocol number of VRRP. */
+    public static final int VRRP = 112;
+
+    private FirewallConfig() {}
+
+    /**
+     * One accepted inbound flow.
+     *
+     * @param why who and what, for the rule's comment and for people
+     * @param sources the only source addresses accepted; empty means any source
+     * @param destination the only local destination address accepted, or null for any of the host's addresses
+     * @param protocol "tcp", or "vrrp" (then without ports)
+     * @param ports destination ports (tcp), ascending
+     */
+    public record Allow(String why, List<Ipv4> sources, Ipv4 destination, String protocol, List<Integer> ports) {
+        public Allow {
+            requireNonNull(why, "why is null");
+            sources = List.copyOf(sources);
+            requireNonNull(protocol, "protocol is null");
+            ports = List.copyOf(new TreeSet<>(ports));
+        }
+
+        /** True when this rule lets {@code source} reach {@code port} over TCP at {@code target}. */
+        public boolean admitsTcp(Ipv4 source, Ipv4 target, int port) {
+            return protocol.equals("tcp") && (sources.isEmpty() || sources.contains(source))
+                    && (destination == null || destination.equals(target)) && ports.contains(port);
+        }
+    }
+
+    /** The flows the host accepts, in the order of the rules in its file. */
+    public static List<Allow> rules(Topology t, Host host) {
+        List<Allow> rules = new ArrayList<>();
+        Ipv4 gateway = t.gateway();
+        switch (host.role()) {
+            case LB -> {
+                rules.add(new Allow("clients to the VIP (HTTP, HTTPS)", List.of(), t.vip(), "tcp",
+                        List.of(t.lbPort(), HTTPS_PORT)));
+                rules.add(new Allow("VRRP from the other load balancer", others(t.hosts(Role.LB), host), null, "vrrp",
+                        List.of()));
+            }
+            case WEB -> {
+                rules.add(new Allow("load balancers: HAProxy and its health checks", addresses(t.hosts(Role.LB)), null,
+                        "tcp", List.of(t.webPort())));
+                rules.add(new Allow("control plane: nginx health", List.of(gateway), null, "tcp", List.of(t.webPort())));
+            }
+            case APP -> {
+                rules.add(new Allow("web hosts: nginx to the app tier", addresses(t.hosts(Role.WEB)), null, "tcp",
+                        List.of(t.appPort())));
+                rules.add(new Allow("control plane: app readiness", List.of(gateway), null, "tcp", List.of(t.appPort())));
+            }
+            case DB -> {
+                rules.add(new Allow("app hosts: the application's connections", addresses(t.hosts(Role.APP)), null,
+                        "tcp", List.of(t.dbPort())));
+                List<Ipv4> otherDbs = others(t.hosts(Role.DB), host);
+                if (!otherDbs.isEmpty()) {
+                    rules.add(new Allow("other db hosts: replication, pg_rewind, Patroni", otherDbs, null, "tcp",
+                            List.of(t.dbPort(), PatroniConfig.REST_PORT)));
+                }
+                rules.add(new Allow("control plane: Patroni REST API", List.of(gateway), null, "tcp",
+                        List.of(PatroniConfig.REST_PORT)));
+            }
+        }
+        List<Host> members = Etcd.members(t);
+        if (members.contains(host)) {
+            List<Ipv4> clients = others(t.hosts(Role.DB), host);
+            if (!clients.isEmpty()) {
+                rules.add(new Allow("db hosts: Patroni's etcd client", clients, null, "tcp", List.of(Etcd.CLIENT_PORT)));
+            }
+            List<Ipv4> peers = others(members, host);
+            if (!peers.isEmpty()) {
+                rules.add(new Allow("other etcd members: peer and client", peers, null, "tcp",
+                        List.of(Etcd.CLIENT_PORT, Etcd.PEER_PORT)));
+            }
+            rules.add(new Allow("control plane: etcd health", List.of(gateway), null, "tcp", List.of(Etcd.CLIENT_PORT)));
+        }
+        return List.copyOf(rules);
+    }
+
+    /** True when the rules of {@code target}'s host let {@code source} open a TCP connection to {@code address:port}. */
+    public static boolean admitsTcp(Topology t, Host target, Ipv4 source, Ipv4 address, int port) {
+        return rules(t, target).stream().anyMatch(r -> r.admitsTcp(source, address, port));
+    }
+
+    /** A digest of the host's rules: the table's comment, so a loaded table can be compared with the rendered one. */
+    public static String version(Topology t, Host host) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(ruleLines(t, host).getBytes(StandardCharsets.UTF_8));
+            return "scaleup " + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths) {
+        String content = Text.banner(t, host) + """
+                # Inbound firewall of %s (%s): everything not accepted below is dropped. Loaded inside the host's
+                # namespace with `nft -f`; the first two lines make loading it again replace the table atomically.
+                table inet %s
+                delete table inet %s
+                table inet %s {
+                    comment "%s"
+
+                    chain input {
+                        type filter hook input priority filter; policy drop;
+                        ct state established,related accept
+                        ct state invalid drop
+                        iif "lo" accept
+                %s    }
+                }
+                """.formatted(host.name(), host.address(), TABLE, TABLE, TABLE, version(t, host), indent(ruleLines(t, host)));
+        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
+
+    private static String ruleLines(Topology t, Host host) {
+        StringBuilder out = new StringBuilder();
+        for (Allow rule : rules(t, host)) {
+            StringBuilder line = new StringBuilder();
+            if (!rule.sources().isEmpty()) {
+                line.append("ip saddr ").append(set(rule.sources())).append(' ');
+            }
+            if (rule.destination() != null) {
+                line.append("ip daddr ").append(rule.destination()).append(' ');
+            }
+            if (rule.protocol().equals("tcp")) {
+                line.append("tcp dport ").append(set(rule.ports()));
+            } else if (rule.protocol().equals("vrrp")) {
+                line.append("ip protocol ").append(VRRP);
+            } else {
+                throw new IllegalArgumentException("unsupported protocol " + rule.protocol());
+            }
+            line.append(" accept comment \"").append(rule.why().replace("\"", "'")).append("\"\n");
+            out.append(line);
+        }
+        return out.toString();
+    }
+
+    private static String indent(String lines) {
+        return lines.lines().map(l -> "        " + l + "\n").collect(Collectors.joining());
+    }
+
+    private static String set(List<?> items) {
+        return items.size() == 1 ? items.get(0).toString()
+                : items.stream().map(Object::toString).collect(Collectors.joining(", ", "{ ", " }"));
+    }
+
+    private static List<Ipv4> addresses(List<Host> hosts) {
+        return hosts.stream().map(Host::address).toList();
+    }
+
+    private static List<Ipv4> others(List<Host> hosts, Host self) {
+        return hosts.stream().filter(h -> !h.equals(self)).map(Host::address).toList();
+    }
+}

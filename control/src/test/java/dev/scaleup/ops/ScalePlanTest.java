@@ -1,0 +1,59 @@
+package dev.scaleup.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Subnet;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScalePlanTest {
+
+    static final Topology DEFAULT = new Topology("scaleup", Subnet.parse("198.18.0.0/24"), Ipv4.parse("198.18.0.100"),
+            2, 80, 2, 80, 3, 8080, 128, 1, 5432, "app", "app", Path.of("/srv/site"), null);
+
+    @Test
+    void parsesTierCounts() {
+        assertThat(ScalePlan.parse(List.of("web=3", "app=5", "db.replicas=2")))
+                .containsExactly(Map.entry("web", 3), Map.entry("app", 5), Map.entry("db.replicas", 2));
+        assertThatThrownBy(() -> ScalePlan.parse(List.of("lb=3"))).isInstanceOf(RefusedException.class)
+                .hasMessageContaining("unknown tier 'lb'").hasMessageContaining("fixed pair");
+        assertThatThrownBy(() -> ScalePlan.parse(List.of("web=three"))).hasMessageContaining("web needs a count");
+        assertThatThrownBy(() -> ScalePlan.parse(List.of("web=2", "web=3"))).hasMessageContaining("given twice");
+        assertThatThrownBy(() -> ScalePlan.parse(List.of())).hasMessageContaining("say what to scale");
+    }
+
+    @Test
+    void addsAndRemovesTheHighestNumberedHosts() {
+        ScalePlan out = ScalePlan.of(DEFAULT, Map.of("web", 3, "app", 4, "db.replicas", 2));
+        assertThat(out.added()).extracting(Host::name).containsExactlyInAnyOrder("web3", "app4", "db3");
+        assertThat(out.removed()).isEmpty();
+        ScalePlan in = ScalePlan.of(DEFAULT, Map.of("web", 1, "app", 1));
+        assertThat(in.removed()).extracting(Host::name).containsExactlyInAnyOrder("web2", "app2", "app3");
+        assertThat(in.target().webCount()).isEqualTo(1);
+        assertThat(ScalePlan.of(DEFAULT, Map.of("web", 2)).changesNothing()).isTrue();
+    }
+
+    @Test
+    void refusesCountsOutsideTheLimitsAndChangesNothing() {
+        assertThatThrownBy(() -> ScalePlan.of(DEFAULT, Map.of("web", 0, "app", 40, "db.replicas", 0)))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("nothing changed")
+                .hasMessageContaining("web must be between 1 and 19, got 0".replace(", got", " (the address plan's room), got"))
+                .hasMessageContaining("app must be between 1 and 39")
+                .hasMessageContaining("synchronous replication needs a standby");
+    }
+
+    @Test
+    void refusesAChangeOfEtcdMembership() {
+        Topology single = new Topology("small", Subnet.parse("198.18.1.0/24"), Ipv4.parse("198.18.1.100"),
+                2, 80, 1, 80, 1, 8080, 128, 0, 5432, "app", "app", Path.of("/srv/site"), null);
+        assertThatThrownBy(() -> ScalePlan.of(single, Map.of("db.replicas", 1)))
+                .hasMessageContaining("etcd members would change from db1 to db1, db2, app1");
+    }
+}

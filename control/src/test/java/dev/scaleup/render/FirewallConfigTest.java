@@ -1,0 +1,115 @@
+package dev.scaleup.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Who may reach whom, as the rendered rules of the default deployment say; the stack IT checks it on real hosts. */
+class FirewallConfigTest {
+
+    static final Topology T = Fixtures.defaultTopology();
+    static final Ipv4 GATEWAY = Ipv4.parse("198.18.0.1");
+    static final Ipv4 VIP = Ipv4.parse("198.18.0.100");
+
+    static Ipv4 ip(String host) {
+        return Fixtures.host(T, host).address();
+    }
+
+    static boolean admits(String source, String target, int port) {
+        Ipv4 from = source.equals("gateway") ? GATEWAY : ip(source);
+        return FirewallConfig.admitsTcp(T, Fixtures.host(T, target), from, ip(target), port);
+    }
+
+    @Test
+    void loadBalancersAcceptClientsOnlyAtTheVipAndVrrpOnlyFromTheirPeer() {
+        Host lb1 = Fixtures.host(T, "lb1");
+        for (Ipv4 anyone : List.of(GATEWAY, ip("app2"), ip("db1"), Ipv4.parse("198.18.0.250"))) {
+            assertThat(FirewallConfig.admitsTcp(T, lb1, anyone, VIP, 80)).isTrue();
+            assertThat(FirewallConfig.admitsTcp(T, lb1, anyone, VIP, 443)).isTrue();
+            assertThat(FirewallConfig.admitsTcp(T, lb1, anyone, VIP, 8080)).isFalse();
+            assertThat(FirewallConfig.admitsTcp(T, lb1, anyone, ip("lb1"), 80)).as("the LB's own address").isFalse();
+        }
+        FirewallConfig.Allow vrrp = FirewallConfig.rules(T, lb1).stream().filter(r -> r.protocol().equals("vrrp"))
+                .findFirst().orElseThrow();
+        assertThat(vrrp.sources()).containsExactly(ip("lb2"));
+        assertThat(FirewallConfig.render(T, lb1, Fixtures.goldenPaths(lb1)).content())
+                .contains("ip saddr 198.18.0.12 ip protocol 112 accept")
+                .contains("ip daddr 198.18.0.100 tcp dport { 80, 443 } accept");
+    }
+
+    @Test
+    void eachTierAcceptsOnlyTheTierInFrontOfItAndTheControlPlane() {
+        assertThat(admits("lb1", "web1", 80)).isTrue();
+        assertThat(admits("gateway", "web2", 80)).isTrue();
+        assertThat(admits("app1", "web1", 80)).isFalse();
+        assertThat(admits("web2", "web1", 80)).isFalse();
+
+        assertThat(admits("web1", "app3", 8080)).isTrue();
+        assertThat(admits("gateway", "app3", 8080)).isTrue();
+        assertThat(admits("lb1", "app3", 8080)).as("load balancers skip no tier").isFalse();
+        assertThat(admits("db1", "app3", 8080)).isFalse();
+
+        assertThat(admits("app2", "db1", 5432)).isTrue();
+        assertThat(admits("db2", "db1", 5432)).isTrue();
+        assertThat(admits("web1", "db1", 5432)).isFalse();
+        assertThat(admits("gateway", "db1", 5432)).as("the control plane uses the unix socket").isFalse();
+        assertThat(admits("db2", "db1", 8008)).isTrue();
+        assertThat(admits("gateway", "db1", 8008)).isTrue();
+        assertThat(admits("app1", "db1", 8008)).isFalse();
+    }
+
+    @Test
+    void etcdMembersAcceptClientsFromDbHostsAndPeersFromMembers() {
+        assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "app1");
+        assertThat(admits("db1", "app1", 2379)).isTrue();
+        assertThat(admits("db2", "app1", 2380)).isTrue();
+        assertThat(admits("app1", "db2", 2380)).isTrue();
+        assertThat(admits("app1", "db2", 2379)).isTrue();
+        assertThat(admits("gateway", "app1", 2379)).isTrue();
+        assertThat(admits("gateway", "app1", 2380)).isFalse();
+        assertThat(admits("app2", "db1", 2379)).as("not a member, no Patroni").isFalse();
+        assertThat(admits("web1", "app1", 2379)).isFalse();
+        assertThat(admits("db1", "app2", 2379)).as("app2 is no member").isFalse();
+        assertThat(FirewallConfig.rules(T, Fixtures.host(T, "app2"))).hasSize(2);
+    }
+
+    @Test
+    void theFileReplacesOnlyItsOwnTableAtomicallyAndDropsByDefault() {
+        Host web1 = Fixtures.host(T, "web1");
+        String text = FirewallConfig.render(T, web1, Fixtures.goldenPaths(web1)).content();
+        assertThat(text).contains("table inet scaleup\ndelete table inet scaleup\ntable inet scaleup {\n")
+                .contains("type filter hook input priority filter; policy drop;")
+                .contains("ct state established,related accept")
+                .contains("iif \"lo\" accept")
+                .contains("comment \"" + FirewallConfig.version(T, web1) + "\"")
+                .doesNotContain("flush ruleset");
+    }
+
+    @Test
+    void theVersionChangesExactlyForTheHostsWhoseRulesChange() {
+        Topology moreWeb = new Topology(T.name(), T.subnet(), T.vip(), 2, 80, 3, 80, 3, 8080, 128, 1, 5432, "app", "app",
+                Path.of("/srv/site"), null);
+        for (String name : List.of("lb1", "lb2", "web1", "db1", "db2")) {
+            assertThat(FirewallConfig.version(moreWeb, moreWeb.host(name).orElseThrow()))
+                    .as(name).isEqualTo(FirewallConfig.version(T, Fixtures.host(T, name)));
+        }
+        for (String name : List.of("app1", "app2", "app3")) {
+            assertThat(FirewallConfig.version(moreWeb, moreWeb.host(name).orElseThrow()))
+                    .as(name + " now also accepts web3").isNotEqualTo(FirewallConfig.version(T, Fixtures.host(T, name)));
+        }
+    }
+
+    @Test
+    void everyHostGetsAFirewall() {
+        assertThat(Stream.of(Role.values()).flatMap(r -> T.hosts(r).stream())
+                .map(h -> Renderers.forHost(T, h, Fixtures.goldenPaths(h), Fixtures.SECRETS))
+                .allMatch(files -> files.stream().anyMatch(f -> f.name().equals(FirewallConfig.FILE)))).isTrue();
+    }
+}
