@@ -1,6 +1,7 @@
 package dev.scaleup.cli;
 
 import dev.scaleup.ops.Progress;
+import dev.scaleup.ops.TopologyStore;
 import dev.scaleup.ops.Up;
 import dev.scaleup.topology.Topology;
 import dev.scaleup.topology.TopologyLoader;
@@ -19,15 +20,19 @@ final class UpCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE",
-            description = "Topology file (default: the built-in default stack; see examples/scaleup.yaml).")
+            description = "Topology file (default: the topology the deployment runs, or for a new one the built-in"
+                    + " default stack; see examples/scaleup.yaml).")
     Path file;
 
     @Override
     public Integer call() {
         Path repoRoot = CommonOptions.repoRoot();
-        Topology topology = file == null ? TopologyLoader.defaults(repoRoot) : TopologyLoader.load(file, repoRoot);
+        var state = common.state();
+        // without a file, a running deployment keeps the topology it runs (as scaled); a new one gets the defaults
+        Topology topology = file != null ? TopologyLoader.load(file, repoRoot)
+                : state.exists() ? TopologyStore.load(state.topologyFile()) : TopologyLoader.defaults(repoRoot);
         CommonOptions.requireRoot();
-        Up.run(topology, common.state(), repoRoot, new Progress(System.out));
+        Up.run(topology, state, repoRoot, new Progress(System.out));
         return 0;
     }
 }

@@ -71,13 +71,14 @@ final class AppRollout {
         try {
             start(host, app);
         } catch (Readiness.NotReadyException e) {
+            String failed = deployment.appArtifact(host).getFileName().toString();
             String tail = Processes.tail(deployment.paths(host).log("app"), 10);
             stop(host, app);
             Path back = previous != null ? previous : before;
             deployment.useAppArtifact(host, back);
             start(host, app);
             step(host.name() + ": rolled back to " + back.getFileName() + " after the failed health gate");
-            throw new OperatorException(host.name() + " failed its health gate on " + deployment.appArtifact(host).getFileName()
+            throw new OperatorException(host.name() + " failed its health gate on " + failed
                     + " and runs " + back.getFileName() + " again: " + e.getMessage() + "\n--- last lines of its log ---\n" + tail);
         }
     }

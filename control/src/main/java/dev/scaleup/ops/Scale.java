@@ -55,7 +55,7 @@ public final class Scale {
                     + " db.replicas=" + plan.target().dbReplicas());
             drainWebHosts(now, services, plan.removed(Role.WEB), progress, history);
             for (Host db : plan.removed(Role.DB)) {
-                moveDbRoles(now, services, plan.target(), db, progress, history);
+                moveDbRoles(now, services, plan.target().hosts(Role.DB), db, progress, history);
                 Down.stopHost(now, services.of(Role.DB), db, progress);
                 step(progress, history, db.name() + ": stopped and removed from the Patroni cluster");
             }
@@ -113,18 +113,19 @@ public final class Scale {
     }
 
     /** The leader role moves by a switchover; the synchronous-standby role by tagging the host nosync. */
-    static void moveDbRoles(Deployment deployment, Services services, Topology target, Host leaving, Progress progress,
+    static void moveDbRoles(Deployment deployment, Services services, List<Host> staying, Host leaving, Progress progress,
                             History history) {
         DbService db = services.db();
-        List<Host> staying = target.hosts(Role.DB);
         if (db.isLeader(leaving)) {
-            Host candidate = staying.stream().filter(h -> !db.isLeader(h)).findFirst()
-                    .orElseThrow(() -> new OperatorException("no replica to hand the primary role to"));
+            // in synchronous mode Patroni hands the primary role only to the synchronous standby (no data loss)
+            List<Host> replicas = staying.stream().filter(h -> !h.equals(leaving)).toList();
+            awaitCondition("a synchronous standby to hand the primary role to", () -> syncStandby(db, replicas).isPresent());
+            Host candidate = syncStandby(db, replicas).orElseThrow();
             String body = "{\"leader\":\"" + leaving.name() + "\",\"candidate\":\"" + candidate.name() + "\"}";
-            int status = post(leaving, "/switchover", body);
-            if (status != 200) {
+            String answer = post(leaving, "/switchover", body);
+            if (!answer.startsWith("200")) {
                 throw new OperatorException("Patroni refused the switchover from " + leaving.name() + " to "
-                        + candidate.name() + " (HTTP " + status + "); nothing removed");
+                        + candidate.name() + " (" + answer + ")");
             }
             awaitCondition("primary role on " + candidate.name(), () -> db.isLeader(candidate));
             step(progress, history, "switched the primary role over from " + leaving.name() + " to " + candidate.name());
@@ -147,17 +148,19 @@ public final class Scale {
         return hosts.stream().filter(h -> db.health(h).facts().containsKey("sync_standby")).findFirst();
     }
 
-    private static int post(Host host, String path, String json) {
+    /** "STATUS body" of a POST to Patroni's REST API. */
+    private static String post(Host host, String path, String json) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.address() + ":" + PatroniConfig.REST_PORT + path))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body().strip();
         } catch (IOException e) {
-            return -1;
+            return "no answer: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "interrupted";
         }
     }
 

@@ -92,6 +92,7 @@ public final class Up {
             }
         }
         Host holder = awaitVip();
+        awaitAllHealthy();
         if (changes.get() == 0) {
             progress.step("nothing to do: all " + topology.hosts().size() + " hosts are running and healthy");
         }
@@ -187,6 +188,23 @@ public final class Up {
             progress.step(String.format("etcd: quorum of %d members in %.1f s (%s)", coordination.members().size(),
                     (System.nanoTime() - start) / 1e9,
                     String.join(", ", coordination.members().stream().map(Host::name).toList())));
+        }
+    }
+
+    /** A process that runs is not yet a host that serves: up returns only when status says every host is healthy. */
+    private void awaitAllHealthy() {
+        Status.Report[] last = new Status.Report[1];
+        try {
+            Readiness.await("every host healthy", Duration.ofSeconds(60), () -> {
+                last[0] = Status.collect(deployment);
+                return last[0].healthy();
+            }, () -> true);
+        } catch (Readiness.NotReadyException e) {
+            List<String> unhealthy = last[0] == null ? List.of() : last[0].hosts().stream().filter(h -> !h.healthy())
+                    .map(h -> h.host().name() + " (" + h.health().details() + ")").toList();
+            throw new OperatorException("not every host became healthy within 60 s: " + String.join(", ", unhealthy)
+                    + (last[0] != null && !last[0].etcdQuorum() ? "; etcd has no quorum" : "")
+                    + "\n(`scaleup status` shows the deployment; `scaleup up` again starts what is missing)");
         }
     }
 

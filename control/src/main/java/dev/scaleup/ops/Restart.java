@@ -1,0 +1,158 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.runtime.Processes;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.runtime.Readiness;
+import dev.scaleup.runtime.StateDir;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Restarts a tier or one host in the order that keeps the site serving:
+ * <pre>
+ *   web  one at a time: drained in HAProxy, nginx restarted, health-gated, back in HAProxy
+ *   lb   the standby first; then the VIP holder: its keepalived stops first (the VIP moves at once), then HAProxy
+ *        stops softly (current requests finish) and both start again; nopreempt keeps the VIP where it went
+ *   app  like a deploy of the same build (drained in nginx, one at a time)
+ *   db   replicas one at a time; then a controlled switchover through Patroni; then the old primary
+ * </pre>
+ */
+public final class Restart {
+
+    private final Deployment deployment;
+    private final Services services;
+    private final Tools tools;
+    private final Progress progress;
+    private final History history;
+
+    private Restart(Deployment deployment, Tools tools, Progress progress, History history) {
+        this.deployment = deployment;
+        this.services = new Services(deployment, tools);
+        this.tools = tools;
+        this.progress = progress;
+        this.history = history;
+    }
+
+    public static void run(StateDir state, Path repoRoot, String target, Progress progress) {
+        if (!state.exists()) {
+            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
+        }
+        progress.logTo(state.log());
+        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, repoRoot);
+        List<Host> hosts = select(deployment, target);
+        try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "restart " + target)) {
+            History history = new History(state.real().resolve("history.log"), "restart " + target);
+            Restart restart = new Restart(deployment, Tools.find(), progress, history);
+            restart.step("restarting " + String.join(", ", hosts.stream().map(Host::name).toList()));
+            switch (hosts.get(0).role()) {
+                case WEB -> hosts.forEach(restart::web);
+                case LB -> restart.loadBalancers(hosts);
+                case APP -> new AppRollout(deployment, restart.services, restart.tools, progress, history)
+                        .restart(hosts, 1, null, null);
+                case DB -> restart.databases(hosts);
+            }
+            restart.step(String.format("done in %.1f s", progress.elapsedSeconds()));
+        }
+    }
+
+    static List<Host> select(Deployment deployment, String target) {
+        for (Role role : Role.values()) {
+            if (role.prefix().equals(target)) {
+                return deployment.topology().hosts(role);
+            }
+        }
+        return deployment.topology().host(target).map(List::of).orElseThrow(() -> new RefusedException(
+                "restart: unknown tier or host '" + target + "'; tiers: lb, web, app, db; hosts: "
+                        + String.join(", ", deployment.topology().hosts().stream().map(Host::name).toList())));
+    }
+
+    private void web(Host host) {
+        LbService lb = services.lb();
+        for (Host balancer : deployment.topology().hosts(Role.LB)) {
+            lb.command(balancer, "set server " + LbService.BACKEND + "/" + host.name() + " state drain");
+        }
+        Scale.drainWebHosts(deployment, services, List.of(host), progress, history);
+        restartProcesses(host);
+        for (Host balancer : deployment.topology().hosts(Role.LB)) {
+            lb.command(balancer, "set server " + LbService.BACKEND + "/" + host.name() + " state ready");
+        }
+        Readiness.await(host.name() + " UP in HAProxy on every load balancer", Duration.ofSeconds(15),
+                () -> deployment.topology().hosts(Role.LB).stream().allMatch(b -> lb.backends(b).stream()
+                        .anyMatch(s -> s.server().equals(host.name()) && s.up())), () -> true);
+        step(host.name() + ": back in HAProxy");
+    }
+
+    private void loadBalancers(List<Host> hosts) {
+        LbService lb = services.lb();
+        List<Host> ordered = new ArrayList<>(hosts.stream().filter(h -> !lb.holdsVip(h)).toList());
+        ordered.addAll(hosts.stream().filter(lb::holdsVip).toList());
+        for (Host host : ordered) {
+            if (lb.holdsVip(host)) {
+                ProcessSpec keepalived = lb.processes(host).get(1);
+                deployment.running(host, keepalived).ifPresent(pid -> Signals.send(pid, "TERM"));
+                Readiness.await("the VIP on another load balancer", Duration.ofSeconds(10),
+                        () -> deployment.topology().hosts(Role.LB).stream().anyMatch(b -> !b.equals(host) && lb.holdsVip(b)),
+                        () -> true);
+                step(host.name() + ": released the VIP (keepalived stopped), the standby took it");
+            }
+            ProcessSpec haproxy = lb.processes(host).get(0);
+            deployment.running(host, haproxy).ifPresent(pid -> Signals.send(pid, "USR1"));
+            Processes.stop(deployment.namespace(host), deployment.paths(host), haproxy, Down.STOP_DEADLINE);
+            step(host.name() + ": HAProxy stopped softly (current requests finished)");
+            startProcesses(host);
+        }
+    }
+
+    private void databases(List<Host> hosts) {
+        DbService db = services.db();
+        List<Host> replicas = hosts.stream().filter(h -> !db.isLeader(h)).toList();
+        List<Host> leaders = hosts.stream().filter(db::isLeader).toList();
+        replicas.forEach(this::restartProcesses);
+        for (Host leader : leaders) {
+            List<Host> others = deployment.topology().hosts(Role.DB).stream().filter(h -> !h.equals(leader)).toList();
+            if (!others.isEmpty()) {
+                Scale.moveDbRoles(deployment, services, others, leader, progress, history);
+                // the old primary keeps its nosync tag off: the next render restores the file
+                ConfigFiles.write(deployment.paths(leader), deployment.render(leader));
+                db.reload(leader, List.of(PatroniConfig.FILE));
+            }
+            restartProcesses(leader);
+        }
+    }
+
+    private void restartProcesses(Host host) {
+        HostService service = services.of(host.role());
+        List<ProcessSpec> specs = new ArrayList<>(service.processes(host));
+        java.util.Collections.reverse(specs);
+        for (ProcessSpec spec : specs) {
+            if (!spec.supervised() && deployment.isRunning(host, spec)) {
+                step(host.name() + ": " + Processes.stop(deployment.namespace(host), deployment.paths(host), spec,
+                        Down.STOP_DEADLINE));
+            }
+        }
+        startProcesses(host);
+    }
+
+    private void startProcesses(Host host) {
+        HostService service = services.of(host.role());
+        for (ProcessSpec spec : service.processes(host)) {
+            long begin = System.nanoTime();
+            if (!spec.supervised()) {
+                long pid = Processes.start(deployment.namespace(host), deployment.paths(host), spec);
+                step(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
+            }
+            service.awaitReady(host, spec);
+            step(String.format("%s: %s ready in %.1f s", host.name(), spec.name(), (System.nanoTime() - begin) / 1e9));
+        }
+    }
+
+    private void step(String sentence) {
+        progress.step(sentence);
+        history.record(sentence);
+    }
+}
