@@ -2,21 +2,27 @@ package dev.scaleup.app;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.app.auth.PasswordHasher;
+import dev.scaleup.app.auth.Tokens;
 import dev.scaleup.app.config.AppConfig;
+import dev.scaleup.app.db.Bank;
 import dev.scaleup.app.db.Databases;
+import dev.scaleup.app.db.DbCalls;
 import dev.scaleup.app.db.Migrator;
+import dev.scaleup.app.db.Posts;
 import dev.scaleup.app.db.PrimaryProbe;
+import dev.scaleup.app.db.Users;
 import dev.scaleup.app.db.Visits;
 import dev.scaleup.app.http.AccessLog;
-import dev.scaleup.app.http.ApiHandlers;
-import dev.scaleup.app.http.HealthHandlers;
+import dev.scaleup.app.http.HttpMetrics;
 import dev.scaleup.app.http.InFlightRequests;
-import dev.scaleup.app.http.Json;
-import dev.scaleup.app.http.RequestFilter;
+import dev.scaleup.app.http.JsonDirectHandler;
 import dev.scaleup.app.http.Routes;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,6 +35,7 @@ public final class App {
 
     private final AppConfig config;
     private final PrintStream out;
+    private final AppMetrics metrics;
     private final Databases databases;
     private final Migrator migrator;
     private final Readiness readiness;
@@ -40,22 +47,29 @@ public final class App {
     private App(AppConfig config, PrintStream out) {
         this.config = requireNonNull(config, "config is null");
         this.out = requireNonNull(out, "out is null");
-        this.databases = Databases.open(config);
+        this.metrics = new AppMetrics();
+        this.databases = Databases.open(config, metrics.registry());
         this.migrator = new Migrator(databases.primary(), MIGRATION_RETRY);
         PrimaryProbe probe = new PrimaryProbe(databases.primary(), PROBE_TIMEOUT);
         this.readiness = new Readiness(migrator::pendingReason, probe::check);
         this.inFlight = new InFlightRequests();
-        Json json = new Json();
-        Routes routes = new Routes(
-                new RequestFilter(config.hostName(), inFlight, json, new AccessLog(out)),
-                new HealthHandlers(config.hostName(), readiness, json),
-                new ApiHandlers(config.hostName(), databases.primary(),
-                        new Visits(databases.primary(), databases.replica()), json),
-                json);
+        DbCalls db = new DbCalls(databases.primaryPool(), databases.replicaPool(), metrics.registry());
+        InstantSource clock = InstantSource.system();
+        Routes routes = new Routes(new Routes.Services(config.hostName(), readiness, inFlight, new AccessLog(out),
+                new HttpMetrics(metrics.registry()), metrics.registry(), db, new Users(db), new Bank(db),
+                new Posts(db), new Visits(db),
+                new PasswordHasher(config.passwordIterations(), Runtime.getRuntime().availableProcessors()),
+                new Tokens(config.tokenKey(), config.tokenTtl(), clock), config.startingBalanceCents(), clock));
         this.server = WebServer.builder()
                 .host(config.bind())
                 .port(config.port())
                 .shutdownHook(false)
+                .directHandlers(handlers -> {
+                    JsonDirectHandler handler = new JsonDirectHandler(config.hostName());
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        handlers.addHandler(type, handler);
+                    }
+                })
                 .routing(routes::configure)
                 .build();
     }
@@ -69,6 +83,7 @@ public final class App {
         } catch (RuntimeException e) {
             app.migrator.close();
             app.databases.close();
+            app.metrics.close();
             throw e;
         }
         out.println("app " + config.hostName() + " listening on " + config.bind() + ":" + app.port());
@@ -98,6 +113,7 @@ public final class App {
             server.stop();
             migrator.close();
             databases.close();
+            metrics.close();
             out.println("app " + config.hostName() + " stopped after " + (System.nanoTime() - start) / 1_000_000
                     + " ms" + (left == 0 ? "" : " with " + left + " request(s) still in flight"));
         } finally {

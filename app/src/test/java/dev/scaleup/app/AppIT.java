@@ -71,8 +71,8 @@ class AppIT {
     }
 
     private static AppConfig config(String hostName) {
-        return new AppConfig("127.0.0.1", 0, hostName, List.of(new DbHost("127.0.0.1", postgres.port())), "app",
-                "app", APP_PASSWORD, Duration.ofSeconds(2));
+        return TestConfigs.config(hostName, List.of(new DbHost("127.0.0.1", postgres.port())), APP_PASSWORD,
+                Duration.ofSeconds(2));
     }
 
     private static long millisSince(long startNanos) {
@@ -185,8 +185,13 @@ class AppIT {
         } finally {
             second.shutdown();
         }
+        // a backend leaves pg_stat_activity a moment after its client closed the connection
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (sessionsOf("app@it-app-2") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(sessionsOf("app@it-app-2")).isZero();
-        assertThat(count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(2);
     }
 
     @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The HTTP surface while no database answers (port 1 on loopback refuses at once). */
 class AppWithoutDatabaseTest {
 
-    static final AppConfig DEAD_DB = new AppConfig("127.0.0.1", 0, "test-app", List.of(new DbHost("127.0.0.1", 1)),
-            "app", "app", "pw", Duration.ofSeconds(1));
+    static final AppConfig DEAD_DB = TestConfigs.config("test-app", List.of(new DbHost("127.0.0.1", 1)), "pw",
+            Duration.ofSeconds(1));
 
     private static final ByteArrayOutputStream OUT = new ByteArrayOutputStream();
     private static App app;

@@ -54,7 +54,7 @@ class MainIT {
         long start = System.nanoTime();
         Process process = java(Map.of("DB_HOSTS", "127.0.0.1:1", "DB_PASSWORD", "pw", "APP_PORT",
                 String.valueOf(port), "APP_BIND", "127.0.0.1", "APP_HOST_NAME", "jar-app", "APP_DRAIN_SECONDS",
-                "2")).redirectErrorStream(true).start();
+                "2", "APP_TOKEN_KEY", TestConfigs.TOKEN_KEY, "APP_PASSWORD_ITERATIONS", "1000")).redirectErrorStream(true).start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         CompletableFuture.runAsync(() -> pump(process, lines));
         try {

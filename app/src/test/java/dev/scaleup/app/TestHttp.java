@@ -8,7 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** A small real-HTTP client for the tests. */
@@ -21,6 +25,14 @@ final class TestHttp {
             return raw.headers().firstValue(name);
         }
 
+        long number(String field) {
+            JsonNode node = json == null ? null : json.get(field);
+            if (node == null || !node.isIntegralNumber()) {
+                throw new AssertionError("no integer field '" + field + "' in " + raw.body());
+            }
+            return node.longValue();
+        }
+
         String text(String field) {
             JsonNode node = json == null ? null : json.get(field);
             return node == null || node.isNull() ? null : node.asText();
@@ -29,11 +41,17 @@ final class TestHttp {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     TestHttp(int port) {
         this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** Another client (its own connections) for the same server. */
+    TestHttp(TestHttp sameServer) {
+        this.base = sameServer.base;
     }
 
     Response get(String path) {
@@ -41,12 +59,24 @@ final class TestHttp {
     }
 
     Response send(String method, String path, String requestId) {
+        return call(method, path, requestId == null ? Map.of() : Map.of("X-Request-Id", requestId),
+                HttpRequest.BodyPublishers.noBody());
+    }
+
+    /** A JSON request: {@code Content-Type: application/json} plus {@code headers} (a null value drops it). */
+    Response json(String method, String path, Map<String, String> headers, String body) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Content-Type", "application/json");
+        headers.forEach(all::put);
+        all.values().removeIf(Objects::isNull);
+        return call(method, path, all, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    }
+
+    Response call(String method, String path, Map<String, String> headers, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (requestId != null) {
-            request.header("X-Request-Id", requestId);
-        }
+                .method(method, body);
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response, parse(response.body()));

@@ -22,6 +22,10 @@ public final class ConfigLoader {
     static final String DEFAULT_DB_NAME = "app";
     static final String DEFAULT_DB_USER = "app";
     static final int DEFAULT_DRAIN_SECONDS = 5;
+    static final int DEFAULT_TOKEN_TTL_SECONDS = 3600;
+    static final int MAX_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+    static final int DEFAULT_PASSWORD_ITERATIONS = 120_000;
+    static final long DEFAULT_STARTING_BALANCE_CENTS = 100_000;
 
     private final Map<String, String> env;
     private final Supplier<String> machineHostName;
@@ -70,8 +74,35 @@ public final class ConfigLoader {
         String dbName = settings.get(ConfigKey.DB_NAME).map(Values::dbIdentifier).orElse(DEFAULT_DB_NAME);
         String dbUser = settings.get(ConfigKey.DB_USER).map(Values::dbIdentifier).orElse(DEFAULT_DB_USER);
         String password = password(settings);
+        String tokenKey = tokenKey(settings);
+        int tokenTtl = settings.get(ConfigKey.APP_TOKEN_TTL_SECONDS)
+                .map(raw -> Values.intInRange(raw, 1, MAX_TOKEN_TTL_SECONDS)).orElse(DEFAULT_TOKEN_TTL_SECONDS);
+        int iterations = settings.get(ConfigKey.APP_PASSWORD_ITERATIONS)
+                .map(raw -> Values.intInRange(raw, AppConfig.MIN_PASSWORD_ITERATIONS,
+                        AppConfig.MAX_PASSWORD_ITERATIONS))
+                .orElse(DEFAULT_PASSWORD_ITERATIONS);
+        long startingBalance = settings.get(ConfigKey.APP_STARTING_BALANCE_CENTS)
+                .map(raw -> Values.longInRange(raw, 0, AppConfig.MAX_STARTING_BALANCE_CENTS))
+                .orElse(DEFAULT_STARTING_BALANCE_CENTS);
         return new AppConfig(bind, port, hostName, dbHosts, dbName, dbUser, password,
-                Duration.ofSeconds(drainSeconds));
+                Duration.ofSeconds(drainSeconds), tokenKey, Duration.ofSeconds(tokenTtl), iterations, startingBalance);
+    }
+
+    private static String tokenKey(Settings settings) {
+        Optional<RawValue> inline = settings.get(ConfigKey.APP_TOKEN_KEY);
+        Optional<RawValue> file = settings.get(ConfigKey.APP_TOKEN_KEY_FILE);
+        if (inline.isPresent() && file.isPresent()) {
+            throw new ConfigException("set only one of app.token-key (env APP_TOKEN_KEY) and app.token-key-file"
+                    + " (env APP_TOKEN_KEY_FILE)");
+        }
+        if (inline.isPresent()) {
+            return Values.tokenKey(inline.get(), inline.get().value());
+        }
+        return file.map(raw -> Values.tokenKey(raw, Values.secretFromFile(raw, "the token key")))
+                .orElseThrow(() -> new ConfigException("app.token-key or app.token-key-file is required (the"
+                        + " session-token signing key, at least " + AppConfig.MIN_TOKEN_KEY_LENGTH + " characters,"
+                        + " the same on every app server), in the config file or env APP_TOKEN_KEY or"
+                        + " APP_TOKEN_KEY_FILE"));
     }
 
     private static String password(Settings settings) {
@@ -84,7 +115,7 @@ public final class ConfigLoader {
         if (inline.isPresent()) {
             return Values.password(inline.get());
         }
-        return file.map(Values::passwordFromFile).orElseThrow(() -> new ConfigException(
+        return file.map(raw -> Values.secretFromFile(raw, "the password")).orElseThrow(() -> new ConfigException(
                 "db.password or db.password-file is required, in the config file or env DB_PASSWORD"
                         + " or DB_PASSWORD_FILE"));
     }

@@ -18,6 +18,7 @@ final class Values {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+    private static final Pattern LONG_DIGITS = Pattern.compile("[0-9]{1,18}");
     static final String HOSTS_RULE = "a comma-separated list of host:port (e.g. 10.0.0.11:5432,10.0.0.12:5432)";
 
     private Values() {
@@ -45,6 +46,29 @@ final class Values {
             }
         }
         throw raw.invalid("an integer " + min + ".." + max);
+    }
+
+    static long longInRange(RawValue raw, long min, long max) {
+        String v = raw.value();
+        if (LONG_DIGITS.matcher(v).matches()) {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw raw.invalid("an integer " + min + ".." + max);
+    }
+
+    /** A token key: at least the minimum length, no control characters; the value is never echoed. */
+    static String tokenKey(RawValue raw, String key) {
+        if (key.length() < AppConfig.MIN_TOKEN_KEY_LENGTH) {
+            throw new ConfigException(raw.where() + " must be at least " + AppConfig.MIN_TOKEN_KEY_LENGTH
+                    + " characters long" + (raw.key().secret() ? "" : " (the file holds " + key.length() + ")"));
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ConfigException(raw.where() + " must not contain control characters");
+        }
+        return key;
     }
 
     static String hostName(RawValue raw) {
@@ -106,7 +130,8 @@ final class Values {
         return raw.value();
     }
 
-    static String passwordFromFile(RawValue raw) {
+    /** The stripped content of the file named by {@code raw}; {@code what} names it in messages. */
+    static String secretFromFile(RawValue raw, String what) {
         Path path;
         try {
             path = Path.of(raw.value());
@@ -121,7 +146,7 @@ final class Values {
                     + "' (" + e.getClass().getSimpleName() + ")");
         }
         if (content.isEmpty()) {
-            throw new ConfigException(raw.where() + " must name a file holding the password, '" + raw.value()
+            throw new ConfigException(raw.where() + " must name a file holding " + what + ", '" + raw.value()
                     + "' is empty");
         }
         return content;

@@ -4,12 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.scaleup.app.config.AppConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
  * The two connection pools: {@code primary} for writes and checks, {@code replica} for reads. Both start without a
  * connection, so the application comes up while the database is down, and fail fast when no server answers.
+ *
+ * <p>Failover: the primary pool's URL lists every database host with {@code targetServerType=primary}, so a new
+ * connection finds a promoted replica by itself (pgJDBC re-checks a host's role after {@code hostRecheckSeconds}).
+ * Old connections are noticed quickly: a borrowed connection idle for more than half a second is validated, idle
+ * ones are kept alive every 30 s, a hung server is cut off by {@code socketTimeout}, and {@link DbCalls} evicts
+ * the pool's idle connections on the first connection error.
  */
 public final class Databases implements AutoCloseable {
 
@@ -17,6 +28,7 @@ public final class Databases implements AutoCloseable {
     static final long CONNECTION_TIMEOUT_MS = 2_000;
     static final int CONNECT_TIMEOUT_S = 2;
     static final int SOCKET_TIMEOUT_S = 5;
+    static final int LOCK_TIMEOUT_MS = 2_000;
 
     private final HikariDataSource primary;
     private final HikariDataSource replica;
@@ -26,12 +38,21 @@ public final class Databases implements AutoCloseable {
         this.replica = requireNonNull(replica, "replica is null");
     }
 
-    public static Databases open(AppConfig config) {
+    public static Databases open(AppConfig config, MeterRegistry registry) {
         requireNonNull(config, "config is null");
-        HikariDataSource primary = new HikariDataSource(poolConfig("primary", JdbcUrls.primary(config), config));
+        requireNonNull(registry, "registry is null");
+        HikariConfig primaryConfig = poolConfig("primary", JdbcUrls.primary(config), config);
+        primaryConfig.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         HikariConfig replicaConfig = poolConfig("replica", JdbcUrls.replica(config), config);
         replicaConfig.setReadOnly(true);
-        return new Databases(primary, new HikariDataSource(replicaConfig));
+        replicaConfig.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        HikariDataSource primary = new HikariDataSource(primaryConfig);
+        try {
+            return new Databases(primary, new HikariDataSource(replicaConfig));
+        } catch (RuntimeException e) {
+            primary.close();
+            throw e;
+        }
     }
 
     static HikariConfig poolConfig(String name, String url, AppConfig config) {
@@ -54,7 +75,45 @@ public final class Databases implements AutoCloseable {
         hikari.addDataSourceProperty("loginTimeout", "3");
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("hostRecheckSeconds", "2");
+        // a transfer waiting for a row lock gives up (SQLState 55P03) well before the request's time budget ends
+        hikari.addDataSourceProperty("options", "-c lock_timeout=" + LOCK_TIMEOUT_MS);
         return hikari;
+    }
+
+    /** The primary pool as {@link DbCalls} uses it. */
+    public Pool primaryPool() {
+        return new HikariPool(primary);
+    }
+
+    /** The replica pool as {@link DbCalls} uses it. */
+    public Pool replicaPool() {
+        return new HikariPool(replica);
+    }
+
+    private record HikariPool(HikariDataSource dataSource) implements Pool {
+
+        @Override
+        public String name() {
+            return dataSource.getPoolName();
+        }
+
+        @Override
+        public Connection connection() throws SQLException {
+            return dataSource.getConnection();
+        }
+
+        @Override
+        public void evict(Connection connection) {
+            dataSource.evictConnection(connection);
+        }
+
+        @Override
+        public void evictIdle() {
+            HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+            if (pool != null) {
+                pool.softEvictConnections();
+            }
+        }
     }
 
     public DataSource primary() {

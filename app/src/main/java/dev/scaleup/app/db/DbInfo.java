@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import javax.sql.DataSource;
 
 /**
  * What one round trip to a database server says about it.
@@ -22,10 +21,9 @@ public record DbInfo(String serverAddr, OffsetDateTime now, boolean inRecovery) 
         requireNonNull(now, "now is null");
     }
 
-    /** Asks the server behind {@code dataSource}. */
-    public static DbInfo query(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
+    /** Asks the server at the other end of {@code connection}. */
+    public static DbInfo query(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery(
                      "SELECT host(inet_server_addr()), now(), pg_is_in_recovery()")) {
             if (!rs.next()) {

@@ -2,8 +2,10 @@ package dev.scaleup.app.http;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.scaleup.app.db.DbErrors;
+import dev.scaleup.app.db.DbCalls;
+import dev.scaleup.app.db.DbCalls.Target;
 import dev.scaleup.app.db.DbInfo;
+import dev.scaleup.app.db.DbUnavailableException;
 import dev.scaleup.app.db.Visits;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,7 +16,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 
 /** {@code /api/info} and {@code /api/visits}: each a real round trip to the database. */
 public final class ApiHandlers {
@@ -31,36 +32,33 @@ public final class ApiHandlers {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
 
     private final String hostName;
-    private final DataSource primary;
+    private final DbCalls db;
     private final Visits visits;
+    private final ReadRouting reads;
     private final Json json;
 
-    public ApiHandlers(String hostName, DataSource primary, Visits visits, Json json) {
+    ApiHandlers(String hostName, DbCalls db, Visits visits, ReadRouting reads, Json json) {
         this.hostName = requireNonNull(hostName, "hostName is null");
-        this.primary = requireNonNull(primary, "primary is null");
+        this.db = requireNonNull(db, "db is null");
+        this.reads = requireNonNull(reads, "reads is null");
         this.visits = requireNonNull(visits, "visits is null");
         this.json = requireNonNull(json, "json is null");
     }
 
-    public void info(ServerRequest req, ServerResponse res) {
-        try {
-            DbInfo info = DbInfo.query(primary);
-            json.send(res, Status.OK_200, new InfoBody(hostName,
-                    new DbBody(info.serverAddr(), iso(info.now()), info.inRecovery())));
-        } catch (SQLException e) {
-            dbUnavailable(res, e);
-        }
+    /** {@code GET /api/info}: this app server and the primary it reaches, in one round trip. */
+    void info(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
+        DbInfo info = db.run(Target.PRIMARY, true, DbInfo::query);
+        json.send(res, Status.OK_200, new InfoBody(hostName,
+                new DbBody(info.serverAddr(), iso(info.now()), info.inRecovery())));
     }
 
-    public void createVisit(ServerRequest req, ServerResponse res) {
-        try {
-            json.send(res, Status.CREATED_201, visits.insert(hostName));
-        } catch (SQLException e) {
-            dbUnavailable(res, e);
-        }
+    void createVisit(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
+        Visits.Created created = visits.insert(hostName);
+        reads.wrote(res);
+        json.send(res, Status.CREATED_201, created);
     }
 
-    public void getVisit(ServerRequest req, ServerResponse res) {
+    void getVisit(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
         String raw = req.path().pathParameters().first("id").orElse("");
         OptionalLong id = positiveLong(raw);
         if (id.isEmpty()) {
@@ -68,19 +66,15 @@ public final class ApiHandlers {
                     + " (1.." + Long.MAX_VALUE + ")");
             return;
         }
-        try {
-            Optional<Visits.Found> found = visits.find(id.getAsLong());
-            if (found.isEmpty()) {
-                json.error(res, Status.NOT_FOUND_404, "not_found", "no visit with id " + id.getAsLong()
-                        + " on the replica");
-                return;
-            }
-            Visits.Found v = found.get();
-            json.send(res, Status.OK_200, new VisitBody(v.id(), v.appHost(), iso(v.createdAt()), v.dbServerAddr(),
-                    v.inRecovery()));
-        } catch (SQLException e) {
-            dbUnavailable(res, e);
+        Optional<Visits.Found> found = visits.find(id.getAsLong());
+        if (found.isEmpty()) {
+            json.error(res, Status.NOT_FOUND_404, "not_found", "no visit with id " + id.getAsLong()
+                    + " on the replica");
+            return;
         }
+        Visits.Found v = found.get();
+        json.send(res, Status.OK_200, new VisitBody(v.id(), v.appHost(), iso(v.createdAt()), v.dbServerAddr(),
+                v.inRecovery()));
     }
 
     static OptionalLong positiveLong(String raw) {
@@ -93,10 +87,6 @@ public final class ApiHandlers {
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
-    }
-
-    private void dbUnavailable(ServerResponse res, SQLException e) {
-        json.error(res, Status.SERVICE_UNAVAILABLE_503, "db_unavailable", DbErrors.describe(e));
     }
 
     private static String iso(OffsetDateTime time) {

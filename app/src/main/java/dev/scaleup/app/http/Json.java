@@ -47,8 +47,11 @@ public final class Json {
     public static String errorCode(Status status) {
         return switch (status.code()) {
             case 400 -> "bad_request";
+            case 401 -> "unauthorized";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
             case 500 -> "internal_error";
             case 503 -> "unavailable";
             default -> "http_" + status.code();

@@ -13,8 +13,9 @@ import io.helidon.webserver.http.RoutingResponse;
 import java.lang.System.Logger.Level;
 
 /**
- * Wraps every request: sets {@code X-Served-By-App} and {@code X-Request-Id}, counts it in flight, turns stray
- * exceptions into JSON errors and writes the access log line.
+ * Wraps every request: sets {@code X-Served-By-App} and {@code X-Request-Id}, refuses a declared body over
+ * {@value JsonInput#MAX_BODY_BYTES} bytes (413), counts it in flight, turns stray exceptions into JSON errors, writes
+ * the access log line and records the request's metrics.
  */
 public final class RequestFilter implements Filter {
 
@@ -26,12 +27,19 @@ public final class RequestFilter implements Filter {
     private final InFlightRequests inFlight;
     private final Json json;
     private final AccessLog accessLog;
+    private final HttpMetrics metrics;
 
-    public RequestFilter(String hostName, InFlightRequests inFlight, Json json, AccessLog accessLog) {
+    public RequestFilter(String hostName, InFlightRequests inFlight, Json json, AccessLog accessLog,
+                         HttpMetrics metrics) {
         this.hostName = requireNonNull(hostName, "hostName is null");
         this.inFlight = requireNonNull(inFlight, "inFlight is null");
         this.json = requireNonNull(json, "json is null");
         this.accessLog = requireNonNull(accessLog, "accessLog is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    /** The route template that matched the request, recorded by the route's handler for the metrics. */
+    record MatchedRoute(String template) {
     }
 
     @Override
@@ -42,6 +50,16 @@ public final class RequestFilter implements Filter {
         res.header(REQUEST_ID, requestId);
         inFlight.enter();
         try {
+            long declared = req.headers().contentLength().orElse(0);
+            if (declared > JsonInput.MAX_BODY_BYTES) {
+                // refused before routing, on every route; a huge body is not even read: the connection closes
+                if (declared > JsonInput.DISCARD_MAX_BYTES || !JsonInput.discard(req)) {
+                    res.header(HeaderNames.CONNECTION, "close");
+                }
+                json.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "payload_too_large",
+                        JsonInput.TOO_LARGE_MESSAGE);
+                return;
+            }
             chain.proceed();
         } catch (HttpException e) {
             Status status = e.status();
@@ -55,8 +73,11 @@ public final class RequestFilter implements Filter {
                     "unexpected " + e.getClass().getSimpleName() + "; request id " + requestId);
         } finally {
             inFlight.exit();
-            accessLog.log(req.prologue().method().text(), req.prologue().uriPath().rawPath(),
-                    res.status().code(), System.nanoTime() - start, requestId);
+            long duration = System.nanoTime() - start;
+            String method = req.prologue().method().text();
+            accessLog.log(method, req.prologue().uriPath().rawPath(), res.status().code(), duration, requestId);
+            metrics.record(method, req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse(null),
+                    res.status().code(), duration);
         }
     }
 

@@ -25,6 +25,7 @@ class ConfigErrorsTest {
         Properties file = new Properties();
         file.setProperty("db.hosts", "db1:5432");
         file.setProperty("db.password", "pw");
+        file.setProperty("app.token-key", "k".repeat(32));
         file.setProperty(key, value);
         try {
             new ConfigLoader(Map.of(), () -> "machine").fromProperties(file, "test.properties");
@@ -49,6 +50,14 @@ class ConfigErrorsTest {
                 + " not starting with '$', '.' or '-', got 'my db'",
         "db.user|-x|config: db.user must be 1-63 characters of letters, digits, '_', '$', '.' or '-',"
                 + " not starting with '$', '.' or '-', got '-x'",
+        "app.token-ttl-seconds|0|config: app.token-ttl-seconds must be an integer 1..2592000, got '0'",
+        "app.token-ttl-seconds|1h|config: app.token-ttl-seconds must be an integer 1..2592000, got '1h'",
+        "app.password-iterations|999|config: app.password-iterations must be an integer 1000..10000000, got '999'",
+        "app.starting-balance-cents|-1|config: app.starting-balance-cents must be an integer 0..1000000000000,"
+                + " got '-1'",
+        "app.starting-balance-cents|1000000000001|config: app.starting-balance-cents must be an integer"
+                + " 0..1000000000000, got '1000000000001'",
+        "app.token-key|short|config: app.token-key must be at least 32 characters long",
     })
     void invalidValue(String key, String value, String message) {
         assertThat(errorFor(key, value)).isEqualTo(message);
@@ -133,6 +142,65 @@ class ConfigErrorsTest {
 
         assertThatThrownBy(() -> new ConfigLoader(env, () -> "m").load(List.of()))
                 .message().doesNotContain("hunter2");
+    }
+
+    private static final Map<String, String> DB_ENV = Map.of("DB_HOSTS", "a:1", "DB_PASSWORD", "pw");
+
+    @Test
+    void aTokenKeyIsRequired() {
+        assertThatThrownBy(() -> new ConfigLoader(DB_ENV, () -> "m").load(List.of()))
+                .hasMessage("config: app.token-key or app.token-key-file is required (the session-token signing"
+                        + " key, at least 32 characters, the same on every app server), in the config file or env"
+                        + " APP_TOKEN_KEY or APP_TOKEN_KEY_FILE");
+    }
+
+    @Test
+    void onlyOneTokenKeySourceIsAllowed() {
+        Map<String, String> env = new HashMap<>(DB_ENV);
+        env.put("APP_TOKEN_KEY", "k".repeat(32));
+        env.put("APP_TOKEN_KEY_FILE", "/x");
+
+        assertThatThrownBy(() -> new ConfigLoader(env, () -> "m").load(List.of()))
+                .hasMessage("config: set only one of app.token-key (env APP_TOKEN_KEY) and app.token-key-file"
+                        + " (env APP_TOKEN_KEY_FILE)");
+    }
+
+    @Test
+    void aShortTokenKeyIsRejectedWithoutEchoingIt() {
+        Map<String, String> env = new HashMap<>(DB_ENV);
+        env.put("APP_TOKEN_KEY", "short-secret-value");
+
+        assertThatThrownBy(() -> new ConfigLoader(env, () -> "m").load(List.of()))
+                .hasMessage("config: app.token-key (from env APP_TOKEN_KEY) must be at least 32 characters long")
+                .message().doesNotContain("short-secret-value");
+    }
+
+    @Test
+    void tokenKeyFileMustExistAndBeLongEnough() throws IOException {
+        Path missing = dir.resolve("missing.key");
+        Path shortKey = Files.writeString(dir.resolve("short.key"), "tiny\n");
+        Map<String, String> env = new HashMap<>(DB_ENV);
+
+        env.put("APP_TOKEN_KEY_FILE", missing.toString());
+        assertThatThrownBy(() -> new ConfigLoader(env, () -> "m").load(List.of()))
+                .hasMessage("config: app.token-key-file (from env APP_TOKEN_KEY_FILE) must name a readable file,"
+                        + " cannot read '" + missing + "' (NoSuchFileException)");
+
+        env.put("APP_TOKEN_KEY_FILE", shortKey.toString());
+        assertThatThrownBy(() -> new ConfigLoader(env, () -> "m").load(List.of()))
+                .hasMessage("config: app.token-key-file (from env APP_TOKEN_KEY_FILE) must be at least 32"
+                        + " characters long (the file holds 4)");
+    }
+
+    @Test
+    void misspelledNewKeysGetDidYouMean() {
+        Properties file = new Properties();
+        file.setProperty("db.hosts", "a:1");
+        file.setProperty("db.password", "pw");
+        file.setProperty("app.token_key", "k".repeat(32));
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), () -> "m").fromProperties(file, "f"))
+                .hasMessage("config: unknown key 'app.token_key' in f; did you mean 'app.token-key'?");
     }
 
     @Test

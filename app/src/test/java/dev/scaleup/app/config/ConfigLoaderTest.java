@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
-    private static final Map<String, String> MINIMAL_ENV = Map.of("DB_HOSTS", "db1:5432", "DB_PASSWORD", "s3cret");
+    private static final Map<String, String> MINIMAL_ENV = Map.of("DB_HOSTS", "db1:5432", "DB_PASSWORD", "s3cret",
+            "APP_TOKEN_KEY", "token-key-of-at-least-32-characters!");
 
     @TempDir
     Path dir;
@@ -42,12 +43,18 @@ class ConfigLoaderTest {
         assertThat(config.dbUser()).isEqualTo("app");
         assertThat(config.dbPassword()).isEqualTo("s3cret");
         assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.tokenKey()).isEqualTo("token-key-of-at-least-32-characters!");
+        assertThat(config.tokenTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.passwordIterations()).isEqualTo(120_000);
+        assertThat(config.startingBalanceCents()).isEqualTo(100_000);
     }
 
     @Test
     void mapsEveryKeyOfTheFile() throws IOException {
         Path secret = dir.resolve("db.pw");
         Files.writeString(secret, "  from-file\n");
+        Path tokenKey = dir.resolve("token.key");
+        Files.writeString(tokenKey, "0123456789abcdef0123456789abcdef-from-file\n");
         Path file = file("""
                 # comment
                 app.bind = 10.0.1.5
@@ -58,8 +65,12 @@ class ConfigLoaderTest {
                 db.name = shop
                 db.user = shop_rw
                 db.password-file = %s
+                app.token-key-file = %s
+                app.token-ttl-seconds = 600
+                app.password-iterations = 1000
+                app.starting-balance-cents = 0
                 other.key = ignored
-                """.formatted(secret));
+                """.formatted(secret, tokenKey));
 
         AppConfig config = loader(Map.of()).load(List.of("--config", file.toString()));
 
@@ -72,11 +83,16 @@ class ConfigLoaderTest {
         assertThat(config.dbName()).isEqualTo("shop");
         assertThat(config.dbUser()).isEqualTo("shop_rw");
         assertThat(config.dbPassword()).isEqualTo("from-file");
+        assertThat(config.tokenKey()).isEqualTo("0123456789abcdef0123456789abcdef-from-file");
+        assertThat(config.tokenTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.passwordIterations()).isEqualTo(1_000);
+        assertThat(config.startingBalanceCents()).isZero();
     }
 
     @Test
     void environmentOverridesTheFileAndBlankVariablesAreIgnored() throws IOException {
-        Path file = file("app.port=9090\napp.host-name=from-file\ndb.hosts=a:1\ndb.password=p\ndb.name=filedb\n");
+        Path file = file("app.port=9090\napp.host-name=from-file\ndb.hosts=a:1\ndb.password=p\ndb.name=filedb\n"
+                + "app.token-key=" + "k".repeat(32) + "\n");
         Map<String, String> env = new HashMap<>();
         env.put("APP_PORT", "7070");
         env.put("DB_HOSTS", "b:2,c:3");
@@ -93,7 +109,7 @@ class ConfigLoaderTest {
 
     @Test
     void commandLineWinsOverAppConfigVariable() throws IOException {
-        Path file = file("db.hosts=a:1\ndb.password=p\napp.port=1234\n");
+        Path file = file("db.hosts=a:1\ndb.password=p\napp.port=1234\napp.token-key=" + "k".repeat(40) + "\n");
         Map<String, String> env = Map.of("APP_CONFIG", dir.resolve("missing.properties").toString());
 
         assertThat(loader(env).load(List.of("--config=" + file)).port()).isEqualTo(1234);
@@ -137,6 +153,7 @@ class ConfigLoaderTest {
     void toStringNeverShowsThePassword() {
         AppConfig config = loader(MINIMAL_ENV).load(List.of());
 
-        assertThat(config.toString()).doesNotContain("s3cret").contains("dbPassword=***");
+        assertThat(config.toString()).doesNotContain("s3cret").contains("dbPassword=***")
+                .doesNotContain("token-key-of").contains("tokenKey=***");
     }
 }

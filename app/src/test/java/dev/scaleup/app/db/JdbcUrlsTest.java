@@ -13,7 +13,7 @@ class JdbcUrlsTest {
 
     private static final AppConfig CONFIG = new AppConfig("0.0.0.0", 8080, "app-1",
             List.of(new DbHost("10.0.0.11", 5432), new DbHost("db2", 5433), new DbHost("fd00::1", 5432)),
-            "shop", "shop_rw", "pw", Duration.ofSeconds(5));
+            "shop", "shop_rw", "pw", Duration.ofSeconds(5), "k".repeat(32), Duration.ofHours(1), 1_000, 0);
 
     @Test
     void primaryTargetsTheWritableServer() {

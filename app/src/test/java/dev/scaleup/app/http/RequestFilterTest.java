@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.http.BadRequestException;
 import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -26,7 +27,8 @@ class RequestFilterTest {
     void start() {
         Json json = new Json();
         RequestFilter filter = new RequestFilter("filter-host", inFlight, json,
-                new AccessLog(new PrintStream(out, true, StandardCharsets.UTF_8)));
+                new AccessLog(new PrintStream(out, true, StandardCharsets.UTF_8)),
+                new HttpMetrics(new SimpleMeterRegistry()));
         server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .routing(r -> r.addFilter(filter)
                         .error(Exception.class, new JsonErrorHandler(json))
@@ -60,6 +62,12 @@ class RequestFilterTest {
                 + " IllegalStateException; request id rid-1\"}");
         assertThat(response.headers().firstValue("X-Served-By-App")).contains("filter-host");
         assertThat(response.headers().firstValue("X-Request-Id")).contains("rid-1");
+        // the filter logs after the response has gone out: give it a moment
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while ((inFlight.count() != 0 || !out.toString(StandardCharsets.UTF_8).contains("status=500"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("path=/boom status=500");
         assertThat(inFlight.count()).isZero();
     }
