@@ -70,3 +70,16 @@ use_java() {
   JAVA_HOME="$(dirname "$(dirname "$JAVA")")"
   export JAVA JAVA_HOME
 }
+
+# What the tests need beyond the stack: Debian's Chromium and Node.js for the browser test of the site.
+ensure_test_packages() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages for the tests: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}

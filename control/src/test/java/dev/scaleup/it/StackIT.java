@@ -152,6 +152,20 @@ class StackIT {
 
     @Test
     @Order(5)
+    void theSiteWorksInABrowserThroughTheVip() throws Exception {
+        Path screenshot = Path.of("target/site-e2e.png").toAbsolutePath();
+        boolean haveBrowser = Files.isExecutable(Path.of("/usr/bin/chromium")) && Exec.run(List.of("node", "--version")).ok();
+        if (!haveBrowser && !"true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "skipped: needs /usr/bin/chromium and node (./test installs them)");
+        }
+        Exec.Result e2e = Exec.run(List.of("bash", RootOnly.repoRoot().resolve("e2e/run.sh").toString(),
+                "http://" + VIP + "/", screenshot.toString()), Duration.ofMinutes(4), null);
+        assertThat(e2e.exitCode()).as("e2e/run.sh:\n" + e2e.stdout() + e2e.stderr()).isZero();
+        assertThat(screenshot).exists();
+    }
+
+    @Test
+    @Order(6)
     void statusJsonReportsEveryHostHealthyAndOneVipHolder() throws Exception {
         Cli.Run status = Cli.run("status", "--json", "--state-dir", STATE.toString());
         assertThat(status.exitCode()).as(status.out()).isZero();
@@ -179,7 +193,7 @@ class StackIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void upOnAHealthyDeploymentChangesNothing() {
         Cli.Run again = Cli.run("up", "-f", WORK.resolve("scaleup-it.yaml").toString(), "--state-dir", STATE.toString());
         assertThat(again.exitCode()).isZero();
@@ -188,7 +202,7 @@ class StackIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void upBringsBackProcessesThatCrashed() throws Exception {
         long app2 = Long.parseLong(Files.readString(STATE.resolve("hosts/app2/run/app.pid")).strip());
         long web1 = Long.parseLong(Files.readString(STATE.resolve("hosts/web1/run/nginx.pid")).strip());
@@ -205,7 +219,7 @@ class StackIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void downLeavesNothingBehindAndCanRunTwice() throws Exception {
         Cli.Run status = Cli.run("status", "--json", "--state-dir", STATE.toString());
         for (JsonNode host : JSON.readTree(status.out()).path("hosts")) {

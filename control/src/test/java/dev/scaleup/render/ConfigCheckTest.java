@@ -34,7 +34,8 @@ class ConfigCheckTest {
         return Stream.of(
                 Fixtures.defaultTopology(),
                 new Topology("shop-eu", Subnet.parse("198.19.4.0/24"), Ipv4.parse("198.19.4.200"),
-                        2, 8080, 5, 8081, 1, 9090, 256, 3, 5433, "shop", "shop_app", Path.of("/srv/shop"), null));
+                        2, 8080, 5, 8081, 1, 9090, 256, 3, 5433, "shop", "shop_app", Path.of("/srv/shop"), null)
+                        .withEdge(new dev.scaleup.topology.Edge(8443, true, 500, "shop.example", null, null)));
     }
 
     // ---- haproxy
@@ -136,7 +137,8 @@ class ConfigCheckTest {
     @MethodSource("topologies")
     void patroniAcceptsEveryDatabaseConfig(Topology t) throws IOException {
         requirePatroni();
-        for (Host db : t.hosts(Role.DB)) {
+        // one db host per topology: the files of a tier differ only in addresses, and each run waits ~6 s on etcd
+        for (Host db : t.hosts(Role.DB).subList(0, 1)) {
             // the validator also connects to every etcd member; none runs here (up starts etcd before Patroni and
             // runs this check then), so the only problems allowed are the unreachable etcd hosts, one line each
             List<String> argv = prepare(t, db, PatroniConfig.FILE, UnaryOperator.identity());
