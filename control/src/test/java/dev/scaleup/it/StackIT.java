@@ -152,6 +152,54 @@ class StackIT {
 
     @Test
     @Order(5)
+    void aUserSignsUpTransfersPostsAndReadsThePostFromAReplica() throws Exception {
+        String email = "it-" + System.nanoTime() + "@example.com";
+        HttpResponse<String> user = post("/api/users", null, null, "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        HttpResponse<String> other = post("/api/users", null, null,
+                "{\"email\":\"other-" + email + "\",\"password\":\"correct horse\"}");
+        long otherAccount = JSON.readTree(other.body()).path("account_id").asLong();
+        HttpResponse<String> session = post("/api/sessions", null, null, "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        String token = JSON.readTree(session.body()).path("token").asText();
+
+        HttpResponse<String> transfer = post("/api/transfers", token, "it-" + System.nanoTime(),
+                "{\"to_account\":" + otherAccount + ",\"amount_cents\":1250}");
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(201);
+        assertThat(JSON.readTree(transfer.body()).path("balance_cents").asLong()).isEqualTo(100000 - 1250);
+
+        String title = "stack test " + System.nanoTime();
+        HttpResponse<String> created = post("/api/posts", token, null, "{\"title\":\"" + title + "\",\"body\":\"through the VIP\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        // a reader without the writer's cookie gets the feed from a replica; synchronous replication: it is there
+        HttpResponse<String> feed = null;
+        for (int i = 0; i < 50; i++) {
+            feed = get("http://" + VIP + "/api/posts?limit=20");
+            if (feed.statusCode() == 200 && feed.body().contains(title)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(feed.statusCode()).isEqualTo(200);
+        assertThat(feed.body()).contains(title);
+        assertThat(feed.headers().firstValue("X-Db-Pool")).contains("replica");
+    }
+
+    static HttpResponse<String> post(String path, String token, String idempotencyKey, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + VIP + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(5)
     void theSiteWorksInABrowserThroughTheVip() throws Exception {
         Path screenshot = Path.of("target/site-e2e.png").toAbsolutePath();
         boolean haveBrowser = Files.isExecutable(Path.of("/usr/bin/chromium")) && Exec.run(List.of("node", "--version")).ok();
