@@ -28,6 +28,7 @@ ensure_packages() {
   [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
   [ -x /usr/lib/postgresql/15/bin/psql ] || missing+=(postgresql-client-15)
   [ -x /usr/sbin/nft ] || missing+=(nftables)
+  [ -x /usr/bin/openssl ] || missing+=(openssl)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
   command -v curl >/dev/null 2>&1 || missing+=(curl)

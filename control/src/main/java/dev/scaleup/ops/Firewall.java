@@ -74,6 +74,9 @@ public final class Firewall {
             throw new OperatorException(host.name() + ": cannot load its firewall: namespace " + namespace + " is missing");
         }
         if (written.isEmpty() && state == State.CURRENT) {
+            if (remembered(paths) == null) {
+                remember(paths, listed(namespace)); // loaded before listings were kept: keep it from now on
+            }
             return null;
         }
         List<String> check = ConfigCheck.nft(paths);
@@ -87,6 +90,7 @@ public final class Firewall {
             throw new OperatorException(host.name() + ": loading " + paths.conf(FirewallConfig.FILE) + " failed:\n"
                     + (loaded.stderr() + loaded.stdout()).strip());
         }
+        remember(paths, listed(namespace));
         int rules = FirewallConfig.rules(deployment.topology(), host).size();
         return host.name() + ": " + switch (state) {
             case MISSING -> "loaded";
@@ -102,12 +106,54 @@ public final class Firewall {
         if (!HostNetwork.namespaceExists(namespace)) {
             return State.NO_NAMESPACE;
         }
-        Exec.Result listed = Exec.run(NetCommands.inNamespace(namespace, listTable()), NFT_TIMEOUT, null);
-        if (!listed.ok()) {
+        String listed = listed(namespace);
+        if (listed == null) {
             return State.MISSING;
         }
         String version = FirewallConfig.version(deployment.topology(), host);
-        return listed.stdout().contains("comment \"" + version + "\"") ? State.CURRENT : State.STALE;
+        // the table of the current rules, exactly as it was listed right after loading (no rule added or removed
+        // since); a table loaded before listings were kept is judged by its digest alone
+        String remembered = remembered(deployment.paths(host));
+        return listed.contains("comment \"" + version + "\"") && (remembered == null || listed.equals(remembered))
+                ? State.CURRENT : State.STALE;
+    }
+
+    /** {@code nft list table inet scaleup} in the namespace, or null when there is no such table. */
+    private static String listed(String namespace) {
+        Exec.Result listed = Exec.run(NetCommands.inNamespace(namespace, listTable()), NFT_TIMEOUT, null);
+        return listed.ok() ? listed.stdout() : null;
+    }
+
+    /** The listing right after loading, kept in {@code run/firewall.listed} to tell later changes by hand. */
+    private static void remember(HostPaths paths, String listing) {
+        try {
+            java.nio.file.Files.writeString(paths.run().resolve("firewall.listed"), listing == null ? "" : listing);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String remembered(HostPaths paths) {
+        try {
+            return java.nio.file.Files.readString(paths.run().resolve("firewall.listed"));
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The host's health with its firewall's state added: fact {@code firewall} = current, stale or missing; a host
+     * whose rules are not current is unhealthy (run {@code scaleup up} to load them).
+     */
+    public static HostHealth withState(Deployment deployment, Host host, HostHealth health) {
+        State state = state(deployment, host);
+        java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>(health.facts());
+        facts.put("firewall", state.name().toLowerCase(java.util.Locale.ROOT));
+        if (state == State.CURRENT) {
+            return new HostHealth(health.healthy(), health.details(), facts);
+        }
+        return new HostHealth(false, health.details() + ", firewall " + (state == State.STALE
+                ? "STALE (not the rules rendered for it, or changed by hand)" : "MISSING") + " (run scaleup up)", facts);
     }
 
     /** {@code nft -f <conf>/firewall.nft}: replaces the table in one transaction. */

@@ -71,6 +71,7 @@ public final class Status {
         for (ProcessSpec spec : deployment.processes(host, service)) {
             processes.put(spec.name(), deployment.running(host, spec));
         }
-        return new HostStatus(host, processes, service.health(host));
+        // security: a host whose firewall is missing or stale is not healthy
+        return new HostStatus(host, processes, Firewall.withState(deployment, host, service.health(host)));
     }
 }

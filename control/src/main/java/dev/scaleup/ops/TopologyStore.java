@@ -3,6 +3,7 @@ package dev.scaleup.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
@@ -25,7 +26,15 @@ public final class TopologyStore {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", t.name());
         root.put("network", Map.of("subnet", t.subnet().toString(), "vip", t.vip().toString()));
-        root.put("lb", ordered("count", t.lbCount(), "port", t.lbPort()));
+        Map<String, Object> lb = ordered("count", t.lbCount(), "port", t.lbPort());
+        // security: the edge settings (TLS, redirect, rate limit)
+        lb.put("https_port", t.edge().httpsPort());
+        lb.put("https_redirect", t.edge().httpsRedirect());
+        lb.put("rate_limit_per_10s", t.edge().rateLimitPer10s());
+        lb.put("tls_name", t.edge().tlsName());
+        lb.put("tls_cert", t.edge().tlsCert() == null ? null : t.edge().tlsCert().toString());
+        lb.put("tls_key", t.edge().tlsKey() == null ? null : t.edge().tlsKey().toString());
+        root.put("lb", lb);
         root.put("web", ordered("count", t.webCount(), "port", t.webPort()));
         Map<String, Object> app = ordered("count", t.appCount(), "port", t.appPort());
         app.put("heap_mb", t.appHeapMb());
@@ -56,10 +65,22 @@ public final class TopologyStore {
                     n.path("db").path("replicas").asInt(), n.path("db").path("port").asInt(),
                     n.path("db").path("name").asText(), n.path("db").path("user").asText(),
                     Path.of(n.path("site").asText()),
-                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()));
+                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()),
+                    edge(n.path("lb"), n.path("name").asText()));
         } catch (IOException | RuntimeException e) {
             throw new OperatorException("the state directory's topology.json is unreadable: " + e.getMessage(), e);
         }
+    }
+
+    /** The edge settings; state directories written before they existed get the defaults. */
+    private static Edge edge(JsonNode lb, String name) {
+        Edge defaults = Edge.defaults(name);
+        return new Edge(lb.path("https_port").asInt(defaults.httpsPort()),
+                lb.path("https_redirect").asBoolean(defaults.httpsRedirect()),
+                lb.path("rate_limit_per_10s").asInt(defaults.rateLimitPer10s()),
+                lb.path("tls_name").asText(defaults.tlsName()),
+                lb.path("tls_cert").isTextual() ? Path.of(lb.path("tls_cert").asText()) : null,
+                lb.path("tls_key").isTextual() ? Path.of(lb.path("tls_key").asText()) : null);
     }
 
     public static void save(Topology topology, Path file) {

@@ -68,8 +68,12 @@ public final class Up {
         Topology topology = deployment.topology();
         progress.step("up: deployment " + topology.name() + ", " + topology.hosts().size() + " hosts in "
                 + topology.subnet() + ", state in " + deployment.state().path());
-        Path artifact = AppArtifact.install(AppArtifact.buildDir(deployment.repoRoot()), deployment.state().artifacts());
-        deployment.useAppArtifact(artifact);
+        if (!java.nio.file.Files.exists(deployment.appArtifact().resolve("app.jar"))) {
+            // the first build; later builds arrive by `scaleup deploy`, never by up behind a running app tier's back
+            Path artifact = AppArtifact.install(AppArtifact.buildDir(deployment.repoRoot()), deployment.state().artifacts());
+            deployment.useAppArtifact(artifact);
+            change("installed the app build " + artifact.getFileName());
+        }
         if (deployment.network().ensureBridge()) {
             change("created bridge " + deployment.names().bridge() + " with gateway " + topology.gateway());
         }
@@ -80,6 +84,8 @@ public final class Up {
         }
         // security: each host's inbound firewall (nftables) is in place before any of its processes starts
         Firewall.apply(deployment).forEach(this::change);
+        // security: the certificate HAProxy serves at the VIP (made from the deployment's CA, or the operator's own)
+        Certificates.ensure(deployment, tools, progress).forEach(this::change);
         startCoordination();
         for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it

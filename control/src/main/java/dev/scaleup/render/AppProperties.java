@@ -35,7 +35,7 @@ public final class AppProperties {
                         Text.propertiesValue(host.name()),
                         dbHosts,
                         Text.propertiesValue(t.dbName()),
-                        Text.propertiesValue(t.dbUser()),
+                        Text.propertiesValue(AppLogins.current(t, secrets)),
                         Text.propertiesValue(secrets.appDbPassword()),
                         Text.propertiesValue(secrets.appTokenKey()));
         return new RenderedFile(FILE, content, RenderedFile.PRIVATE);

@@ -50,6 +50,7 @@ public final class Etcd {
                 "--initial-cluster", cluster,
                 "--initial-cluster-state", "new",
                 "--initial-cluster-token", t.name() + "-etcd",
+                "--enable-v2=true",
                 "--heartbeat-interval", "100",
                 "--election-timeout", "1000",
                 "--logger", "zap",

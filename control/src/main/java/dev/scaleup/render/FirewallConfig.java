@@ -46,8 +46,6 @@ public final class FirewallConfig {
     public static final String FILE = "firewall.nft";
     /** The nftables table (family inet) that holds the rules; scaleup owns it and nothing else in the namespace. */
     public static final String TABLE = "scaleup";
-    /** The port HAProxy terminates TLS on at the VIP. */
-    public static final int HTTPS_PORT = 443;
     /** IP protocol number of VRRP. */
     public static final int VRRP = 112;
 
@@ -84,7 +82,7 @@ public final class FirewallConfig {
         switch (host.role()) {
             case LB -> {
                 rules.add(new Allow("clients to the VIP (HTTP, HTTPS)", List.of(), t.vip(), "tcp",
-                        List.of(t.lbPort(), HTTPS_PORT)));
+                        List.of(t.lbPort(), t.edge().httpsPort())));
                 rules.add(new Allow("VRRP from the other load balancer", others(t.hosts(Role.LB), host), null, "vrrp",
                         List.of()));
             }

@@ -20,6 +20,8 @@ public final class HaproxyConfig {
     /** Backend name; its servers are named after the web hosts (for {@code set server be_web/web1 ...}). */
     public static final String BACKEND = "be_web";
     public static final String HEALTH_PATH = "/nginx-health";
+    /** Requests declaring a larger body are refused at the edge with 413. */
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private HaproxyConfig() {}
 
@@ -37,6 +39,40 @@ public final class HaproxyConfig {
                 "-c", Text.path(paths.run().resolve("keepalived-checkers.pid")));
     }
 
+    /**
+     * The per-client rate limit (lb.rate_limit_per_10s > 0): every request counts against its source address in a
+     * table of request rates over 10 s; above the limit the answer is 429 until the rate falls again. Empty when off.
+     */
+    static String rateLimit(Topology t) {
+        int limit = t.edge().rateLimitPer10s();
+        if (limit == 0) {
+            return "";
+        }
+        return """
+                    # at most %d requests per client address in 10 s, then 429 Too Many Requests
+                    stick-table type ip size 100k expire 30s store http_req_rate(10s)
+                    http-request track-sc0 src
+                    http-request deny deny_status 429 if { sc_http_req_rate(0) gt %d }
+                """.formatted(limit, limit);
+    }
+
+    /**
+     * With lb.https_redirect: plain HTTP gets a 301 to the same URL over HTTPS, except the health path (monitors and
+     * the control plane keep checking it over HTTP). Empty when off.
+     */
+    static String httpsRedirect(Topology t) {
+        if (!t.edge().httpsRedirect()) {
+            return "";
+        }
+        String redirect = t.edge().httpsPort() == 443 ? "redirect scheme https code 301"
+                : "redirect location https://%%[req.hdr(host),regsub(:[0-9]+$,)]:%d%%[capture.req.uri] code 301"
+                        .formatted(t.edge().httpsPort());
+        return """
+                    # plain HTTP is redirected to HTTPS, the health checks excepted
+                    http-request %s if !{ ssl_fc } !{ path %s }
+                """.formatted(redirect, HEALTH_PATH);
+    }
+
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
         StringBuilder servers = new StringBuilder();
@@ -49,7 +85,13 @@ public final class HaproxyConfig {
                     master-worker
                     log stderr format raw local0 info
                     maxconn 4096
+                    # a request's line and headers must fit in one buffer: larger ones are refused with 400 or 431
+                    tune.bufsize 16384
                     stats socket %s mode 600 level admin expose-fd listeners
+                    # TLS 1.2 (forward-secret AEAD ciphers only) and 1.3; no session tickets
+                    ssl-default-bind-options %s
+                    ssl-default-bind-ciphers %s
+                    ssl-default-bind-ciphersuites %s
 
                 # keepalived lives and dies with HAProxy's master: PR_SET_PDEATHSIG stops it when the master dies,
                 # so a crashed HAProxy releases the VIP at once; a reload keeps it running
@@ -70,16 +112,31 @@ public final class HaproxyConfig {
                     timeout check 500ms
                     timeout client 30s
                     timeout server 30s
-                    timeout http-request 10s
+                    # a client has 5 s to send its request line and headers: slowloris gets 408
+                    timeout http-request 5s
                     timeout http-keep-alive 10s
 
                 frontend fe_http
                     bind %s:%d
+                    # HTTPS: the VIP's certificate and key (conf/tls.pem, made by scaleup up or the operator's own)
+                    bind %s:%d ssl crt %s alpn h2,http/1.1
                     # a request is sent again to another web host only when that is safe: idempotent methods, or a
                     # request carrying an Idempotency-Key
                     acl idempotent_method method GET HEAD OPTIONS
                     acl has_idempotency_key req.hdr(Idempotency-Key) -m found
                     http-request disable-l7-retry if !idempotent_method !has_idempotency_key
+                %s    # only HTTP/1.0, 1.1 (and 2 over TLS): anything else is a malformed request
+                    http-request deny deny_status 400 if !{ req.ver 1.0 1.1 2.0 }
+                    # no body is larger than 1 MB (nginx allows the API 64 KB): refused before any web host sees it
+                    http-request deny deny_status 413 if { req.hdr_val(content-length) gt %d }
+                    # then the first 16 KB of a body must arrive within 5 s too (a slow body gets 408), before a web
+                    # host is bothered with the request
+                    http-request wait-for-body time 5s at-least 16k
+                %s    # the web tier learns how the client came in (whatever the client claimed is replaced)
+                    http-request set-header X-Forwarded-Proto https if { ssl_fc }
+                    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }
+                    http-response del-header Server
+                    http-response set-header Strict-Transport-Security "%s" if { ssl_fc }
                     http-response set-header X-Served-By-Lb %s
                     default_backend %s
 
@@ -90,8 +147,14 @@ public final class HaproxyConfig {
                     default-server inter 300ms fastinter 200ms downinter 300ms fall 2 rise 2
                 %s""".formatted(
                         Text.path(socket(paths)),
+                        Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES,
                         String.join(" ", keepalivedCommand(paths)),
                         t.vip(), t.lbPort(),
+                        t.vip(), t.edge().httpsPort(), Text.path(paths.conf(Tls.PEM_FILE)),
+                        rateLimit(t),
+                        MAX_BODY_BYTES,
+                        httpsRedirect(t),
+                        Tls.HSTS,
                         host.name(),
                         BACKEND,
                         BACKEND,

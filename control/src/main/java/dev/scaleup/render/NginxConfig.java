@@ -19,6 +19,10 @@ public final class NginxConfig {
     public static final String FILE = "nginx.conf";
     public static final String HEALTH_PATH = HaproxyConfig.HEALTH_PATH;
     public static final String UPSTREAM = "app_tier";
+    /** The site's own scripts, styles and API only: no inline script, no other origin, no framing. */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'";
 
     private NginxConfig() {}
 
@@ -90,6 +94,15 @@ public final class NginxConfig {
                     sendfile on;
                     keepalive_timeout 30;
 
+                    # hostile input: small header buffers (a longer request line is 414, longer headers 400), bodies
+                    # up to 64 KB (413 beyond), and clients that send slowly are cut off (408)
+                    client_header_buffer_size 1k;
+                    large_client_header_buffers 4 8k;
+                    client_max_body_size 64k;
+                    client_header_timeout 5s;
+                    client_body_timeout 5s;
+                    send_timeout 10s;
+
                     upstream %s {
                 %s        keepalive 32;
                     }
@@ -99,6 +112,12 @@ public final class NginxConfig {
                         root %s;
                         index index.html;
                         add_header X-Served-By-Web %s always;
+                        # security headers on every answer (no location below has add_header of its own, so these
+                        # are inherited everywhere)
+                        add_header X-Content-Type-Options "nosniff" always;
+                        add_header X-Frame-Options "DENY" always;
+                        add_header Referrer-Policy "same-origin" always;
+                        add_header Content-Security-Policy "%s" always;
 
                         location = %s {
                             access_log off;
@@ -133,8 +152,18 @@ public final class NginxConfig {
                             proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
                         }
 
+                        # static files only from the site's own tree: no symbolic link below it is followed, no
+                        # dot file is served, and only GET and HEAD are answered
                         location / {
+                            disable_symlinks on from=$document_root;
+                            limit_except GET HEAD {
+                                deny all;
+                            }
                             try_files $uri $uri/ =404;
+                        }
+
+                        location ~ /\\. {
+                            return 404;
                         }
                     }
                 }
@@ -148,6 +177,7 @@ public final class NginxConfig {
                         host.address(), t.webPort(),
                         Text.path(paths.site()),
                         host.name(),
+                        CONTENT_SECURITY_POLICY,
                         HEALTH_PATH,
                         UPSTREAM,
                         UPSTREAM);

@@ -44,7 +44,10 @@ public final class PatroniConfig {
         root.put("name", host.name());
         root.put("log", map("level", "INFO", "format", "%(asctime)s " + host.name() + " %(levelname)s: %(message)s"));
         root.put("restapi", map("listen", host.address() + ":" + REST_PORT, "connect_address", host.address() + ":" + REST_PORT));
-        root.put("etcd3", map("hosts", etcdMembers.stream().map(m -> m.address() + ":" + Etcd.CLIENT_PORT).toList(),
+        // etcd's v2 API, not etcd3: Patroni 3.0.2 renews the leader key in etcd3 with an unconditional put once its
+        // lease has expired, so a primary back from a partition with a stale view takes the key from the new leader
+        // (acknowledged writes lost, seen in the db-primary-partition drill); the v2 backend compares and swaps
+        root.put("etcd", map("hosts", etcdMembers.stream().map(m -> m.address() + ":" + Etcd.CLIENT_PORT).toList(),
                 "protocol", "http"));
         root.put("bootstrap", bootstrap(t));
         root.put("postgresql", postgresql(t, host, paths, secrets));
@@ -65,6 +68,9 @@ public final class PatroniConfig {
         dcs.put("maximum_lag_on_failover", 1048576);
         dcs.put("synchronous_mode", true);
         dcs.put("synchronous_mode_strict", false);
+        // a primary that does not stop within 5 s (e.g. its walsenders wait on a dead link) is killed, so a demoted
+        // or partitioned leader is really down before it rejoins
+        dcs.put("primary_stop_timeout", 5);
         dcs.put("postgresql", map("use_pg_rewind", true, "use_slots", true, "parameters", map(
                 "max_connections", 100,
                 "max_wal_senders", 10,
@@ -97,6 +103,12 @@ public final class PatroniConfig {
         parameters.put("password_encryption", "scram-sha-256");
         parameters.put("shared_buffers", "64MB");
         parameters.put("hot_standby_feedback", "on");
+        // notice a peer behind a dead link within seconds, not the default minute
+        parameters.put("wal_sender_timeout", "10s");
+        parameters.put("wal_receiver_timeout", "10s");
+        parameters.put("tcp_keepalives_idle", 5);
+        parameters.put("tcp_keepalives_interval", 2);
+        parameters.put("tcp_keepalives_count", 3);
         parameters.put("logging_collector", "off");
         parameters.put("log_line_prefix", "%m [%p] " + host.name() + " ");
         parameters.put("cluster_name", t.name() + "-" + host.name());
@@ -117,9 +129,12 @@ public final class PatroniConfig {
             lines.add("host replication " + REPLICATION_USER + " " + db.address() + "/32 scram-sha-256");
         }
         String database = Text.hbaName(t.dbName());
-        String user = Text.hbaName(t.dbUser());
-        for (Host app : t.hosts(Role.APP)) {
-            lines.add("host " + database + " " + user + " " + app.address() + "/32 scram-sha-256");
+        for (String login : AppLogins.of(t)) {
+            // both login roles the app alternates between when its password is rotated (see AppLogins)
+            String user = Text.hbaName(login);
+            for (Host app : t.hosts(Role.APP)) {
+                lines.add("host " + database + " " + user + " " + app.address() + "/32 scram-sha-256");
+            }
         }
         return lines;
     }

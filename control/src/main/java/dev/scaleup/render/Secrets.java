@@ -9,8 +9,16 @@ import static java.util.Objects.requireNonNull;
  * @param appDbPassword password of the application's database user
  * @param superuserPassword password of the PostgreSQL superuser (Patroni's pg_rewind connects with it)
  * @param appTokenKey the key every app server signs and checks session tokens with
+ * @param appDbUser the login role the app servers connect as, when {@code scaleup secrets rotate app-db} has moved
+ *     them to the other one of {@link AppLogins#of}; null means the topology's {@code db.user}
  */
-public record Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey) {
+public record Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey,
+                      String appDbUser) {
+
+    /** Secrets of a deployment whose app servers log in as the topology's {@code db.user}. */
+    public Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey) {
+        this(replicationPassword, appDbPassword, superuserPassword, appTokenKey, null);
+    }
 
     public Secrets {
         requireNonNull(replicationPassword, "replicationPassword is null");

@@ -52,7 +52,8 @@ public final class Processes {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {
                 Optional<Long> pid = readPid(pidFile);
-                if (pid.isPresent()) {
+                // the pid file is written by sh before it execs (through setpriv) into the server: wait for the server
+                if (pid.isPresent() && isThe(pid.get(), namespace, spec.executableName())) {
                     return pid.get();
                 }
                 if (!process.isAlive()) {

@@ -39,6 +39,8 @@ public final class StateDir {
     private static final Path FALLBACK_PARENT = Path.of("/var/lib/scaleup");
     private static final java.util.List<String> SECRET_KEYS =
             java.util.List.of("replication.password", "app.db.password", "superuser.password", "app.token.key");
+    /** The login role the app uses after a rotation (absent: the topology's db.user); see ops.SecretRotation. */
+    public static final String APP_DB_USER = "app.db.user";
     private final Path path;
 
     public StateDir(Path path) {
@@ -100,6 +102,11 @@ public final class StateDir {
         return real().resolve("artifacts");
     }
 
+    /** The file the secrets are kept in (mode 0600). */
+    public Path secretsFile() {
+        return real().resolve("secrets.properties");
+    }
+
     /** Loads the deployment's secrets, generating them with a secure random source on first use. */
     public Secrets secrets() {
         Path file = real().resolve("secrets.properties");
@@ -129,7 +136,8 @@ public final class StateDir {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }
         return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"),
-                properties.getProperty("superuser.password"), properties.getProperty("app.token.key"));
+                properties.getProperty("superuser.password"), properties.getProperty("app.token.key"),
+                properties.getProperty(APP_DB_USER));
     }
 
     /** Removes the directory (and the real one behind a fallback link). */

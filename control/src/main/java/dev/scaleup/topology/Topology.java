@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param dbUser the application's database user
  * @param site absolute path of the static site nginx serves
  * @param source the file this was read from, or null for the built-in defaults
+ * @param edge TLS, redirect and rate limit of the load balancers' frontend
  */
 public record Topology(
         String name,
@@ -45,15 +46,31 @@ public record Topology(
         String dbName,
         String dbUser,
         Path site,
-        Path source) {
+        Path source,
+        Edge edge) {
 
     public Topology {
         requireNonNull(name, "name is null");
+        requireNonNull(edge, "edge is null");
         requireNonNull(subnet, "subnet is null");
         requireNonNull(vip, "vip is null");
         requireNonNull(dbName, "dbName is null");
         requireNonNull(dbUser, "dbUser is null");
         requireNonNull(site, "site is null");
+    }
+
+    /** A topology with the default {@link Edge} for its name. */
+    public Topology(String name, Subnet subnet, Ipv4 vip, int lbCount, int lbPort, int webCount, int webPort,
+                    int appCount, int appPort, int appHeapMb, int dbReplicas, int dbPort, String dbName, String dbUser,
+                    Path site, Path source) {
+        this(name, subnet, vip, lbCount, lbPort, webCount, webPort, appCount, appPort, appHeapMb, dbReplicas, dbPort,
+                dbName, dbUser, site, source, Edge.defaults(name));
+    }
+
+    /** The same deployment with other edge settings. */
+    public Topology withEdge(Edge newEdge) {
+        return new Topology(name, subnet, vip, lbCount, lbPort, webCount, webPort, appCount, appPort, appHeapMb,
+                dbReplicas, dbPort, dbName, dbUser, site, source, newEdge);
     }
 
     /** The bridge's address in the root namespace: the hosts' default gateway and the control plane's source address. */

@@ -48,6 +48,9 @@ final class TopologyBinder {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern QUOTED_INTEGER = Pattern.compile("\\s*[-+]?[0-9]+\\s*");
     private static final List<String> RESERVED_DB_USERS = List.of("postgres", "replicator");
+    /** A DNS name: dot-separated labels of lowercase letters, digits and inner hyphens. */
+    private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    static final int MAX_RATE_LIMIT = 1_000_000;
 
     /** Keys people write for ours that spelling distance does not find, normalized (see DidYouMean): path to our key. */
     private static final Map<String, String> SYNONYMS = Map.of(
@@ -81,7 +84,8 @@ final class TopologyBinder {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         keys.put("", List.of("name", "network", "lb", "web", "app", "db", "site"));
         keys.put("network", List.of("subnet", "vip"));
-        keys.put("lb", List.of("count", "port"));
+        keys.put("lb", List.of("count", "port", "https_port", "https_redirect", "rate_limit_per_10s", "tls_name",
+                "tls_cert", "tls_key"));
         keys.put("web", List.of("count", "port"));
         keys.put("app", List.of("count", "port", "heap_mb"));
         keys.put("db", List.of("replicas", "port", "name", "user"));
@@ -105,6 +109,7 @@ final class TopologyBinder {
         Section lb = section(top, "lb");
         int lbCount = integer(lb, "count", LB_COUNT, LB_COUNT, LB_COUNT);
         int lbPort = port(lb, DEFAULT_LB_PORT);
+        Edge edge = edge(lb, name != null && NAME.matcher(name).matches() ? name : DEFAULT_NAME, lbPort);
 
         Section web = section(top, "web");
         int webCount = integer(web, "count", DEFAULT_WEB_COUNT, 1, Role.WEB.capacity());
@@ -131,7 +136,7 @@ final class TopologyBinder {
             return null;
         }
         return new Topology(name, subnet, vip, lbCount, lbPort, webCount, webPort, appCount, appPort, appHeapMb,
-                dbReplicas, dbPort, dbName, dbUser, site, source);
+                dbReplicas, dbPort, dbName, dbUser, site, source, edge);
     }
 
     // ---- sections and keys
@@ -272,6 +277,83 @@ final class TopologyBinder {
 
     private int port(Section section, int defaultValue) {
         return integer(section, "port", defaultValue, 1, 65535);
+    }
+
+    /** The lb keys beyond count and port: TLS, redirect, rate limit. */
+    private Edge edge(Section lb, String deploymentName, int lbPort) {
+        Edge defaults = Edge.defaults(deploymentName);
+        int httpsPort = integer(lb, "https_port", defaults.httpsPort(), 1, 65535);
+        if (httpsPort == lbPort) {
+            YamlNode.Entry at = lb.get("https_port") != null ? lb.get("https_port") : lb.get("port");
+            add(at, "'lb.https_port' and 'lb.port' must differ (HTTPS and plain HTTP at the VIP), both are %d", lbPort);
+        }
+        boolean redirect = bool(lb, "https_redirect", defaults.httpsRedirect());
+        int rateLimit = integer(lb, "rate_limit_per_10s", defaults.rateLimitPer10s(), 0, MAX_RATE_LIMIT);
+        String tlsName = string(lb, "tls_name", defaults.tlsName());
+        if (tlsName != null && !DNS_NAME.matcher(tlsName).matches()) {
+            add(lb.get("tls_name"), "'lb.tls_name' must be a DNS name in lowercase (labels of letters, digits and inner"
+                    + " hyphens, separated by dots), got %s", quote(tlsName));
+            tlsName = defaults.tlsName();
+        }
+        boolean certGiven = given(lb, "tls_cert");
+        if (certGiven != given(lb, "tls_key")) {
+            add(lb.get(certGiven ? "tls_cert" : "tls_key"), "'lb.tls_cert' and 'lb.tls_key' go together: set both (your"
+                    + " certificate chain and its key, PEM) or neither (scaleup makes a CA and a certificate for the VIP"
+                    + " and lb.tls_name)");
+        }
+        Path cert = file(lb, "tls_cert");
+        Path key = file(lb, "tls_key");
+        if (cert == null || key == null) {
+            cert = null;
+            key = null;
+        }
+        return new Edge(httpsPort, redirect, rateLimit, tlsName == null ? defaults.tlsName() : tlsName, cert, key);
+    }
+
+    private static boolean given(Section section, String key) {
+        YamlNode.Entry entry = section.get(key);
+        return entry != null && !(entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL);
+    }
+
+    /** true or false; the default when absent or invalid (then with a problem). */
+    private boolean bool(Section section, String key, boolean defaultValue) {
+        YamlNode.Entry entry = section.get(key);
+        if (entry == null) {
+            return defaultValue;
+        }
+        if (entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.BOOLEAN) {
+            return List.of("true", "yes", "on", "y").contains(s.text().toLowerCase(Locale.ROOT));
+        }
+        add(entry, "'%s' must be true or false, got %s", section.path(key), describe(entry.value()));
+        return defaultValue;
+    }
+
+    /**
+     * A file path, relative to the topology file or absolute; null when absent or empty. When files are checked
+     * ({@code checkSiteExists}) it must be a readable regular file.
+     */
+    private Path file(Section section, String key) {
+        YamlNode.Entry entry = section.get(key);
+        if (entry == null || entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL) {
+            return null;
+        }
+        String text = string(section, key, null);
+        if (text == null) {
+            return null;
+        }
+        Path path;
+        try {
+            path = baseDir.resolve(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            add(entry, "'%s' must be a file path, got %s (%s)", section.path(key), quote(text), e.getReason());
+            return null;
+        }
+        if (checkSiteExists && !(Files.isRegularFile(path) && Files.isReadable(path))) {
+            add(entry, "'%s' must be a readable file, got %s (resolves to %s, which %s)", section.path(key), quote(text),
+                    path, Files.exists(path) ? "is not a readable regular file" : "does not exist");
+            return null;
+        }
+        return path;
     }
 
     /** A string; the default when absent, null when invalid (then with a problem). */

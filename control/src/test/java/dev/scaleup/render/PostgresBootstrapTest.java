@@ -109,7 +109,9 @@ class PostgresBootstrapTest {
                             "host all postgres 127.0.0.82 scram-sha-256",
                             "host replication replicator 127.0.0.82 scram-sha-256",
                             "host app-db App User 127.0.0.41 scram-sha-256",
-                            "host app-db App User 127.0.0.42 scram-sha-256"));
+                            "host app-db App User 127.0.0.42 scram-sha-256",
+                            "host app-db App User_b 127.0.0.41 scram-sha-256",
+                            "host app-db App User_b 127.0.0.42 scram-sha-256"));
 
             // new secrets: a rerun converges the passwords
             Files.writeString(paths.conf(BootstrapSql.FILE), BootstrapSql.render(t, db1, paths, ROTATED).content());

@@ -32,11 +32,11 @@ class RenderersTest {
 
     @Test
     void filesPerRole() {
-        assertThat(files(T, "lb1")).extracting(RenderedFile::name).containsExactly("haproxy.cfg", "keepalived.conf");
-        assertThat(files(T, "web2")).extracting(RenderedFile::name).containsExactly("nginx.conf");
-        assertThat(files(T, "app3")).extracting(RenderedFile::name).containsExactly("app.properties");
-        assertThat(files(T, "db1")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql");
-        assertThat(files(T, "db2")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql");
+        assertThat(files(T, "lb1")).extracting(RenderedFile::name).containsExactly("haproxy.cfg", "keepalived.conf", "firewall.nft");
+        assertThat(files(T, "web2")).extracting(RenderedFile::name).containsExactly("nginx.conf", "firewall.nft");
+        assertThat(files(T, "app3")).extracting(RenderedFile::name).containsExactly("app.properties", "firewall.nft");
+        assertThat(files(T, "db1")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql", "firewall.nft");
+        assertThat(files(T, "db2")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql", "firewall.nft");
     }
 
     @Test
@@ -136,9 +136,9 @@ class RenderersTest {
 
     @Test
     void nginxSetsTheServedByHeaderOnlyAtServerLevel() {
-        // add_header in a location would replace the server-level one there
+        // add_header in a location would replace the server-level ones there (served-by and the security headers)
         String conf = content(BIG, "web4", "nginx.conf");
-        assertThat(conf.split("add_header", -1)).hasSize(2);
+        assertThat(conf.lastIndexOf("add_header")).isLessThan(conf.indexOf("\n        location "));
         assertThat(conf).contains("add_header X-Served-By-Web web4 always;", "listen 198.19.4.24:8081;",
                 "server 198.19.4.41:9090 max_fails=1 fail_timeout=2s;", "daemon off;");
         // non-idempotent requests are passed on to another app server only when they carry an Idempotency-Key
@@ -195,7 +195,8 @@ class RenderersTest {
                 "host replication replicator 198.19.4.83/32 scram-sha-256",
                 "host all postgres 198.19.4.84/32 scram-sha-256",
                 "host replication replicator 198.19.4.84/32 scram-sha-256",
-                "host shop shop_app 198.19.4.41/32 scram-sha-256");
+                "host shop shop_app 198.19.4.41/32 scram-sha-256",
+                "host shop shop_app_b 198.19.4.41/32 scram-sha-256");
         assertThat(content(BIG, "db3", "patroni.yml")).contains("host shop shop_app 198.19.4.41/32 scram-sha-256");
     }
 

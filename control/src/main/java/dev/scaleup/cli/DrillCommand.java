@@ -1,0 +1,134 @@
+package dev.scaleup.cli;
+
+import dev.scaleup.drill.Drill;
+import dev.scaleup.drill.DrillResult;
+import dev.scaleup.drill.Scenario;
+import dev.scaleup.drill.Summary;
+import dev.scaleup.drill.UnhealthyStackException;
+import dev.scaleup.loadgen.Json;
+import dev.scaleup.loadgen.LoadException;
+import dev.scaleup.ops.Deployment;
+import dev.scaleup.ops.OperatorException;
+import dev.scaleup.ops.Progress;
+import dev.scaleup.ops.TopologyStore;
+import dev.scaleup.runtime.StateDir;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = {"Runs a failure drill against the running stack: load through the VIP, a fault in the middle, "
+                + "the restore, then checks that no acknowledged write was lost or applied twice, that the balances "
+                + "still add up, and the scenario's limit (outage, writes resume, failed requests).",
+            "",
+            "Scenarios: lb-kill, lb-partition, haproxy-crash, web-kill, app-kill, db-replica-kill, db-primary-kill, "
+                + "db-primary-partition, or all (one after the other, then a summary table).",
+            "Reports are written to <state>/drills/<scenario>-<time>.json. Ctrl-C restores the fault before exiting."},
+        footer = {"", "Exit codes: 0 every limit held, 1 data lost or duplicated or a limit broken, 2 unknown scenario, "
+                + "3 the stack is not healthy (nothing was done)."})
+final class DrillCommand implements Callable<Integer> {
+
+    static final int UNHEALTHY = 3;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "A scenario name, or all.")
+    String scenario;
+
+    @Option(names = "--seconds", paramLabel = "S",
+            description = "Length of each run (default per scenario: 20 s; 25 s db-replica-kill; 40 s primary scenarios). "
+                    + "The fault comes at a quarter, the restore at 60 %%.")
+    int seconds;
+
+    @Option(names = "--clients", paramLabel = "C", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+    int clients = 8;
+
+    @Option(names = "--users", paramLabel = "K", description = "Users the clients act as (default ${DEFAULT-VALUE}).")
+    int users = 20;
+
+    @Option(names = "--json", description = "Print the report(s) as JSON on stdout (progress goes to stderr).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Scenario> scenarios = new ArrayList<>();
+        if (scenario.equals("all")) {
+            scenarios.addAll(List.of(Scenario.values()));
+        } else {
+            var one = Scenario.byLabel(scenario);
+            if (one.isEmpty()) {
+                System.err.println("scaleup: unknown scenario '" + scenario + "'; known: "
+                        + String.join(", ", Scenario.labels()) + ", all");
+                return Errors.USAGE;
+            }
+            scenarios.add(one.get());
+        }
+        if (seconds < 0 || seconds > 600 || (seconds > 0 && seconds < 8)) {
+            System.err.println("scaleup: --seconds must be 8..600");
+            return Errors.USAGE;
+        }
+        if (clients < 1 || clients > 64 || users < 2 || users > 1000) {
+            System.err.println("scaleup: --clients must be 1..64 and --users 2..1000");
+            return Errors.USAGE;
+        }
+        CommonOptions.requireRoot();
+        StateDir state = common.state();
+        if (!state.exists()) {
+            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
+        }
+        PrintStream out = json ? System.err : System.out;
+        Progress progress = new Progress(out);
+        progress.logTo(state.log());
+        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, CommonOptions.repoRoot());
+        Drill drill = new Drill(deployment, new Drill.Options(seconds, clients, users), progress);
+        List<DrillResult> results = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        String refused = null;
+        for (Scenario s : scenarios) {
+            if (refused != null) {
+                skipped.add(s.label());
+                continue;
+            }
+            try {
+                results.add(drill.run(s));
+            } catch (UnhealthyStackException e) {
+                refused = e.getMessage();
+                System.err.println("scaleup: " + s.label() + ": " + e.getMessage());
+                skipped.add(s.label());
+            } catch (LoadException e) {
+                throw new OperatorException(s.label() + ": " + e.getMessage());
+            }
+        }
+        boolean passed = !results.isEmpty() && skipped.isEmpty() && results.stream().allMatch(DrillResult::passed);
+        if (json) {
+            if (scenarios.size() == 1 && results.size() == 1) {
+                System.out.println(results.get(0).toJson());
+            } else {
+                Map<String, Object> all = new LinkedHashMap<>();
+                all.put("passed", passed);
+                all.put("scenarios", results);
+                all.put("skipped", skipped);
+                System.out.println(Json.write(all));
+            }
+        } else {
+            out.println();
+            for (DrillResult r : results) {
+                out.println(r.scenario() + ": " + r.load().summary().replace("\n", "\n  "));
+            }
+            out.println();
+            out.println(Summary.table(results, skipped));
+        }
+        if (results.isEmpty() && refused != null) {
+            return UNHEALTHY;
+        }
+        return passed ? 0 : Errors.FAILED;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.scaleup.drill;
+
+import dev.scaleup.loadgen.Json;
+import dev.scaleup.loadgen.Report;
+import java.util.List;
+
+/**
+ * Everything one drill measured and decided; written as JSON under {@code <state>/drills/}.
+ *
+ * @param target the host the fault hit
+ * @param faultAtS when the fault was injected, seconds since the load started
+ * @param restoredAtS when the restore finished, seconds since the load started
+ * @param error why the drill itself could not finish (null when it did)
+ */
+public record DrillResult(String scenario, String startedAt, boolean passed, String target, String fault,
+                          String restore, String limit, String faultDone, String restoreDone, double faultAtS,
+                          Double restoredAtS, Recovery recovery, DataCheck.Result data, Report load,
+                          List<Check> checks, String error) {
+
+    public List<Check> failedChecks() {
+        return checks.stream().filter(c -> !c.ok()).toList();
+    }
+
+    public String toJson() {
+        return Json.write(this);
+    }
+}

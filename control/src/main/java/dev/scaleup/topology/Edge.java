@@ -1,0 +1,45 @@
+package dev.scaleup.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * How the load balancers face clients (the {@code lb:} keys beyond count and port): TLS, the HTTP-to-HTTPS redirect
+ * and the per-client request rate limit.
+ *
+ * @param httpsPort port HAProxy terminates TLS on at the VIP ({@code lb.https_port}, default 443)
+ * @param httpsRedirect whether plain HTTP is redirected to HTTPS, health checks excepted ({@code lb.https_redirect},
+ *     default false)
+ * @param rateLimitPer10s requests one client address may make in 10 s before it gets 429; 0 = no limit
+ *     ({@code lb.rate_limit_per_10s}, default 0)
+ * @param tlsName the DNS name the generated server certificate is for, besides the VIP ({@code lb.tls_name}, default
+ *     {@code <name>.test})
+ * @param tlsCert the operator's own certificate chain (PEM), or null to have one made from the deployment's own CA
+ *     ({@code lb.tls_cert}; absolute)
+ * @param tlsKey the private key of {@code tlsCert} (PEM), or null ({@code lb.tls_key}; absolute)
+ */
+public record Edge(int httpsPort, boolean httpsRedirect, int rateLimitPer10s, String tlsName, Path tlsCert, Path tlsKey) {
+
+    public static final int DEFAULT_HTTPS_PORT = 443;
+
+    public Edge {
+        requireNonNull(tlsName, "tlsName is null");
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("tlsCert and tlsKey go together");
+        }
+        if (rateLimitPer10s < 0) {
+            throw new IllegalArgumentException("rateLimitPer10s < 0");
+        }
+    }
+
+    /** The defaults for a deployment of this name: TLS on 443 with a generated certificate, no redirect, no limit. */
+    public static Edge defaults(String deploymentName) {
+        return new Edge(DEFAULT_HTTPS_PORT, false, 0, deploymentName + ".test", null, null);
+    }
+
+    /** True when the operator brings the certificate and key. */
+    public boolean ownCertificate() {
+        return tlsCert != null;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.scaleup.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleup.loadgen.Report;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+    static final DataCheck.Balances B = new DataCheck.Balances(20, 2_000_000, 0);
+    static final DataCheck.Result CLEAN = DataCheck.compare(List.of(), List.of(), B, B);
+
+    static Report load(long failed, long http5xx, long failedIdempotent, long http5xxIdempotent) {
+        return new Report("http://vip", "mix", 8, 20, 20, 1000, 1010, 1000 - failed, failed, 10, Map.of(), http5xx,
+                failedIdempotent, http5xxIdempotent, 50, new Report.Latency(1000, 1, 2, 3, 4, 1), 100, 5,
+                new Report.Transfers(400, 0, 0, 0), Map.of());
+    }
+
+    static Recovery recovery(double longestGap, Double firstWrite, boolean healthy, Long vipHolders, Boolean rejoined) {
+        return new Recovery(longestGap, longestGap, 100.0, firstWrite, healthy ? 9000.0 : null, healthy, vipHolders,
+                rejoined, null, List.of());
+    }
+
+    static List<String> failed(List<Check> checks) {
+        return checks.stream().filter(c -> !c.ok()).map(Check::name).toList();
+    }
+
+    @Test
+    void loadBalancerScenariosLimitTheOutage() {
+        assertThat(failed(Limits.checks(Scenario.LB_KILL, recovery(2_900, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
+                .isEmpty();
+        assertThat(failed(Limits.checks(Scenario.HAPROXY_CRASH, recovery(3_600, 100.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
+                .containsExactly("longest outage");
+        assertThat(failed(Limits.checks(Scenario.LB_PARTITION, recovery(1_000, 100.0, true, 2L, null), load(0, 0, 0, 0), CLEAN)))
+                .containsExactly("VIP holders after the link returns");
+    }
+
+    @Test
+    void webKillAllowsNoFailedRequestAndNo5xx() {
+        assertThat(failed(Limits.checks(Scenario.WEB_KILL, recovery(50, 1.0, true, 1L, null), load(0, 2, 0, 0), CLEAN)))
+                .containsExactly("5xx answers seen by clients");
+        assertThat(failed(Limits.checks(Scenario.WEB_KILL, recovery(50, 1.0, true, 1L, null), load(1, 0, 0, 0), CLEAN)))
+                .containsExactly("failed requests");
+    }
+
+    @Test
+    void appKillLooksAtIdempotentRequestsOnly() {
+        assertThat(failed(Limits.checks(Scenario.APP_KILL, recovery(50, 1.0, true, 1L, null), load(2, 2, 0, 0), CLEAN)))
+                .isEmpty();
+        assertThat(failed(Limits.checks(Scenario.APP_KILL, recovery(50, 1.0, true, 1L, null), load(2, 2, 1, 1), CLEAN)))
+                .containsExactly("failed idempotent requests", "5xx answers to idempotent requests");
+    }
+
+    @Test
+    void primaryScenariosNeedWritesBackWithinThirtySecondsAndTheOldPrimaryBack() {
+        assertThat(failed(Limits.checks(Scenario.DB_PRIMARY_KILL, recovery(12_000, 12_500.0, true, 1L, true), load(9, 9, 1, 1), CLEAN)))
+                .isEmpty();
+        assertThat(failed(Limits.checks(Scenario.DB_PRIMARY_KILL, recovery(40_000, null, true, 1L, true), load(9, 9, 1, 1), CLEAN)))
+                .containsExactly("writes resume after the fault");
+        assertThat(failed(Limits.checks(Scenario.DB_PRIMARY_PARTITION, recovery(12_000, 12_500.0, false, null, false), load(0, 0, 0, 0), CLEAN)))
+                .containsExactly("stack healthy again", "old primary rejoined as a replica");
+    }
+
+    @Test
+    void everyScenarioChecksTheData() {
+        DataCheck.Result lost = new DataCheck.Result(10, 1, 0, 0, 0, 0, 0, 0, 0, B, B, 0, List.of());
+        for (Scenario s : Scenario.values()) {
+            List<Check> checks = Limits.checks(s, recovery(10, 10.0, true, 1L, true), load(0, 0, 0, 0), lost);
+            assertThat(failed(checks)).as(s.label()).contains("acknowledged writes lost");
+            assertThat(failed(Limits.checks(s, recovery(10, 10.0, true, 1L, true), load(0, 0, 0, 0), null)))
+                    .as(s.label()).contains("data checked");
+        }
+    }
+
+    @Test
+    void scenariosAreFoundByName() {
+        assertThat(Scenario.byLabel("lb-kill")).contains(Scenario.LB_KILL);
+        assertThat(Scenario.byLabel("db-primary-partition")).contains(Scenario.DB_PRIMARY_PARTITION);
+        assertThat(Scenario.byLabel("nope")).isEmpty();
+        assertThat(Scenario.labels()).hasSize(8).contains("haproxy-crash", "db-replica-kill");
+        assertThat(Scenario.DB_PRIMARY_KILL.failover()).isTrue();
+        assertThat(Scenario.DB_REPLICA_KILL.failover()).isFalse();
+        assertThat(Scenario.DB_REPLICA_KILL.db()).isTrue();
+    }
+}

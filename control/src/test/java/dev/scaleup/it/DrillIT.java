@@ -1,0 +1,153 @@
+package dev.scaleup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.runtime.Exec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Every failure drill against a real stack of its own (name drit, 198.19.8.0/24): `drill all` must find no
+ * acknowledged write lost or applied twice and every scenario's limit held. The drill reports are kept under
+ * target/drill-it/ (with the host logs when a test failed); the stack is always taken down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DrillIT {
+
+    static final String NAME = "drit";
+    static final Path WORK = Path.of("target/drill-it").toAbsolutePath();
+    static final Path STATE = WORK.resolve("state");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static volatile boolean failed;
+
+    @RegisterExtension
+    static final TestWatcher WATCHER = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+        }
+    };
+
+    @BeforeAll
+    static void up() throws IOException {
+        RootOnly.require();
+        Files.createDirectories(WORK);
+        Cli.run("down", "--state-dir", STATE.toString());
+        Path topology = WORK.resolve("drill-it.yaml");
+        Files.writeString(topology, """
+                # the default stack under its own name and subnet
+                name: %s
+                network:
+                  subnet: 198.19.8.0/24
+                  vip: 198.19.8.100
+                site: %s
+                """.formatted(NAME, RootOnly.repoRoot().resolve("site")));
+        Cli.Run up = Cli.run("up", "-f", topology.toString(), "--state-dir", STATE.toString());
+        if (up.exitCode() != 0) {
+            failed = true;
+        }
+        assertThat(up.exitCode()).as("up failed:\n" + up.err()).isZero();
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        try {
+            keep();
+        } finally {
+            Cli.Run down = Cli.run("down", "--state-dir", STATE.toString());
+            assertThat(down.exitCode()).as(down.err()).isZero();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anUnknownScenarioIsBadUsageAndNamesTheKnownOnes() {
+        Cli.Run run = Cli.run("drill", "lb-explode", "--state-dir", STATE.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown scenario 'lb-explode'").contains("lb-kill").contains("db-primary-partition");
+    }
+
+    @Test
+    @Order(2)
+    void everyDrillKeepsEveryAcknowledgedWriteAndItsLimit() throws Exception {
+        Cli.Run run = Cli.run("drill", "all", "--json", "--seconds", "12", "--clients", "8", "--users", "10",
+                "--state-dir", STATE.toString());
+        JsonNode all = JSON.readTree(run.out());
+        List<String> scenarios = new ArrayList<>();
+        for (JsonNode s : all.path("scenarios")) {
+            scenarios.add(s.path("scenario").asText());
+            String what = s.path("scenario").asText() + ": " + s.path("checks");
+            assertThat(s.path("data").path("lost").asLong()).as(what).isZero();
+            assertThat(s.path("data").path("duplicated").asLong()).as(what).isZero();
+            assertThat(s.path("data").path("acknowledged").asLong()).as(what).isPositive();
+            assertThat(s.path("load").path("requests").asLong()).as(what).isPositive();
+            assertThat(s.path("recovery").path("healthy_again").asBoolean()).as(what).isTrue();
+            assertThat(s.path("passed").asBoolean()).as(what).isTrue();
+        }
+        assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
+                "db-replica-kill", "db-primary-kill", "db-primary-partition");
+        assertThat(all.path("passed").asBoolean()).isTrue();
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        try (var files = Files.list(STATE.resolve("drills"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(8)
+                    .allMatch(f -> f.endsWith(".json"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anUnhealthyStackIsRefusedWithTheHostNamed() throws Exception {
+        long app2 = Long.parseLong(Files.readString(STATE.resolve("hosts/app2/run/app.pid")).strip());
+        Exec.run(List.of("kill", "-KILL", Long.toString(app2))).orThrow();
+        Cli.Run run = Cli.run("drill", "web-kill", "--state-dir", STATE.toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("not healthy").contains("app2");
+        Cli.Run up = Cli.run("up", "-f", WORK.resolve("drill-it.yaml").toString(), "--state-dir", STATE.toString());
+        assertThat(up.exitCode()).as(up.err()).isZero();
+    }
+
+    /** Drill reports always; host logs when something failed (CI keeps target/ of a failed run). */
+    static void keep() throws IOException {
+        Path drills = STATE.resolve("drills");
+        if (Files.isDirectory(drills)) {
+            Path keep = Files.createDirectories(WORK.resolve("drills"));
+            try (var files = Files.list(drills)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        if (failed && Files.isDirectory(STATE.resolve("hosts"))) {
+            Path keep = WORK.resolve("logs");
+            try (var hosts = Files.list(STATE.resolve("hosts"))) {
+                for (Path host : hosts.toList()) {
+                    Path logs = host.resolve("logs");
+                    if (Files.isDirectory(logs)) {
+                        Files.createDirectories(keep.resolve(host.getFileName()));
+                        try (var files = Files.list(logs)) {
+                            for (Path log : files.toList()) {
+                                Files.copy(log, keep.resolve(host.getFileName()).resolve(log.getFileName()),
+                                        StandardCopyOption.REPLACE_EXISTING);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
