@@ -255,6 +255,9 @@ class StackIT {
         long app2 = Long.parseLong(Files.readString(STATE.resolve("hosts/app2/run/app.pid")).strip());
         long web1 = Long.parseLong(Files.readString(STATE.resolve("hosts/web1/run/nginx.pid")).strip());
         Exec.run(List.of("kill", "-KILL", Long.toString(app2), Long.toString(web1))).orThrow();
+        // SIGKILL is delivered at once, but a JVM with many threads takes a moment to be gone
+        assertThat(dev.scaleup.runtime.Processes.waitGone(app2, Duration.ofSeconds(10))).isTrue();
+        assertThat(dev.scaleup.runtime.Processes.waitGone(web1, Duration.ofSeconds(10))).isTrue();
         Cli.Run status = Cli.run("status", "--state-dir", STATE.toString());
         assertThat(status.exitCode()).isEqualTo(3);
         assertThat(status.out()).contains("NOT HEALTHY").contains("app DOWN").contains("nginx DOWN");
