@@ -12,6 +12,7 @@ import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
 import dev.scaleup.ops.Tools;
+import dev.scaleup.ops.TopologyStore;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
@@ -57,14 +58,17 @@ public final class Drill {
     static final Duration HEALTH_WAIT = Duration.ofSeconds(60);
     static final Duration DB_HEALTH_WAIT = Duration.ofSeconds(150);
     static final Duration TAIL = Duration.ofSeconds(3);
+    /** The longest an operation (and its undoing) may keep the load running past its nominal length. */
+    static final long OPERATION_BUDGET_S = 600;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    private final Deployment deployment;
+    private Deployment deployment;
     private final Options options;
     private final Progress progress;
     private final Tools tools;
-    private final Faults faults;
-    private final AppDatabase db;
+    private Faults faults;
+    private AppDatabase db;
+    private final Operations operations;
 
     public Drill(Deployment deployment, Options options, Progress progress) {
         this.deployment = deployment;
@@ -73,6 +77,15 @@ public final class Drill {
         this.tools = Tools.find();
         this.faults = new Faults(deployment, tools);
         this.db = new AppDatabase(deployment, tools);
+        this.operations = new Operations(progress);
+    }
+
+    /** Reads the topology again (a scale changes it) and rebuilds what works on it. */
+    private void reload() {
+        deployment = new Deployment(TopologyStore.load(deployment.state().topologyFile()), deployment.state(),
+                deployment.repoRoot());
+        faults = new Faults(deployment, tools);
+        db = new AppDatabase(deployment, tools);
     }
 
     /** Refuses with the unhealthy hosts named when the stack is not healthy; returns the status otherwise. */
@@ -110,17 +123,22 @@ public final class Drill {
     public DrillResult run(Scenario scenario) {
         Instant startedAt = Instant.now();
         String name = scenario.label();
+        reload();
         Status.Report before = requireHealthy();
         Topology topology = deployment.topology();
-        Host target = target(scenario, before);
+        if (scenario == Scenario.SCALE_IN) {
+            Operations.requireScaleIn(topology);
+        }
+        Host target = scenario.operation() ? null : target(scenario, before);
+        String targetName = target == null ? Operations.target(scenario) : target.name();
         int seconds = options.seconds() > 0 ? options.seconds() : scenario.defaultSeconds();
         long faultAt = Math.round(Math.max(2, Math.min(10, seconds * 0.25)) * 1e6);
         long restoreAt = Math.max(faultAt + 2_000_000, Math.round(seconds * 0.6 * 1e6));
-        Duration healthWait = scenario.db() ? DB_HEALTH_WAIT : HEALTH_WAIT;
+        Duration healthWait = scenario.db() || scenario == Scenario.RESTART_DB ? DB_HEALTH_WAIT : HEALTH_WAIT;
         String runId = "dr" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         URI vip = URI.create("http://" + topology.vip() + (topology.lbPort() == 80 ? "" : ":" + topology.lbPort()));
         progress.step(String.format(Locale.ROOT, "%s: %s (target %s) at %.1f s, restore (%s) at %.1f s%s; %d clients, "
-                        + "%d users, %d s of load through %s", name, scenario.fault(), target.name(), faultAt / 1e6,
+                        + "%d users, %d s of load through %s", name, scenario.fault(), targetName, faultAt / 1e6,
                 scenario.restore(), restoreAt / 1e6, scenario.failover() ? " or once writes resume" : "",
                 options.clients(), options.users(), seconds, vip));
 
@@ -131,7 +149,8 @@ public final class Drill {
                 + balancesBefore.sumCents() + " cents on " + primaryBefore.name());
 
         // the load may last past the nominal length while the stack recovers; it is always bounded
-        Duration cap = Duration.ofSeconds(seconds).plus(healthWait).plusSeconds(scenario.failover() ? 40 : 10);
+        Duration cap = Duration.ofSeconds(seconds).plus(healthWait)
+                .plusSeconds(scenario.operation() ? OPERATION_BUDGET_S : scenario.failover() ? 40 : 10);
         LoadConfig config = LoadConfig.defaults(vip).withMix(Mix.drill()).withClients(options.clients())
                 .withDuration(cap).withKeyPrefix(runId);
         LoadGenerator load = new LoadGenerator(config, users);
@@ -144,6 +163,7 @@ public final class Drill {
         Long healthyMicros = null;
         Long rejoinMicros = null;
         Long vipHoldersAfter = null;
+        Boolean rolledBack = null;
         List<String> unhealthyAtEnd = List.of();
         String error = null;
         LoadResult result;
@@ -151,12 +171,19 @@ public final class Drill {
         RestoreGuard guard = null;
         try {
             sleepUntil(load, faultAt);
-            Callable<String> restore = restoreAction(scenario, target);
-            guard = new RestoreGuard(name + " on " + target.name(), restore, progress);
+            Callable<String> restore = scenario.operation() ? operations.undo(scenario, deployment, topology)
+                    : restoreAction(scenario, target);
+            guard = new RestoreGuard(name + " on " + targetName, restore, progress);
             faultMicros = load.elapsedMicros();
-            faultDone = inject(scenario, target);
+            faultDone = scenario.operation() ? operations.run(scenario, deployment) : inject(scenario, target);
             faultDoneMicros = load.elapsedMicros();
-            progress.step(String.format(Locale.ROOT, "%s: fault at %.1f s: %s", name, faultMicros / 1e6, faultDone));
+            if (scenario.operation()) {
+                reload();
+                progress.step(String.format(Locale.ROOT, "%s: operation from %.1f s to %.1f s (%.1f s): %s", name,
+                        faultMicros / 1e6, faultDoneMicros / 1e6, (faultDoneMicros - faultMicros) / 1e6, faultDone));
+            } else {
+                progress.step(String.format(Locale.ROOT, "%s: fault at %.1f s: %s", name, faultMicros / 1e6, faultDone));
+            }
 
             sleepUntil(load, restoreAt);
             if (scenario.failover()) {
@@ -169,6 +196,9 @@ public final class Drill {
             }
             restoreDone = guard.restoreOnce();
             restoredMicros = load.elapsedMicros();
+            if (scenario.operation()) {
+                reload();
+            }
             progress.step(String.format(Locale.ROOT, "%s: restored at %.1f s: %s", name, restoredMicros / 1e6, restoreDone));
 
             long healthDeadline = load.elapsedMicros() + healthWait.toNanos() / 1000;
@@ -184,6 +214,9 @@ public final class Drill {
                     vipHoldersAfter = now.vipHolders();
                 }
                 unhealthyAtEnd = unhealthy(now);
+                if (scenario == Scenario.DEPLOY_BAD_ARTIFACT && healthyMicros != null && rolledBack == null) {
+                    rolledBack = operations.rolledBack(deployment, now);
+                }
                 if (healthyMicros != null && (!scenario.failover() || rejoinMicros != null)) {
                     progress.step(String.format(Locale.ROOT, "%s: the stack is healthy again at %.1f s", name, at / 1e6));
                     break;
@@ -243,14 +276,17 @@ public final class Drill {
             progress.step(name + ": " + why);
         }
 
+        if (scenario == Scenario.DEPLOY_BAD_ARTIFACT && rolledBack == null) {
+            rolledBack = false;
+        }
         Recovery recovery = recovery(scenario, result, faultMicros, faultDoneMicros, healthyMicros, rejoinMicros,
-                vipHoldersAfter, unhealthyAtEnd);
+                vipHoldersAfter, unhealthyAtEnd, rolledBack);
         List<Check> checks = new ArrayList<>(Limits.checks(scenario, recovery, result.report(), data));
         if (error != null) {
             checks.add(new Check("drill completed", "no: " + error.lines().findFirst().orElse(""), "yes", false));
         }
         boolean passed = checks.stream().allMatch(Check::ok);
-        DrillResult drill = new DrillResult(name, startedAt.toString(), passed, target.name(), scenario.fault(),
+        DrillResult drill = new DrillResult(name, startedAt.toString(), passed, targetName, scenario.fault(),
                 scenario.restore(), scenario.limit(), faultDone, restoreDone,
                 faultMicros == null ? faultAt / 1e6 : faultMicros / 1e6,
                 restoredMicros == null ? null : restoredMicros / 1e6, recovery, data, result.report(), checks, error);
@@ -269,13 +305,28 @@ public final class Drill {
      * was complete (an attempt that slipped through while the kill was under way proves nothing).
      */
     static Recovery recovery(Scenario scenario, LoadResult result, Long faultMicros, Long faultDoneMicros,
-                             Long healthyMicros, Long rejoinMicros, Long vipHoldersAfter, List<String> unhealthyAtEnd) {
+                             Long healthyMicros, Long rejoinMicros, Long vipHoldersAfter, List<String> unhealthyAtEnd,
+                             Boolean rolledBack) {
         Double outage = null;
         Double firstSuccess = null;
         Double firstWrite = null;
         Double healthy = null;
         Double rejoin = null;
+        Double operation = null;
+        Long served = null;
+        Double writeGap = null;
         if (faultMicros != null) {
+            writeGap = Timeline.longestGap(writeEnds(result), faultMicros, result.endMicros()).micros() / 1000.0;
+            if (scenario.operation() && faultDoneMicros != null) {
+                operation = (faultDoneMicros - faultMicros) / 1000.0;
+                long n = 0;
+                for (long end : result.successEnds()) {
+                    if (end >= faultMicros && end <= faultDoneMicros) {
+                        n++;
+                    }
+                }
+                served = n;
+            }
             outage = Timeline.longestGap(result.successEnds(), faultMicros, result.endMicros()).micros() / 1000.0;
             long done = faultDoneMicros == null ? faultMicros : faultDoneMicros;
             OptionalLong s = result.firstSuccessAfter(done, false);
@@ -287,7 +338,27 @@ public final class Drill {
         }
         return new Recovery(outage, result.report().longestGapMs(), firstSuccess, firstWrite, healthy,
                 healthyMicros != null, vipHoldersAfter, scenario.failover() ? rejoinMicros != null : null, rejoin,
-                healthyMicros != null ? List.of() : unhealthyAtEnd);
+                healthyMicros != null ? List.of() : unhealthyAtEnd, operation, served, writeGap, rolledBack);
+    }
+
+    /** The ends of the acknowledged writes, sorted (successEnds is). */
+    static long[] writeEnds(LoadResult result) {
+        long[] ends = result.successEnds();
+        boolean[] writes = result.successWrites();
+        int n = 0;
+        for (boolean w : writes) {
+            if (w) {
+                n++;
+            }
+        }
+        long[] out = new long[n];
+        int k = 0;
+        for (int i = 0; i < ends.length; i++) {
+            if (writes[i]) {
+                out[k++] = ends[i];
+            }
+        }
+        return out;
     }
 
     private Host target(Scenario scenario, Status.Report status) {
@@ -302,6 +373,7 @@ public final class Drill {
                     .filter(h -> h.host().role() == Role.DB && "replica".equals(String.valueOf(h.health().facts().get("db_role"))))
                     .map(Status.HostStatus::host).findFirst()
                     .orElseThrow(() -> new OperatorException("the stack has no database replica to kill"));
+            default -> throw new IllegalArgumentException(scenario.label() + " is an operation");
         };
     }
 
@@ -313,6 +385,7 @@ public final class Drill {
             case APP_KILL -> faults.killProcess(target, "app");
             case DB_PRIMARY_KILL, DB_REPLICA_KILL -> faults.killUser(target, "postgres", List.of("etcd"));
             case LB_PARTITION, DB_PRIMARY_PARTITION -> faults.linkDown(target);
+            default -> throw new IllegalArgumentException(scenario.label() + " is an operation");
         };
     }
 

@@ -51,7 +51,25 @@ public final class Limits {
                 checks.add(Check.isTrue("old primary rejoined as a replica",
                         Boolean.TRUE.equals(recovery.oldPrimaryRejoined()), "yes, within the bounded wait"));
             }
+            case SCALE_OUT, SCALE_IN, DEPLOY, RESTART_LB, RESTART_WEB -> noFailedRequest(checks, load);
+            case DEPLOY_BAD_ARTIFACT -> {
+                noFailedRequest(checks, load);
+                checks.add(Check.isTrue("deploy failed and rolled back", Boolean.TRUE.equals(recovery.rolledBack()),
+                        "yes: the deploy fails, every app host runs the previous build and is healthy"));
+            }
+            case RESTART_DB -> {
+                checks.add(Check.atMost("failed requests", load.failedRequests(), 0));
+                checks.add(Check.below("longest time without an acknowledged write", recovery.longestWriteGapMs(),
+                        Scenario.WRITE_GAP_LIMIT_MS));
+            }
         }
         return checks;
+    }
+
+    /** An operation must be invisible to clients: no request fails, none sees a 5xx, none even needs a retry. */
+    private static void noFailedRequest(List<Check> checks, Report load) {
+        checks.add(Check.atMost("failed requests", load.failedRequests(), 0));
+        checks.add(Check.atMost("5xx answers seen by clients", load.http5xx(), 0));
+        checks.add(Check.atMost("client retries", load.retries(), 0));
     }
 }

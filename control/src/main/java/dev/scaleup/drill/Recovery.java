@@ -15,8 +15,22 @@ import java.util.List;
  * @param oldPrimaryRejoined the old primary is a healthy replica again (primary scenarios; null otherwise)
  * @param faultToRejoinMs to the moment the old primary was a healthy replica
  * @param unhealthyAtEnd hosts status did not call healthy at the end of the wait
+ * @param operationMs how long the operation took (operation scenarios; null otherwise)
+ * @param servedDuringOperation requests that succeeded while the operation ran (operation scenarios)
+ * @param longestWriteGapMs the longest stretch without an acknowledged write from the fault to the end of the run
+ * @param rolledBack deploy-bad-artifact: the deploy failed and every app host runs the previous build, healthy
+ *                   (null for the other scenarios)
  */
 public record Recovery(Double outageMs, double longestGapMs, Double faultToFirstSuccessMs, Double faultToFirstWriteMs,
                        Double faultToHealthyMs, boolean healthyAgain, Long vipHoldersAfter, Boolean oldPrimaryRejoined,
-                       Double faultToRejoinMs, List<String> unhealthyAtEnd) {
+                       Double faultToRejoinMs, List<String> unhealthyAtEnd, Double operationMs,
+                       Long servedDuringOperation, Double longestWriteGapMs, Boolean rolledBack) {
+
+    /** A failure scenario's recovery: no operation measured. */
+    public Recovery(Double outageMs, double longestGapMs, Double faultToFirstSuccessMs, Double faultToFirstWriteMs,
+                    Double faultToHealthyMs, boolean healthyAgain, Long vipHoldersAfter, Boolean oldPrimaryRejoined,
+                    Double faultToRejoinMs, List<String> unhealthyAtEnd) {
+        this(outageMs, longestGapMs, faultToFirstSuccessMs, faultToFirstWriteMs, faultToHealthyMs, healthyAgain,
+                vipHoldersAfter, oldPrimaryRejoined, faultToRejoinMs, unhealthyAtEnd, null, null, null, null);
+    }
 }

@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The failures a drill can inject, each with how it is restored and what the stack must achieve meanwhile. */
+/**
+ * The failures a drill can inject, each with how it is restored and what the stack must achieve meanwhile; and the
+ * operations (scale, deploy, restart) a drill runs under load the same way, the operation standing for the fault.
+ */
 public enum Scenario {
     LB_KILL("lb-kill", "SIGKILL every process (haproxy and keepalived) on the VIP holder", "up",
             "longest outage < 3 s"),
@@ -21,12 +24,27 @@ public enum Scenario {
     DB_PRIMARY_KILL("db-primary-kill", "SIGKILL the database server (postgres user's processes, not etcd) on the primary",
             "up", "writes resume < 30 s"),
     DB_PRIMARY_PARTITION("db-primary-partition", "take the primary's link down", "link up",
-            "writes resume < 30 s; the old primary rejoins as a replica");
+            "writes resume < 30 s; the old primary rejoins as a replica"),
+    SCALE_OUT("scale-out", "scaleup scale web+1 app+1", "scale back to the original counts",
+            "no failed request, no 5xx, no client retry"),
+    SCALE_IN("scale-in", "scaleup scale web-1 app-1 (needs web >= 2 and app >= 2)", "scale back out",
+            "no failed request, no 5xx, no client retry"),
+    DEPLOY("deploy", "scaleup deploy app of a new build (the current app.jar with a VERSION entry added)", "none",
+            "no failed request, no 5xx, no client retry"),
+    DEPLOY_BAD_ARTIFACT("deploy-bad-artifact", "scaleup deploy app of a build whose app.jar is corrupt", "none",
+            "no failed request, no 5xx, no client retry; the deploy fails and every app host runs the previous build"),
+    RESTART_LB("restart-lb", "scaleup restart lb", "none", "no failed request, no 5xx, no client retry"),
+    RESTART_WEB("restart-web", "scaleup restart web", "none", "no failed request, no 5xx, no client retry"),
+    RESTART_DB("restart-db", "scaleup restart db (replicas, switchover, old primary)", "none",
+            "every request succeeds (client retries allowed); never > 10 s without an acknowledged write after the "
+                    + "operation began");
 
     /** The longest outage the load balancer scenarios allow. */
     public static final double OUTAGE_LIMIT_MS = 3000;
     /** The longest time without an acknowledged write the primary scenarios allow. */
     public static final double WRITES_LIMIT_MS = 30_000;
+    /** The longest time without an acknowledged write restart-db allows (from the start of the operation). */
+    public static final double WRITE_GAP_LIMIT_MS = 10_000;
 
     private final String label;
     private final String fault;
@@ -48,7 +66,7 @@ public enum Scenario {
         return fault;
     }
 
-    /** "up" (scaleup up brings back what is missing) or "link up". */
+    /** "up" (scaleup up brings back what is missing), "link up", or what undoes an operation ("none"). */
     public String restore() {
         return restore;
     }
@@ -59,6 +77,21 @@ public enum Scenario {
 
     public boolean db() {
         return this == DB_REPLICA_KILL || this == DB_PRIMARY_KILL || this == DB_PRIMARY_PARTITION;
+    }
+
+    /** The operation scenarios: the "fault" is a scaleup operation run under load. */
+    public boolean operation() {
+        return ordinal() >= SCALE_OUT.ordinal();
+    }
+
+    /** The failure scenarios (what `drill faults` runs). */
+    public static List<Scenario> failures() {
+        return Arrays.stream(values()).filter(s -> !s.operation()).toList();
+    }
+
+    /** The operation scenarios (what `drill ops` runs). */
+    public static List<Scenario> operations() {
+        return Arrays.stream(values()).filter(Scenario::operation).toList();
     }
 
     /** The primary scenarios: restore waits until writes resumed (or their limit passed), to measure failover. */

@@ -13,11 +13,15 @@ public final class Summary {
     public static String table(List<DrillResult> results, List<String> skipped) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"SCENARIO", "RESULT", "LONGEST GAP", "FAULT→1ST OK", "FAULT→1ST WRITE", "FAULT→HEALTHY",
-            "REQUESTS", "FAILED", "5XX", "RETRIES", "P50", "P99", "LOST", "DUP", "FAILED CHECKS"});
+            "OPERATION", "SERVED DURING OP", "LONGEST WRITE GAP", "REQUESTS", "FAILED", "5XX", "RETRIES", "P50", "P99",
+            "LOST", "DUP", "FAILED CHECKS"});
         for (DrillResult r : results) {
             Recovery rec = r.recovery();
             rows.add(new String[] {r.scenario(), r.passed() ? "PASS" : "FAIL", ms(rec.longestGapMs()),
                 ms(rec.faultToFirstSuccessMs()), ms(rec.faultToFirstWriteMs()), ms(rec.faultToHealthyMs()),
+                rec.operationMs() == null ? "-" : ms(rec.operationMs()),
+                rec.servedDuringOperation() == null ? "-" : rec.servedDuringOperation().toString(),
+                ms(rec.longestWriteGapMs()),
                 Long.toString(r.load().requests()), Long.toString(r.load().failedRequests()),
                 Long.toString(r.load().http5xx()), Long.toString(r.load().retries()),
                 ms(r.load().latencyMs().p50()), ms(r.load().latencyMs().p99()),
@@ -27,7 +31,8 @@ public final class Summary {
                         .map(c -> c.name() + " " + oneLine(c.measured())).toList())});
         }
         for (String s : skipped) {
-            rows.add(new String[] {s, "SKIPPED", "", "", "", "", "", "", "", "", "", "", "", "", "the stack was not healthy"});
+            rows.add(new String[] {s, "SKIPPED", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+                "the stack was not healthy, or the scenario was refused"});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {

@@ -70,7 +70,8 @@ final class AppRollout {
         ConfigFiles.write(deployment.paths(host), deployment.render(host));
         try {
             start(host, app);
-        } catch (Readiness.NotReadyException e) {
+        } catch (Readiness.NotReadyException | IllegalStateException e) {
+            // not ready in time, or the process exited at once (a corrupt jar: "did not start")
             String failed = deployment.appArtifact(host).getFileName().toString();
             String tail = Processes.tail(deployment.paths(host).log("app"), 10);
             stop(host, app);

@@ -122,7 +122,7 @@ public final class Scale {
             awaitCondition("a synchronous standby to hand the primary role to", () -> syncStandby(db, replicas).isPresent());
             Host candidate = syncStandby(db, replicas).orElseThrow();
             String body = "{\"leader\":\"" + leaving.name() + "\",\"candidate\":\"" + candidate.name() + "\"}";
-            String answer = post(leaving, "/switchover", body);
+            String answer = post(leaving, "/switchover", body, deployment.secrets().superuserPassword());
             if (!answer.startsWith("200")) {
                 throw new OperatorException("Patroni refused the switchover from " + leaving.name() + " to "
                         + candidate.name() + " (" + answer + ")");
@@ -149,10 +149,13 @@ public final class Scale {
     }
 
     /** "STATUS body" of a POST to Patroni's REST API. */
-    private static String post(Host host, String path, String json) {
+    private static String post(Host host, String path, String json, String password) {
         try {
+            String credentials = java.util.Base64.getEncoder().encodeToString(
+                    (PatroniConfig.REST_USER + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.address() + ":" + PatroniConfig.REST_PORT + path))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Authorization", "Basic " + credentials)
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() + " " + response.body().strip();

@@ -29,6 +29,8 @@ public final class PatroniConfig {
     public static final String FILE = "patroni.yml";
     public static final int REST_PORT = 8008;
     public static final String REPLICATION_USER = "replicator";
+    /** User of the REST API's unsafe endpoints; its password is the PostgreSQL superuser's. */
+    public static final String REST_USER = "patroni";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -43,7 +45,10 @@ public final class PatroniConfig {
         root.put("namespace", "/scaleup/");
         root.put("name", host.name());
         root.put("log", map("level", "INFO", "format", "%(asctime)s " + host.name() + " %(levelname)s: %(message)s"));
-        root.put("restapi", map("listen", host.address() + ":" + REST_PORT, "connect_address", host.address() + ":" + REST_PORT));
+        // the unsafe endpoints (switchover, restart, reload, config changes) need the superuser's password; status
+        // reads (GET) stay open to the control plane's probes
+        root.put("restapi", map("listen", host.address() + ":" + REST_PORT, "connect_address", host.address() + ":" + REST_PORT,
+                "authentication", map("username", REST_USER, "password", secrets.superuserPassword())));
         // etcd's v2 API, not etcd3: Patroni 3.0.2 renews the leader key in etcd3 with an unconditional put once its
         // lease has expired, so a primary back from a partition with a stale view takes the key from the new leader
         // (acknowledged writes lost, seen in the db-primary-partition drill); the v2 backend compares and swaps

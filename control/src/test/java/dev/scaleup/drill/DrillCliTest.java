@@ -46,7 +46,7 @@ class DrillCliTest {
         Run run = run("drill", "lb-explode", "--state-dir", "/nonexistent");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("unknown scenario 'lb-explode'")
-                .contains(String.join(", ", Scenario.labels()) + ", all");
+                .contains(String.join(", ", Scenario.labels()) + ", faults, ops, all");
     }
 
     @Test

@@ -23,6 +23,17 @@ class LimitsTest {
                 rejoined, null, List.of());
     }
 
+    static Report load(long failed, long http5xx, long retries) {
+        return new Report("http://vip", "mix", 8, 20, 20, 1000, 1000 + retries, 1000 - failed, failed, retries, Map.of(),
+                http5xx, 0, 0, 50, new Report.Latency(1000, 1, 2, 3, 4, 1), 100, 5,
+                new Report.Transfers(400, 0, 0, 0), Map.of());
+    }
+
+    static Recovery operation(Double writeGap, Boolean rolledBack, boolean healthy) {
+        return new Recovery(300.0, 300.0, 10.0, 20.0, healthy ? 9000.0 : null, healthy, 1L, null, null, List.of(),
+                12_000.0, 900L, writeGap, rolledBack);
+    }
+
     static List<String> failed(List<Check> checks) {
         return checks.stream().filter(c -> !c.ok()).map(Check::name).toList();
     }
@@ -79,9 +90,55 @@ class LimitsTest {
         assertThat(Scenario.byLabel("lb-kill")).contains(Scenario.LB_KILL);
         assertThat(Scenario.byLabel("db-primary-partition")).contains(Scenario.DB_PRIMARY_PARTITION);
         assertThat(Scenario.byLabel("nope")).isEmpty();
-        assertThat(Scenario.labels()).hasSize(8).contains("haproxy-crash", "db-replica-kill");
+        assertThat(Scenario.labels()).hasSize(15).contains("haproxy-crash", "db-replica-kill", "scale-out",
+                "deploy-bad-artifact", "restart-db");
+        assertThat(Scenario.failures()).hasSize(8).noneMatch(Scenario::operation);
+        assertThat(Scenario.operations()).extracting(Scenario::label).containsExactly("scale-out", "scale-in", "deploy",
+                "deploy-bad-artifact", "restart-lb", "restart-web", "restart-db");
         assertThat(Scenario.DB_PRIMARY_KILL.failover()).isTrue();
         assertThat(Scenario.DB_REPLICA_KILL.failover()).isFalse();
         assertThat(Scenario.DB_REPLICA_KILL.db()).isTrue();
+    }
+
+    @Test
+    void operationsAllowNoFailedRequestNo5xxAndNoRetry() {
+        for (Scenario s : List.of(Scenario.SCALE_OUT, Scenario.SCALE_IN, Scenario.DEPLOY, Scenario.RESTART_LB,
+                Scenario.RESTART_WEB)) {
+            assertThat(failed(Limits.checks(s, operation(30_000.0, null, true), load(0, 0, 0), CLEAN))).as(s.label())
+                    .isEmpty();
+            assertThat(failed(Limits.checks(s, operation(100.0, null, true), load(1, 2, 3), CLEAN))).as(s.label())
+                    .containsExactly("failed requests", "5xx answers seen by clients", "client retries");
+            assertThat(failed(Limits.checks(s, operation(100.0, null, false), load(0, 0, 0), CLEAN))).as(s.label())
+                    .containsExactly("stack healthy again");
+        }
+    }
+
+    @Test
+    void aBadArtifactMustBeRolledBack() {
+        assertThat(failed(Limits.checks(Scenario.DEPLOY_BAD_ARTIFACT, operation(100.0, true, true), load(0, 0, 0), CLEAN)))
+                .isEmpty();
+        assertThat(failed(Limits.checks(Scenario.DEPLOY_BAD_ARTIFACT, operation(100.0, false, true), load(0, 0, 0), CLEAN)))
+                .containsExactly("deploy failed and rolled back");
+        assertThat(failed(Limits.checks(Scenario.DEPLOY_BAD_ARTIFACT, operation(100.0, null, true), load(0, 1, 0), CLEAN)))
+                .containsExactly("5xx answers seen by clients", "deploy failed and rolled back");
+    }
+
+    @Test
+    void restartDbAllowsRetriesButNoWriteGapOfTenSeconds() {
+        assertThat(failed(Limits.checks(Scenario.RESTART_DB, operation(9_900.0, null, true), load(0, 4, 40), CLEAN)))
+                .isEmpty();
+        assertThat(failed(Limits.checks(Scenario.RESTART_DB, operation(10_000.0, null, true), load(0, 0, 0), CLEAN)))
+                .containsExactly("longest time without an acknowledged write");
+        assertThat(failed(Limits.checks(Scenario.RESTART_DB, operation(null, null, true), load(2, 0, 9), CLEAN)))
+                .containsExactly("failed requests", "longest time without an acknowledged write");
+    }
+
+    @Test
+    void scaleInNeedsTwoWebAndTwoAppHosts() {
+        var one = new dev.scaleup.topology.Topology("t", dev.scaleup.topology.Subnet.parse("198.19.9.0/24"),
+                dev.scaleup.topology.Ipv4.parse("198.19.9.100"), 2, 80, 1, 8080, 2, 8081, 256, 1,
+                5432, "app", "app", java.nio.file.Path.of("/site"), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Operations.requireScaleIn(one))
+                .isInstanceOf(dev.scaleup.ops.RefusedException.class).hasMessageContaining("web=1 app=2");
     }
 }

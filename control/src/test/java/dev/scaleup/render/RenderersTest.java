@@ -201,6 +201,14 @@ class RenderersTest {
     }
 
     @Test
+    void patroniUnsafeEndpointsNeedTheSuperusersPassword() {
+        String yaml = content(T, "db1", "patroni.yml");
+        assertThat(yaml).contains("restapi:\n  listen: 198.18.0.81:8008\n  connect_address: 198.18.0.81:8008\n"
+                + "  authentication:\n    username: patroni\n    password: super-secret\n");
+        assertThat(yaml).contains("etcd:\n  hosts:").doesNotContain("etcd3");
+    }
+
+    @Test
     void etcdHasThreeMembersOnDbHostsFirstThenAppHosts() {
         assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "app1");
         // db3 and later never take part: scaling the db tier leaves the membership as it is
