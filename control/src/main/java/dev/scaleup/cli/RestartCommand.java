@@ -19,10 +19,15 @@ final class RestartCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TIER|HOST", description = "lb, web, app, db, or a host name such as web1")
     String target;
 
+    @picocli.CommandLine.Option(names = "--move-vip", description = "Also restart the VIP holder's processes: the VIP"
+            + " moves to the standby first (connections in use at that moment are reset). Without it the VIP holder's"
+            + " HAProxy is re-executed seamlessly and its keepalived reloaded, so the VIP stays.")
+    boolean moveVip;
+
     @Override
     public Integer call() {
         CommonOptions.requireRoot();
-        Restart.run(common.state(), CommonOptions.repoRoot(), target, new Progress(System.out));
+        Restart.run(common.state(), CommonOptions.repoRoot(), target, moveVip, new Progress(System.out));
         return 0;
     }
 }

@@ -16,8 +16,9 @@ import java.util.List;
  * Restarts a tier or one host in the order that keeps the site serving:
  * <pre>
  *   web  one at a time: drained in HAProxy, nginx restarted, health-gated, back in HAProxy
- *   lb   the standby first; then the VIP holder: its keepalived stops first (the VIP moves at once), then HAProxy
- *        stops softly (current requests finish) and both start again; nopreempt keeps the VIP where it went
+ *   lb   the standby first (stopped and started); then the VIP holder without moving the VIP: HAProxy's master
+ *        re-executes itself seamlessly and keepalived reloads. With moveVip the holder's keepalived stops first (the
+ *        VIP moves at once), HAProxy stops softly and both start again; nopreempt keeps the VIP where it went
  *   app  like a deploy of the same build (drained in nginx, one at a time)
  *   db   replicas one at a time; then a controlled switchover through Patroni; then the old primary
  * </pre>
@@ -30,7 +31,10 @@ public final class Restart {
     private final Progress progress;
     private final History history;
 
-    private Restart(Deployment deployment, Tools tools, Progress progress, History history) {
+    private final boolean moveVip;
+
+    private Restart(Deployment deployment, Tools tools, Progress progress, History history, boolean moveVip) {
+        this.moveVip = moveVip;
         this.deployment = deployment;
         this.services = new Services(deployment, tools);
         this.tools = tools;
@@ -39,6 +43,11 @@ public final class Restart {
     }
 
     public static void run(StateDir state, Path repoRoot, String target, Progress progress) {
+        run(state, repoRoot, target, false, progress);
+    }
+
+    /** @param moveVip also restart the VIP holder's processes, moving the VIP to the standby first */
+    public static void run(StateDir state, Path repoRoot, String target, boolean moveVip, Progress progress) {
         if (!state.exists()) {
             throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
         }
@@ -47,7 +56,7 @@ public final class Restart {
         List<Host> hosts = select(deployment, target);
         try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "restart " + target)) {
             History history = new History(state.real().resolve("history.log"), "restart " + target);
-            Restart restart = new Restart(deployment, Tools.find(), progress, history);
+            Restart restart = new Restart(deployment, Tools.find(), progress, history, moveVip);
             restart.step("restarting " + String.join(", ", hosts.stream().map(Host::name).toList()));
             switch (hosts.get(0).role()) {
                 case WEB -> hosts.forEach(restart::web);
@@ -92,6 +101,20 @@ public final class Restart {
         List<Host> ordered = new ArrayList<>(hosts.stream().filter(h -> !lb.holdsVip(h)).toList());
         ordered.addAll(hosts.stream().filter(lb::holdsVip).toList());
         for (Host host : ordered) {
+            if (lb.holdsVip(host) && !moveVip) {
+                // the VIP stays: HAProxy's master re-executes itself (new binary and config, listening sockets
+                // handed over, old workers finish their connections) and keepalived re-reads its config
+                ProcessSpec haproxy = lb.processes(host).get(0);
+                ProcessSpec keepalived = lb.processes(host).get(1);
+                long master = deployment.running(host, haproxy).orElseThrow();
+                Signals.send(master, "USR2");
+                deployment.running(host, keepalived).ifPresent(pid -> Signals.send(pid, "HUP"));
+                Readiness.await(host.name() + " HAProxy serving again after its re-exec", Duration.ofSeconds(15),
+                        () -> lb.backends(host).stream().anyMatch(HaproxySocket.ServerState::up), () -> true);
+                step(host.name() + ": HAProxy re-executed seamlessly (pid " + master + ", listeners handed over) and"
+                        + " keepalived reloaded; the VIP stayed (use --move-vip to restart its processes and move the VIP)");
+                continue;
+            }
             if (lb.holdsVip(host)) {
                 ProcessSpec keepalived = lb.processes(host).get(1);
                 deployment.running(host, keepalived).ifPresent(pid -> Signals.send(pid, "TERM"));
