@@ -19,6 +19,8 @@ public record Tools(Path haproxy, Path keepalived, Path nginx, Path pgBin, Path 
         required.put(Path.of("/usr/sbin/nginx"), "nginx");
         required.put(PG_BIN.resolve("postgres"), "postgresql-15");
         required.put(Path.of("/usr/bin/setpriv"), "util-linux");
+        required.put(Path.of("/usr/bin/patroni"), "patroni");
+        required.put(Path.of("/usr/bin/etcd"), "etcd-server");
         List<String> missing = new ArrayList<>();
         required.forEach((path, pkg) -> {
             if (!Files.isExecutable(path)) {
