@@ -57,7 +57,7 @@ public final class HostNetwork {
             created = true;
         }
         if (!Files.exists(Path.of("/sys/class/net", names.veth(host)))) {
-            Exec.run(NetCommands.addVeth(names.veth(host), ns)).orThrow();
+            Exec.run(NetCommands.addVeth(names.veth(host), ns, host.address())).orThrow();
         }
         Exec.run(NetCommands.attachToBridge(names.veth(host), names.bridge())).orThrow();
         inside(ns, NetCommands.linkUp("lo"));

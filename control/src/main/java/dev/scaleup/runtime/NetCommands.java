@@ -32,9 +32,20 @@ public final class NetCommands {
         return List.of("ip", "netns", "del", namespace);
     }
 
-    /** A veth pair: {@code hostSide} stays in the root namespace, its peer is eth0 inside the namespace. */
-    public static List<String> addVeth(String hostSide, String namespace) {
-        return List.of("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", namespace);
+    /**
+     * A veth pair: {@code hostSide} stays in the root namespace, its peer is eth0 inside the namespace, with a MAC
+     * address derived from the host's IP ({@link #macFor}): a host made again at the same address (scale in, then out)
+     * keeps its MAC, so the neighbours' ARP caches stay right and it is reachable at once.
+     */
+    public static List<String> addVeth(String hostSide, String namespace, dev.scaleup.topology.Ipv4 address) {
+        return List.of("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0",
+                "address", macFor(address), "netns", namespace);
+    }
+
+    /** 02:00 (locally administered, unicast) followed by the four bytes of the IPv4 address. */
+    public static String macFor(dev.scaleup.topology.Ipv4 address) {
+        int bits = address.bits();
+        return String.format("02:00:%02x:%02x:%02x:%02x", (bits >>> 24) & 0xff, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff);
     }
 
     public static List<String> attachToBridge(String device, String bridge) {

@@ -15,8 +15,10 @@ class NetCommandsTest {
     @Test
     void buildsTheExactIproute2Commands() {
         assertThat(NetCommands.addBridge("scaleup-br")).containsExactly("ip", "link", "add", "name", "scaleup-br", "type", "bridge");
-        assertThat(NetCommands.addVeth("scaleup-web1", "scaleup-web1"))
-                .containsExactly("ip", "link", "add", "scaleup-web1", "type", "veth", "peer", "name", "eth0", "netns", "scaleup-web1");
+        assertThat(NetCommands.addVeth("scaleup-web1", "scaleup-web1", Ipv4.parse("198.18.0.21")))
+                .containsExactly("ip", "link", "add", "scaleup-web1", "type", "veth", "peer", "name", "eth0",
+                        "address", "02:00:c6:12:00:15", "netns", "scaleup-web1");
+        assertThat(NetCommands.macFor(Ipv4.parse("198.19.255.254"))).isEqualTo("02:00:c6:13:ff:fe");
         assertThat(NetCommands.inNamespace("scaleup-lb1", NetCommands.sysctl("net.ipv4.ip_nonlocal_bind", "1")))
                 .containsExactly("ip", "netns", "exec", "scaleup-lb1", "sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
         assertThat(NetCommands.defaultRoute("198.18.0.1")).containsExactly("ip", "route", "replace", "default", "via", "198.18.0.1", "dev", "eth0");
