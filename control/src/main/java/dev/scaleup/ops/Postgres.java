@@ -40,12 +40,6 @@ public final class Postgres {
         return result.stdout().lines().filter(l -> !l.isBlank()).toList();
     }
 
-    public boolean answers(Host host) {
-        List<String> command = new ArrayList<>(psql(host, "postgres"));
-        command.addAll(List.of("-c", "select 1"));
-        return Exec.run(command, Duration.ofSeconds(5), null).ok();
-    }
-
     /** True for a primary, false for a replica; throws when the server does not answer. */
     public boolean isPrimary(Host host) {
         return "f".equals(query(host, "select pg_is_in_recovery()").get(0));

@@ -154,22 +154,8 @@ class DrillIT {
                 }
             }
         }
-        if (failed && Files.isDirectory(STATE.resolve("hosts"))) {
-            Path keep = WORK.resolve("logs");
-            try (var hosts = Files.list(STATE.resolve("hosts"))) {
-                for (Path host : hosts.toList()) {
-                    Path logs = host.resolve("logs");
-                    if (Files.isDirectory(logs)) {
-                        Files.createDirectories(keep.resolve(host.getFileName()));
-                        try (var files = Files.list(logs)) {
-                            for (Path log : files.toList()) {
-                                Files.copy(log, keep.resolve(host.getFileName()).resolve(log.getFileName()),
-                                        StandardCopyOption.REPLACE_EXISTING);
-                            }
-                        }
-                    }
-                }
-            }
+        if (failed) {
+            RootOnly.keepHostLogs(STATE, WORK.resolve("logs"));
         }
     }
 }

@@ -83,21 +83,7 @@ class SecurityIT {
 
     /** Host logs of the run are kept under target/ (CI keeps them as artifacts of a failed run). */
     static void keepLogs() throws IOException {
-        Path keep = WORK.resolve("logs");
-        try (var hosts = Files.list(STATE.resolve("hosts"))) {
-            for (Path host : hosts.toList()) {
-                Path logs = host.resolve("logs");
-                if (Files.isDirectory(logs)) {
-                    Files.createDirectories(keep.resolve(host.getFileName()));
-                    try (var files = Files.list(logs)) {
-                        for (Path log : files.toList()) {
-                            Files.copy(log, keep.resolve(host.getFileName()).resolve(log.getFileName()),
-                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
-                }
-            }
-        }
+        RootOnly.keepHostLogs(STATE, WORK.resolve("logs"));
     }
 
     // ---- 1. isolation between tiers
