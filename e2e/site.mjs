@@ -2,6 +2,12 @@
 //
 //   node site.mjs [--smoke] <base-url> <screenshot-path>
 //
+// With E2E_CA=<the deployment's CA file> and a plain http:// base URL, the site is expected to redirect to HTTPS:
+// the test checks the redirect, checks the VIP's certificate against the CA, lets Chromium accept exactly that
+// certificate's key (--ignore-certificate-errors-spki-list: nothing else is trusted), opens the http:// URL and
+// expects to land on https://, and does everything after that over HTTPS (Node's fetch trusts the CA through
+// NODE_EXTRA_CA_CERTS, which run.sh sets).
+//
 // Full run: signs up user A in the UI, signs out, tries a wrong password, signs in, checks the starting balance,
 // makes user B through the API, sends A -> B through the UI (and once more with a 503 injected after the server
 // applied it, to see the same Idempotency-Key retried and applied once), checks an insufficient-funds error is shown,
@@ -9,6 +15,9 @@
 // screenshot. --smoke only loads the page, checks the heading and takes the screenshot.
 // Exit 0 on success, 1 on failure (with a message naming the step), 2 on bad usage.
 import { chromium } from 'playwright-core';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 
 const USAGE = 'usage: node site.mjs [--smoke] <base-url> <screenshot-path>';
 const argv = process.argv.slice(2);
@@ -18,6 +27,8 @@ if (!baseArg || !shotPath || extra.length) { console.error(USAGE); process.exit(
 let BASE;
 try { BASE = new URL(baseArg); } catch { console.error(`not a URL: ${baseArg}\n${USAGE}`); process.exit(2); }
 
+const START = BASE;
+const CA_FILE = process.env.E2E_CA || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS || 60_000);
 const STEP_MS = 10_000;
@@ -291,14 +302,52 @@ async function closeBrowser() {
   if (browser) await Promise.race([browser.close().catch(() => {}), sleep(3000)]);
 }
 
+// ---- HTTPS: the redirect, and the VIP's certificate checked against the deployment's CA ----
+async function httpsBase() {
+  begin(`GET ${START.href} (plain HTTP) redirects to HTTPS`);
+  let res;
+  try {
+    res = await fetch(START, { redirect: 'manual', signal: AbortSignal.timeout(STEP_MS) });
+  } catch (e) {
+    throw new Failure(`GET ${START.href}: ${e.cause?.message || e.message}`);
+  }
+  const location = res.headers.get('location') || '';
+  check(res.status === 301 && location.startsWith('https://'), `GET ${START.href} answered ${res.status} ${location}`);
+  return new URL(location);
+}
+
+/** The base64 SHA-256 of the certificate's public key, after checking the certificate against the CA. */
+function verifiedSpki(url) {
+  begin(`TLS to ${url.host}, certificate checked against ${CA_FILE}`);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: url.hostname, port: Number(url.port || 443), ca: readFileSync(CA_FILE), timeout: STEP_MS,
+    }, () => {
+      const raw = socket.getPeerCertificate().raw;
+      socket.end();
+      if (!raw) { reject(new Failure('the VIP sent no certificate')); return; }
+      const spki = new X509Certificate(raw).publicKey.export({ type: 'spki', format: 'der' });
+      resolve(createHash('sha256').update(spki).digest('base64'));
+    });
+    socket.on('error', (e) => reject(new Failure(`TLS to ${url.host}: ${e.message}`)));
+    socket.on('timeout', () => { socket.destroy(); reject(new Failure(`TLS to ${url.host}: timeout`)); });
+  });
+}
+
 async function main() {
+  const pin = [];
+  if (CA_FILE && START.protocol === 'http:') {
+    const https = await httpsBase();
+    pin.push(`--ignore-certificate-errors-spki-list=${await verifiedSpki(https)}`);
+    BASE = new URL(https.origin + START.pathname);
+  }
   begin(`launch ${CHROMIUM}`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: STEP_MS,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...pin],
   });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   page = await context.newPage();
@@ -307,10 +356,17 @@ async function main() {
   page.on('console', (m) => { if (/Content[- ]Security[- ]Policy/i.test(m.text())) pageErrors.push(m.text()); });
   page.on('request', (r) => {
     const u = new URL(r.url());
-    if (u.protocol.startsWith('http') && u.origin !== BASE.origin) foreignRequests.push(r.url());
+    // the one plain-HTTP navigation that is redirected to HTTPS is the site's own too
+    if (u.protocol.startsWith('http') && u.origin !== BASE.origin && r.url() !== START.href) foreignRequests.push(r.url());
   });
 
   try {
+    if (BASE.origin !== START.origin) {
+      begin(`the browser opens ${START.href} and lands on HTTPS`);
+      const res = await page.goto(START.href, { waitUntil: 'load' });
+      check(res && res.ok(), `GET ${START.href} answered ${res && res.status()}`);
+      check(page.url().startsWith(BASE.origin), `the browser is at ${page.url()}, expected ${BASE.origin}`);
+    }
     await (smoke ? smokeTest() : fullTest());
     step = 'final checks';
     check(pageErrors.length === 0, `JavaScript errors in the page: ${pageErrors.join('; ')}`);

@@ -13,6 +13,7 @@ import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
+import dev.scaleup.ops.VipAccess;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * A benchmark, not a test: the same closed-loop load (C clients, T seconds, same settings) against each target in
@@ -78,7 +80,8 @@ public final class Bench {
 
     /** The targets, baseline first. */
     public static List<Target> targets(Topology topology) {
-        URI vip = URI.create("http://" + topology.vip() + (topology.lbPort() == 80 ? "" : ":" + topology.lbPort()));
+        // through the stack as a browser comes: over HTTPS (the direct targets are plain HTTP, as nginx and the app serve)
+        URI vip = VipAccess.httpsUrl(topology);
         Host web = topology.hosts(Role.WEB).get(0);
         Host app = topology.hosts(Role.APP).get(0);
         URI webUrl = URI.create("http://" + web.address() + ":" + topology.webPort());
@@ -112,7 +115,9 @@ public final class Bench {
         Machine machine = Machine.describe();
         List<Target> targets = targets(topology);
         String runId = "bn" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-        List<User> users = UserSetup.create(targets.get(0).base(), options.users(), runId, Math.min(8, options.clients()));
+        SSLContext tls = VipAccess.of(deployment).tls();
+        List<User> users = UserSetup.create(targets.get(0).base(), options.users(), runId, Math.min(8, options.clients()),
+                tls);
         progress.step(String.format(Locale.ROOT, "bench: %d targets, %d clients, %d s each after %d s of warm-up; "
                         + "made %d users", targets.size(), options.clients(), options.seconds(), options.warmupSeconds(),
                 users.size()));
@@ -120,7 +125,7 @@ public final class Bench {
         int n = 0;
         for (Target target : targets) {
             LoadConfig config = LoadConfig.defaults(target.base()).withMix(Mix.only(target.op()))
-                    .withClients(options.clients()).withKeyPrefix(runId + "-" + n++);
+                    .withClients(options.clients()).withKeyPrefix(runId + "-" + n++).withTls(tls);
             if (options.warmupSeconds() > 0) {
                 new LoadGenerator(config.withDuration(Duration.ofSeconds(options.warmupSeconds()))
                         .withKeyPrefix(config.keyPrefix() + "w"), users).run();
@@ -157,7 +162,7 @@ public final class Bench {
             }
             results.stream().filter(d -> !d.via().equals("stack") && d.what().equals(stack.what())).findFirst()
                     .ifPresent(direct -> hops.add(new Hop(stack.what(),
-                            direct.via().contains("web") ? "VIP → haproxy" : "VIP → haproxy → nginx",
+                            direct.via().contains("web") ? "VIP (TLS) → haproxy" : "VIP (TLS) → haproxy → nginx",
                             stack.name(), direct.name(), round(stack.p50Ms() - direct.p50Ms()),
                             round(stack.p99Ms() - direct.p99Ms()), ratio(stack.requestsPerSecond(), direct.requestsPerSecond()))));
         }

@@ -11,6 +11,7 @@ import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
+import dev.scaleup.ops.VipAccess;
 import dev.scaleup.ops.Tools;
 import dev.scaleup.ops.TopologyStore;
 import dev.scaleup.topology.Host;
@@ -136,13 +137,16 @@ public final class Drill {
         long restoreAt = Math.max(faultAt + 2_000_000, Math.round(seconds * 0.6 * 1e6));
         Duration healthWait = scenario.db() || scenario == Scenario.RESTART_DB ? DB_HEALTH_WAIT : HEALTH_WAIT;
         String runId = "dr" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-        URI vip = URI.create("http://" + topology.vip() + (topology.lbPort() == 80 ? "" : ":" + topology.lbPort()));
+        // the clients come in as browsers do: over HTTPS, checking the VIP's certificate
+        VipAccess access = VipAccess.of(deployment);
+        URI vip = access.https();
         progress.step(String.format(Locale.ROOT, "%s: %s (target %s) at %.1f s, restore (%s) at %.1f s%s; %d clients, "
                         + "%d users, %d s of load through %s", name, scenario.fault(), targetName, faultAt / 1e6,
                 scenario.restore(), restoreAt / 1e6, scenario.failover() ? " or once writes resume" : "",
                 options.clients(), options.users(), seconds, vip));
 
-        List<User> users = UserSetup.create(vip, options.users(), runId, Math.min(8, options.clients()));
+        List<User> users = UserSetup.create(vip, options.users(), runId, Math.min(8, options.clients()),
+                access.tls());
         Host primaryBefore = db.primary(before);
         DataCheck.Balances balancesBefore = db.balances(primaryBefore);
         progress.step(name + ": made " + users.size() + " users; " + balancesBefore.accounts() + " accounts hold "
@@ -151,8 +155,9 @@ public final class Drill {
         // the load may last past the nominal length while the stack recovers; it is always bounded
         Duration cap = Duration.ofSeconds(seconds).plus(healthWait)
                 .plusSeconds(scenario.operation() ? OPERATION_BUDGET_S : scenario.failover() ? 40 : 10);
-        LoadConfig config = LoadConfig.defaults(vip).withMix(Mix.drill()).withClients(options.clients())
-                .withDuration(cap).withKeyPrefix(runId);
+        LoadConfig config = LoadConfig.defaults(vip)
+                .withMix(scenario.operation() ? Mix.operations() : Mix.drill()).withClients(options.clients())
+                .withDuration(cap).withKeyPrefix(runId).withTls(access.tls());
         LoadGenerator load = new LoadGenerator(config, users);
 
         String faultDone = null;

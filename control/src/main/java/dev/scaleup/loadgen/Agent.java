@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * One client's HTTP/1.1 connection (keep-alive), as a browser or a mobile app holds one. After a failed attempt the
@@ -35,22 +36,28 @@ final class Agent implements AutoCloseable {
 
     private final Duration connectTimeout;
     private final Executor executor;
+    private final SSLContext tls;
     private HttpClient client;
     private int connections;
 
-    Agent(Duration connectTimeout, Executor executor) {
+    /** @param tls what an https server's certificate is checked against; null: the JDK's default trust store */
+    Agent(Duration connectTimeout, Executor executor, SSLContext tls) {
         this.connectTimeout = connectTimeout;
         this.executor = executor;
+        this.tls = tls;
     }
 
     private HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder()
+            HttpClient.Builder builder = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(connectTimeout)
                     .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(executor)
-                    .build();
+                    .executor(executor);
+            if (tls != null) {
+                builder.sslContext(tls);
+            }
+            client = builder.build();
             connections++;
         }
         return client;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * What a run does. Every run is bounded twice: at most {@code duration} and at most {@code maxRequests} logical
@@ -24,6 +25,8 @@ import java.time.Duration;
  * @param maxAmountCents transfers move 1..maxAmountCents cents
  * @param keyPrefix prefix of every Idempotency-Key of the run ([A-Za-z0-9_-])
  * @param seed random seed (operations, accounts, amounts)
+ * @param tls what an https base URL's certificate is checked against (e.g. the deployment's own CA); null: the
+ *            JDK's default trust store
  */
 public record LoadConfig(
         URI baseUrl,
@@ -40,7 +43,8 @@ public record LoadConfig(
         Duration retryGrace,
         int maxAmountCents,
         String keyPrefix,
-        long seed) {
+        long seed,
+        SSLContext tls) {
 
     public static final int DEFAULT_CLIENTS = 8;
     public static final int DEFAULT_USERS = 20;
@@ -77,57 +81,63 @@ public record LoadConfig(
         return new LoadConfig(baseUrl, Mix.drill(), DEFAULT_CLIENTS, Duration.ofSeconds(20), 1_000_000, 0, 6,
                 Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(15), 100, "lg-" + Long.toString(System.nanoTime() & 0xffffffffL, 36),
-                System.nanoTime());
+                System.nanoTime(), null);
+    }
+
+    /** Checks an https base URL's certificate against {@code context} (null: the JDK's default trust store). */
+    public LoadConfig withTls(SSLContext context) {
+        return new LoadConfig(baseUrl, mix, clients, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, context);
     }
 
     public LoadConfig withBaseUrl(URI url) {
         return new LoadConfig(url, mix, clients, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withMix(Mix m) {
         return new LoadConfig(baseUrl, m, clients, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withClients(int c) {
         return new LoadConfig(baseUrl, mix, c, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withDuration(Duration d) {
         return new LoadConfig(baseUrl, mix, clients, d, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withMaxRequests(long n) {
         return new LoadConfig(baseUrl, mix, clients, duration, n, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withRate(double perSecond) {
         return new LoadConfig(baseUrl, mix, clients, duration, maxRequests, perSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withMaxAttempts(int n) {
         return new LoadConfig(baseUrl, mix, clients, duration, maxRequests, ratePerSecond, n, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withKeyPrefix(String prefix) {
         return new LoadConfig(baseUrl, mix, clients, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, prefix, seed);
+                backoffMax, requestTimeout, connectTimeout, retryGrace, maxAmountCents, prefix, seed, tls);
     }
 
     public LoadConfig withTimeouts(Duration request, Duration connect) {
         return new LoadConfig(baseUrl, mix, clients, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, request, connect, retryGrace, maxAmountCents, keyPrefix, seed);
+                backoffMax, request, connect, retryGrace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     public LoadConfig withRetryGrace(Duration grace) {
         return new LoadConfig(baseUrl, mix, clients, duration, maxRequests, ratePerSecond, maxAttempts, backoffInitial,
-                backoffMax, requestTimeout, connectTimeout, grace, maxAmountCents, keyPrefix, seed);
+                backoffMax, requestTimeout, connectTimeout, grace, maxAmountCents, keyPrefix, seed, tls);
     }
 
     /** The wait before attempt number {@code attempt} (2 = the first retry): initial × 2^(attempt-2), at most max. */

@@ -188,7 +188,7 @@ public final class LoadGenerator {
         SplittableRandom random = new SplittableRandom(config.seed() * 31 + client);
         long intervalNanos = config.ratePerSecond() > 0 ? (long) (1e9 / config.ratePerSecond()) : 0;
         long seq = 0;
-        try (Agent agent = new Agent(config.connectTimeout(), httpExecutor)) {
+        try (Agent agent = new Agent(config.connectTimeout(), httpExecutor, config.tls())) {
             while (!stopping && System.nanoTime() < deadlineNanos && budget.getAndDecrement() > 0) {
                 if (intervalNanos > 0) {
                     long slot = nextSlot.getAndAdd(intervalNanos);
@@ -236,6 +236,11 @@ public final class LoadGenerator {
             body.put("amount_cents", amount);
             builder.header("Content-Type", "application/json").header("Idempotency-Key", key)
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        } else if (op == Op.POST) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("title", "load " + config.keyPrefix() + "-" + client + "-" + seq);
+            body.put("body", "written by the load generator");
+            builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
             builder.GET();
         }
@@ -278,7 +283,7 @@ public final class LoadGenerator {
             if (a.error() != null || a.status() >= 500) {
                 agent.reset();
             }
-            boolean retryable = a.error() != null || Outcomes.isRetryableStatus(a.status());
+            boolean retryable = op.retrySafe() && (a.error() != null || Outcomes.isRetryableStatus(a.status()));
             if (!retryable || attempt >= config.maxAttempts()) {
                 if (intent != null && attempt == 1 && a.status() >= 400 && a.status() < 500) {
                     // the server's first and final word: not applied

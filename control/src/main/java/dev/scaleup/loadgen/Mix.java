@@ -28,6 +28,14 @@ public record Mix(Map<Op, Integer> weights) {
         return new Mix(Map.of(Op.ACCOUNT_ME, 3, Op.POSTS, 2, Op.INFO, 1, Op.TRANSFER, 4));
     }
 
+    /**
+     * The mix for drills of planned operations (scale, deploy, restart): the drill mix plus posts, writes without an
+     * Idempotency-Key that nobody may retry. An operation must not fail even those.
+     */
+    public static Mix operations() {
+        return new Mix(Map.of(Op.ACCOUNT_ME, 3, Op.POSTS, 2, Op.INFO, 1, Op.TRANSFER, 4, Op.POST, 1));
+    }
+
     public static Mix only(Op op) {
         return new Mix(Map.of(op, 1));
     }

@@ -6,6 +6,8 @@ public enum Op {
     POSTS("posts", "GET", "/api/posts?limit=20", false),
     INFO("info", "GET", "/api/info", false),
     TRANSFER("transfer", "POST", "/api/transfers", true),
+    /** A new post: a write without an Idempotency-Key, so neither a proxy nor the client may send it twice. */
+    POST("post", "POST", "/api/posts", true),
     HEALTHZ("healthz", "GET", "/healthz", false),
     STATIC("static", "GET", "/index.html", false);
 
@@ -41,6 +43,14 @@ public enum Op {
     /** GETs: safe to send again without any key. Transfers are made safe to retry by their Idempotency-Key. */
     public boolean idempotent() {
         return method.equals("GET");
+    }
+
+    /**
+     * Safe for the client to send again after no answer or a 502/503/504: GETs, and transfers (their Idempotency-Key
+     * makes a second copy a replay). A post is not: like a browser submitting a form, the client gives up.
+     */
+    public boolean retrySafe() {
+        return idempotent() || this == TRANSFER;
     }
 
     /** Changes data. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
 
 /**
  * Makes the users a run needs through the API: {@code POST /api/users} then {@code POST /api/sessions}, a few at a
@@ -29,6 +30,14 @@ public final class UserSetup {
 
     /** Creates and signs in {@code count} users; throws {@link LoadException} naming what the API answered. */
     public static List<User> create(URI baseUrl, int count, String prefix, int parallelism) {
+        return create(baseUrl, count, prefix, parallelism, null);
+    }
+
+    /**
+     * As {@link #create(URI, int, String, int)}, checking an https server's certificate against {@code tls} (null:
+     * the JDK's default trust store).
+     */
+    public static List<User> create(URI baseUrl, int count, String prefix, int parallelism, SSLContext tls) {
         if (count < 0 || count > 10_000) {
             throw new IllegalArgumentException("users must be 0..10000, not " + count);
         }
@@ -41,7 +50,7 @@ public final class UserSetup {
                 String email = prefix + "-" + i + "@loadgen.test";
                 futures.add(executor.submit(() -> {
                     slots.acquire();
-                    try (Agent agent = new Agent(Duration.ofSeconds(1), http)) {
+                    try (Agent agent = new Agent(Duration.ofSeconds(1), http, tls)) {
                         return createOne(agent, baseUrl, email);
                     } finally {
                         slots.release();

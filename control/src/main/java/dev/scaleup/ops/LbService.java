@@ -87,6 +87,25 @@ public final class LbService implements HostService {
         }
     }
 
+    /**
+     * The sessions each web host has on this load balancer, over both backends that send to it (be_web, and
+     * be_web_once for requests that may not be sent twice); empty when HAProxy does not answer.
+     */
+    Map<String, Long> webSessions(Host host) {
+        Map<String, Long> sessions = new LinkedHashMap<>();
+        try {
+            String stat = HaproxySocket.command(socket(host), "show stat");
+            for (String backend : List.of(BACKEND, HaproxyConfig.ONCE_BACKEND)) {
+                for (HaproxySocket.ServerState server : HaproxySocket.parseStat(stat, backend)) {
+                    sessions.merge(server.server(), server.sessions(), Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return sessions;
+    }
+
     private java.nio.file.Path socket(Host host) {
         return deployment.paths(host).run().resolve("haproxy.sock");
     }

@@ -103,10 +103,9 @@ public final class Scale {
     private static long activeSessions(Deployment deployment, LbService lb, List<Host> webs) {
         long sessions = 0;
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
-            for (HaproxySocket.ServerState server : lb.backends(balancer)) {
-                if (webs.stream().anyMatch(w -> w.name().equals(server.server()))) {
-                    sessions += server.sessions();
-                }
+            Map<String, Long> perWeb = lb.webSessions(balancer);
+            for (Host web : webs) {
+                sessions += perWeb.getOrDefault(web.name(), 0L);
             }
         }
         return sessions;

@@ -9,6 +9,7 @@ import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,9 +103,11 @@ public final class Up {
         if (changes.get() == 0) {
             progress.step("nothing to do: all " + topology.hosts().size() + " hosts are running and healthy");
         }
-        progress.step(String.format("up: %d hosts healthy in %.1f s; VIP %s on %s; open http://%s%s/",
-                topology.hosts().size(), progress.elapsedSeconds(), topology.vip(), holder.name(), topology.vip(),
-                topology.lbPort() == 80 ? "" : ":" + topology.lbPort()));
+        VipAccess access = VipAccess.of(deployment);
+        progress.step(String.format("up: %d hosts healthy in %.1f s; VIP %s on %s; open %s/ (curl --cacert %s %s/)%s",
+                topology.hosts().size(), progress.elapsedSeconds(), topology.vip(), holder.name(), access.https(),
+                access.trusted(), access.https(), topology.edge().httpsRedirect()
+                        ? "; " + access.http() + "/ redirects there" : "; also plain " + access.http() + "/"));
     }
 
     private void bringUp(Host host) {
@@ -218,13 +221,17 @@ public final class Up {
     private Host awaitVip() {
         Topology topology = deployment.topology();
         LbService lb = services.lb();
-        String url = "http://" + topology.vip() + ":" + topology.lbPort() + "/";
+        // the site as a browser sees it: over HTTPS, the certificate checked against the deployment's CA
+        VipAccess access = VipAccess.of(deployment);
+        String url = access.https() + "/";
+        HttpClient client = HttpClient.newBuilder().sslContext(access.tls()).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofMillis(500)).build();
         Host[] holder = new Host[1];
         try {
             Readiness.await("one VIP holder and GET " + url + " = 200", Duration.ofSeconds(30), () -> {
                 List<Host> holders = topology.hosts(Role.LB).stream().filter(lb::holdsVip).toList();
                 holder[0] = holders.size() == 1 ? holders.get(0) : null;
-                return holder[0] != null && Readiness.httpOk(url);
+                return holder[0] != null && Readiness.httpStatus(client, url, Duration.ofSeconds(2)) == 200;
             }, () -> true);
         } catch (Readiness.NotReadyException e) {
             throw new OperatorException("the stack did not answer on the VIP: " + e.getMessage()

@@ -19,6 +19,8 @@ public final class HaproxyConfig {
     public static final String FILE = "haproxy.cfg";
     /** Backend name; its servers are named after the web hosts (for {@code set server be_web/web1 ...}). */
     public static final String BACKEND = "be_web";
+    /** Backend for requests that may not be sent twice: the same servers, tracking be_web, no connection reuse. */
+    public static final String ONCE_BACKEND = "be_web_once";
     public static final String HEALTH_PATH = "/nginx-health";
     /** Requests declaring a larger body are refused at the edge with 413. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
@@ -29,10 +31,14 @@ public final class HaproxyConfig {
         return paths.run().resolve("haproxy.sock");
     }
 
-    /** keepalived in the foreground, VRRP only, logging to HAProxy's output, its pid file where the runtime looks. */
+    /**
+     * keepalived in the foreground, VRRP only, logging to HAProxy's output, its pid file where the runtime looks.
+     * HAProxy's master sends its programs SIGUSR1 on every reload, which makes keepalived dump its state to
+     * $TMPDIR/keepalived*.data: TMPDIR keeps those files in the host's run directory instead of the machine's /tmp.
+     */
     public static java.util.List<String> keepalivedCommand(HostPaths paths) {
         return java.util.List.of("/usr/bin/setpriv", "--pdeathsig", "TERM", "--",
-                "/usr/sbin/keepalived", "-n", "-l", "-D", "-P",
+                "/usr/bin/env", "TMPDIR=" + Text.path(paths.run()), "/usr/sbin/keepalived", "-n", "-l", "-D", "-P",
                 "-f", Text.path(paths.conf(KeepalivedConfig.FILE)),
                 "-p", Text.path(paths.pidFile("keepalived")),
                 "-r", Text.path(paths.run().resolve("keepalived-vrrp.pid")),
@@ -76,13 +82,18 @@ public final class HaproxyConfig {
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
         StringBuilder servers = new StringBuilder();
+        StringBuilder tracking = new StringBuilder();
         for (Host web : t.hosts(Role.WEB)) {
             servers.append("    server %s %s:%d check\n".formatted(web.name(), web.address(), t.webPort()));
+            tracking.append("    server %s %s:%d track %s/%s\n".formatted(web.name(), web.address(), t.webPort(),
+                    BACKEND, web.name()));
         }
         String content = Text.banner(t, host) + """
 
                 global
                     master-worker
+                    # an old process left by a reload ends within 60 s, however long its connections would last
+                    hard-stop-after 60s
                     log stderr format raw local0 info
                     maxconn 4096
                     # a request's line and headers must fit in one buffer: larger ones are refused with 400 or 431
@@ -115,6 +126,10 @@ public final class HaproxyConfig {
                     # a client has 5 s to send its request line and headers: slowloris gets 408
                     timeout http-request 5s
                     timeout http-keep-alive 10s
+                    # on a reload the old process keeps its idle client connections open and answers the next
+                    # request on each with Connection: close, instead of closing them under a client that may be
+                    # sending on them at that instant (which that client would see as a reset)
+                    option idle-close-on-response
 
                 frontend fe_http
                     bind %s:%d
@@ -138,6 +153,8 @@ public final class HaproxyConfig {
                     http-response del-header Server
                     http-response set-header Strict-Transport-Security "%s" if { ssl_fc }
                     http-response set-header X-Served-By-Lb %s
+                    # a request that may not be sent twice always goes over a new connection to nginx (%s)
+                    use_backend %s if !idempotent_method !has_idempotency_key
                     default_backend %s
 
                 backend %s
@@ -145,6 +162,14 @@ public final class HaproxyConfig {
                     option httpchk GET %s
                     http-check expect status 200
                     default-server inter 300ms fastinter 200ms downinter 300ms fall 2 rise 2
+                %s
+                # The same web hosts, each following its be_web twin's health and drain/maintenance state, for requests
+                # that may not be sent twice. A connection to nginx that is reused may be closed by an nginx reload at
+                # the instant a request goes out on it; such a request can be neither retried nor answered. A new
+                # connection per request (accepted by whichever nginx worker is current) has no such instant.
+                backend %s
+                    balance roundrobin
+                    option http-server-close
                 %s""".formatted(
                         Text.path(socket(paths)),
                         Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES,
@@ -156,10 +181,13 @@ public final class HaproxyConfig {
                         httpsRedirect(t),
                         Tls.HSTS,
                         host.name(),
+                        ONCE_BACKEND, ONCE_BACKEND,
                         BACKEND,
                         BACKEND,
                         HEALTH_PATH,
-                        servers);
+                        servers,
+                        ONCE_BACKEND,
+                        tracking);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 }

@@ -72,9 +72,14 @@ public final class Readiness {
 
     /** The HTTP status of a GET, or -1 when there was no answer. */
     public static int httpStatus(String url, Duration timeout) {
+        return httpStatus(HTTP, url, timeout);
+    }
+
+    /** The HTTP status of a GET sent with {@code client} (e.g. one trusting a deployment's CA), or -1. */
+    public static int httpStatus(HttpClient client, String url, Duration timeout) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * @param httpsPort port HAProxy terminates TLS on at the VIP ({@code lb.https_port}, default 443)
  * @param httpsRedirect whether plain HTTP is redirected to HTTPS, health checks excepted ({@code lb.https_redirect},
- *     default false)
+ *     default true)
  * @param rateLimitPer10s requests one client address may make in 10 s before it gets 429; 0 = no limit
  *     ({@code lb.rate_limit_per_10s}, default 0)
  * @param tlsName the DNS name the generated server certificate is for, besides the VIP ({@code lb.tls_name}, default
@@ -33,9 +33,12 @@ public record Edge(int httpsPort, boolean httpsRedirect, int rateLimitPer10s, St
         }
     }
 
-    /** The defaults for a deployment of this name: TLS on 443 with a generated certificate, no redirect, no limit. */
+    /**
+     * The defaults for a deployment of this name: TLS on 443 with a generated certificate, plain HTTP redirected to
+     * it, no rate limit.
+     */
     public static Edge defaults(String deploymentName) {
-        return new Edge(DEFAULT_HTTPS_PORT, false, 0, deploymentName + ".test", null, null);
+        return new Edge(DEFAULT_HTTPS_PORT, true, 0, deploymentName + ".test", null, null);
     }
 
     /** True when the operator brings the certificate and key. */

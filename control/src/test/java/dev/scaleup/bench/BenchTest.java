@@ -21,7 +21,7 @@ class BenchTest {
     void theBaselineIsTheStaticFileThroughTheStackAndEveryEndpointIsMeasuredBothWays() {
         var targets = Bench.targets(TopologyLoader.defaults(Path.of("..")));
         assertThat(targets.get(0).name()).isEqualTo("static-stack");
-        assertThat(targets.get(0).url()).isEqualTo("http://198.18.0.100/index.html");
+        assertThat(targets.get(0).url()).as("through the stack over HTTPS").isEqualTo("https://198.18.0.100/index.html");
         assertThat(targets).extracting(Bench.Target::name).containsExactly("static-stack", "static-web", "healthz-app",
                 "me-app", "me-stack", "posts-app", "posts-stack", "transfer-app", "transfer-stack");
         assertThat(targets.get(2).url()).isEqualTo("http://198.18.0.41:8080/healthz");
@@ -42,17 +42,17 @@ class BenchTest {
         assertThat(result.targets().get(8).rpsRatio()).isEqualTo(0.1);
         assertThat(result.hops()).hasSize(4);
         Bench.Hop staticHop = result.hops().get(0);
-        assertThat(staticHop.hops()).isEqualTo("VIP → haproxy");
+        assertThat(staticHop.hops()).isEqualTo("VIP (TLS) → haproxy");
         assertThat(staticHop.p50OverheadMs()).isEqualTo(1.0);
         assertThat(staticHop.throughputRatio()).isEqualTo(0.5);
         Bench.Hop me = result.hops().get(1);
         assertThat(me.what()).isEqualTo("GET /api/accounts/me");
-        assertThat(me.hops()).isEqualTo("VIP → haproxy → nginx");
+        assertThat(me.hops()).isEqualTo("VIP (TLS) → haproxy → nginx");
         assertThat(me.p50OverheadMs()).isEqualTo(3.0);
         assertThat(me.p99OverheadMs()).isEqualTo(4.0);
         String table = Bench.table(result);
         assertThat(table).contains("| static-stack | nginx static file | stack | 4000 | 2.00 | 4.00 | 0 | 1.00 | 1.00 | 1.00 |")
-                .contains("| GET /api/accounts/me | VIP → haproxy → nginx | +3.00 | +4.00 | 0.50 |");
+                .contains("| GET /api/accounts/me | VIP (TLS) → haproxy → nginx | +3.00 | +4.00 | 0.50 |");
         assertThat(result.toJson()).contains("\"rps_ratio\"").contains("\"p50_overhead_ms\"");
     }
 }

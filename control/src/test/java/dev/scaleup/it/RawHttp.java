@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * HTTP/1.1 over a plain socket, so that malformed bytes go out exactly as written: sends the bytes, reads the answers
@@ -57,8 +60,26 @@ final class RawHttp {
 
     /** Sends {@code request} at once, then reads answers until the connection is closed or idle for {@code idleMillis}. */
     static Exchange exchange(String host, int port, byte[] request, int idleMillis) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 2000);
+        return exchange(host, port, request, idleMillis, null);
+    }
+
+    /**
+     * As {@link #exchange(String, int, byte[], int)}, over TLS when {@code tls} is not null (the handshake done and the
+     * server's certificate checked against the context's trust before a byte of the request goes out).
+     */
+    static Exchange exchange(String host, int port, byte[] request, int idleMillis, SSLContext tls) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(host, port), 2000);
+            Socket socket = plain;
+            if (tls != null) {
+                SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                secure.setSoTimeout(5000);
+                secure.startHandshake();
+                socket = secure;
+            }
             long start = System.nanoTime();
             OutputStream out = socket.getOutputStream();
             try {
@@ -127,8 +148,8 @@ final class RawHttp {
             }
         } catch (SocketTimeoutException e) {
             // idle: the server keeps the connection open and has nothing more to say
-        } catch (SocketException e) {
-            closed = true; // reset
+        } catch (SocketException | javax.net.ssl.SSLException e) {
+            closed = true; // reset, or (over TLS) closed without a close_notify
         }
         return new Exchange(statuses, bodies, headers, closed, (System.nanoTime() - start) / 1_000_000);
     }

@@ -164,10 +164,21 @@ class SecurityIT {
         INERT
     }
 
-    /** One hostile request, sent as raw bytes through the VIP. */
-    record Hostile(String name, byte[] request, Expect expect) {
+    /**
+     * One hostile request, sent as raw bytes through the VIP: over HTTPS (as every request is, plain HTTP being
+     * redirected), or to the plain HTTP port when {@code plain}.
+     */
+    record Hostile(String name, byte[] request, Expect expect, boolean plain) {
+        Hostile(String name, byte[] request, Expect expect) {
+            this(name, request, expect, false);
+        }
+
         static Hostile refused(String name, String... parts) {
             return new Hostile(name, RawHttp.bytes(parts), Expect.REFUSED);
+        }
+
+        static Hostile refusedOnThePlainPort(String name, String... parts) {
+            return new Hostile(name, RawHttp.bytes(parts), Expect.REFUSED, true);
         }
 
         static Hostile closed(String name, String... parts) {
@@ -184,11 +195,14 @@ class SecurityIT {
         List<Hostile> corpus = new ArrayList<>(List.of(
                 // malformed request lines
                 Hostile.refused("garbage request line", "GARBAGE\r\n\r\n"),
+                Hostile.refusedOnThePlainPort("garbage request line on the plain port", "GARBAGE\r\n\r\n"),
+                Hostile.refusedOnThePlainPort("request smuggling on the plain port", "POST /api/visits HTTP/1.1\r\n", H,
+                        "Content-Length: 3\r\nContent-Length: 5\r\n\r\nabcde"),
                 Hostile.refused("HTTP/0.9 request", "GET /\r\n\r\n"),
                 Hostile.refused("unknown HTTP version", "GET / HTTP/9.9\r\n", H, "\r\n"),
                 Hostile.refused("space in the target", "GET /a b HTTP/1.1\r\n", H, "\r\n"),
                 Hostile.refused("NUL in the target", "GET /\u0000 HTTP/1.1\r\n", H, "\r\n"),
-                Hostile.refused("TLS hello on the HTTP port", "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003\r\n\r\n"),
+                Hostile.refusedOnThePlainPort("TLS hello on the HTTP port", "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003\r\n\r\n"),
                 Hostile.refused("CONNECT tunnel", "CONNECT internal.example:5432 HTTP/1.1\r\n", H, "\r\n"),
                 Hostile.refused("TRACE", "TRACE / HTTP/1.1\r\n", H, "\r\n"),
                 Hostile.refused("no Host header", "GET / HTTP/1.1\r\n\r\n"),
@@ -272,7 +286,8 @@ class SecurityIT {
         List<String> rows = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
         for (Hostile h : corpus()) {
-            RawHttp.Exchange x = RawHttp.exchange(topology.vip().toString(), topology.lbPort(), h.request(), 1500);
+            RawHttp.Exchange x = RawHttp.exchange(topology.vip().toString(),
+                    h.plain() ? topology.lbPort() : topology.edge().httpsPort(), h.request(), 1500, h.plain() ? null : tls());
             boolean ok = switch (h.expect()) {
                 case REFUSED -> x.refused();
                 case CLOSED -> x.refused() || !x.any5xx() && x.statuses().size() == 1 && x.closed();
@@ -283,13 +298,15 @@ class SecurityIT {
             if (x.bodies().stream().anyMatch(b -> b.contains("root:x:0:0") || b.contains("canary-smuggled"))) {
                 ok = false;
             }
-            rows.add(String.format("%-45s %-22s %s", h.name(), x.statuses() + (x.closed() ? " closed" : ""),
+            rows.add(String.format("%-45s %-5s %-22s %s", h.name(), h.plain() ? "http" : "https",
+                    x.statuses() + (x.closed() ? " closed" : ""),
                     ok ? "ok" : "WRONG"));
             if (!ok) {
                 wrong.add(h.name() + ": " + x);
             }
         }
-        String table = "Hostile requests through the VIP (raw bytes; answers and whether the server closed):\n"
+        String table = "Hostile requests through the VIP (raw bytes over TLS, or to the plain HTTP port; answers and "
+                + "whether the server closed):\n"
                 + String.join("\n", rows) + "\n";
         System.out.println(table);
         Files.writeString(WORK.resolve("hostile.txt"), table);
@@ -309,7 +326,7 @@ class SecurityIT {
             slow.add(executor.submit(() -> trickle("POST /api/visits HTTP/1.1\r\n" + H + "Content-Length: 100\r\n\r\n", "a")));
             Thread.sleep(2000);
             long start = System.nanoTime();
-            assertThat(StackIT.get("http://" + topology.vip() + "/").statusCode()).isEqualTo(200);
+            assertThat(site("/").statusCode()).isEqualTo(200);
             assertThat((System.nanoTime() - start) / 1_000_000).as("a normal request while slow clients trickle").isLessThan(2000);
             for (Future<String> f : slow) {
                 String outcome = f.get();
@@ -371,7 +388,7 @@ class SecurityIT {
             Thread.sleep(1000); // HAProxy's reload is asynchronous: let the new worker take over
             List<Integer> codes = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                codes.add(StackIT.get("http://" + topology.vip() + "/").statusCode());
+                codes.add(site("/").statusCode());
             }
             long ok = codes.stream().filter(c -> c == 200).count();
             long limitedCount = codes.stream().filter(c -> c == 429).count();
@@ -382,14 +399,14 @@ class SecurityIT {
             assertThat(codes.subList(45, 60)).containsOnly(429);
             // per client: another address is not limited
             Exec.Result other = Exec.run(List.of("ip", "netns", "exec", topology.name() + "-web1", "curl", "-s", "-o",
-                    "/dev/null", "-w", "%{http_code}", "http://" + topology.vip() + "/"));
+                    "/dev/null", "-w", "%{http_code}", "--cacert", tlsDir().resolve("ca.crt").toString(), https("/")));
             assertThat(other.stdout()).isEqualTo("200");
         } finally {
             Cli.Run off = Cli.run("up", "-f", FILE.toString(), "--state-dir", STATE.toString());
             assertThat(off.exitCode()).as(off.err()).isZero();
         }
         for (int i = 0; i < 60; i++) {
-            assertThat(StackIT.get("http://" + topology.vip() + "/").statusCode()).as("no limit by default").isEqualTo(200);
+            assertThat(site("/").statusCode()).as("no limit by default").isEqualTo(200);
         }
     }
 
@@ -397,7 +414,7 @@ class SecurityIT {
     @Order(13)
     void answersCarrySecurityHeadersAndNoServerVersion() throws Exception {
         for (String path : List.of("/", "/app.js", "/api/info", "/no-such-page")) {
-            var response = StackIT.get("http://" + topology.vip() + path);
+            var response = site(path);
             var h = response.headers();
             assertThat(h.firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
             assertThat(h.firstValue("X-Frame-Options")).as(path).hasValue("DENY");
@@ -410,7 +427,8 @@ class SecurityIT {
         }
         // answers made by HAProxy and nginx themselves
         for (byte[] request : List.of(RawHttp.bytes("GARBAGE\r\n\r\n"), RawHttp.bytes("GET /../x HTTP/1.1\r\n", H, "\r\n"))) {
-            RawHttp.Exchange x = RawHttp.exchange(topology.vip().toString(), topology.lbPort(), request, 1000);
+            RawHttp.Exchange x = RawHttp.exchange(topology.vip().toString(), topology.edge().httpsPort(), request, 1000,
+                    tls());
             assertThat(x.headers().get(0)).doesNotContainPattern("server: .*\\d");
             assertThat(x.bodies().get(0)).doesNotContainPattern("nginx/\\d|HAProxy/?\\d");
         }
@@ -427,7 +445,7 @@ class SecurityIT {
                 links.add(link);
             }
             for (int i = 0; i < 2 * links.size(); i++) { // every web host answers once or more
-                var response = StackIT.get("http://" + topology.vip() + "/leak.txt");
+                var response = site("/leak.txt");
                 assertThat(response.statusCode()).as("refused (try_files sees no file)").isIn(403, 404);
                 assertThat(response.body()).doesNotContain("root:");
             }
@@ -634,15 +652,15 @@ class SecurityIT {
                 executor.submit(() -> {
                     while (!stop.get()) {
                         try {
-                            var read = StackIT.get("http://" + topology.vip() + "/api/info");
+                            var read = site("/api/info");
                             if (read.statusCode() != 200) {
                                 failures.add("GET /api/info " + read.statusCode() + " " + read.body());
                             }
                             // writes carry an Idempotency-Key, the stack's contract for a write that may be sent
                             // again (HAProxy and nginx retry it on a connection that closed under it, e.g. a
                             // keep-alive connection of an nginx worker that a reload retired)
-                            var write = StackIT.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                    "http://" + topology.vip() + "/api/visits")).timeout(Duration.ofSeconds(5))
+                            var write = trustingTheCa().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    https("/api/visits"))).timeout(Duration.ofSeconds(5))
                                     .header("Idempotency-Key", "rotation-" + java.util.UUID.randomUUID())
                                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                                     java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -737,21 +755,29 @@ class SecurityIT {
         return "https://" + topology.vip() + (port == 443 ? "" : ":" + port) + path;
     }
 
-    /** An HTTP client that trusts the deployment's CA and nothing else. */
-    static java.net.http.HttpClient trustingTheCa() throws Exception {
-        java.security.cert.Certificate ca;
-        try (var in = Files.newInputStream(tlsDir().resolve("ca.crt"))) {
-            ca = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    private static javax.net.ssl.SSLContext tls;
+    private static java.net.http.HttpClient trusting;
+
+    /** An SSL context that trusts the deployment's CA and nothing else. */
+    static synchronized javax.net.ssl.SSLContext tls() throws IOException {
+        if (tls == null) {
+            tls = dev.scaleup.ops.VipAccess.trusting(tlsDir().resolve("ca.crt"));
         }
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("scaleup-ca", ca);
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return java.net.http.HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(3)).build();
+        return tls;
+    }
+
+    /** An HTTP client that trusts the deployment's CA and nothing else (redirects are not followed). */
+    static synchronized java.net.http.HttpClient trustingTheCa() throws IOException {
+        if (trusting == null) {
+            trusting = java.net.http.HttpClient.newBuilder().sslContext(tls()).connectTimeout(Duration.ofSeconds(3))
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        }
+        return trusting;
+    }
+
+    /** GET {@code path} of the site as a browser reaches it: over HTTPS at the VIP, the certificate checked. */
+    static java.net.http.HttpResponse<String> site(String path) throws Exception {
+        return get(trustingTheCa(), https(path));
     }
 
     static java.net.http.HttpResponse<String> get(java.net.http.HttpClient client, String url) throws Exception {
@@ -837,31 +863,41 @@ class SecurityIT {
 
     @Test
     @Order(32)
-    void plainHttpIsRedirectedOnlyWhenSwitchedOnAndNeverTheHealthCheck() throws Exception {
+    void plainHttpIsRedirectedByDefaultNeverTheHealthCheckAndServedWhenSwitchedOff() throws Exception {
         var plain = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
         String http = "http://" + topology.vip() + (topology.lbPort() == 80 ? "" : ":" + topology.lbPort());
-        assertThat(get(plain, http + "/").statusCode()).as("off by default").isEqualTo(200);
-        assertThat(get(plain, http + "/").headers().firstValue("Strict-Transport-Security")).as("not over HTTP").isEmpty();
-        // switched on: the load balancers' config as up renders it with lb.https_redirect: true, reloaded
-        reloadHaproxy(topology.withEdge(new dev.scaleup.topology.Edge(topology.edge().httpsPort(), true,
+        assertThat(topology.edge().httpsRedirect()).as("on by default").isTrue();
+        var page = get(plain, http + "/api/info?x=1");
+        assertThat(page.statusCode()).isEqualTo(301);
+        assertThat(page.headers().firstValue("Location")).hasValue(https("/api/info?x=1"));
+        assertThat(page.headers().firstValue("Strict-Transport-Security")).as("not over HTTP").isEmpty();
+        var post = trustingTheCa().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/api/visits"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).as("a write over plain HTTP is not served either").isEqualTo(301);
+        assertThat(get(plain, http + "/nginx-health").statusCode()).as("health checks stay on HTTP").isEqualTo(200);
+        // switched off: the load balancers' config as up renders it with lb.https_redirect: false, reloaded
+        reloadHaproxy(topology.withEdge(new dev.scaleup.topology.Edge(topology.edge().httpsPort(), false,
                 topology.edge().rateLimitPer10s(), topology.edge().tlsName(), topology.edge().tlsCert(), topology.edge().tlsKey())));
         try {
-            var page = get(plain, http + "/api/info?x=1");
-            assertThat(page.statusCode()).isEqualTo(301);
-            assertThat(page.headers().firstValue("Location")).hasValue(https("/api/info?x=1"));
-            assertThat(get(plain, http + "/nginx-health").statusCode()).as("health checks stay on HTTP").isEqualTo(200);
-            assertThat(get(trustingTheCa(), https("/")).statusCode()).isEqualTo(200);
+            int status = 0;
+            for (int i = 0; i < 50 && status != 200; i++) {
+                Thread.sleep(200); // the old worker may answer for a moment after the reload
+                status = get(plain, http + "/").statusCode();
+            }
+            assertThat(status).as("plain HTTP served when switched off").isEqualTo(200);
+            assertThat(site("/").statusCode()).isEqualTo(200);
         } finally {
             Cli.Run up = Cli.run("up", "-f", FILE.toString(), "--state-dir", STATE.toString());
             assertThat(up.exitCode()).as(up.err()).isZero();
             assertThat(up.out()).contains("reloaded haproxy");
         }
         int status = 0;
-        for (int i = 0; i < 50 && status != 200; i++) {
-            Thread.sleep(200); // the old worker may answer for a moment after the reload
+        for (int i = 0; i < 50 && status != 301; i++) {
+            Thread.sleep(200);
             status = get(plain, http + "/").statusCode();
         }
-        assertThat(status).as("off again").isEqualTo(200);
+        assertThat(status).as("redirected again").isEqualTo(301);
     }
 
     @Test
@@ -1003,11 +1039,11 @@ class SecurityIT {
         assertThat(pids()).as("the same server processes (none crashed or restarted)").isEqualTo(pidsBefore);
         Cli.Run status = Cli.run("status", "--state-dir", STATE.toString());
         assertThat(status.exitCode()).as(status.out()).isZero();
-        assertThat(StackIT.get("http://" + topology.vip() + "/").statusCode()).isEqualTo(200);
-        assertThat(StackIT.get("http://" + topology.vip() + "/api/info").statusCode()).isEqualTo(200);
+        assertThat(site("/").statusCode()).isEqualTo(200);
+        assertThat(site("/api/info").statusCode()).isEqualTo(200);
         String email = "normal-" + Long.toString(System.nanoTime(), 36) + "@x.test";
-        var created = StackIT.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://" + topology.vip() + "/api/users")).header("Content-Type", "application/json")
+        var created = trustingTheCa().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                https("/api/users"))).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"email\":\"" + email + "\",\"password\":\"correct-horse-1\"}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

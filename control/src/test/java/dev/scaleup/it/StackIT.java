@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.ops.VipAccess;
 import dev.scaleup.runtime.Exec;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +37,22 @@ class StackIT {
     static final String VIP = "198.19.7.100";
     static final Path WORK = Path.of("target/stack-it").toAbsolutePath();
     static final Path STATE = WORK.resolve("state");
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static HttpClient https;
+
+    /** A client that checks the VIP's certificate against the stack's own CA (made by the first up). */
+    static synchronized HttpClient http() {
+        if (https == null) {
+            https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                    .sslContext(VipAccess.trusting(STATE.resolve("tls/ca.crt")))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return https;
+    }
+
+    /** The site's URL for {@code path}: HTTPS at the VIP, as a browser reaches it. */
+    static String site(String path) {
+        return "https://" + VIP + path;
+    }
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<Long> pidsSeen = new ArrayList<>();
     static Cli.Run firstUp;
@@ -90,17 +106,33 @@ class StackIT {
                 .contains("checked by haproxy -c")
                 .contains("checked by nginx -t")
                 .contains("app3: app ready in")
-                .contains("open http://" + VIP + "/");
+                .contains("open https://" + VIP + "/ (curl --cacert ")
+                .contains("http://" + VIP + "/ redirects there");
     }
 
     @Test
     @Order(2)
     void theStaticPageComesThroughTheVip() throws Exception {
-        HttpResponse<String> page = get("http://" + VIP + "/");
+        HttpResponse<String> page = get(site("/"));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<h1>scaleup</h1>");
         assertThat(page.headers().firstValue("X-Served-By-Lb")).get().asString().matches("lb[12]");
         assertThat(page.headers().firstValue("X-Served-By-Web")).get().asString().matches("web[12]");
+    }
+
+    @Test
+    @Order(2)
+    void plainHttpIsRedirectedToHttpsByDefaultExceptTheHealthCheck() throws Exception {
+        HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> page = plain.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/api/info?x=1"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(301);
+        assertThat(page.headers().firstValue("Location")).hasValue(site("/api/info?x=1"));
+        assertThat(page.headers().firstValue("X-Served-By-Web")).as("answered by HAProxy itself").isEmpty();
+        HttpResponse<String> health = plain.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/nginx-health"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as("monitors keep checking over HTTP").isEqualTo(200);
+        assertThat(get(site("/")).headers().firstValue("Strict-Transport-Security")).hasValue("max-age=63072000");
     }
 
     @Test
@@ -109,7 +141,7 @@ class StackIT {
         Set<String> webs = new TreeSet<>();
         Set<String> apps = new TreeSet<>();
         for (int i = 0; i < 30; i++) {
-            HttpResponse<String> info = get("http://" + VIP + "/api/info");
+            HttpResponse<String> info = get(site("/api/info"));
             assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
             JsonNode body = JSON.readTree(info.body());
             assertThat(body.path("db").path("server_addr").asText()).isEqualTo(primary);
@@ -125,7 +157,7 @@ class StackIT {
     @Test
     @Order(4)
     void aRowWrittenOnThePrimaryIsReadBackOnTheReplica() throws Exception {
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/api/visits"))
+        HttpResponse<String> created = http().send(HttpRequest.newBuilder(URI.create(site("/api/visits")))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -144,7 +176,7 @@ class StackIT {
         assertThat(psqlOn(replicaHost, "select pg_is_in_recovery()")).isEqualTo("t");
 
         // and through the app, whose read pool prefers the replica
-        HttpResponse<String> read = get("http://" + VIP + "/api/visits/" + id);
+        HttpResponse<String> read = get(site("/api/visits/" + id));
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         assertThat(JSON.readTree(read.body()).path("db_server_addr").asText()).isEqualTo(replica);
         assertThat(JSON.readTree(read.body()).path("in_recovery").asBoolean()).isTrue();
@@ -174,7 +206,7 @@ class StackIT {
         // a reader without the writer's cookie gets the feed from a replica; synchronous replication: it is there
         HttpResponse<String> feed = null;
         for (int i = 0; i < 50; i++) {
-            feed = get("http://" + VIP + "/api/posts?limit=20");
+            feed = get(site("/api/posts?limit=20"));
             if (feed.statusCode() == 200 && feed.body().contains(title)) {
                 break;
             }
@@ -186,7 +218,7 @@ class StackIT {
     }
 
     static HttpResponse<String> post(String path, String token, String idempotencyKey, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + VIP + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(site(path)))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
@@ -195,7 +227,7 @@ class StackIT {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -207,7 +239,8 @@ class StackIT {
             org.junit.jupiter.api.Assumptions.assumeTrue(false, "skipped: needs /usr/bin/chromium and node (./test installs them)");
         }
         Exec.Result e2e = Exec.run(List.of("bash", RootOnly.repoRoot().resolve("e2e/run.sh").toString(),
-                "http://" + VIP + "/", screenshot.toString()), Duration.ofMinutes(4), null);
+                "http://" + VIP + "/", screenshot.toString(), STATE.resolve("tls/ca.crt").toString()),
+                Duration.ofMinutes(4), null);
         assertThat(e2e.exitCode()).as("e2e/run.sh:\n" + e2e.stdout() + e2e.stderr()).isZero();
         assertThat(screenshot).exists();
     }
@@ -294,7 +327,7 @@ class StackIT {
     }
 
     static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+        return http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -107,10 +107,22 @@ class RenderersTest {
     void haproxyRunsKeepalivedAsAProgramThatDiesWithIt() {
         String cfg = content(T, "lb1", "haproxy.cfg");
         assertThat(cfg).contains("master-worker", "program vrrp", "no option start-on-reload",
-                "command /usr/bin/setpriv --pdeathsig TERM -- /usr/sbin/keepalived -n -l -D -P -f /state/hosts/lb1/conf/keepalived.conf"
-                        + " -p /state/hosts/lb1/run/keepalived.pid");
+                "command /usr/bin/setpriv --pdeathsig TERM -- /usr/bin/env TMPDIR=/state/hosts/lb1/run /usr/sbin/keepalived"
+                        + " -n -l -D -P -f /state/hosts/lb1/conf/keepalived.conf -p /state/hosts/lb1/run/keepalived.pid");
         assertThat(cfg).contains("http-request disable-l7-retry if !idempotent_method !has_idempotency_key",
                 "retry-on conn-failure empty-response junk-response response-timeout 502 503 504");
+    }
+
+    @Test
+    void aReloadNeverClosesAConnectionUnderARequest() {
+        String cfg = content(T, "lb1", "haproxy.cfg");
+        // clients: the old process answers the next request on an idle connection, then closes it
+        assertThat(cfg).contains("option idle-close-on-response", "hard-stop-after 60s");
+        // nginx: a request that may not be sent twice never goes over a reused connection
+        assertThat(cfg).contains("use_backend be_web_once if !idempotent_method !has_idempotency_key",
+                "backend be_web_once\n    balance roundrobin\n    option http-server-close\n"
+                        + "    server web1 198.18.0.21:80 track be_web/web1\n    server web2 198.18.0.22:80 track be_web/web2\n");
+        assertThat(cfg.indexOf("use_backend be_web_once")).isLessThan(cfg.indexOf("default_backend be_web"));
     }
 
     @Test

@@ -19,9 +19,10 @@ class EdgeKeysTest {
     }
 
     @Test
-    void defaultsAreTlsOn443WithAGeneratedCertificateNoRedirectNoLimit() {
+    void defaultsAreTlsOn443WithAGeneratedCertificateTheRedirectNoLimit() {
         Edge edge = parse("name: shop\n").edge();
-        assertThat(edge).isEqualTo(new Edge(443, false, 0, "shop.test", null, null));
+        assertThat(edge).isEqualTo(new Edge(443, true, 0, "shop.test", null, null));
+        assertThat(parse("lb:\n  https_redirect: false\n").edge().httpsRedirect()).isFalse();
         assertThat(edge.ownCertificate()).isFalse();
         assertThat(parse("").edge().tlsName()).isEqualTo("scaleup.test");
     }
