@@ -63,6 +63,7 @@ final class StatusCommand implements Callable<Integer> {
         });
         etcd.put("members", members);
         root.put("etcd", etcd);
+        root.put("gateway_firewall", report.gateway().name().toLowerCase(java.util.Locale.ROOT));
         List<Map<String, Object>> hosts = new ArrayList<>();
         for (Status.HostStatus h : report.hosts()) {
             Map<String, Object> host = new LinkedHashMap<>();
@@ -111,6 +112,11 @@ final class StatusCommand implements Callable<Integer> {
         out.append("etcd (Patroni's coordination store): ").append(report.etcdQuorum() ? "quorum" : "NO QUORUM").append(", members ");
         out.append(String.join(", ", report.etcd().entrySet().stream()
                 .map(e -> e.getKey() + (e.getValue() ? " healthy" : " DOWN")).toList())).append('\n');
+        out.append("gateway firewall (only root reaches the hosts from this machine): ").append(switch (report.gateway()) {
+            case CURRENT -> "current";
+            case STALE -> "STALE (run scaleup up)";
+            default -> "MISSING (run scaleup up)";
+        }).append('\n');
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 out.append(i == r.length - 1 ? r[i] : String.format("%-" + (widths[i] + 2) + "s", r[i]));

@@ -100,6 +100,15 @@ public final class Drill {
         return status;
     }
 
+    /**
+     * Whether the drill also sends writes without an Idempotency-Key, which must not fail: operations, except a
+     * restart of the db tier. That one moves the primary role (a switchover): for a moment there is no primary, and a
+     * write that arrives then is answered 503 db_unavailable; only a write with a key may be sent again.
+     */
+    static boolean unkeyedWrites(Scenario scenario) {
+        return scenario.operation() && scenario != Scenario.RESTART_DB;
+    }
+
     static List<String> unhealthy(Status.Report status) {
         List<String> names = new ArrayList<>();
         for (Status.HostStatus h : status.hosts()) {
@@ -116,6 +125,9 @@ public final class Drill {
         }
         if (status.vipHolders() != 1) {
             names.add("VIP held by " + status.vipHolders() + " load balancers");
+        }
+        if (status.gateway() != dev.scaleup.ops.Firewall.State.CURRENT) {
+            names.add("gateway firewall " + status.gateway().name().toLowerCase(Locale.ROOT));
         }
         return names;
     }
@@ -156,7 +168,7 @@ public final class Drill {
         Duration cap = Duration.ofSeconds(seconds).plus(healthWait)
                 .plusSeconds(scenario.operation() ? OPERATION_BUDGET_S : scenario.failover() ? 40 : 10);
         LoadConfig config = LoadConfig.defaults(vip)
-                .withMix(scenario.operation() ? Mix.operations() : Mix.drill()).withClients(options.clients())
+                .withMix(unkeyedWrites(scenario) ? Mix.operations() : Mix.drill()).withClients(options.clients())
                 .withDuration(cap).withKeyPrefix(runId).withTls(access.tls());
         LoadGenerator load = new LoadGenerator(config, users);
 

@@ -45,6 +45,10 @@ public final class Down {
         }
         deployment.network().deleteBridgeAndVeths();
         progress.step("removed the namespaces, veths and bridge " + deployment.names().bridge());
+        if (Firewall.removeGateway(topology)) {
+            progress.step("removed the gateway rules (table inet " + dev.scaleup.render.FirewallConfig.gatewayTable(topology)
+                    + ") from the machine's namespace");
+        }
         state.delete();
         progress.step("removed the state directory " + state.path());
     }

@@ -8,6 +8,7 @@ import dev.scaleup.runtime.Exec;
 import dev.scaleup.runtime.HostNetwork;
 import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,6 +155,63 @@ public final class Firewall {
         }
         return new HostHealth(false, health.details() + ", firewall " + (state == State.STALE
                 ? "STALE (not the rules rendered for it, or changed by hand)" : "MISSING") + " (run scaleup up)", facts);
+    }
+
+    /** Where the gateway rules are rendered: {@code <state>/gateway.nft}. */
+    static java.nio.file.Path gatewayFile(Deployment deployment) {
+        return deployment.state().real().resolve("gateway.nft");
+    }
+
+    /**
+     * Loads the gateway rules ({@link FirewallConfig#gateway}) in the machine's own namespace when they are not the
+     * current ones; returns what it did, or null.
+     */
+    public static String applyGateway(Deployment deployment) {
+        java.nio.file.Path file = gatewayFile(deployment);
+        try {
+            java.nio.file.Files.writeString(file, FirewallConfig.gateway(deployment.topology()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        State state = gatewayState(deployment);
+        if (state == State.CURRENT) {
+            return null;
+        }
+        Exec.Result checked = Exec.run(List.of("nft", "-c", "-f", file.toString()), NFT_TIMEOUT, null);
+        if (!checked.ok()) {
+            throw new OperatorException(file + " was rejected by `nft -c -f`:\n" + (checked.stderr() + checked.stdout()).strip());
+        }
+        Exec.Result loaded = Exec.run(List.of("nft", "-f", file.toString()), NFT_TIMEOUT, null);
+        if (!loaded.ok()) {
+            throw new OperatorException("loading " + file + " failed:\n" + (loaded.stderr() + loaded.stdout()).strip());
+        }
+        return "gateway: " + (state == State.MISSING ? "loaded" : "reloaded") + " table inet "
+                + FirewallConfig.gatewayTable(deployment.topology()) + " in the machine's namespace: only root reaches "
+                + deployment.topology().subnet() + ", every local user the VIP (checked by nft -c)";
+    }
+
+    /** Whether the machine's namespace holds the current gateway rules (never NO_NAMESPACE). */
+    public static State gatewayState(Deployment deployment) {
+        Exec.Result listed = Exec.run(List.of("nft", "list", "table", "inet",
+                FirewallConfig.gatewayTable(deployment.topology())), NFT_TIMEOUT, null);
+        if (!listed.ok()) {
+            return State.MISSING;
+        }
+        return listed.stdout().contains("comment \"" + FirewallConfig.gatewayVersion(deployment.topology()) + "\"")
+                && listed.stdout().contains("meta skuid != 0") ? State.CURRENT : State.STALE;
+    }
+
+    /** Removes the gateway rules from the machine's namespace; returns true when there were any. */
+    public static boolean removeGateway(Topology topology) {
+        String table = FirewallConfig.gatewayTable(topology);
+        if (!Exec.run(List.of("nft", "list", "table", "inet", table), NFT_TIMEOUT, null).ok()) {
+            return false;
+        }
+        Exec.Result deleted = Exec.run(List.of("nft", "delete", "table", "inet", table), NFT_TIMEOUT, null);
+        if (!deleted.ok()) {
+            throw new OperatorException("removing table inet " + table + " failed: " + deleted.stderr().strip());
+        }
+        return true;
     }
 
     /** {@code nft -f <conf>/firewall.nft}: replaces the table in one transaction. */

@@ -22,8 +22,11 @@ public final class Status {
         }
     }
 
-    /** The whole deployment; {@code etcd} maps each coordination member to whether it reports a healthy cluster. */
-    public record Report(Topology topology, List<HostStatus> hosts, Map<String, Boolean> etcd) {
+    /**
+     * The whole deployment; {@code etcd} maps each coordination member to whether it reports a healthy cluster;
+     * {@code gateway} is the state of the rules that keep local users other than root off the hosts.
+     */
+    public record Report(Topology topology, List<HostStatus> hosts, Map<String, Boolean> etcd, Firewall.State gateway) {
         public boolean etcdQuorum() {
             return etcd.values().stream().filter(Boolean::booleanValue).count() >= etcd.size() / 2 + 1;
         }
@@ -40,7 +43,8 @@ public final class Status {
         }
 
         public boolean healthy() {
-            return vipHolders() == 1 && etcdQuorum() && hosts.stream().allMatch(HostStatus::healthy);
+            return vipHolders() == 1 && etcdQuorum() && gateway == Firewall.State.CURRENT
+                    && hosts.stream().allMatch(HostStatus::healthy);
         }
     }
 
@@ -59,7 +63,7 @@ public final class Status {
         Coordination coordination = new Coordination(deployment);
         Map<String, Boolean> etcd = new LinkedHashMap<>();
         coordination.members().forEach(m -> etcd.put(m.name(), coordination.healthy(m)));
-        return new Report(topology, ordered, etcd);
+        return new Report(topology, ordered, etcd, Firewall.gatewayState(deployment));
     }
 
     private static HostStatus check(Deployment deployment, HostService service, Host host) {

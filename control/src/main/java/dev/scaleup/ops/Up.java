@@ -84,6 +84,10 @@ public final class Up {
             }
         }
         // security: each host's inbound firewall (nftables) is in place before any of its processes starts
+        String gateway = Firewall.applyGateway(deployment);
+        if (gateway != null) {
+            change(gateway);
+        }
         Firewall.apply(deployment).forEach(this::change);
         // security: the certificate HAProxy serves at the VIP (made from the deployment's CA, or the operator's own)
         Certificates.ensure(deployment, tools, progress).forEach(this::change);
@@ -213,6 +217,8 @@ public final class Up {
                     .map(h -> h.host().name() + " (" + h.health().details() + ")").toList();
             throw new OperatorException("not every host became healthy within 60 s: " + String.join(", ", unhealthy)
                     + (last[0] != null && !last[0].etcdQuorum() ? "; etcd has no quorum" : "")
+                    + (last[0] != null && last[0].gateway() != Firewall.State.CURRENT
+                            ? "; the gateway firewall is " + last[0].gateway().name().toLowerCase(java.util.Locale.ROOT) : "")
                     + "\n(`scaleup status` shows the deployment; `scaleup up` again starts what is missing)");
         }
     }

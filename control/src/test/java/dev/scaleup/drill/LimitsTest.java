@@ -141,4 +141,14 @@ class LimitsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Operations.requireScaleIn(one))
                 .isInstanceOf(dev.scaleup.ops.RefusedException.class).hasMessageContaining("web=1 app=2");
     }
+
+    @Test
+    void writesWithoutAKeyGoWithEveryOperationButTheDbRestart() {
+        for (Scenario scenario : Scenario.values()) {
+            assertThat(Drill.unkeyedWrites(scenario)).as(scenario.label())
+                    .isEqualTo(scenario.operation() && scenario != Scenario.RESTART_DB);
+        }
+        assertThat(Drill.unkeyedWrites(Scenario.SCALE_IN)).isTrue();
+        assertThat(Drill.unkeyedWrites(Scenario.APP_KILL)).as("a fault may fail a write nobody may retry").isFalse();
+    }
 }

@@ -145,6 +145,74 @@ class SecurityIT {
                 .contains("\"firewall\" : \"current\"");
     }
 
+    @Test
+    @Order(4)
+    void onTheMachineOnlyRootReachesTheHostsAndEveryLocalUserTheVip() throws Exception {
+        List<String> targets = new ArrayList<>();
+        for (String address : destinations()) {
+            PORTS.forEach(port -> targets.add(address + ":" + port));
+        }
+        Map<String, String> observed = probeAsLocalUser(targets);
+        List<String> wrong = new ArrayList<>();
+        StringBuilder row = new StringBuilder("a local user (nobody) in the machine's namespace reaches:");
+        for (String target : targets) {
+            String address = target.substring(0, target.lastIndexOf(':'));
+            int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+            boolean vip = address.equals(topology.vip().toString());
+            String expected = !vip ? "REFUSED" // the gateway rules reject it before it leaves the machine's namespace
+                    : port == topology.lbPort() || port == topology.edge().httpsPort() ? "OPEN" : "DROPPED";
+            if (observed.get(target).equals("OPEN")) {
+                row.append(' ').append(label(target));
+            }
+            if (!observed.get(target).equals(expected)) {
+                wrong.add(label(target) + ": expected " + expected + ", got " + observed.get(target));
+            }
+        }
+        System.out.println(row);
+        Files.writeString(WORK.resolve("reachability-local-user.txt"), row + "\n");
+        assertThat(wrong).as("what a local user other than root reaches").isEmpty();
+
+        // without the gateway rules, the same user would reach Patroni's REST API: status says so, up loads them
+        String table = dev.scaleup.render.FirewallConfig.gatewayTable(topology);
+        Exec.run(List.of("nft", "delete", "table", "inet", table)).orThrow();
+        String patroni = topology.hosts(Role.DB).get(0).address() + ":" + dev.scaleup.render.PatroniConfig.REST_PORT;
+        assertThat(probeAsLocalUser(List.of(patroni))).as("the exposure the rules close").containsEntry(patroni, "OPEN");
+        Cli.Run status = Cli.run("status", "--state-dir", STATE.toString());
+        assertThat(status.exitCode()).isEqualTo(3);
+        assertThat(status.out()).contains("gateway firewall (only root reaches the hosts from this machine): MISSING");
+        Cli.Run up = Cli.run("up", "-f", FILE.toString(), "--state-dir", STATE.toString());
+        assertThat(up.exitCode()).as(up.err()).isZero();
+        assertThat(up.out()).contains("gateway: loaded table inet " + table).doesNotContain("started")
+                .doesNotContain("its firewall");
+        assertThat(probeAsLocalUser(List.of(patroni))).containsEntry(patroni, "REFUSED");
+        assertThat(Cli.run("status", "--json", "--state-dir", STATE.toString()).out())
+                .contains("\"gateway_firewall\" : \"current\"");
+    }
+
+    /**
+     * Opens a TCP connection to each {@code address:port} as the user nobody in the machine's own namespace (bash's
+     * /dev/tcp, 1.5 s each): OPEN, REFUSED (connection refused: a reject), DROPPED (no answer), or what bash said.
+     */
+    static Map<String, String> probeAsLocalUser(List<String> targets) {
+        String script = """
+                for t in "$@"; do
+                  err=$(timeout 1.5 bash -c "exec 3<>/dev/tcp/${t%:*}/${t##*:}" 2>&1); rc=$?
+                  if [ $rc -eq 0 ]; then echo "$t OPEN"
+                  elif [ $rc -eq 124 ]; then echo "$t DROPPED"
+                  elif [[ "$err" == *refused* ]]; then echo "$t REFUSED"
+                  else echo "$t ERROR:${err//[[:space:]]/_}"; fi
+                done
+                """;
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--", "bash", "-c", script, "probe"));
+        command.addAll(targets);
+        Exec.Result result = Exec.run(command, Duration.ofSeconds(10 + 2L * targets.size()), null).orThrow();
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        result.stdout().lines().map(l -> l.split(" ", 2)).forEach(f -> outcomes.put(f[0], f[1]));
+        assertThat(outcomes.keySet()).as("probe output as nobody").containsExactlyElementsOf(targets);
+        return outcomes;
+    }
+
     // ---- 2. hostile input at the edge
 
     /** What a hostile request must get. */

@@ -106,6 +106,7 @@ class StackIT {
                 .contains("checked by haproxy -c")
                 .contains("checked by nginx -t")
                 .contains("app3: app ready in")
+                .contains("gateway: loaded table inet scaleup_" + NAME)
                 .contains("open https://" + VIP + "/ (curl --cacert ")
                 .contains("http://" + VIP + "/ redirects there");
     }
@@ -317,6 +318,9 @@ class StackIT {
 
         assertThat(Exec.run(List.of("ip", "netns", "list")).stdout()).doesNotContain(NAME + "-");
         assertThat(Exec.run(List.of("ip", "-o", "link", "show")).stdout()).doesNotContain(NAME + "-");
+        assertThat(down.out()).contains("removed the gateway rules (table inet scaleup_" + NAME + ")");
+        assertThat(Exec.run(List.of("nft", "list", "tables")).stdout()).as("the gateway rules are gone")
+                .doesNotContain("scaleup_" + NAME);
         for (long pid : pidsSeen) {
             assertThat(dev.scaleup.runtime.Processes.alive(pid)).as("process " + pid + " is gone").isFalse();
         }

@@ -43,6 +43,23 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aWriteWithoutAKeyIsNeverSentTwiceButATransferIs() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        for (Op op : List.of(Op.POST, Op.TRANSFER)) {
+            LoadConfig config = LoadConfig.defaults(URI.create("http://127.0.0.1:" + port)).withClients(1)
+                    .withMaxRequests(5).withMaxAttempts(3).withMix(Mix.only(op)).withDuration(Duration.ofSeconds(20));
+            Report r = new LoadGenerator(config, USERS).run().report();
+            assertThat(r.requests()).as(op.label()).isEqualTo(5);
+            assertThat(r.failedRequests()).as(op.label()).isEqualTo(5);
+            assertThat(r.attempts()).as(op.label() + ": attempts").isEqualTo(op == Op.POST ? 5 : 15);
+            assertThat(r.retries()).as(op.label() + ": retries").isEqualTo(op == Op.POST ? 0 : 10);
+        }
+    }
+
+    @Test
     void aBlackHoleCostsTheRequestTimeoutNotForever() throws Exception {
         try (ServerSocket hole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // accepted by the kernel, never read, never answered

@@ -49,4 +49,15 @@ class MixAndConfigTest {
         assertThatThrownBy(() -> c.withClients(0)).hasMessageContaining("clients");
         assertThatThrownBy(() -> c.withKeyPrefix("no spaces")).hasMessageContaining("keyPrefix");
     }
+
+    @Test
+    void operationDrillsAlsoSendWritesWithoutAKeyAndOnlyKeyedOrSafeRequestsAreRetried() {
+        assertThat(Mix.operations().weights()).containsEntry(Op.POST, 1).containsEntry(Op.TRANSFER, 4);
+        assertThat(Mix.drill().weights()).doesNotContainKey(Op.POST);
+        assertThat(Op.POST.retrySafe()).isFalse();
+        assertThat(Op.POST.write()).isTrue();
+        assertThat(Op.TRANSFER.retrySafe()).isTrue();
+        assertThat(Op.ACCOUNT_ME.retrySafe()).isTrue();
+        assertThat(LoadConfig.defaults(URI.create("https://198.18.0.100")).tls()).as("JDK trust unless told").isNull();
+    }
 }

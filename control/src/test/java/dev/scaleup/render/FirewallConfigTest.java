@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,6 +105,22 @@ class FirewallConfigTest {
             assertThat(FirewallConfig.version(moreWeb, moreWeb.host(name).orElseThrow()))
                     .as(name + " now also accepts web3").isNotEqualTo(FirewallConfig.version(T, Fixtures.host(T, name)));
         }
+    }
+
+    @Test
+    void onTheMachineOnlyRootReachesTheHostsAndEveryoneTheVip() {
+        String text = FirewallConfig.gateway(T);
+        assertThat(FirewallConfig.gatewayTable(T)).isEqualTo("scaleup_scaleup");
+        assertThat(text).contains("table inet scaleup_scaleup\ndelete table inet scaleup_scaleup\ntable inet scaleup_scaleup {\n")
+                .contains("type filter hook output priority filter; policy accept;")
+                .contains("ip daddr 198.18.0.0/24 ip daddr != 198.18.0.100 meta skuid != 0 counter reject")
+                .contains("comment \"" + FirewallConfig.gatewayVersion(T) + "\"")
+                .doesNotContain("flush ruleset").doesNotContain("policy drop");
+        Topology other = new Topology("shop", Subnet.parse("198.19.3.0/24"), Ipv4.parse("198.19.3.100"), 2, 80, 2, 80, 3,
+                8080, 128, 1, 5432, "app", "app", Path.of("/srv/site"), null);
+        assertThat(FirewallConfig.gatewayTable(other)).as("deployments side by side keep their own tables")
+                .isEqualTo("scaleup_shop");
+        assertThat(FirewallConfig.gatewayVersion(other)).isNotEqualTo(FirewallConfig.gatewayVersion(T));
     }
 
     @Test

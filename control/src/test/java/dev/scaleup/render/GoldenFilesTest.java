@@ -51,6 +51,11 @@ class GoldenFilesTest {
     }
 
     @Test
+    void theGatewayRulesMatchTheirGoldenFile() {
+        compare(goldenDir().resolve("gateway.nft"), FirewallConfig.gateway(Fixtures.defaultTopology()));
+    }
+
+    @Test
     void noGoldenFileWithoutRenderedFile() throws IOException {
         Topology t = Fixtures.defaultTopology();
         Path golden = goldenDir();
