@@ -29,8 +29,8 @@ public record Mix(Map<Op, Integer> weights) {
     }
 
     /**
-     * The mix for drills of planned operations (scale, deploy, restart): the drill mix plus posts, writes without an
-     * Idempotency-Key that nobody may retry. An operation must not fail even those.
+     * The mix for drills of planned operations (scale, deploy, restart of lb and web): the drill mix plus posts, writes
+     * without an Idempotency-Key that nobody may retry. Such an operation must not fail even those.
      */
     public static Mix operations() {
         return new Mix(Map.of(Op.ACCOUNT_ME, 3, Op.POSTS, 2, Op.INFO, 1, Op.TRANSFER, 4, Op.POST, 1));
