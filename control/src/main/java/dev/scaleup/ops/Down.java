@@ -66,7 +66,7 @@ public final class Down {
             }
         }
         killEverythingIn(namespace, progress);
-        HostNetwork.deleteNamespace(namespace);
+        deployment.network().removeHost(host);
     }
 
     /** Whatever still runs in one of the deployment's namespaces is the deployment's: TERM, then KILL. */

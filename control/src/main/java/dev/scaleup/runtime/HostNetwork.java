@@ -56,7 +56,14 @@ public final class HostNetwork {
             Exec.run(NetCommands.addNamespace(ns)).orThrow();
             created = true;
         }
-        if (!Files.exists(Path.of("/sys/class/net", names.veth(host)))) {
+        boolean vethHere = Files.exists(Path.of("/sys/class/net", names.veth(host)));
+        if (vethHere && !Exec.run(NetCommands.inNamespace(ns, List.of("ip", "link", "show", "eth0"))).ok()) {
+            // the veth of an earlier namespace of this host (removed by a scale-in moments ago): the kernel tears
+            // that namespace down, and the veth with it, asynchronously; this one has no eth0. Make a new pair.
+            removeVeth(host);
+            vethHere = false;
+        }
+        if (!vethHere) {
             Exec.run(NetCommands.addVeth(names.veth(host), ns, host.address())).orThrow();
         }
         Exec.run(NetCommands.attachToBridge(names.veth(host), names.bridge())).orThrow();
@@ -87,6 +94,34 @@ public final class HostNetwork {
             return List.of();
         }
         return result.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+    }
+
+    /**
+     * Removes the host's namespace and its veth pair, and returns once the veth is gone: deleting a namespace alone
+     * leaves its veth to the kernel's asynchronous cleanup, which could remove the veth of a host made again at once.
+     */
+    public void removeHost(Host host) {
+        removeVeth(host);
+        deleteNamespace(names.namespace(host));
+    }
+
+    private void removeVeth(Host host) {
+        Path veth = Path.of("/sys/class/net", names.veth(host));
+        if (Files.exists(veth)) {
+            Exec.run(NetCommands.deleteLink(names.veth(host))); // deleting one end deletes the pair
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(veth) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (Files.exists(veth)) {
+            throw new IllegalStateException("the veth " + names.veth(host) + " is still there 10 s after its deletion");
+        }
     }
 
     public static void deleteNamespace(String namespace) {
