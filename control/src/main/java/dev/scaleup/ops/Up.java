@@ -102,12 +102,12 @@ public final class Up {
                 changes.incrementAndGet();
             }
         }
-        Host holder = awaitVip();
+        VipAccess access = VipAccess.of(deployment);
+        Host holder = awaitVip(access);
         awaitAllHealthy();
         if (changes.get() == 0) {
             progress.step("nothing to do: all " + topology.hosts().size() + " hosts are running and healthy");
         }
-        VipAccess access = VipAccess.of(deployment);
         progress.step(String.format("up: %d hosts healthy in %.1f s; VIP %s on %s; open %s/ (curl --cacert %s %s/)%s",
                 topology.hosts().size(), progress.elapsedSeconds(), topology.vip(), holder.name(), access.https(),
                 access.trusted(), access.https(), topology.edge().httpsRedirect()
@@ -224,11 +224,10 @@ public final class Up {
     }
 
     /** Waits until exactly one load balancer holds the VIP and the site answers through it. */
-    private Host awaitVip() {
+    private Host awaitVip(VipAccess access) {
         Topology topology = deployment.topology();
         LbService lb = services.lb();
         // the site as a browser sees it: over HTTPS, the certificate checked against the deployment's CA
-        VipAccess access = VipAccess.of(deployment);
         String url = access.https() + "/";
         HttpClient client = HttpClient.newBuilder().sslContext(access.tls()).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(500)).build();

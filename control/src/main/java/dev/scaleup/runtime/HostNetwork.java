@@ -57,9 +57,9 @@ public final class HostNetwork {
             created = true;
         }
         boolean vethHere = Files.exists(Path.of("/sys/class/net", names.veth(host)));
-        if (vethHere && !Exec.run(NetCommands.inNamespace(ns, List.of("ip", "link", "show", "eth0"))).ok()) {
-            // the veth of an earlier namespace of this host (removed by a scale-in moments ago): the kernel tears
-            // that namespace down, and the veth with it, asynchronously; this one has no eth0. Make a new pair.
+        if (vethHere && created) {
+            // a namespace made just now has no eth0, so this veth is an earlier namespace's (removed moments ago: the
+            // kernel tears that namespace down, and the veth with it, asynchronously). Make a new pair.
             removeVeth(host);
             vethHere = false;
         }

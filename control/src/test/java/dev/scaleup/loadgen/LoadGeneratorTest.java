@@ -18,12 +18,16 @@ class LoadGeneratorTest {
     static final List<User> USERS = List.of(new User("a@x.test", "1", "1", true, "t1"),
             new User("b@x.test", "2", "2", true, "t2"));
 
+    /** A loopback port nobody listens on (it was bound a moment ago, then closed): connections are refused. */
+    static int closedPort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void refusedConnectionsAreRetriedABoundedNumberOfTimesAndTransfersEndUnknown() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = closedPort();
         LoadConfig config = LoadConfig.defaults(URI.create("http://127.0.0.1:" + port)).withClients(2)
                 .withMaxRequests(20).withMaxAttempts(3).withDuration(Duration.ofSeconds(20));
         long start = System.nanoTime();
@@ -44,10 +48,7 @@ class LoadGeneratorTest {
 
     @Test
     void aWriteWithoutAKeyIsNeverSentTwiceButATransferIs() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = closedPort();
         for (Op op : List.of(Op.POST, Op.TRANSFER)) {
             LoadConfig config = LoadConfig.defaults(URI.create("http://127.0.0.1:" + port)).withClients(1)
                     .withMaxRequests(5).withMaxAttempts(3).withMix(Mix.only(op)).withDuration(Duration.ofSeconds(20));
@@ -78,10 +79,7 @@ class LoadGeneratorTest {
 
     @Test
     void stopEndsTheRunEarly() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = closedPort();
         LoadConfig config = LoadConfig.defaults(URI.create("http://127.0.0.1:" + port)).withClients(2)
                 .withMaxAttempts(1).withDuration(Duration.ofSeconds(30)).withMix(Mix.only(Op.STATIC));
         LoadGenerator load = new LoadGenerator(config, List.of());
