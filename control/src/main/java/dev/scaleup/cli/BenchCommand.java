@@ -5,8 +5,6 @@ import dev.scaleup.loadgen.LoadException;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
-import dev.scaleup.ops.TopologyStore;
-import dev.scaleup.runtime.StateDir;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,13 +44,9 @@ final class BenchCommand implements Callable<Integer> {
             return Errors.USAGE;
         }
         CommonOptions.requireRoot();
-        StateDir state = common.state();
-        if (!state.exists()) {
-            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
-        }
+        Deployment deployment = common.deployment();
         PrintStream out = json ? System.err : System.out;
         Progress progress = new Progress(out);
-        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, CommonOptions.repoRoot());
         Bench.Result result;
         try {
             result = new Bench(deployment, new Bench.Options(seconds, warmup, clients, users), progress).run();

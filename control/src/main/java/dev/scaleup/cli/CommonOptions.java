@@ -1,5 +1,6 @@
 package dev.scaleup.cli;
 
+import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.runtime.StateDir;
 import java.nio.file.Path;
@@ -24,6 +25,11 @@ final class CommonOptions {
         }
         String env = System.getenv("SCALEUP_STATE_DIR");
         return new StateDir(env == null || env.isBlank() ? repoRoot().resolve(".scaleup") : Path.of(env));
+    }
+
+    /** The deployment running in the state directory: the one place the CLI opens it; refused when there is none. */
+    Deployment deployment() {
+        return Deployment.open(state(), repoRoot());
     }
 
     static void requireRoot() {

@@ -11,8 +11,6 @@ import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.RefusedException;
-import dev.scaleup.ops.TopologyStore;
-import dev.scaleup.runtime.StateDir;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,14 +88,10 @@ final class DrillCommand implements Callable<Integer> {
             return Errors.USAGE;
         }
         CommonOptions.requireRoot();
-        StateDir state = common.state();
-        if (!state.exists()) {
-            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
-        }
+        Deployment deployment = common.deployment();
         PrintStream out = json ? System.err : System.out;
         Progress progress = new Progress(out);
-        progress.logTo(state.log());
-        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, CommonOptions.repoRoot());
+        progress.logTo(deployment.state().log());
         Drill drill = new Drill(deployment, new Drill.Options(seconds, clients, users), progress);
         List<DrillResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();

@@ -24,7 +24,7 @@ final class HistoryCommand implements Callable<Integer> {
         if (!state.exists()) {
             throw new OperatorException("no deployment at " + state.path());
         }
-        var all = History.read(state.real().resolve("history.log"));
+        var all = History.read(state.historyFile());
         all.subList(Math.max(0, all.size() - lines), all.size()).forEach(System.out::println);
         if (all.isEmpty()) {
             System.out.println("no operations yet");

@@ -3,10 +3,7 @@ package dev.scaleup.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scaleup.ops.Deployment;
-import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Status;
-import dev.scaleup.ops.TopologyStore;
-import dev.scaleup.runtime.StateDir;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +30,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommonOptions.requireRoot();
-        StateDir state = common.state();
-        if (!state.exists()) {
-            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
-        }
-        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, CommonOptions.repoRoot());
+        Deployment deployment = common.deployment();
         Status.Report report = Status.collect(deployment);
         System.out.println(json ? toJson(report) : toTable(report));
         return report.healthy() ? 0 : UNHEALTHY;

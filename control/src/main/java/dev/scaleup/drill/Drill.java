@@ -13,7 +13,6 @@ import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
 import dev.scaleup.ops.VipAccess;
 import dev.scaleup.ops.Tools;
-import dev.scaleup.ops.TopologyStore;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
@@ -83,8 +82,7 @@ public final class Drill {
 
     /** Reads the topology again (a scale changes it) and rebuilds what works on it. */
     private void reload() {
-        deployment = new Deployment(TopologyStore.load(deployment.state().topologyFile()), deployment.state(),
-                deployment.repoRoot());
+        deployment = Deployment.open(deployment.state(), deployment.repoRoot());
         faults = new Faults(deployment, tools);
         db = new AppDatabase(deployment, tools);
     }

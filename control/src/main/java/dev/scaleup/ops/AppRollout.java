@@ -3,9 +3,9 @@ package dev.scaleup.ops;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.RenderedFile;
-import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
+import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import java.nio.file.Path;
@@ -25,18 +25,16 @@ import java.util.Set;
  */
 final class AppRollout {
 
+    private final Operation op;
     private final Deployment deployment;
+    private final Target target;
     private final Services services;
-    private final Tools tools;
-    private final Progress progress;
-    private final History history;
 
-    AppRollout(Deployment deployment, Services services, Tools tools, Progress progress, History history) {
-        this.deployment = requireNonNull(deployment, "deployment is null");
-        this.services = requireNonNull(services, "services is null");
-        this.tools = requireNonNull(tools, "tools is null");
-        this.progress = requireNonNull(progress, "progress is null");
-        this.history = requireNonNull(history, "history is null");
+    AppRollout(Operation op) {
+        this.op = requireNonNull(op, "op is null");
+        this.deployment = op.deployment();
+        this.target = deployment.target();
+        this.services = deployment.services();
     }
 
     /**
@@ -73,7 +71,7 @@ final class AppRollout {
         } catch (Readiness.NotReadyException | IllegalStateException e) {
             // not ready in time, or the process exited at once (a corrupt jar: "did not start")
             String failed = deployment.appArtifact(host).getFileName().toString();
-            String tail = Processes.tail(deployment.paths(host).log("app"), 10);
+            String tail = target.logTail(host, "app", 10);
             stop(host, app);
             Path back = previous != null ? previous : before;
             deployment.useAppArtifact(host, back);
@@ -87,14 +85,14 @@ final class AppRollout {
     private void stop(Host host, AppService app) {
         ProcessSpec spec = app.processes(host).get(0);
         if (deployment.isRunning(host, spec)) {
-            step(host.name() + ": " + Processes.stop(deployment.namespace(host), deployment.paths(host), spec, Down.STOP_DEADLINE));
+            step(host.name() + ": " + target.stop(host, spec, Down.STOP_DEADLINE));
         }
     }
 
     private void start(Host host, AppService app) {
         ProcessSpec spec = app.processes(host).get(0);
         long begin = System.nanoTime();
-        long pid = Processes.start(deployment.namespace(host), deployment.paths(host), spec);
+        long pid = target.start(host, spec);
         step(host.name() + ": started app " + deployment.appArtifact(host).getFileName() + " (pid " + pid + ")");
         app.awaitReady(host, spec);
         step(String.format("%s: app ready in %.1f s", host.name(), (System.nanoTime() - begin) / 1e9));
@@ -114,7 +112,7 @@ final class AppRollout {
             List<RenderedFile> files = deployment.render(host);
             List<String> written = ConfigFiles.write(deployment.paths(host), files);
             if (!written.isEmpty() && deployment.isRunning(host, web.processes(host).get(0))) {
-                ConfigFiles.check(host.name(), deployment.namespace(host), deployment.paths(host), files, tools);
+                ConfigFiles.check(deployment, host, files);
                 web.reload(host, written);
             }
         }
@@ -123,8 +121,7 @@ final class AppRollout {
     }
 
     private void step(String sentence) {
-        progress.step(sentence);
-        history.record(sentence);
+        op.step(sentence);
     }
 
     private static void sleep(long millis) {

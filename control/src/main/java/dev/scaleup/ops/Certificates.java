@@ -35,7 +35,7 @@ public final class Certificates {
      * Puts the certificate in place; returns one sentence per change, the last one saying how to trust it. When
      * nothing changed, that is said at once instead (and not returned: it is no change).
      */
-    public static List<String> ensure(Deployment deployment, Tools tools, Progress progress) {
+    public static List<String> ensure(Deployment deployment, Progress progress) {
         Topology t = deployment.topology();
         Edge edge = t.edge();
         Path dir = Tls.dir(deployment.state().real());
@@ -70,7 +70,7 @@ public final class Certificates {
             hint = "tls: " + url + " (also as " + edge.tlsName() + ") with a certificate of the deployment's own CA;"
                     + " trust it with: curl --cacert " + dir.resolve(Tls.CA_CERT) + " " + url;
         }
-        LbService lb = new Services(deployment, tools).lb();
+        LbService lb = deployment.services().lb();
         for (Host host : t.hosts(Role.LB)) {
             List<String> written = ConfigFiles.write(deployment.paths(host),
                     List.of(new RenderedFile(Tls.PEM_FILE, pem, RenderedFile.PRIVATE)));

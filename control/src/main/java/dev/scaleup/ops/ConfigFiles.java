@@ -4,7 +4,6 @@ import dev.scaleup.render.ConfigCheck;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.runtime.Exec;
-import dev.scaleup.runtime.NetCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,8 +49,10 @@ final class ConfigFiles {
         return changed;
     }
 
-    /** Runs the checker of each file that has one, inside the namespace; returns the names of the checks run. */
-    static List<String> check(String host, String namespace, HostPaths paths, List<RenderedFile> files, Tools tools) {
+    /** Runs the checker of each file that has one, on the host; returns the names of the checks run. */
+    static List<String> check(Deployment deployment, dev.scaleup.topology.Host host, List<RenderedFile> files) {
+        HostPaths paths = deployment.paths(host);
+        Tools tools = deployment.tools();
         List<String> checked = new ArrayList<>();
         for (RenderedFile file : files) {
             Optional<List<String>> command = ConfigCheck.command(file, paths,
@@ -59,7 +60,7 @@ final class ConfigFiles {
             if (command.isEmpty()) {
                 continue;
             }
-            Exec.Result result = Exec.run(NetCommands.inNamespace(namespace, command.get()), Duration.ofSeconds(30), null);
+            Exec.Result result = deployment.target().exec(host, command.get(), Duration.ofSeconds(30));
             if (!result.ok() && !ConfigCheck.acceptable(file.name(), result.stdout() + result.stderr())) {
                 // the running process keeps its old config; without the file the next run renders and checks again
                 try {
@@ -67,7 +68,7 @@ final class ConfigFiles {
                 } catch (IOException ignored) {
                     // the message below matters more
                 }
-                throw new OperatorException(host + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
+                throw new OperatorException(host.name() + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
                         + "`:\n" + (result.stderr() + result.stdout()).strip());
             }
             checked.add(label(command.get()));

@@ -104,7 +104,7 @@ public final class DbService implements HostService {
         if (!changedFiles.contains(PatroniConfig.FILE)) {
             return host.name() + ": nothing to reload (" + String.join(", ", changedFiles) + ")";
         }
-        Signals.send(deployment.running(host, processes(host).get(0)).orElseThrow(), "HUP");
+        Signals.send(deployment, host, processes(host).get(0), "HUP");
         return host.name() + ": reloaded Patroni (pg_hba.conf and parameters)";
     }
 

@@ -33,35 +33,26 @@ public final class Deploy {
             throw new RefusedException("deploy: --artifact must name an app.jar (with its lib/ beside it) or a directory"
                     + " holding them, got " + artifact);
         }
-        progress.logTo(state.log());
-        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, repoRoot);
-        try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "deploy")) {
-            History history = new History(state.real().resolve("history.log"), "deploy");
+        try (Operation op = Operation.begin(state, repoRoot, "deploy", progress)) {
+            Deployment deployment = op.deployment();
             Path build = AppArtifact.install(buildDir, state.artifacts());
             Path previous = deployment.appArtifact();
             List<Host> apps = deployment.topology().hosts(Role.APP);
             List<Host> outdated = apps.stream().filter(h -> !deployment.appArtifact(h).equals(build)).toList();
             if (outdated.isEmpty()) {
-                progress.step("nothing to do: every app host runs " + build.getFileName());
+                op.say("nothing to do: every app host runs " + build.getFileName());
                 return;
             }
-            String start = "app " + previous.getFileName() + " -> " + build.getFileName() + " on "
-                    + String.join(", ", outdated.stream().map(Host::name).toList()) + ", " + batch + " at a time";
-            progress.step(start);
-            history.record(start);
-            Tools tools = Tools.find();
+            op.step("app " + previous.getFileName() + " -> " + build.getFileName() + " on "
+                    + String.join(", ", outdated.stream().map(Host::name).toList()) + ", " + batch + " at a time");
             try {
-                new AppRollout(deployment, new Services(deployment, tools), tools, progress, history)
-                        .restart(outdated, batch, build, previous);
+                new AppRollout(op).restart(outdated, batch, build, previous);
             } catch (RuntimeException e) {
-                history.record("failed: " + e.getMessage().lines().findFirst().orElse(""));
-                throw new OperatorException("deploy stopped: " + e.getMessage(), e);
+                throw op.failed("deploy stopped: ", e);
             }
             deployment.useAppArtifact(build);
-            String done = String.format("done in %.1f s: %d app hosts run %s", progress.elapsedSeconds(), outdated.size(),
-                    build.getFileName());
-            progress.step(done);
-            history.record(done);
+            op.step(String.format("done in %.1f s: %d app hosts run %s", op.elapsedSeconds(), outdated.size(),
+                    build.getFileName()));
         }
     }
 }

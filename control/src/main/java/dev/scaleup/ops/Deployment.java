@@ -3,31 +3,62 @@ package dev.scaleup.ops;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
+import dev.scaleup.render.Renderers;
 import dev.scaleup.render.Secrets;
-import dev.scaleup.runtime.HostNetwork;
-import dev.scaleup.runtime.Names;
+import dev.scaleup.runtime.NetnsTarget;
 import dev.scaleup.runtime.ProcessSpec;
-import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.StateDir;
+import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** One deployment: its topology, its state directory and its network, with the helpers every operation needs. */
+/**
+ * One deployment: its topology, its state directory and the {@link Target} its hosts are on, with what every
+ * operation needs of them (tools, the service of each role, secrets, the app build, the drain state).
+ */
 public final class Deployment {
 
     private final Topology topology;
     private final StateDir state;
-    private final HostNetwork network;
+    private final Target target;
     private final Path repoRoot;
     private Secrets secrets;
+    private Tools tools;
+    private Services services;
 
     public Deployment(Topology topology, StateDir state, Path repoRoot) {
         this.topology = requireNonNull(topology, "topology is null");
         this.state = requireNonNull(state, "state is null");
         this.repoRoot = requireNonNull(repoRoot, "repoRoot is null");
-        this.network = new HostNetwork(topology);
+        this.target = new NetnsTarget(topology, state);
+    }
+
+    /** The deployment running in the state directory (its stored topology); refused when there is none. */
+    public static Deployment open(StateDir state, Path repoRoot) {
+        if (!state.exists()) {
+            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
+        }
+        return new Deployment(TopologyStore.load(state.topologyFile()), state, repoRoot);
+    }
+
+    /** The same deployment with another topology (a scale's target), on the same state directory. */
+    public Deployment withTopology(Topology other) {
+        return new Deployment(other, state, repoRoot);
+    }
+
+    /** The same deployment with nothing read yet (secrets read again after a rotation stored new ones). */
+    public Deployment reopened() {
+        return withTopology(topology);
     }
 
     public Topology topology() {
@@ -38,24 +69,32 @@ public final class Deployment {
         return state;
     }
 
-    public HostNetwork network() {
-        return network;
-    }
-
-    public Names names() {
-        return network.names();
+    public Target target() {
+        return target;
     }
 
     public Path repoRoot() {
         return repoRoot;
     }
 
-    public HostPaths paths(Host host) {
-        return state.host(host.name());
+    /** The server binaries, found on first use. */
+    public synchronized Tools tools() {
+        if (tools == null) {
+            tools = Tools.find();
+        }
+        return tools;
     }
 
-    public String namespace(Host host) {
-        return names().namespace(host);
+    /** The service of each role, on this deployment. */
+    public synchronized Services services() {
+        if (services == null) {
+            services = new Services(this, tools());
+        }
+        return services;
+    }
+
+    public HostPaths paths(Host host) {
+        return target.paths(host);
     }
 
     public synchronized Secrets secrets() {
@@ -67,81 +106,65 @@ public final class Deployment {
 
     /** The app build the app hosts run: the directory named in {@code artifacts/current}. */
     public Path appArtifact() {
-        Path current = state.artifacts().resolve("current");
-        try {
-            return state.artifacts().resolve(java.nio.file.Files.readString(current).strip());
-        } catch (java.io.IOException e) {
-            return state.artifacts().resolve("app-unknown");
-        }
+        return artifactNamedIn(state.currentArtifactFile()).orElse(state.artifacts().resolve("app-unknown"));
     }
 
     /** The app build this app host runs: its own choice during a rolling deploy, else the deployment's. */
     public Path appArtifact(Host host) {
+        return artifactNamedIn(state.hostArtifactFile(host.name())).orElseGet(this::appArtifact);
+    }
+
+    private Optional<Path> artifactNamedIn(Path file) {
         try {
-            Path own = paths(host).root().resolve("app-artifact");
-            if (java.nio.file.Files.exists(own)) {
-                return state.artifacts().resolve(java.nio.file.Files.readString(own).strip());
-            }
-        } catch (java.io.IOException e) {
-            // fall back to the deployment's build
+            return Files.exists(file) ? Optional.of(state.artifacts().resolve(Files.readString(file).strip()))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
-        return appArtifact();
     }
 
     public void useAppArtifact(Host host, Path dir) {
-        try {
-            java.nio.file.Files.createDirectories(paths(host).root());
-            java.nio.file.Files.writeString(paths(host).root().resolve("app-artifact"), dir.getFileName() + "\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** App hosts the web tier must not send requests to right now (kept on disk so every command renders alike). */
-    public synchronized java.util.Set<String> drainedApps() {
-        try {
-            Path file = state.real().resolve("drained-apps");
-            if (!java.nio.file.Files.exists(file)) {
-                return java.util.Set.of();
-            }
-            return java.util.Set.copyOf(java.nio.file.Files.readAllLines(file).stream().map(String::strip)
-                    .filter(s -> !s.isEmpty()).toList());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    public synchronized void setDrainedApps(java.util.Set<String> hosts) {
-        try {
-            java.nio.file.Files.write(state.real().resolve("drained-apps"), new java.util.TreeSet<>(hosts));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Every config file of the host as the topology and the current drain state say. */
-    public java.util.List<dev.scaleup.render.RenderedFile> render(Host host) {
-        return dev.scaleup.render.Renderers.forHost(topology, host, paths(host), secrets(), drainedApps());
+        StateDir.writeAtomically(state.hostArtifactFile(host.name()), dir.getFileName() + "\n");
     }
 
     public void useAppArtifact(Path dir) {
+        StateDir.writeAtomically(state.currentArtifactFile(), dir.getFileName() + "\n");
+    }
+
+    /** App hosts the web tier must not send requests to right now (kept on disk so every command renders alike). */
+    public synchronized Set<String> drainedApps() {
         try {
-            java.nio.file.Files.writeString(state.artifacts().resolve("current"), dir.getFileName().toString() + "\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Path file = state.drainedAppsFile();
+            if (!Files.exists(file)) {
+                return Set.of();
+            }
+            return Set.copyOf(Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
+    public synchronized void setDrainedApps(Set<String> hosts) {
+        StringBuilder lines = new StringBuilder();
+        new TreeSet<>(hosts).forEach(h -> lines.append(h).append('\n'));
+        StateDir.writeAtomically(state.drainedAppsFile(), lines.toString());
+    }
+
+    /** Every config file of the host as the topology and the current drain state say. */
+    public List<RenderedFile> render(Host host) {
+        return Renderers.forHost(topology, host, paths(host), secrets(), drainedApps());
+    }
+
     /** Every process of the host in start order: its etcd member (if it is one), then its role's processes. */
-    public java.util.List<ProcessSpec> processes(Host host, HostService service) {
-        java.util.List<ProcessSpec> all = new java.util.ArrayList<>();
+    public List<ProcessSpec> processes(Host host) {
+        List<ProcessSpec> all = new ArrayList<>();
         new Coordination(this).process(host).ifPresent(all::add);
-        all.addAll(service.processes(host));
+        all.addAll(services().of(host.role()).processes(host));
         return all;
     }
 
     public Optional<Long> running(Host host, ProcessSpec spec) {
-        return Processes.running(namespace(host), paths(host), spec);
+        return target.running(host, spec);
     }
 
     public boolean isRunning(Host host, ProcessSpec spec) {

@@ -1,9 +1,8 @@
 package dev.scaleup.ops;
 
-import dev.scaleup.runtime.HostNetwork;
-import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.StateDir;
+import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stops every process of a deployment (stop signal, deadline, KILL), removes its namespaces, veths and bridge and
- * its state directory. Works after a partial up, and a second run finds nothing to do.
+ * Stops every process of a deployment (stop signal, deadline, KILL), removes its hosts (namespaces, veths, bridge)
+ * and its state directory. Works after a partial up, and a second run finds nothing to do.
  */
 public final class Down {
 
@@ -31,20 +30,14 @@ public final class Down {
             }
             return;
         }
-        Topology topology = TopologyStore.load(state.topologyFile());
-        Deployment deployment = new Deployment(topology, state, repoRoot);
+        Deployment deployment = Deployment.open(state, repoRoot);
+        Topology topology = deployment.topology();
         progress.logTo(state.log());
-        Services services = new Services(deployment, Tools.find());
         progress.step("stopping deployment " + topology.name() + " (" + topology.hosts().size() + " hosts)");
         for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB)) {
-            Parallel.forEach(topology.hosts(role), host -> stopHost(deployment, services.of(role), host, progress));
+            Parallel.forEach(topology.hosts(role), host -> stopHost(deployment, host, progress));
         }
-        for (String namespace : deployment.network().existingNamespaces()) {
-            killEverythingIn(namespace, progress);
-            HostNetwork.deleteNamespace(namespace);
-        }
-        deployment.network().deleteBridgeAndVeths();
-        progress.step("removed the namespaces, veths and bridge " + deployment.names().bridge());
+        deployment.target().removeAll().forEach(progress::step);
         if (Firewall.removeGateway(topology)) {
             progress.step("removed the gateway rules (table inet " + dev.scaleup.render.FirewallConfig.gatewayTable(topology)
                     + ") from the machine's namespace");
@@ -53,27 +46,20 @@ public final class Down {
         progress.step("removed the state directory " + state.path());
     }
 
-    static void stopHost(Deployment deployment, HostService service, Host host, Progress progress) {
-        String namespace = deployment.namespace(host);
-        if (!HostNetwork.namespaceExists(namespace)) {
+    /** Stops the host's processes in reverse start order, then whatever else runs there, and removes the host. */
+    static void stopHost(Deployment deployment, Host host, Progress progress) {
+        Target target = deployment.target();
+        if (!target.exists(host)) {
             return;
         }
-        List<ProcessSpec> specs = new ArrayList<>(deployment.processes(host, service));
+        List<ProcessSpec> specs = new ArrayList<>(deployment.processes(host));
         java.util.Collections.reverse(specs);
         for (ProcessSpec spec : specs) {
             if (deployment.isRunning(host, spec)) {
-                progress.step(host.name() + ": " + Processes.stop(namespace, deployment.paths(host), spec, STOP_DEADLINE));
+                progress.step(host.name() + ": " + target.stop(host, spec, STOP_DEADLINE));
             }
         }
-        killEverythingIn(namespace, progress);
-        deployment.network().removeHost(host);
-    }
-
-    /** Whatever still runs in one of the deployment's namespaces is the deployment's: TERM, then KILL. */
-    private static void killEverythingIn(String namespace, Progress progress) {
-        for (long pid : HostNetwork.pidsIn(namespace)) {
-            String how = Processes.terminate(pid, "TERM", Duration.ofSeconds(5));
-            progress.step(namespace + ": leftover process " + pid + " " + how);
-        }
+        target.killLeftovers(host).forEach(progress::step);
+        target.removeHost(host);
     }
 }

@@ -5,8 +5,6 @@ import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.runtime.Exec;
-import dev.scaleup.runtime.HostNetwork;
-import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
 import java.time.Duration;
@@ -66,32 +64,31 @@ public final class Firewall {
 
     /** Renders, checks and loads one host's rules if they are not current; returns what it did, or null. */
     static String applyTo(Deployment deployment, Host host) {
-        String namespace = deployment.namespace(host);
         HostPaths paths = deployment.paths(host);
         RenderedFile file = FirewallConfig.render(deployment.topology(), host, paths);
         List<String> written = ConfigFiles.write(paths, List.of(file));
         State state = state(deployment, host);
         if (state == State.NO_NAMESPACE) {
-            throw new OperatorException(host.name() + ": cannot load its firewall: namespace " + namespace + " is missing");
+            throw new OperatorException(host.name() + ": cannot load its firewall: the host (its namespace) is missing");
         }
         if (written.isEmpty() && state == State.CURRENT) {
             if (remembered(paths) == null) {
-                remember(paths, listed(namespace)); // loaded before listings were kept: keep it from now on
+                remember(paths, listed(deployment, host)); // loaded before listings were kept: keep it from now on
             }
             return null;
         }
         List<String> check = ConfigCheck.nft(paths);
-        Exec.Result checked = Exec.run(NetCommands.inNamespace(namespace, check), NFT_TIMEOUT, null);
+        Exec.Result checked = deployment.target().exec(host, check, NFT_TIMEOUT);
         if (!checked.ok()) {
             throw new OperatorException(host.name() + ": " + FirewallConfig.FILE + " was rejected by `"
                     + String.join(" ", check) + "`:\n" + (checked.stderr() + checked.stdout()).strip());
         }
-        Exec.Result loaded = Exec.run(NetCommands.inNamespace(namespace, load(paths)), NFT_TIMEOUT, null);
+        Exec.Result loaded = deployment.target().exec(host, load(paths), NFT_TIMEOUT);
         if (!loaded.ok()) {
             throw new OperatorException(host.name() + ": loading " + paths.conf(FirewallConfig.FILE) + " failed:\n"
                     + (loaded.stderr() + loaded.stdout()).strip());
         }
-        remember(paths, listed(namespace));
+        remember(paths, listed(deployment, host));
         int rules = FirewallConfig.rules(deployment.topology(), host).size();
         return host.name() + ": " + switch (state) {
             case MISSING -> "loaded";
@@ -103,11 +100,10 @@ public final class Firewall {
 
     /** Whether the rules loaded in the host's namespace are the ones its topology calls for. */
     public static State state(Deployment deployment, Host host) {
-        String namespace = deployment.namespace(host);
-        if (!HostNetwork.namespaceExists(namespace)) {
+        if (!deployment.target().exists(host)) {
             return State.NO_NAMESPACE;
         }
-        String listed = listed(namespace);
+        String listed = listed(deployment, host);
         if (listed == null) {
             return State.MISSING;
         }
@@ -119,9 +115,9 @@ public final class Firewall {
                 ? State.CURRENT : State.STALE;
     }
 
-    /** {@code nft list table inet scaleup} in the namespace, or null when there is no such table. */
-    private static String listed(String namespace) {
-        Exec.Result listed = Exec.run(NetCommands.inNamespace(namespace, listTable()), NFT_TIMEOUT, null);
+    /** {@code nft list table inet scaleup} on the host, or null when there is no such table. */
+    private static String listed(Deployment deployment, Host host) {
+        Exec.Result listed = deployment.target().exec(host, listTable(), NFT_TIMEOUT);
         return listed.ok() ? listed.stdout() : null;
     }
 

@@ -55,18 +55,18 @@ public final class LbService implements HostService {
     public String reload(Host host, List<String> changedFiles) {
         List<String> done = new java.util.ArrayList<>();
         if (changedFiles.contains("haproxy.cfg")) {
-            Signals.send(deployment.running(host, processes(host).get(0)).orElseThrow(), "USR2");
+            Signals.send(deployment, host, processes(host).get(0), "USR2");
             done.add("haproxy");
         }
         if (changedFiles.contains("keepalived.conf")) {
-            Signals.send(deployment.running(host, processes(host).get(1)).orElseThrow(), "HUP");
+            Signals.send(deployment, host, processes(host).get(1), "HUP");
             done.add("keepalived");
         }
         return host.name() + ": reloaded " + String.join(" and ", done);
     }
 
     public boolean holdsVip(Host host) {
-        return deployment.network().hasAddress(host, deployment.topology().vip().toString());
+        return deployment.target().hasAddress(host, deployment.topology().vip().toString());
     }
 
     /** Runs a command of HAProxy's runtime API on the host; returns its answer, or throws. */

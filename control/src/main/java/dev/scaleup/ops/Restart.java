@@ -1,10 +1,10 @@
 package dev.scaleup.ops;
 
 import dev.scaleup.render.PatroniConfig;
-import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.StateDir;
+import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import java.nio.file.Path;
@@ -25,21 +25,18 @@ import java.util.List;
  */
 public final class Restart {
 
+    private final Operation op;
     private final Deployment deployment;
+    private final Target target;
     private final Services services;
-    private final Tools tools;
-    private final Progress progress;
-    private final History history;
-
     private final boolean moveVip;
 
-    private Restart(Deployment deployment, Tools tools, Progress progress, History history, boolean moveVip) {
+    private Restart(Operation op, boolean moveVip) {
+        this.op = op;
+        this.deployment = op.deployment();
+        this.target = deployment.target();
+        this.services = deployment.services();
         this.moveVip = moveVip;
-        this.deployment = deployment;
-        this.services = new Services(deployment, tools);
-        this.tools = tools;
-        this.progress = progress;
-        this.history = history;
     }
 
     public static void run(StateDir state, Path repoRoot, String target, Progress progress) {
@@ -48,24 +45,17 @@ public final class Restart {
 
     /** @param moveVip also restart the VIP holder's processes, moving the VIP to the standby first */
     public static void run(StateDir state, Path repoRoot, String target, boolean moveVip, Progress progress) {
-        if (!state.exists()) {
-            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
-        }
-        progress.logTo(state.log());
-        Deployment deployment = new Deployment(TopologyStore.load(state.topologyFile()), state, repoRoot);
-        List<Host> hosts = select(deployment, target);
-        try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "restart " + target)) {
-            History history = new History(state.real().resolve("history.log"), "restart " + target);
-            Restart restart = new Restart(deployment, Tools.find(), progress, history, moveVip);
-            restart.step("restarting " + String.join(", ", hosts.stream().map(Host::name).toList()));
+        try (Operation op = Operation.begin(state, repoRoot, "restart " + target, progress)) {
+            List<Host> hosts = select(op.deployment(), target);
+            Restart restart = new Restart(op, moveVip);
+            op.step("restarting " + String.join(", ", hosts.stream().map(Host::name).toList()));
             switch (hosts.get(0).role()) {
                 case WEB -> hosts.forEach(restart::web);
                 case LB -> restart.loadBalancers(hosts);
-                case APP -> new AppRollout(deployment, restart.services, restart.tools, progress, history)
-                        .restart(hosts, 1, null, null);
+                case APP -> new AppRollout(op).restart(hosts, 1, null, null);
                 case DB -> restart.databases(hosts);
             }
-            restart.step(String.format("done in %.1f s", progress.elapsedSeconds()));
+            op.step(String.format("done in %.1f s", op.elapsedSeconds()));
         }
     }
 
@@ -85,7 +75,7 @@ public final class Restart {
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
             lb.command(balancer, "set server " + LbService.BACKEND + "/" + host.name() + " state drain");
         }
-        Scale.drainWebHosts(deployment, services, List.of(host), progress, history);
+        Scale.drainWebHosts(op, List.of(host));
         restartProcesses(host);
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
             lb.command(balancer, "set server " + LbService.BACKEND + "/" + host.name() + " state ready");
@@ -106,9 +96,10 @@ public final class Restart {
                 // handed over, old workers finish their connections) and keepalived re-reads its config
                 ProcessSpec haproxy = lb.processes(host).get(0);
                 ProcessSpec keepalived = lb.processes(host).get(1);
-                long master = deployment.running(host, haproxy).orElseThrow();
-                Signals.send(master, "USR2");
-                deployment.running(host, keepalived).ifPresent(pid -> Signals.send(pid, "HUP"));
+                long master = deployment.running(host, haproxy).orElseThrow(
+                        () -> new OperatorException(host.name() + ": HAProxy is not running; `scaleup up` starts it"));
+                target.signal(host, haproxy, "USR2");
+                target.signal(host, keepalived, "HUP");
                 Readiness.await(host.name() + " HAProxy serving again after its re-exec", Duration.ofSeconds(15),
                         () -> lb.backends(host).stream().anyMatch(HaproxySocket.ServerState::up), () -> true);
                 step(host.name() + ": HAProxy re-executed seamlessly (pid " + master + ", listeners handed over) and"
@@ -117,15 +108,15 @@ public final class Restart {
             }
             if (lb.holdsVip(host)) {
                 ProcessSpec keepalived = lb.processes(host).get(1);
-                deployment.running(host, keepalived).ifPresent(pid -> Signals.send(pid, "TERM"));
+                target.signal(host, keepalived, "TERM");
                 Readiness.await("the VIP on another load balancer", Duration.ofSeconds(10),
                         () -> deployment.topology().hosts(Role.LB).stream().anyMatch(b -> !b.equals(host) && lb.holdsVip(b)),
                         () -> true);
                 step(host.name() + ": released the VIP (keepalived stopped), the standby took it");
             }
             ProcessSpec haproxy = lb.processes(host).get(0);
-            deployment.running(host, haproxy).ifPresent(pid -> Signals.send(pid, "USR1"));
-            Processes.stop(deployment.namespace(host), deployment.paths(host), haproxy, Down.STOP_DEADLINE);
+            target.signal(host, haproxy, "USR1");
+            target.stop(host, haproxy, Down.STOP_DEADLINE);
             step(host.name() + ": HAProxy stopped softly (current requests finished)");
             startProcesses(host);
         }
@@ -139,7 +130,7 @@ public final class Restart {
         for (Host leader : leaders) {
             List<Host> others = deployment.topology().hosts(Role.DB).stream().filter(h -> !h.equals(leader)).toList();
             if (!others.isEmpty()) {
-                Scale.moveDbRoles(deployment, services, others, leader, progress, history);
+                Scale.moveDbRoles(op, others, leader);
                 // the old primary keeps its nosync tag off: the next render restores the file
                 ConfigFiles.write(deployment.paths(leader), deployment.render(leader));
                 db.reload(leader, List.of(PatroniConfig.FILE));
@@ -154,8 +145,7 @@ public final class Restart {
         java.util.Collections.reverse(specs);
         for (ProcessSpec spec : specs) {
             if (!spec.supervised() && deployment.isRunning(host, spec)) {
-                step(host.name() + ": " + Processes.stop(deployment.namespace(host), deployment.paths(host), spec,
-                        Down.STOP_DEADLINE));
+                step(host.name() + ": " + target.stop(host, spec, Down.STOP_DEADLINE));
             }
         }
         startProcesses(host);
@@ -166,7 +156,7 @@ public final class Restart {
         for (ProcessSpec spec : service.processes(host)) {
             long begin = System.nanoTime();
             if (!spec.supervised()) {
-                long pid = Processes.start(deployment.namespace(host), deployment.paths(host), spec);
+                long pid = target.start(host, spec);
                 step(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
             }
             service.awaitReady(host, spec);
@@ -175,7 +165,6 @@ public final class Restart {
     }
 
     private void step(String sentence) {
-        progress.step(sentence);
-        history.record(sentence);
+        op.step(sentence);
     }
 }

@@ -34,59 +34,51 @@ public final class Scale {
     }
 
     public static void run(StateDir state, Path repoRoot, Map<String, Integer> counts, Progress progress) {
-        if (!state.exists()) {
-            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
-        }
-        Topology current = TopologyStore.load(state.topologyFile());
-        ScalePlan plan = ScalePlan.of(current, counts);
-        progress.logTo(state.log());
-        if (plan.changesNothing()) {
-            progress.step("nothing to do: web=" + current.webCount() + " app=" + current.appCount()
-                    + " db.replicas=" + current.dbReplicas() + " already");
-            return;
-        }
-        try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "scale")) {
-            History history = new History(state.real().resolve("history.log"), "scale");
-            Tools tools = Tools.find();
-            Deployment now = new Deployment(current, state, repoRoot);
-            Services services = new Services(now, tools);
-            step(progress, history, "from web=" + current.webCount() + " app=" + current.appCount() + " db.replicas="
+        try (Operation op = Operation.begin(state, repoRoot, "scale", progress)) {
+            Deployment now = op.deployment();
+            Topology current = now.topology();
+            ScalePlan plan = ScalePlan.of(current, counts);
+            if (plan.changesNothing()) {
+                op.say("nothing to do: web=" + current.webCount() + " app=" + current.appCount()
+                        + " db.replicas=" + current.dbReplicas() + " already");
+                return;
+            }
+            op.step("from web=" + current.webCount() + " app=" + current.appCount() + " db.replicas="
                     + current.dbReplicas() + " to web=" + plan.target().webCount() + " app=" + plan.target().appCount()
                     + " db.replicas=" + plan.target().dbReplicas());
-            drainWebHosts(now, services, plan.removed(Role.WEB), progress, history);
+            drainWebHosts(op, plan.removed(Role.WEB));
             for (Host db : plan.removed(Role.DB)) {
-                moveDbRoles(now, services, plan.target().hosts(Role.DB), db, progress, history);
-                Down.stopHost(now, services.of(Role.DB), db, progress);
-                step(progress, history, db.name() + ": stopped and removed from the Patroni cluster");
+                moveDbRoles(op, plan.target().hosts(Role.DB), db);
+                Down.stopHost(now, db, progress);
+                op.step(db.name() + ": stopped and removed from the Patroni cluster");
             }
-            Deployment target = new Deployment(plan.target(), state, repoRoot);
             try {
-                Up.converge(target, tools, progress);
+                Up.converge(op.on(now.withTopology(plan.target())));
             } catch (RuntimeException e) {
-                history.record("failed: " + e.getMessage());
-                throw new OperatorException("scale failed (the deployment still counts as web=" + current.webCount()
+                throw op.failed("scale failed (the deployment still counts as web=" + current.webCount()
                         + " app=" + current.appCount() + " db.replicas=" + current.dbReplicas()
-                        + "; run the same scale again to finish it): " + e.getMessage(), e);
+                        + "; run the same scale again to finish it): ", e);
             }
             for (Host host : plan.removed()) {
                 if (host.role() != Role.DB) {
-                    Down.stopHost(now, services.of(host.role()), host, progress);
+                    Down.stopHost(now, host, progress);
                 }
                 StateDir.deleteTree(now.paths(host).root());
-                step(progress, history, host.name() + ": removed (processes, namespace, files)");
+                op.step(host.name() + ": removed (processes, namespace, files)");
             }
             TopologyStore.save(plan.target(), state.topologyFile());
-            step(progress, history, String.format("done in %.1f s: %d hosts added, %d removed", progress.elapsedSeconds(),
+            op.step(String.format("done in %.1f s: %d hosts added, %d removed", op.elapsedSeconds(),
                     plan.added().size(), plan.removed().size()));
         }
     }
 
     /** HAProxy stops sending new requests to the web hosts; waits until their sessions end (or 10 s). */
-    static void drainWebHosts(Deployment deployment, Services services, List<Host> webs, Progress progress, History history) {
+    static void drainWebHosts(Operation op, List<Host> webs) {
         if (webs.isEmpty()) {
             return;
         }
-        LbService lb = services.lb();
+        Deployment deployment = op.deployment();
+        LbService lb = op.services().lb();
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
             for (Host web : webs) {
                 lb.command(balancer, "set server " + LbService.BACKEND + "/" + web.name() + " state drain");
@@ -96,7 +88,7 @@ public final class Scale {
         while (System.nanoTime() < deadline && activeSessions(deployment, lb, webs) > 0) {
             sleep(100);
         }
-        step(progress, history, "drained " + names(webs) + " in HAProxy (" + activeSessions(deployment, lb, webs)
+        op.step("drained " + names(webs) + " in HAProxy (" + activeSessions(deployment, lb, webs)
                 + " sessions left)");
     }
 
@@ -112,9 +104,9 @@ public final class Scale {
     }
 
     /** The leader role moves by a switchover; the synchronous-standby role by tagging the host nosync. */
-    static void moveDbRoles(Deployment deployment, Services services, List<Host> staying, Host leaving, Progress progress,
-                            History history) {
-        DbService db = services.db();
+    static void moveDbRoles(Operation op, List<Host> staying, Host leaving) {
+        Deployment deployment = op.deployment();
+        DbService db = op.services().db();
         if (db.isLeader(leaving)) {
             // in synchronous mode Patroni hands the primary role only to the synchronous standby (no data loss)
             List<Host> replicas = staying.stream().filter(h -> !h.equals(leaving)).toList();
@@ -127,7 +119,7 @@ public final class Scale {
                         + candidate.name() + " (" + answer + ")");
             }
             awaitCondition("primary role on " + candidate.name(), () -> db.isLeader(candidate));
-            step(progress, history, "switched the primary role over from " + leaving.name() + " to " + candidate.name());
+            op.step("switched the primary role over from " + leaving.name() + " to " + candidate.name());
         }
         if (db.health(leaving).facts().containsKey("sync_standby") && staying.size() > 1) {
             Path conf = deployment.paths(leaving).conf(PatroniConfig.FILE);
@@ -138,7 +130,7 @@ public final class Scale {
             }
             db.reload(leaving, List.of(PatroniConfig.FILE));
             awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, staying).isPresent());
-            step(progress, history, "moved the synchronous standby role from " + leaving.name() + " to "
+            op.step("moved the synchronous standby role from " + leaving.name() + " to "
                     + syncStandby(db, staying).map(Host::name).orElse("?"));
         }
     }
@@ -168,11 +160,6 @@ public final class Scale {
 
     private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
         dev.scaleup.runtime.Readiness.await(what, Duration.ofSeconds(30), condition, () -> true);
-    }
-
-    private static void step(Progress progress, History history, String sentence) {
-        progress.step(sentence);
-        history.record(sentence);
     }
 
     private static String names(List<Host> hosts) {

@@ -5,26 +5,18 @@ import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.ScramVerifier;
 import dev.scaleup.runtime.Exec;
-import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code scaleup secrets rotate app-db}: a new password for the application's database login, in use by every app
@@ -52,47 +44,37 @@ public final class SecretRotation {
     static final String PREVIOUS_USER = "app.db.previous.user";
     private static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Operation op;
     private final StateDir state;
-    private final Path repoRoot;
     private final Topology topology;
     private final Tools tools;
-    private final Progress progress;
-    private final History history;
 
-    private SecretRotation(StateDir state, Path repoRoot, Topology topology, Tools tools, Progress progress, History history) {
-        this.state = state;
-        this.repoRoot = repoRoot;
-        this.topology = topology;
-        this.tools = tools;
-        this.progress = progress;
-        this.history = history;
+    private SecretRotation(Operation op) {
+        this.op = op;
+        this.state = op.deployment().state();
+        this.topology = op.deployment().topology();
+        this.tools = op.deployment().tools();
     }
 
     public static void run(StateDir state, Path repoRoot, String secret, Progress progress) {
         if (!SECRETS.contains(secret)) {
             throw new OperatorException("unknown secret '" + secret + "'; rotatable: " + String.join(", ", SECRETS));
         }
-        if (!state.exists()) {
-            throw new OperatorException("no deployment at " + state.path() + " (run `scaleup up`)");
-        }
-        progress.logTo(state.log());
-        Topology topology = TopologyStore.load(state.topologyFile());
-        try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "secrets rotate " + secret)) {
-            History history = new History(state.real().resolve("history.log"), "secrets rotate " + secret);
-            new SecretRotation(state, repoRoot, topology, Tools.find(), progress, history).rotateAppDb();
+        try (Operation op = Operation.begin(state, repoRoot, "secrets rotate " + secret, progress)) {
+            new SecretRotation(op).rotateAppDb();
         }
     }
 
     void rotateAppDb() {
-        Properties stored = load(state.secretsFile());
+        Properties stored = state.loadSecrets();
         String unfinished = stored.getProperty(PREVIOUS_USER);
         if (unfinished != null) {
             step("an earlier rotation did not finish: app servers may still log in as " + unfinished + "; finishing it");
             finish(unfinished);
             return;
         }
-        Deployment deployment = new Deployment(topology, state, repoRoot);
-        Services services = new Services(deployment, tools);
+        Deployment deployment = op.deployment();
+        Services services = deployment.services();
         requireAppServersReady(deployment, services);
         String current = AppLogins.current(topology, deployment.secrets());
         String next = AppLogins.next(topology, deployment.secrets());
@@ -118,17 +100,17 @@ public final class SecretRotation {
         stored.setProperty(StateDir.APP_DB_USER, next);
         stored.setProperty("app.db.password", password);
         stored.setProperty(PREVIOUS_USER, current);
-        save(state.secretsFile(), stored);
+        state.saveSecrets(stored);
         step("secrets: the app servers' login is now " + next + " (secrets.properties, mode 0600)");
         finish(current);
     }
 
     /** Steps 3 and 4: every app server on the stored login, then the old login's password removed. */
     private void finish(String old) {
-        Deployment deployment = new Deployment(topology, state, repoRoot); // reads the stored secrets afresh
-        Services services = new Services(deployment, tools);
+        Deployment deployment = op.deployment().reopened(); // reads the stored secrets afresh
+        Services services = deployment.services();
         String now = AppLogins.current(topology, deployment.secrets());
-        new AppRollout(deployment, services, tools, progress, history).restart(topology.hosts(Role.APP), 1, null, null);
+        new AppRollout(op.on(deployment)).restart(topology.hosts(Role.APP), 1, null, null);
         step("every app server logs in as " + now);
         // the other files that hold the password (bootstrap.sql) match the secrets again, so `up` finds nothing to do
         for (Host host : topology.hosts()) {
@@ -142,11 +124,11 @@ public final class SecretRotation {
             psql(deployment, services, leader, "ALTER ROLE " + identifier(old) + " WITH PASSWORD NULL;\n");
             step("db: removed the password of " + old + " on the primary " + leader.name() + ": it cannot log in any more");
         }
-        Properties stored = load(state.secretsFile());
+        Properties stored = state.loadSecrets();
         stored.remove(PREVIOUS_USER);
-        save(state.secretsFile(), stored);
+        state.saveSecrets(stored);
         step(String.format("done in %.1f s: the app's database password is new and only %s can log in with it",
-                progress.elapsedSeconds(), now));
+                op.elapsedSeconds(), now));
     }
 
     private void requireAppServersReady(Deployment deployment, Services services) {
@@ -211,29 +193,13 @@ public final class SecretRotation {
         }
     }
 
-    /** psql in the app host's namespace with the password in its environment; returns current_user or the error. */
+    /** psql on the app host with the password in its environment; returns current_user or the error. */
     private String tryLogin(Deployment deployment, Host app, Host db, String login, String password) {
-        List<String> command = NetCommands.inNamespace(deployment.namespace(app), List.of(tools.pg("psql").toString(),
+        Exec.Result result = deployment.target().exec(app, List.of(tools.pg("psql").toString(),
                 "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.dbPort()),
-                "-U", login, "-d", topology.dbName(), "-c", "SELECT current_user"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("PGPASSWORD", password);
-        builder.environment().put("PGCONNECT_TIMEOUT", "3");
-        try {
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return "timed out";
-            }
-            return out;
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("interrupted");
-        }
+                "-U", login, "-d", topology.dbName(), "-c", "SELECT current_user"),
+                java.util.Map.of("PGPASSWORD", password, "PGCONNECT_TIMEOUT", "3"), Duration.ofSeconds(10), null);
+        return result.exitCode() == 124 ? "timed out" : (result.stdout() + result.stderr()).strip();
     }
 
     static String newPassword() {
@@ -250,33 +216,7 @@ public final class SecretRotation {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
-    static Properties load(Path file) {
-        Properties properties = new Properties();
-        try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-            return properties;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** Replaces the file atomically with one created 0600 from the start. */
-    static void save(Path file, Properties properties) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
-        try {
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (var writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                properties.store(writer, "scaleup secrets: generated, never printed; mode 0600");
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
     private void step(String sentence) {
-        progress.step(sentence);
-        history.record(sentence);
+        op.step(sentence);
     }
 }

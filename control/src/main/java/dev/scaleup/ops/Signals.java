@@ -1,15 +1,18 @@
 package dev.scaleup.ops;
 
-import dev.scaleup.runtime.Exec;
-import java.util.List;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.topology.Host;
 
-/** Sends a signal to a verified pid (reloads: HUP for nginx, keepalived and Patroni; USR2 for HAProxy's master). */
+/** Reloads by signal (HUP for nginx, keepalived and Patroni; USR2 for HAProxy's master) of a process that must run. */
 final class Signals {
 
     private Signals() {
     }
 
-    static void send(long pid, String signal) {
-        Exec.run(List.of("kill", "-s", signal, Long.toString(pid))).orThrow();
+    static void send(Deployment deployment, Host host, ProcessSpec spec, String signal) {
+        if (!deployment.target().signal(host, spec, signal)) {
+            throw new OperatorException(host.name() + ": " + spec.name() + " is not running, so it cannot be reloaded"
+                    + " (`scaleup up` starts it)");
+        }
     }
 }

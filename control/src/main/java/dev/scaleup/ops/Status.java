@@ -1,6 +1,5 @@
 package dev.scaleup.ops;
 
-import dev.scaleup.runtime.HostNetwork;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -52,10 +51,9 @@ public final class Status {
     }
 
     public static Report collect(Deployment deployment) {
-        Services services = new Services(deployment, Tools.find());
         Topology topology = deployment.topology();
         Map<Host, HostStatus> byHost = new ConcurrentHashMap<>();
-        Parallel.forEach(topology.hosts(), host -> byHost.put(host, check(deployment, services.of(host.role()), host)));
+        Parallel.forEach(topology.hosts(), host -> byHost.put(host, check(deployment, host)));
         List<HostStatus> ordered = new ArrayList<>();
         for (Role role : Role.values()) {
             topology.hosts(role).forEach(h -> ordered.add(byHost.get(h)));
@@ -66,13 +64,14 @@ public final class Status {
         return new Report(topology, ordered, etcd, Firewall.gatewayState(deployment));
     }
 
-    private static HostStatus check(Deployment deployment, HostService service, Host host) {
+    private static HostStatus check(Deployment deployment, Host host) {
         Map<String, Optional<Long>> processes = new LinkedHashMap<>();
-        if (!HostNetwork.namespaceExists(deployment.namespace(host))) {
-            deployment.processes(host, service).forEach(p -> processes.put(p.name(), Optional.empty()));
+        if (!deployment.target().exists(host)) {
+            deployment.processes(host).forEach(p -> processes.put(p.name(), Optional.empty()));
             return new HostStatus(host, processes, HostHealth.of(false, "namespace missing"));
         }
-        for (ProcessSpec spec : deployment.processes(host, service)) {
+        HostService service = deployment.services().of(host.role());
+        for (ProcessSpec spec : deployment.processes(host)) {
             processes.put(spec.name(), deployment.running(host, spec));
         }
         // security: a host whose firewall is missing or stale is not healthy

@@ -2,10 +2,10 @@ package dev.scaleup.ops;
 
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
-import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.StateDir;
+import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
@@ -22,18 +22,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Up {
 
+    private final Operation op;
     private final Deployment deployment;
-    private final Tools tools;
+    private final Target target;
     private final Services services;
     private final Progress progress;
     private final AtomicInteger changes = new AtomicInteger();
     private final java.util.Set<Host> needRestart = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public Up(Deployment deployment, Tools tools, Progress progress) {
-        this.deployment = deployment;
-        this.tools = tools;
-        this.services = new Services(deployment, tools);
-        this.progress = progress;
+    private Up(Operation op) {
+        this.op = op;
+        this.deployment = op.deployment();
+        this.target = deployment.target();
+        this.services = deployment.services();
+        this.progress = op.progress();
     }
 
     public static void run(Topology topology, StateDir state, Path repoRoot, Progress progress) {
@@ -43,11 +45,12 @@ public final class Up {
                     + running.name() + ", " + running.hosts().size() + " hosts); use `scaleup scale` to change the"
                     + " counts, or `scaleup down` first");
         }
-        Tools tools = Tools.find();
+        Deployment deployment = new Deployment(topology, state, repoRoot);
+        deployment.tools(); // a missing program is named before anything is made
         state.create();
         progress.logTo(state.log());
         TopologyStore.save(topology, state.topologyFile());
-        new Up(new Deployment(topology, state, repoRoot), tools, progress).run();
+        new Up(Operation.within(deployment, progress)).run();
     }
 
     /** Same deployment apart from settings up may change in place (ports excepted: those need new hosts). */
@@ -61,8 +64,8 @@ public final class Up {
      * Brings the deployment to {@code target} (scale): the caller has drained and stopped what goes away, and saves
      * the target topology once everything succeeded (so a failed scale can simply be run again).
      */
-    static void converge(Deployment target, Tools tools, Progress progress) {
-        new Up(target, tools, progress).run();
+    static void converge(Operation op) {
+        new Up(op).run();
     }
 
     void run() {
@@ -75,22 +78,15 @@ public final class Up {
             deployment.useAppArtifact(artifact);
             change("installed the app build " + artifact.getFileName());
         }
-        if (deployment.network().ensureBridge()) {
-            change("created bridge " + deployment.names().bridge() + " with gateway " + topology.gateway());
-        }
+        changeIfAny(target.ensureNetwork());
         for (Host host : topology.hosts()) {
-            if (deployment.network().ensureHost(host)) {
-                change(host.name() + ": created namespace " + deployment.namespace(host) + " at " + host.address());
-            }
+            changeIfAny(target.ensureHost(host));
         }
         // security: each host's inbound firewall (nftables) is in place before any of its processes starts
-        String gateway = Firewall.applyGateway(deployment);
-        if (gateway != null) {
-            change(gateway);
-        }
+        changeIfAny(Firewall.applyGateway(deployment));
         Firewall.apply(deployment).forEach(this::change);
         // security: the certificate HAProxy serves at the VIP (made from the deployment's CA, or the operator's own)
-        Certificates.ensure(deployment, tools, progress).forEach(this::change);
+        Certificates.ensure(deployment, progress).forEach(this::change);
         startCoordination();
         for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
@@ -98,7 +94,7 @@ public final class Up {
             if (role == Role.APP && !needRestart.isEmpty()) {
                 // new settings for running app servers: one at a time, drained in nginx first
                 List<Host> hosts = topology.hosts(Role.APP).stream().filter(needRestart::contains).toList();
-                new AppRollout(deployment, services, tools, progress, History.none()).restart(hosts, 1, null, null);
+                new AppRollout(op).restart(hosts, 1, null, null);
                 changes.incrementAndGet();
             }
         }
@@ -120,21 +116,17 @@ public final class Up {
         List<RenderedFile> files = deployment.render(host);
         boolean wasRunning = service.processes(host).stream().anyMatch(p -> deployment.isRunning(host, p));
         List<String> written = ConfigFiles.write(paths, files);
-        String prepared = service.prepare(host);
-        if (prepared != null) {
-            change(prepared);
-        }
+        changeIfAny(service.prepare(host));
         if (!written.isEmpty()) {
-            List<String> checks = ConfigFiles.check(host.name(), deployment.namespace(host), paths, files, tools);
+            List<String> checks = ConfigFiles.check(deployment, host, files);
             change(host.name() + ": rendered " + String.join(", ", written)
                     + (checks.isEmpty() ? "" : "; checked by " + String.join(", ", checks)));
             if (wasRunning) {
                 String reloaded = service.reload(host, written);
-                if (reloaded != null) {
-                    change(reloaded);
-                } else {
+                if (reloaded == null) {
                     needRestart.add(host);
                 }
+                changeIfAny(reloaded);
             }
         }
         java.util.Set<String> startedNow = new java.util.HashSet<>();
@@ -150,14 +142,14 @@ public final class Up {
                 }
             } else {
                 startedNow.add(spec.name());
-                long pid = Processes.start(deployment.namespace(host), paths, spec);
+                long pid = target.start(host, spec);
                 change(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
             }
             try {
                 service.awaitReady(host, spec);
             } catch (Readiness.NotReadyException e) {
                 throw new OperatorException(host.name() + " did not become healthy: " + e.getMessage()
-                        + "\n--- last lines of " + paths.log(spec.name()) + " ---\n" + Processes.tail(paths.log(spec.name()), 20)
+                        + "\n--- last lines of " + target.logName(host, spec.name()) + " ---\n" + target.logTail(host, spec.name(), 20)
                         + "\n(the deployment is left as it is: `scaleup status` shows it, `scaleup down` removes it)");
             }
             progress.step(String.format("%s: %s ready in %.1f s", host.name(), spec.name(), (System.nanoTime() - start) / 1e9));
@@ -170,8 +162,8 @@ public final class Up {
         ProcessSpec parent = service.processes(host).stream().filter(p -> p.name().equals(child.parent())).findFirst()
                 .orElseThrow(() -> new IllegalStateException(child.name() + " names an unknown parent " + child.parent()));
         if (deployment.isRunning(host, parent)) {
-            String how = Processes.stop(deployment.namespace(host), deployment.paths(host), parent, Down.STOP_DEADLINE);
-            long pid = Processes.start(deployment.namespace(host), deployment.paths(host), parent);
+            String how = target.stop(host, parent, Down.STOP_DEADLINE);
+            long pid = target.start(host, parent);
             change(host.name() + ": " + child.name() + " was not running; restarted " + parent.name()
                     + " (old one " + how + ", new pid " + pid + ") to bring it back");
         }
@@ -184,7 +176,7 @@ public final class Up {
         for (Host member : coordination.members()) {
             ProcessSpec etcd = coordination.process(member).orElseThrow();
             if (!deployment.isRunning(member, etcd)) {
-                long pid = Processes.start(deployment.namespace(member), deployment.paths(member), etcd);
+                long pid = target.start(member, etcd);
                 change(member.name() + ": started etcd (pid " + pid + ")");
                 started = true;
             }
@@ -196,7 +188,7 @@ public final class Up {
             } catch (Readiness.NotReadyException e) {
                 Host first = coordination.members().get(0);
                 throw new OperatorException("etcd did not form a cluster: " + e.getMessage() + "\n--- last lines of "
-                        + deployment.paths(first).log("etcd") + " ---\n" + Processes.tail(deployment.paths(first).log("etcd"), 20));
+                        + target.logName(first, "etcd") + " ---\n" + target.logTail(first, "etcd", 20));
             }
             progress.step(String.format("etcd: quorum of %d members in %.1f s (%s)", coordination.members().size(),
                     (System.nanoTime() - start) / 1e9,
@@ -248,5 +240,12 @@ public final class Up {
     private void change(String sentence) {
         changes.incrementAndGet();
         progress.step(sentence);
+    }
+
+    /** A change when something was done (a sentence), nothing when it was already so (null). */
+    private void changeIfAny(String sentence) {
+        if (sentence != null) {
+            change(sentence);
+        }
     }
 }

@@ -62,9 +62,7 @@ public final class WebService implements HostService {
     /** nginx re-reads its config on HUP: new workers take new connections, old ones finish theirs. */
     @Override
     public String reload(Host host, List<String> changedFiles) {
-        ProcessSpec nginx = processes(host).get(0);
-        long pid = deployment.running(host, nginx).orElseThrow();
-        Signals.send(pid, "HUP");
+        Signals.send(deployment, host, processes(host).get(0), "HUP");
         return host.name() + ": reloaded nginx (" + String.join(", ", changedFiles) + ")";
     }
 

@@ -36,7 +36,13 @@ public final class Exec {
     }
 
     public static Result run(List<String> command, Duration timeout, String stdin) {
+        return run(command, java.util.Map.of(), timeout, stdin);
+    }
+
+    /** Runs the command with {@code env} added to this process's environment (a secret there, never on the command line). */
+    public static Result run(List<String> command, java.util.Map<String, String> env, Duration timeout, String stdin) {
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
         if (stdin == null) {
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }

@@ -20,6 +20,10 @@ public final class NetCommands {
         return List.of("ip", "link", "set", device, "up");
     }
 
+    public static List<String> linkDown(String device) {
+        return List.of("ip", "link", "set", device, "down");
+    }
+
     public static List<String> deleteLink(String device) {
         return List.of("ip", "link", "del", device);
     }

@@ -107,37 +107,102 @@ public final class StateDir {
         return real().resolve("secrets.properties");
     }
 
+    /** The audit trail of the operations that changed the deployment (ops.History). */
+    public Path historyFile() {
+        return real().resolve("history.log");
+    }
+
+    /** The file the operation lock is taken on (ops.OperationLock); it names the holder. */
+    public Path lockFile() {
+        return real().resolve("operation.lock");
+    }
+
+    /** App hosts the web tier must not send requests to right now, one per line. */
+    public Path drainedAppsFile() {
+        return real().resolve("drained-apps");
+    }
+
+    /** Names the directory under artifacts/ of the app build the app hosts run. */
+    public Path currentArtifactFile() {
+        return artifacts().resolve("current");
+    }
+
+    /** Names the app build one app host runs while a rolling deploy has it on another build than the deployment's. */
+    public Path hostArtifactFile(String hostName) {
+        return host(hostName).root().resolve("app-artifact");
+    }
+
     /** Loads the deployment's secrets, generating them with a secure random source on first use. */
     public Secrets secrets() {
-        Path file = real().resolve("secrets.properties");
-        Properties properties = new Properties();
-        try {
-            if (Files.exists(file)) {
-                try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    properties.load(reader);
-                }
-            } else {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        Properties properties = loadSecrets();
+        boolean generated = false;
+        for (String key : SECRET_KEYS) {
+            if (properties.getProperty(key) == null) {
+                properties.setProperty(key, randomSecret());
+                generated = true;
             }
-            boolean generated = false;
-            for (String key : SECRET_KEYS) {
-                if (properties.getProperty(key) == null) {
-                    properties.setProperty(key, randomSecret());
-                    generated = true;
-                }
-            }
-            if (generated) {
-                try (var writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                    properties.store(writer, "scaleup secrets: generated, never printed; mode 0600");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+        if (generated) {
+            saveSecrets(properties);
         }
         return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"),
                 properties.getProperty("superuser.password"), properties.getProperty("app.token.key"),
                 properties.getProperty(APP_DB_USER));
+    }
+
+    /** The secrets file as it is (empty when there is none). */
+    public Properties loadSecrets() {
+        Path file = secretsFile();
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        return properties;
+    }
+
+    /** The one writer of the secrets file: replaced atomically by a file that is mode 0600 from its creation. */
+    public void saveSecrets(Properties properties) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try {
+            properties.store(text, "scaleup secrets: generated, never printed; mode 0600");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeAtomically(secretsFile(), text.toString(), OWNER_ONLY);
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+
+    /** Writes a state file (world-readable) atomically; see {@link #writeAtomically(Path, String, Set)}. */
+    public static void writeAtomically(Path file, String content) {
+        writeAtomically(file, content, READABLE);
+    }
+
+    /**
+     * Replaces the file so that a reader, or a crash at any moment, sees the old content or the new, never a part:
+     * a temporary file beside it, created with {@code mode}, written and synced, then renamed over it.
+     */
+    public static void writeAtomically(Path file, String content, Set<PosixFilePermission> mode) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(mode));
+            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /** Removes the directory (and the real one behind a fallback link). */

@@ -1,0 +1,199 @@
+package dev.scaleup.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hosts of a deployment as network namespaces on this machine ({@link HostNetwork}), each with its directory in
+ * the state directory; processes run detached inside them ({@link Processes}), commands through {@code ip netns exec}.
+ */
+public final class NetnsTarget implements Target {
+
+    private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(5);
+    private final Topology topology;
+    private final StateDir state;
+    private final HostNetwork network;
+
+    public NetnsTarget(Topology topology, StateDir state) {
+        this.topology = requireNonNull(topology, "topology is null");
+        this.state = requireNonNull(state, "state is null");
+        this.network = new HostNetwork(topology);
+    }
+
+    @Override
+    public String kind() {
+        return "netns";
+    }
+
+    @Override
+    public HostPaths paths(Host host) {
+        return state.host(host.name());
+    }
+
+    private String namespace(Host host) {
+        return network.names().namespace(host);
+    }
+
+    @Override
+    public String ensureNetwork() {
+        return network.ensureBridge()
+                ? "created bridge " + network.names().bridge() + " with gateway " + topology.gateway() : null;
+    }
+
+    @Override
+    public String ensureHost(Host host) {
+        return network.ensureHost(host)
+                ? host.name() + ": created namespace " + namespace(host) + " at " + host.address() : null;
+    }
+
+    @Override
+    public boolean exists(Host host) {
+        return HostNetwork.namespaceExists(namespace(host));
+    }
+
+    @Override
+    public List<String> killLeftovers(Host host) {
+        return killLeftovers(namespace(host));
+    }
+
+    /** Whatever still runs in one of the deployment's namespaces is the deployment's: TERM, then KILL. */
+    private static List<String> killLeftovers(String namespace) {
+        List<String> sentences = new ArrayList<>();
+        for (long pid : HostNetwork.pidsIn(namespace)) {
+            sentences.add(namespace + ": leftover process " + pid + " " + Processes.terminate(pid, "TERM", LEFTOVER_DEADLINE));
+        }
+        return sentences;
+    }
+
+    @Override
+    public void removeHost(Host host) {
+        network.removeHost(host);
+    }
+
+    @Override
+    public List<String> removeAll() {
+        List<String> sentences = new ArrayList<>();
+        for (String namespace : network.existingNamespaces()) {
+            sentences.addAll(killLeftovers(namespace));
+            HostNetwork.deleteNamespace(namespace);
+        }
+        network.deleteBridgeAndVeths();
+        sentences.add("removed the namespaces, veths and bridge " + network.names().bridge());
+        return sentences;
+    }
+
+    @Override
+    public long start(Host host, ProcessSpec spec) {
+        return Processes.start(namespace(host), paths(host), spec);
+    }
+
+    @Override
+    public Optional<Long> running(Host host, ProcessSpec spec) {
+        return Processes.running(namespace(host), paths(host), spec);
+    }
+
+    @Override
+    public String stop(Host host, ProcessSpec spec, Duration deadline) {
+        return Processes.stop(namespace(host), paths(host), spec, deadline);
+    }
+
+    @Override
+    public boolean signal(Host host, ProcessSpec spec, String signal) {
+        Optional<Long> pid = running(host, spec);
+        pid.ifPresent(p -> Exec.run(List.of("kill", "-s", signal, Long.toString(p))).orThrow());
+        return pid.isPresent();
+    }
+
+    @Override
+    public String logTail(Host host, String process, int lines) {
+        return Processes.tail(paths(host).log(process), lines);
+    }
+
+    @Override
+    public String logName(Host host, String process) {
+        return paths(host).log(process).toString();
+    }
+
+    @Override
+    public Exec.Result exec(Host host, List<String> command, Map<String, String> env, Duration timeout, String stdin) {
+        return Exec.run(NetCommands.inNamespace(namespace(host), command), env, timeout, stdin);
+    }
+
+    @Override
+    public boolean hasAddress(Host host, String address) {
+        return network.hasAddress(host, address);
+    }
+
+    @Override
+    public String killEverything(Host host) {
+        return kill(host, HostNetwork.pidsIn(namespace(host)));
+    }
+
+    @Override
+    public String killProcess(Host host, ProcessSpec spec) {
+        Optional<Long> pid = running(host, spec);
+        if (pid.isEmpty()) {
+            throw new IllegalStateException(host.name() + ": " + spec.name() + " is not running; nothing to kill");
+        }
+        // the master and its workers: descendants running the same program (not, say, a keepalived it started)
+        List<Long> pids = new ArrayList<>();
+        pids.add(pid.get());
+        ProcessHandle.of(pid.get()).ifPresent(p -> p.descendants()
+                .filter(d -> spec.executableName().equals(ProcFs.executable(d.pid())))
+                .forEach(d -> pids.add(d.pid())));
+        return kill(host, pids);
+    }
+
+    @Override
+    public String killUser(Host host, String user, List<String> except) {
+        long uid = ProcFs.uidOf(user);
+        List<Long> pids = new ArrayList<>();
+        for (long pid : HostNetwork.pidsIn(namespace(host))) {
+            if (ProcFs.uidOfProcess(pid) == uid && !except.contains(ProcFs.comm(pid))) {
+                pids.add(pid);
+            }
+        }
+        if (pids.isEmpty()) {
+            throw new IllegalStateException(host.name() + ": no process of " + user + " runs; nothing to kill");
+        }
+        return kill(host, pids);
+    }
+
+    @Override
+    public String cutNetwork(Host host) {
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.linkDown("eth0"))).orThrow();
+        return host.name() + ": link eth0 down";
+    }
+
+    @Override
+    public String restoreNetwork(Host host) {
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.linkUp("eth0"))).orThrow();
+        network.ensureHost(host);
+        return host.name() + ": link eth0 up, address and default route restored";
+    }
+
+    private static String kill(Host host, List<Long> pids) {
+        if (pids.isEmpty()) {
+            throw new IllegalStateException(host.name() + ": no process to kill");
+        }
+        Map<String, List<Long>> byName = new LinkedHashMap<>();
+        for (long pid : pids) {
+            byName.computeIfAbsent(ProcFs.comm(pid), k -> new ArrayList<>()).add(pid);
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-s", "KILL"));
+        pids.forEach(p -> command.add(Long.toString(p)));
+        Exec.run(command);
+        StringBuilder s = new StringBuilder(host.name() + ": SIGKILL");
+        byName.forEach((name, list) -> s.append(' ').append(name).append(' ').append(list));
+        return s.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.scaleup.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What /proc and /etc/passwd say about a local process or user (the netns target's faults pick pids by them). */
+final class ProcFs {
+
+    private ProcFs() {
+    }
+
+    static String executable(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).getFileName().toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
+    }
+
+    static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static long uidOfProcess(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Long.parseLong(line.substring(4).strip().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static long uidOf(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":");
+                if (f.length > 2 && f[0].equals(user)) {
+                    return Long.parseLong(f[2]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read /etc/passwd: " + e.getMessage());
+        }
+        throw new IllegalStateException("no user " + user);
+    }
+}

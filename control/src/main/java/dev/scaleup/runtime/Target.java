@@ -1,0 +1,102 @@
+package dev.scaleup.runtime;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.topology.Host;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a deployment's hosts are, and everything the operations do to one of them: make it, run, find, signal and
+ * stop its processes, run a command on it, read its addresses, break it and mend it (drills). The operations in
+ * {@code dev.scaleup.ops} and {@code dev.scaleup.drill} reach hosts only through this interface.
+ * <pre>
+ *   NetnsTarget   hosts are network namespaces on this machine, joined by a bridge; processes are started detached
+ *                 with verified pid files (today's target)
+ *   HostsTarget   hosts are Debian servers reached over SSH; files and units are put in place by a generated
+ *                 Ansible project, processes are systemd units (issue "Real servers"; not written yet)
+ * </pre>
+ * Every method that changes something is idempotent and answers with a sentence saying what it did (or null when
+ * there was nothing to do), so an operation can log it as a step.
+ */
+public interface Target {
+
+    /** "netns" or "hosts": the word the topology file uses for it. */
+    String kind();
+
+    /** The directories of the host's configs, data, logs, pid files and sockets. */
+    HostPaths paths(Host host);
+
+    // --- the hosts themselves -----------------------------------------------------------------------------------
+
+    /** Makes what the hosts share (netns: the bridge with the gateway address); a sentence, or null when it was there. */
+    String ensureNetwork();
+
+    /** Makes the host reachable at its address; a sentence, or null when it was there already. */
+    String ensureHost(Host host);
+
+    /** Whether the host exists (netns: its namespace is there). */
+    boolean exists(Host host);
+
+    /** Every process still on the host after its servers were stopped: TERM, then KILL; a sentence for each. */
+    List<String> killLeftovers(Host host);
+
+    /** Removes the host (netns: its namespace and veth pair), once it runs nothing. */
+    void removeHost(Host host);
+
+    /**
+     * Removes whatever of the deployment is left, also what no topology names any more (netns: every namespace whose
+     * name is the deployment's, its processes, the veths and the bridge); sentences saying what it removed.
+     */
+    List<String> removeAll();
+
+    // --- processes ----------------------------------------------------------------------------------------------
+
+    /** Starts the server process detached, so it outlives the CLI; returns its pid once it runs the server. */
+    long start(Host host, ProcessSpec spec);
+
+    /** The pid of the process when it runs (the pid is verified to be that server on that host). */
+    Optional<Long> running(Host host, ProcessSpec spec);
+
+    /** Stops the process if it runs (its stop signal, the deadline, then KILL); a sentence saying what happened. */
+    String stop(Host host, ProcessSpec spec, Duration deadline);
+
+    /** Sends the signal to the process (a reload: HUP, USR2); false when it does not run. */
+    boolean signal(Host host, ProcessSpec spec, String signal);
+
+    /** The last lines of the process's log, for error messages. */
+    String logTail(Host host, String process, int lines);
+
+    /** Where the process's log is, as an operator would look for it. */
+    String logName(Host host, String process);
+
+    // --- commands and addresses ---------------------------------------------------------------------------------
+
+    /** Runs a short command on the host (a checker, nft, psql) with extra environment and optional standard input. */
+    Exec.Result exec(Host host, List<String> command, Map<String, String> env, Duration timeout, String stdin);
+
+    default Exec.Result exec(Host host, List<String> command, Duration timeout) {
+        return exec(host, command, Map.of(), timeout, null);
+    }
+
+    /** Whether the address is on the host's interface (finds the VIP holder). */
+    boolean hasAddress(Host host, String address);
+
+    // --- faults, for drills ---------------------------------------------------------------------------------------
+
+    /** SIGKILL every process on the host (a host that dies at once); a sentence naming what was killed. */
+    String killEverything(Host host);
+
+    /** SIGKILL the process and its workers (descendants running the same program); a sentence. */
+    String killProcess(Host host, ProcessSpec spec);
+
+    /** SIGKILL every process of the user on the host, except those with the given names; a sentence. */
+    String killUser(Host host, String user, List<String> except);
+
+    /** Cuts the host off the network (netns: its eth0 down); a sentence. */
+    String cutNetwork(Host host);
+
+    /** Joins the host to the network again, address and route restored; a sentence. */
+    String restoreNetwork(Host host);
+}
