@@ -45,6 +45,7 @@ final class StatusCommand implements Callable<Integer> {
         vip.put("holder", report.vipHolder().map(h -> h.name()).orElse(null));
         vip.put("holders", report.vipHolders());
         root.put("vip", vip);
+        root.put("degraded", report.degraded());
         Map<String, Object> etcd = new LinkedHashMap<>();
         etcd.put("quorum", report.etcdQuorum());
         List<Map<String, Object>> members = new ArrayList<>();
@@ -110,6 +111,7 @@ final class StatusCommand implements Callable<Integer> {
             case STALE -> "STALE (run scaleup up)";
             default -> "MISSING (run scaleup up)";
         }).append('\n');
+        report.degraded().forEach(d -> out.append("DEGRADED: ").append(d).append('\n'));
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 out.append(i == r.length - 1 ? r[i] : String.format("%-" + (widths[i] + 2) + "s", r[i]));

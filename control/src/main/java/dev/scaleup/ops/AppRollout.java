@@ -2,7 +2,6 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.scaleup.render.RenderedFile;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.Target;
@@ -107,14 +106,8 @@ final class AppRollout {
             names.forEach(set::remove);
         }
         deployment.setDrainedApps(set);
-        WebService web = (WebService) services.of(Role.WEB);
         for (Host host : deployment.topology().hosts(Role.WEB)) {
-            List<RenderedFile> files = deployment.render(host);
-            List<String> written = ConfigFiles.write(deployment.paths(host), files);
-            if (!written.isEmpty() && deployment.isRunning(host, web.processes(host).get(0))) {
-                ConfigFiles.check(deployment, host, files);
-                web.reload(host, written);
-            }
+            ConfigFiles.refresh(deployment, host);
         }
         // nginx's old workers finish their requests and close their upstream connections
         sleep(300);

@@ -49,6 +49,25 @@ final class ConfigFiles {
         return changed;
     }
 
+    /**
+     * Renders the host's files again; when any changed, prepares the host (file owners) and, if its first process
+     * runs, checks them and reloads it. Returns the reload's sentence, or null when nothing changed or nothing runs.
+     */
+    static String refresh(Deployment deployment, dev.scaleup.topology.Host host) {
+        HostService service = deployment.services().of(host.role());
+        List<RenderedFile> files = deployment.render(host);
+        List<String> written = write(deployment.paths(host), files);
+        if (written.isEmpty()) {
+            return null;
+        }
+        service.prepare(host);
+        if (!deployment.isRunning(host, service.processes(host).get(0))) {
+            return null;
+        }
+        check(deployment, host, files);
+        return service.reload(host, written);
+    }
+
     /** Runs the checker of each file that has one, on the host; returns the names of the checks run. */
     static List<String> check(Deployment deployment, dev.scaleup.topology.Host host, List<RenderedFile> files) {
         HostPaths paths = deployment.paths(host);

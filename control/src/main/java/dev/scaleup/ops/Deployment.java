@@ -99,7 +99,11 @@ public final class Deployment {
 
     public synchronized Secrets secrets() {
         if (secrets == null) {
-            secrets = state.secrets();
+            try {
+                secrets = state.secrets();
+            } catch (StateDir.MissingSecretsException e) {
+                throw new OperatorException(e.getMessage(), e);
+            }
         }
         return secrets;
     }

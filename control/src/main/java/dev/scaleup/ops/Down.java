@@ -31,8 +31,15 @@ public final class Down {
             return;
         }
         Deployment deployment = Deployment.open(state, repoRoot);
-        Topology topology = deployment.topology();
         progress.logTo(state.log());
+        try (Operation op = Operation.down(deployment, progress)) {
+            stop(deployment, progress);
+        }
+    }
+
+    private static void stop(Deployment deployment, Progress progress) {
+        StateDir state = deployment.state();
+        Topology topology = deployment.topology();
         progress.step("stopping deployment " + topology.name() + " (" + topology.hosts().size() + " hosts)");
         for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB)) {
             Parallel.forEach(topology.hosts(role), host -> stopHost(deployment, host, progress));

@@ -38,6 +38,11 @@ public final class HaproxySocket {
         public boolean up() {
             return status.startsWith("UP");
         }
+
+        /** Set to take no new requests by an operator or an operation (drain or maintenance). */
+        public boolean drained() {
+            return status.startsWith("DRAIN") || status.startsWith("MAINT");
+        }
     }
 
     /** The servers of one backend with their check status (UP, DOWN, MAINT, …). */

@@ -17,6 +17,8 @@ import java.util.Map;
 public final class LbService implements HostService {
 
     static final String BACKEND = "be_web";
+    /** The fact naming the web hosts HAProxy does not send new requests to (DRAIN or MAINT): see Status.degraded. */
+    static final String DRAINED = "drained";
     private final Deployment deployment;
     private final Tools tools;
 
@@ -121,6 +123,8 @@ public final class LbService implements HostService {
         facts.put("vip_holder", vip);
         facts.put("backends_up", up);
         facts.put("backends", servers.size());
+        facts.put(DRAINED, servers.stream().filter(HaproxySocket.ServerState::drained)
+                .map(HaproxySocket.ServerState::server).toList());
         StringBuilder details = new StringBuilder(vip ? "VIP holder (MASTER), " : "standby (BACKUP), ");
         details.append("backends up ").append(up).append('/').append(servers.size());
         servers.stream().filter(s -> !s.up()).forEach(s -> details.append(", ").append(s.server()).append(' ').append(s.status()));

@@ -132,8 +132,7 @@ public final class Restart {
             if (!others.isEmpty()) {
                 Scale.moveDbRoles(op, others, leader);
                 // the old primary keeps its nosync tag off: the next render restores the file
-                ConfigFiles.write(deployment.paths(leader), deployment.render(leader));
-                db.reload(leader, List.of(PatroniConfig.FILE));
+                ConfigFiles.refresh(deployment, leader);
             }
             restartProcesses(leader);
         }

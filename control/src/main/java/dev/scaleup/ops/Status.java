@@ -23,9 +23,11 @@ public final class Status {
 
     /**
      * The whole deployment; {@code etcd} maps each coordination member to whether it reports a healthy cluster;
-     * {@code gateway} is the state of the rules that keep local users other than root off the hosts.
+     * {@code gateway} is the state of the rules that keep local users other than root off the hosts; {@code degraded}
+     * says what keeps a host out of service although it runs (drained, or an interrupted operation's leftovers).
      */
-    public record Report(Topology topology, List<HostStatus> hosts, Map<String, Boolean> etcd, Firewall.State gateway) {
+    public record Report(Topology topology, List<HostStatus> hosts, Map<String, Boolean> etcd, Firewall.State gateway,
+                         List<String> degraded) {
         public boolean etcdQuorum() {
             return etcd.values().stream().filter(Boolean::booleanValue).count() >= etcd.size() / 2 + 1;
         }
@@ -42,7 +44,7 @@ public final class Status {
         }
 
         public boolean healthy() {
-            return vipHolders() == 1 && etcdQuorum() && gateway == Firewall.State.CURRENT
+            return vipHolders() == 1 && etcdQuorum() && gateway == Firewall.State.CURRENT && degraded.isEmpty()
                     && hosts.stream().allMatch(HostStatus::healthy);
         }
     }
@@ -61,7 +63,27 @@ public final class Status {
         Coordination coordination = new Coordination(deployment);
         Map<String, Boolean> etcd = new LinkedHashMap<>();
         coordination.members().forEach(m -> etcd.put(m.name(), coordination.healthy(m)));
-        return new Report(topology, ordered, etcd, Firewall.gatewayState(deployment));
+        return new Report(topology, ordered, etcd, Firewall.gatewayState(deployment),
+                degraded(Journal.read(deployment.state()), deployment.drainedApps(), ordered));
+    }
+
+    /** What keeps hosts out of service although they run: an interrupted operation, drains in nginx and HAProxy. */
+    static List<String> degraded(Optional<Journal> journal, java.util.Set<String> drainedApps, List<HostStatus> hosts) {
+        List<String> degraded = new ArrayList<>();
+        Optional<Journal> running = journal.filter(Journal::inProgress);
+        journal.filter(j -> !j.inProgress()).ifPresent(j -> degraded.add(j.describe()
+                + " did not finish; the next command (`scaleup up`) mends what it left"));
+        String during = running.map(j -> " (by the `" + j.operation() + "` under way)").orElse("");
+        if (!drainedApps.isEmpty()) {
+            degraded.add(String.join(", ", drainedApps.stream().sorted().toList()) + " drained in nginx" + during);
+        }
+        for (HostStatus h : hosts) {
+            if (h.health().facts().get(LbService.DRAINED) instanceof List<?> webs && !webs.isEmpty()) {
+                degraded.add(webs.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                        + " drained in HAProxy on " + h.host().name() + during);
+            }
+        }
+        return List.copyOf(degraded);
     }
 
     private static HostStatus check(Deployment deployment, Host host) {

@@ -49,8 +49,13 @@ public final class Up {
         deployment.tools(); // a missing program is named before anything is made
         state.create();
         progress.logTo(state.log());
+        if (running == null) {
+            state.createSecrets(); // a new deployment; an existing one keeps its own, or is refused without them
+        }
         TopologyStore.save(topology, state.topologyFile());
-        new Up(Operation.within(deployment, progress)).run();
+        try (Operation op = Operation.up(deployment, progress)) {
+            new Up(op).run();
+        }
     }
 
     /** Same deployment apart from settings up may change in place (ports excepted: those need new hosts). */

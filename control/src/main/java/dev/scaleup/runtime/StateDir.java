@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
@@ -37,8 +38,8 @@ import java.util.Set;
 public final class StateDir {
 
     private static final Path FALLBACK_PARENT = Path.of("/var/lib/scaleup");
-    private static final java.util.List<String> SECRET_KEYS =
-            java.util.List.of("replication.password", "app.db.password", "superuser.password", "app.token.key");
+    private static final List<String> SECRET_KEYS =
+            List.of("replication.password", "app.db.password", "superuser.password", "app.token.key");
     /** The login role the app uses after a rotation (absent: the topology's db.user); see ops.SecretRotation. */
     public static final String APP_DB_USER = "app.db.user";
     private final Path path;
@@ -117,6 +118,11 @@ public final class StateDir {
         return real().resolve("operation.lock");
     }
 
+    /** The change in flight (ops.Journal): present while an operation runs, and after one was interrupted. */
+    public Path journalFile() {
+        return real().resolve("operation.journal");
+    }
+
     /** App hosts the web tier must not send requests to right now, one per line. */
     public Path drainedAppsFile() {
         return real().resolve("drained-apps");
@@ -132,22 +138,47 @@ public final class StateDir {
         return host(hostName).root().resolve("app-artifact");
     }
 
-    /** Loads the deployment's secrets, generating them with a secure random source on first use. */
+    /**
+     * Generates the secrets a new deployment lacks (with a secure random source), keeping any it has; {@code up}
+     * calls it once, when it makes the deployment.
+     */
+    public void createSecrets() {
+        Properties properties = loadSecrets();
+        List<String> missing = missingSecrets(properties);
+        missing.forEach(key -> properties.setProperty(key, randomSecret()));
+        if (!missing.isEmpty()) {
+            saveSecrets(properties);
+        }
+    }
+
+    /**
+     * The deployment's secrets. A missing or incomplete file is refused, never made anew: new passwords would lock
+     * every server out of the database, and a new token key would sign every user out.
+     */
     public Secrets secrets() {
         Properties properties = loadSecrets();
-        boolean generated = false;
-        for (String key : SECRET_KEYS) {
-            if (properties.getProperty(key) == null) {
-                properties.setProperty(key, randomSecret());
-                generated = true;
-            }
-        }
-        if (generated) {
-            saveSecrets(properties);
+        List<String> missing = missingSecrets(properties);
+        if (!missing.isEmpty()) {
+            throw new MissingSecretsException(secretsFile() + (Files.exists(secretsFile()) ? " lacks " + String.join(", ", missing)
+                    : " is missing") + ": the deployment's passwords and token key are not there, and making new ones"
+                    + " would lock the servers out of the database and sign every user out; restore the file (mode 0600)"
+                    + " from a backup, or `scaleup down` and `scaleup up` for a new deployment");
         }
         return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"),
                 properties.getProperty("superuser.password"), properties.getProperty("app.token.key"),
                 properties.getProperty(APP_DB_USER));
+    }
+
+    private static List<String> missingSecrets(Properties properties) {
+        return SECRET_KEYS.stream().filter(key -> properties.getProperty(key) == null
+                || properties.getProperty(key).isBlank()).toList();
+    }
+
+    /** The secrets file of an existing deployment is missing or incomplete. */
+    public static final class MissingSecretsException extends IllegalStateException {
+        MissingSecretsException(String message) {
+            super(message);
+        }
     }
 
     /** The secrets file as it is (empty when there is none). */

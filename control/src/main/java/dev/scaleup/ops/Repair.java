@@ -1,0 +1,53 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Undoes what an interrupted operation ({@link Journal}) may have left half done, so that every host serves again:
+ * <pre>
+ *   app hosts drained in nginx (a deploy, restart app or secret rotation between drain and undrain)
+ *                        → the drain set emptied, nginx rendered and reloaded on every web host
+ *   web hosts drained in HAProxy (a restart web or scale-in between drain and the end)
+ *                        → set ready again through each load balancer's runtime API
+ *   a db host tagged nosync (a scale-in or restart db moving the synchronous standby role)
+ *                        → patroni.yml rendered again (nosync off) and Patroni reloaded
+ * </pre>
+ * What it cannot undo it leaves to the same command run again: app hosts on different builds (deploy again), a
+ * half-done scale (scale again; the topology is saved only when a scale has succeeded).
+ */
+final class Repair {
+
+    private Repair() {
+    }
+
+    /** The repairs made, one sentence each (empty when there was nothing to mend). */
+    static List<String> run(Deployment deployment) {
+        List<String> done = new ArrayList<>();
+        Set<String> drained = deployment.drainedApps();
+        if (!drained.isEmpty()) {
+            deployment.setDrainedApps(Set.of());
+            deployment.topology().hosts(Role.WEB).forEach(web -> ConfigFiles.refresh(deployment, web));
+            done.add("undrained " + String.join(", ", drained.stream().sorted().toList()) + " in every nginx upstream");
+        }
+        LbService lb = deployment.services().lb();
+        for (Host balancer : deployment.topology().hosts(Role.LB)) {
+            for (HaproxySocket.ServerState server : lb.backends(balancer)) {
+                if (server.drained()) {
+                    lb.command(balancer, "set server " + LbService.BACKEND + "/" + server.server() + " state ready");
+                    done.add(balancer.name() + ": " + server.server() + " ready again in HAProxy (was " + server.status() + ")");
+                }
+            }
+        }
+        for (Host db : deployment.topology().hosts(Role.DB)) {
+            String reloaded = ConfigFiles.refresh(deployment, db);
+            if (reloaded != null) {
+                done.add(reloaded + ": its rendered patroni.yml again (the nosync tag off)");
+            }
+        }
+        return done;
+    }
+}
