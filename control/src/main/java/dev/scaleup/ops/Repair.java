@@ -15,6 +15,8 @@ import java.util.Set;
  *                        → set ready again through each load balancer's runtime API
  *   a db host tagged nosync (a scale-in or restart db moving the synchronous standby role)
  *                        → patroni.yml rendered again (nosync off) and Patroni reloaded
+ *   a host the topology does not name (a scale-out before it saved the topology)
+ *                        → its processes stopped, the host and its files removed
  * </pre>
  * What it cannot undo it leaves to the same command run again: app hosts on different builds (deploy again), a
  * half-done scale (scale again; the topology is saved only when a scale has succeeded).
@@ -26,12 +28,20 @@ final class Repair {
 
     /** The repairs made, one sentence each (empty when there was nothing to mend). */
     static List<String> run(Deployment deployment) {
-        List<String> done = new ArrayList<>();
+        List<String> done = new ArrayList<>(deployment.target().removeStrays());
         Set<String> drained = deployment.drainedApps();
         if (!drained.isEmpty()) {
             deployment.setDrainedApps(Set.of());
-            deployment.topology().hosts(Role.WEB).forEach(web -> ConfigFiles.refresh(deployment, web));
             done.add("undrained " + String.join(", ", drained.stream().sorted().toList()) + " in every nginx upstream");
+        }
+        // every file as the topology says: no drain in nginx, no host that is gone, no nosync tag
+        for (Role role : List.of(Role.DB, Role.WEB, Role.LB)) {
+            for (Host host : deployment.topology().hosts(role)) {
+                String reloaded = ConfigFiles.refresh(deployment, host);
+                if (reloaded != null) {
+                    done.add(reloaded + " (its files rendered again)");
+                }
+            }
         }
         LbService lb = deployment.services().lb();
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
@@ -40,12 +50,6 @@ final class Repair {
                     lb.command(balancer, "set server " + LbService.BACKEND + "/" + server.server() + " state ready");
                     done.add(balancer.name() + ": " + server.server() + " ready again in HAProxy (was " + server.status() + ")");
                 }
-            }
-        }
-        for (Host db : deployment.topology().hosts(Role.DB)) {
-            String reloaded = ConfigFiles.refresh(deployment, db);
-            if (reloaded != null) {
-                done.add(reloaded + ": its rendered patroni.yml again (the nosync tag off)");
             }
         }
         return done;

@@ -60,7 +60,7 @@ public final class HostNetwork {
         if (vethHere && created) {
             // a namespace made just now has no eth0, so this veth is an earlier namespace's (removed moments ago: the
             // kernel tears that namespace down, and the veth with it, asynchronously). Make a new pair.
-            removeVeth(host);
+            removeVeth(names.veth(host));
             vethHere = false;
         }
         if (!vethHere) {
@@ -101,14 +101,26 @@ public final class HostNetwork {
      * leaves its veth to the kernel's asynchronous cleanup, which could remove the veth of a host made again at once.
      */
     public void removeHost(Host host) {
-        removeVeth(host);
+        removeVeth(names.veth(host));
         deleteNamespace(names.namespace(host));
     }
 
-    private void removeVeth(Host host) {
-        Path veth = Path.of("/sys/class/net", names.veth(host));
+    /** Namespaces of this deployment that no host of the topology has (a host of an interrupted scale-out). */
+    public List<String> strays() {
+        List<String> hosts = topology.hosts().stream().map(names::namespace).toList();
+        return existingNamespaces().stream().filter(ns -> !hosts.contains(ns)).toList();
+    }
+
+    /** Removes a stray namespace (see {@link #strays}) and its veth pair, which has the namespace's name. */
+    public void removeStray(String namespace) {
+        removeVeth(namespace);
+        deleteNamespace(namespace);
+    }
+
+    private void removeVeth(String vethName) {
+        Path veth = Path.of("/sys/class/net", vethName);
         if (Files.exists(veth)) {
-            Exec.run(NetCommands.deleteLink(names.veth(host))); // deleting one end deletes the pair
+            Exec.run(NetCommands.deleteLink(vethName)); // deleting one end deletes the pair
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (Files.exists(veth) && System.nanoTime() < deadline) {
@@ -120,7 +132,7 @@ public final class HostNetwork {
             }
         }
         if (Files.exists(veth)) {
-            throw new IllegalStateException("the veth " + names.veth(host) + " is still there 10 s after its deletion");
+            throw new IllegalStateException("the veth " + vethName + " is still there 10 s after its deletion");
         }
     }
 

@@ -80,6 +80,20 @@ public final class NetnsTarget implements Target {
     }
 
     @Override
+    public List<String> removeStrays() {
+        List<String> sentences = new ArrayList<>();
+        for (String namespace : network.strays()) {
+            sentences.addAll(killLeftovers(namespace));
+            network.removeStray(namespace);
+            String hostName = namespace.substring(topology.name().length() + 1);
+            StateDir.deleteTree(state.host(hostName).root());
+            sentences.add(hostName + ": removed (namespace " + namespace + " and its files), a host the topology does"
+                    + " not name");
+        }
+        return sentences;
+    }
+
+    @Override
     public List<String> removeAll() {
         List<String> sentences = new ArrayList<>();
         for (String namespace : network.existingNamespaces()) {

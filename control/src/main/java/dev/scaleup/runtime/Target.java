@@ -46,6 +46,12 @@ public interface Target {
     void removeHost(Host host);
 
     /**
+     * Removes the hosts of the deployment that its topology does not name (made by a scale-out that was interrupted
+     * before it saved the topology): their processes, the hosts and their files; a sentence for each.
+     */
+    List<String> removeStrays();
+
+    /**
      * Removes whatever of the deployment is left, also what no topology names any more (netns: every namespace whose
      * name is the deployment's, its processes, the veths and the bridge); sentences saying what it removed.
      */
