@@ -19,6 +19,7 @@ import java.util.Optional;
 public final class NetnsTarget implements Target {
 
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(5);
+    private static final int LEFTOVER_ROUNDS = 3;
     private final Topology topology;
     private final StateDir state;
     private final HostNetwork network;
@@ -68,8 +69,15 @@ public final class NetnsTarget implements Target {
     /** Whatever still runs in one of the deployment's namespaces is the deployment's: TERM, then KILL. */
     private static List<String> killLeftovers(String namespace) {
         List<String> sentences = new ArrayList<>();
-        for (long pid : HostNetwork.pidsIn(namespace)) {
-            sentences.add(namespace + ": leftover process " + pid + " " + Processes.terminate(pid, "TERM", LEFTOVER_DEADLINE));
+        // again until none is left: a process may start another while the first round stops it (a supervisor)
+        for (int round = 0; round < LEFTOVER_ROUNDS; round++) {
+            List<Long> pids = HostNetwork.pidsIn(namespace);
+            if (pids.isEmpty()) {
+                break;
+            }
+            for (long pid : pids) {
+                sentences.add(namespace + ": leftover process " + pid + " " + Processes.terminate(pid, "TERM", LEFTOVER_DEADLINE));
+            }
         }
         return sentences;
     }

@@ -112,12 +112,34 @@ public final class Processes {
     /** Sends the signal, waits up to the deadline, then KILLs. Returns "stopped" or "killed after N s". */
     public static String terminate(long pid, String signal, Duration deadline) {
         Exec.run(List.of("kill", "-s", signal, Long.toString(pid)));
-        if (waitGone(pid, deadline)) {
-            return "stopped";
+        String how = "stopped";
+        if (!waitGone(pid, deadline)) {
+            Exec.run(List.of("kill", "-s", "KILL", Long.toString(pid)));
+            waitGone(pid, Duration.ofSeconds(5));
+            how = "killed after " + deadline.toSeconds() + " s";
         }
-        Exec.run(List.of("kill", "-s", "KILL", Long.toString(pid)));
-        waitGone(pid, Duration.ofSeconds(5));
-        return "killed after " + deadline.toSeconds() + " s";
+        waitReaped(pid, REAP_DEADLINE);
+        return how;
+    }
+
+    /** How long a stop waits for an exited process to be reaped (to leave the process table), after it exited. */
+    private static final Duration REAP_DEADLINE = Duration.ofSeconds(2);
+
+    /**
+     * Waits until the process is gone from the process table, not only exited: a zombie still shows in {@code ps}, so
+     * a command that said "stopped" would leave something behind for a moment (its parent, init, reaps it soon).
+     */
+    static void waitReaped(long pid, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        Path proc = Path.of("/proc", Long.toString(pid));
+        while (Files.exists(proc) && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public static boolean waitGone(long pid, Duration deadline) {
