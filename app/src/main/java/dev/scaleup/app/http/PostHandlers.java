@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.app.db.DbCalls.Target;
 import dev.scaleup.app.db.DbUnavailableException;
+import dev.scaleup.app.db.IdempotentWrites;
 import dev.scaleup.app.db.Posts;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -51,11 +52,12 @@ final class PostHandlers {
         JsonInput.Fields fields = input.read(req, FIELDS);
         String title = Text.title(fields.string("title"));
         String body = Text.body(fields.string("body"));
-        keyed.send(res, posts.create(userId, title, body, key, post -> keyed.answer(Status.CREATED_201, body(post))),
-                () -> {
-                    res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-                    return new ApiException(Status.UNAUTHORIZED_401, "invalid_token", "the token's user does not exist");
-                });
+        IdempotentWrites.Result result = posts.create(userId, title, body, key,
+                post -> keyed.answer(Status.CREATED_201, body(post)));
+        keyed.send(res, result, () -> {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+            return new ApiException(Status.UNAUTHORIZED_401, "invalid_token", "the token's user does not exist");
+        });
     }
 
     /** {@code GET /api/posts?limit&before}: the feed, newest first, no auth. */

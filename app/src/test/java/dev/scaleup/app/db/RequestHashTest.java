@@ -22,7 +22,8 @@ class RequestHashTest {
 
     @Test
     void transfersKeepTheirStoredFormat() {
-        // stored transfers hold sha256('to=<account>;amount_cents=<amount>'): printf 'to=7;amount_cents=1250' | sha256sum
+        // stored transfers hold sha256('to=<account>;amount_cents=<amount>'):
+        // printf 'to=7;amount_cents=1250' | sha256sum
         assertThat(Bank.requestHash(7, 1250))
                 .isEqualTo("b7e6d0f0c19ffb089b086766928a438fe837b2c1f284de6c8b450e170cba3b47");
     }
