@@ -4,12 +4,12 @@
 -- replication role for pg_basebackup and streaming replicas
 SELECT format('CREATE ROLE %I', 'replicator')
  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'replicator')\gexec
-ALTER ROLE "replicator" WITH REPLICATION LOGIN PASSWORD 'repl-secret';
+ALTER ROLE "replicator" WITH REPLICATION LOGIN PASSWORD 'SCRAM-SHA-256$4096:GwcjnhgV92VxjylA+YctAg==$y0z9EXPj5/WmEeSzF5E/6T8BJ3QaAa/bwcadbycRVAA=:hHajOlF3VGB5vZQ0l8+lzH3v3TY7RnZxPvHD4Qhm1Hs=';
 
 -- the application's role and database
 SELECT format('CREATE ROLE %I', 'app')
  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app')\gexec
-ALTER ROLE "app" WITH LOGIN PASSWORD 'app-secret';
+ALTER ROLE "app" WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:2J0Vxb18utdHz0jirD0LYg==$UuXN0KKdMGCzxjOy32YPt2qrqYM6JPzMaWtQSmT+Aqo=:E8Ke+/B3AkFgkKOw6XnJWdPMePsci/gglvKVDKk/9Ww=';
 SELECT format('CREATE DATABASE %I OWNER %I', 'app', 'app')
  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = 'app')\gexec
 ALTER DATABASE "app" OWNER TO "app";

@@ -9,6 +9,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,16 +69,43 @@ class AppWithoutDatabaseTest {
     }
 
     @Test
-    void databaseCallsAnswer503() {
-        TestHttp.Response info = http.get("/api/info");
-        TestHttp.Response create = http.send("POST", "/api/visits", null);
-        TestHttp.Response read = http.get("/api/visits/1");
+    void databaseCallsAnswer503WithTheRequestIdAndLogTheDetail() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Logger routes = Logger.getLogger("dev.scaleup.app.http.Routes");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(new SimpleFormatter().formatMessage(record));
+            }
 
-        for (TestHttp.Response response : List.of(info, create, read)) {
-            assertThat(response.status()).isEqualTo(503);
-            assertThat(response.text("error")).isEqualTo("db_unavailable");
-            assertThat(response.text("message")).contains("refused");
-            assertThat(response.header("X-Served-By-App")).contains("test-app");
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        routes.addHandler(capture);
+        try {
+            TestHttp.Response info = http.send("GET", "/api/info", "rid-info");
+            TestHttp.Response create = http.send("POST", "/api/visits", "rid-create");
+            TestHttp.Response read = http.send("GET", "/api/visits/1", "rid-read");
+
+            for (TestHttp.Response response : List.of(info, create, read)) {
+                String requestId = response.header("X-Request-Id").orElseThrow();
+                assertThat(response.status()).isEqualTo(503);
+                assertThat(response.text("error")).isEqualTo("db_unavailable");
+                assertThat(response.text("request_id")).isEqualTo(requestId);
+                // the JDBC text ("Connection to 127.0.0.1:1 refused ...") names hosts and ports: log only
+                assertThat(response.text("message")).isEqualTo("no database answered in time; try again");
+                assertThat(response.raw().body()).doesNotContain("refused").doesNotContain("127.0.0.1");
+                assertThat(response.header("X-Served-By-App")).contains("test-app");
+                assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("request " + requestId + " (")
+                        .contains("503 db_unavailable").contains("refused"));
+            }
+        } finally {
+            routes.removeHandler(capture);
         }
     }
 

@@ -3,12 +3,18 @@ package dev.scaleup.render;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code bootstrap.sql} for the initial primary: the replication role, the application's role and database.
  * Idempotent ({@code \gexec} creates what is missing, then passwords and ownership are (re)set), so it can run on every
  * start. Run as {@code psql -v ON_ERROR_STOP=1 -h <run> -U postgres -d postgres -f <conf>/bootstrap.sql} by the
- * {@code postgres} user. Holds both passwords, hence mode 0600.
+ * {@code postgres} user. Passwords are set as SCRAM-SHA-256 verifiers, so no password reaches the server, its logs or
+ * this file; a verifier still lets anyone who reads it guess passwords offline, hence mode 0600.
  */
 public final class BootstrapSql {
 
@@ -36,11 +42,28 @@ public final class BootstrapSql {
                 ALTER DATABASE %s OWNER TO %s;
                 """.formatted(
                         Text.sqlLiteral(replicator), Text.sqlLiteral(replicator),
-                        Text.sqlIdentifier(replicator), Text.sqlLiteral(secrets.replicationPassword()),
+                        Text.sqlIdentifier(replicator),
+                        Text.sqlLiteral(verifier(replicator, secrets.replicationPassword())),
                         Text.sqlLiteral(t.dbUser()), Text.sqlLiteral(t.dbUser()),
-                        Text.sqlIdentifier(t.dbUser()), Text.sqlLiteral(secrets.appDbPassword()),
+                        Text.sqlIdentifier(t.dbUser()), Text.sqlLiteral(verifier(t.dbUser(), secrets.appDbPassword())),
                         Text.sqlLiteral(t.dbName()), Text.sqlLiteral(t.dbUser()), Text.sqlLiteral(t.dbName()),
                         Text.sqlIdentifier(t.dbName()), Text.sqlIdentifier(t.dbUser()));
         return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
+    }
+
+    /**
+     * The role's verifier, with a salt derived from the role and the password instead of a random one: the same
+     * secrets render the same file (so {@code up} sees nothing changed), and a salt only has to be unique, which the
+     * generated 32-byte random passwords make it.
+     */
+    static String verifier(String role, String password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(password.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] salt = mac.doFinal(("scaleup bootstrap.sql salt of role " + role).getBytes(StandardCharsets.UTF_8));
+            return ScramVerifier.of(password, Arrays.copyOf(salt, 16), ScramVerifier.ITERATIONS);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -27,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real PostgreSQL 15 started the way the runtime will ({@code postgres -c config_file=<conf>/postgresql.conf} as the
  * postgres user) from the rendered postgresql.conf, pg_hba.conf and pg_ident.conf; bootstrap.sql run with psql as the
- * runtime will, twice (idempotent), then again with new secrets (passwords converge). Names and passwords are chosen
- * to need quoting. The db host listens on 127.0.0.81 (the topology uses 127.0.0.0/24 here), so no namespace is needed.
+ * runtime will, twice (idempotent), then again with new secrets (passwords converge), and the app's role logs in over
+ * TCP with SCRAM against the verifier bootstrap.sql set. Names and passwords are chosen to need quoting (passwords
+ * are printable ASCII without spaces, like the generated ones: {@link ScramVerifier} takes only those). The db host
+ * listens on 127.0.0.81 (the topology uses 127.0.0.0/24 here), so no namespace is needed.
  */
 class PostgresBootstrapTest {
 
-    static final Secrets NASTY = new Secrets("it's a \\ \"test\" :foo :'bar' ${x} ;--", "app'; DROP ROLE postgres; --", "super", "k");
-    static final Secrets ROTATED = new Secrets("second repl secret", "second app secret", "super", "k");
+    static final Secrets NASTY = new Secrets("it's-a-\\-\"test\"-:foo-:'bar'-${x}-;--", "app';DROP-ROLE-postgres;--", "super", "k");
+    static final Secrets ROTATED = new Secrets("second-repl-secret", "second-app-secret", "super", "k");
 
     @TempDir
     Path tmp;
@@ -92,6 +95,9 @@ class PostgresBootstrapTest {
                     "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'app-db'")).isEqualTo("App User");
             assertScram(runuser, bin, paths, port, "replicator", NASTY.replicationPassword());
             assertScram(runuser, bin, paths, port, "App User", NASTY.appDbPassword());
+            // the server stored the rendered verifier as it is: it was given no password to hash
+            assertThat(query(runuser, bin, paths, port, "SELECT rolpassword FROM pg_authid WHERE rolname = 'App User'"))
+                    .isEqualTo(BootstrapSql.verifier("App User", NASTY.appDbPassword()));
 
             // the server runs with the rendered settings and pg_hba.conf parses as intended
             assertThat(query(runuser, bin, paths, port, "SHOW hba_file")).isEqualTo(hba.toString());
@@ -113,11 +119,20 @@ class PostgresBootstrapTest {
                             "host app-db App User_b 127.0.0.41 scram-sha-256",
                             "host app-db App User_b 127.0.0.42 scram-sha-256"));
 
+            // the app's role logs in over TCP with SCRAM against the verifier (from this host's loopback address: a
+            // pg_hba line of its own)
+            Files.writeString(hba, "host app-db \"App User\" 127.0.0.1/32 scram-sha-256\n", StandardOpenOption.APPEND);
+            query(runuser, bin, paths, port, "SELECT pg_reload_conf()");
+            assertThat(appLogin(bin, port, NASTY.appDbPassword())).isEqualTo("App User");
+            assertThat(appLogin(bin, port, "wrong")).contains("password authentication failed");
+
             // new secrets: a rerun converges the passwords
             Files.writeString(paths.conf(BootstrapSql.FILE), BootstrapSql.render(t, db1, paths, ROTATED).content());
             asPostgres(runuser, bootstrap.toArray(String[]::new));
             assertScram(runuser, bin, paths, port, "replicator", ROTATED.replicationPassword());
             assertScram(runuser, bin, paths, port, "App User", ROTATED.appDbPassword());
+            assertThat(appLogin(bin, port, ROTATED.appDbPassword())).isEqualTo("App User");
+            assertThat(appLogin(bin, port, NASTY.appDbPassword())).contains("password authentication failed");
         } finally {
             Tools.run(List.of(runuser, "-u", "postgres", "--", bin.resolve("pg_ctl").toString(),
                     "stop", "-D", pgdata.toString(), "-m", "fast", "-w"));
@@ -125,6 +140,16 @@ class PostgresBootstrapTest {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /** {@code current_user} of a TCP login as "App User" with this password (from a 0600 passfile), or psql's error. */
+    private String appLogin(Path bin, int port, String password) throws IOException {
+        Path passfile = tmp.resolve("pgpass");
+        Files.writeString(passfile, "*:*:*:*:" + password.replace("\\", "\\\\").replace(":", "\\:") + "\n");
+        Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
+        return Tools.run(List.of("env", "PGPASSFILE=" + passfile, bin.resolve("psql").toString(), "-X", "-At", "-w",
+                "host=127.0.0.81 port=" + port + " user='App User' dbname=app-db sslmode=disable",
+                "-c", "SELECT current_user")).output().strip();
     }
 
     private static void awaitReady(String runuser, Path bin, HostPaths paths, int port, Process server, Path serverLog)

@@ -3,16 +3,12 @@ package dev.scaleup.app.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.app.db.DbCalls.Target;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -263,12 +259,6 @@ public final class Bank {
 
     /** What identifies a transfer request apart from its key: recipient and amount. */
     static String requestHash(long toAccount, long amountCents) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("to=" + toAccount + ";amount_cents=" + amountCents).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return RequestHash.sha256Hex("to=" + toAccount + ";amount_cents=" + amountCents);
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.Executor;
  * <ul>
  *   <li>A connection that failed with a connection error (SQLState class 08, 57P01..57P03 admin/crash shutdown,
  *       25006 read-only transaction on a demoted primary) is evicted, and so are the pool's idle connections.</li>
- *   <li>Work marked retryable (a GET, a login, a transfer with its Idempotency-Key) is then run ONCE more on a fresh
+ *   <li>Work marked retryable (a GET, a login, a write with its Idempotency-Key) is then run ONCE more on a fresh
  *       connection, also after a rolled-back deadlock, serialization failure or lock timeout (40P01, 40001,
  *       55P03). Work is retried only when it failed on a borrowed connection: when the pool itself timed out it
  *       has already spent its connection timeout trying.</li>

@@ -3,6 +3,7 @@ package dev.scaleup.app.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.app.db.DbCalls.Target;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The {@code posts} table: written on the primary, read where the caller says (a replica, unless fresh). */
 public final class Posts {
@@ -21,34 +23,41 @@ public final class Posts {
     private static final String COLUMNS = "id, user_id, title, body, created_at";
 
     private final DbCalls db;
+    private final IdempotentWrites writes;
 
     public Posts(DbCalls db) {
         this.db = requireNonNull(db, "db is null");
+        this.writes = new IdempotentWrites(db);
     }
 
     /**
-     * Never retried: a post has no idempotency key, so a retry after an unknown outcome could post twice. Empty
-     * when the user does not exist (a token outliving its user).
+     * Inserts a post, once per {@code idempotencyKey} of the user when there is one ({@link IdempotentWrites});
+     * {@link IdempotentWrites.Refused} when the user does not exist (a token outliving its user).
      */
-    public Optional<Post> create(long userId, String title, String body) throws DbUnavailableException,
-            SQLException {
-        return db.run(Target.PRIMARY, false, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?) RETURNING " + COLUMNS)) {
-                insert.setLong(1, userId);
-                insert.setString(2, title);
-                insert.setString(3, body);
-                try (ResultSet rs = insert.executeQuery()) {
-                    rs.next();
-                    return Optional.of(post(rs));
-                }
-            } catch (SQLException e) {
-                if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
-                    return Optional.empty();
-                }
-                throw e;
+    public IdempotentWrites.Result create(long userId, String title, String body, Optional<String> idempotencyKey,
+                                          Function<Post, IdempotentWrites.Answer> answer)
+            throws DbUnavailableException, SQLException {
+        return writes.run(idempotencyKey.map(key -> IdempotentWrites.Key.ofUser(userId, key,
+                RequestHash.of("post", title, body))), connection -> insert(connection, userId, title, body), answer);
+    }
+
+    private static Optional<Post> insert(Connection connection, long userId, String title, String body)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?) RETURNING " + COLUMNS)) {
+            insert.setLong(1, userId);
+            insert.setString(2, title);
+            insert.setString(3, body);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return Optional.of(post(rs));
             }
-        });
+        } catch (SQLException e) {
+            if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Newest first, ids below {@code beforeId}. */

@@ -3,11 +3,13 @@ package dev.scaleup.app.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.app.db.DbCalls.Target;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The {@code visits} table: written on the primary, always read from a replica (when one is up), even right after
@@ -24,25 +26,33 @@ public final class Visits {
     }
 
     private final DbCalls db;
+    private final IdempotentWrites writes;
 
     public Visits(DbCalls db) {
         this.db = requireNonNull(db, "db is null");
+        this.writes = new IdempotentWrites(db);
     }
 
-    public Created insert(String appHost) throws DbUnavailableException, SQLException {
+    /** Inserts a visit, once per {@code idempotencyKey} when there is one ({@link IdempotentWrites}). */
+    public IdempotentWrites.Result insert(String appHost, Optional<String> idempotencyKey,
+                                          Function<Created, IdempotentWrites.Answer> answer)
+            throws DbUnavailableException, SQLException {
         requireNonNull(appHost, "appHost is null");
-        return db.run(Target.PRIMARY, false, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO visits (app_host) VALUES (?) RETURNING id, host(inet_server_addr())")) {
-                insert.setString(1, appHost);
-                try (ResultSet rs = insert.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("insert returned no row");
-                    }
-                    return new Created(rs.getLong(1), appHost, rs.getString(2));
+        return writes.run(idempotencyKey.map(key -> IdempotentWrites.Key.anonymous(key, RequestHash.of("visit"))),
+                connection -> Optional.of(insert(connection, appHost)), answer);
+    }
+
+    private static Created insert(Connection connection, String appHost) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO visits (app_host) VALUES (?) RETURNING id, host(inet_server_addr())")) {
+            insert.setString(1, appHost);
+            try (ResultSet rs = insert.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("insert returned no row");
                 }
+                return new Created(rs.getLong(1), appHost, rs.getString(2));
             }
-        });
+        }
     }
 
     public Optional<Found> find(long id) throws DbUnavailableException, SQLException {

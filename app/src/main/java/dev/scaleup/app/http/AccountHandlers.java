@@ -6,8 +6,8 @@ import dev.scaleup.app.auth.PasswordHasher;
 import dev.scaleup.app.auth.Tokens;
 import dev.scaleup.app.db.Bank;
 import dev.scaleup.app.db.DbUnavailableException;
+import dev.scaleup.app.db.IdempotentWrites;
 import dev.scaleup.app.db.Users;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -15,7 +15,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Users, sessions, the caller's account and transfers. */
 final class AccountHandlers {
@@ -40,10 +39,7 @@ final class AccountHandlers {
     record TransferPage(List<TransferItem> transfers, Long nextBefore) {
     }
 
-    static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
-    static final HeaderName IDEMPOTENT_REPLAY = HeaderNames.create("Idempotent-Replay");
     static final long MAX_AMOUNT_CENTS = 1_000_000_000L;
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
     private static final List<String> CREDENTIAL_FIELDS = List.of("email", "password");
     private static final List<String> TRANSFER_FIELDS = List.of("to_account", "amount_cents");
 
@@ -54,11 +50,12 @@ final class AccountHandlers {
     private final BearerAuth auth;
     private final JsonInput input;
     private final ReadRouting reads;
+    private final KeyedWrites keyed;
     private final Json json;
     private final long startingBalanceCents;
 
     AccountHandlers(Users users, Bank bank, PasswordHasher hasher, Tokens tokens, BearerAuth auth, JsonInput input,
-                    ReadRouting reads, Json json, long startingBalanceCents) {
+                    ReadRouting reads, KeyedWrites keyed, Json json, long startingBalanceCents) {
         this.users = requireNonNull(users, "users is null");
         this.bank = requireNonNull(bank, "bank is null");
         this.hasher = requireNonNull(hasher, "hasher is null");
@@ -66,24 +63,36 @@ final class AccountHandlers {
         this.auth = requireNonNull(auth, "auth is null");
         this.input = requireNonNull(input, "input is null");
         this.reads = requireNonNull(reads, "reads is null");
+        this.keyed = requireNonNull(keyed, "keyed is null");
         this.json = requireNonNull(json, "json is null");
         this.startingBalanceCents = startingBalanceCents;
     }
 
-    /** {@code POST /api/users {email, password}}: 201, or 409 when the email is taken. */
+    /**
+     * {@code POST /api/users {email, password}} with an optional {@code Idempotency-Key}: 201, or 409 when the email is
+     * taken. A copy of a keyed sign-up gets the first answer only with the same password: the key's stored request
+     * hash covers the email, and the password is checked against the user's stored hash.
+     */
     void createUser(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
+        Optional<String> key = KeyedWrites.optional(req);
         JsonInput.Fields fields = input.read(req, CREDENTIAL_FIELDS);
         String email = Text.email(fields.string("email"));
         String password = Text.newPassword(fields.string("password"));
         String hash = hasher.hash(password);
-        Users.Created created;
-        try {
-            created = users.create(email, hash, startingBalanceCents);
-        } catch (Users.EmailTakenException e) {
-            throw new ApiException(Status.CONFLICT_409, "email_taken", "a user with this email exists");
+        IdempotentWrites.Result result = users.create(email, hash, startingBalanceCents, key,
+                created -> keyed.answer(Status.CREATED_201,
+                        new UserCreated(created.userId(), created.email(), created.accountId())));
+        if (result instanceof IdempotentWrites.Answered answered && answered.replay()
+                && !passwordMatches(email, password)) {
+            throw KeyedWrites.keyReused();
         }
-        reads.wrote(res);
-        json.send(res, Status.CREATED_201, new UserCreated(created.userId(), created.email(), created.accountId()));
+        keyed.send(res, result, () -> new ApiException(Status.CONFLICT_409, "email_taken",
+                "a user with this email exists"));
+    }
+
+    private boolean passwordMatches(String email, String password) throws DbUnavailableException, SQLException {
+        Optional<Users.Credentials> credentials = users.credentials(email);
+        return credentials.isPresent() && hasher.verify(password, credentials.get().passwordHash());
     }
 
     /** {@code POST /api/sessions {email, password}}: 200 with a token; the same 401 for any wrong credential. */
@@ -117,7 +126,7 @@ final class AccountHandlers {
     /** {@code POST /api/transfers {to_account, amount_cents}} with {@code Idempotency-Key}. */
     void createTransfer(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
         long userId = auth.requireUser(req, res);
-        String key = idempotencyKey(req);
+        String key = KeyedWrites.required(req);
         JsonInput.Fields fields = input.read(req, TRANSFER_FIELDS);
         long to = fields.integer("to_account", 1, Long.MAX_VALUE);
         long amount = fields.integer("amount_cents", 1, MAX_AMOUNT_CENTS);
@@ -126,7 +135,7 @@ final class AccountHandlers {
             case Bank.Done done -> {
                 Bank.Transfer t = done.transfer();
                 if (done.replay()) {
-                    res.header(IDEMPOTENT_REPLAY, "true");
+                    res.header(KeyedWrites.IDEMPOTENT_REPLAY, "true");
                 }
                 reads.wrote(res);
                 json.send(res, Status.CREATED_201, new TransferBody(t.transferId(), t.fromAccount(), t.toAccount(),
@@ -159,21 +168,6 @@ final class AccountHandlers {
                 .toList();
         json.send(res, Status.OK_200, new TransferPage(items,
                 Paging.nextBefore(rows.stream().map(Bank.Listed::transferId).toList(), paging.limit())));
-    }
-
-    private static String idempotencyKey(ServerRequest req) {
-        List<String> values = req.headers().contains(IDEMPOTENCY_KEY)
-                ? req.headers().get(IDEMPOTENCY_KEY).allValues() : List.of();
-        if (values.isEmpty()) {
-            throw ApiException.badRequest("missing_idempotency_key", "the Idempotency-Key header is required:"
-                    + " 1..100 characters of A-Z a-z 0-9 _ -, new for each transfer, the same for its retries");
-        }
-        String key = values.getFirst().strip();
-        if (values.size() > 1 || !KEY.matcher(key).matches()) {
-            throw ApiException.badRequest("invalid_idempotency_key", "the Idempotency-Key header must be one value"
-                    + " of 1..100 characters of A-Z a-z 0-9 _ -");
-        }
-        return key;
     }
 
     private static ApiException noAccount(ServerResponse res) {

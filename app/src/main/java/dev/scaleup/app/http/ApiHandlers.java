@@ -34,14 +34,14 @@ public final class ApiHandlers {
     private final String hostName;
     private final DbCalls db;
     private final Visits visits;
-    private final ReadRouting reads;
+    private final KeyedWrites keyed;
     private final Json json;
 
-    ApiHandlers(String hostName, DbCalls db, Visits visits, ReadRouting reads, Json json) {
+    ApiHandlers(String hostName, DbCalls db, Visits visits, KeyedWrites keyed, Json json) {
         this.hostName = requireNonNull(hostName, "hostName is null");
         this.db = requireNonNull(db, "db is null");
-        this.reads = requireNonNull(reads, "reads is null");
         this.visits = requireNonNull(visits, "visits is null");
+        this.keyed = requireNonNull(keyed, "keyed is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -52,10 +52,12 @@ public final class ApiHandlers {
                 new DbBody(info.serverAddr(), iso(info.now()), info.inRecovery())));
     }
 
+    /** {@code POST /api/visits}, with an optional {@code Idempotency-Key}. */
     void createVisit(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
-        Visits.Created created = visits.insert(hostName);
-        reads.wrote(res);
-        json.send(res, Status.CREATED_201, created);
+        Optional<String> key = KeyedWrites.optional(req);
+        keyed.send(res, visits.insert(hostName, key, created -> keyed.answer(Status.CREATED_201, created)), () -> {
+            throw new IllegalStateException("a visit is never refused");
+        });
     }
 
     void getVisit(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {

@@ -16,6 +16,13 @@ public final class Json {
     public record ErrorBody(String error, String message) {
     }
 
+    /**
+     * The body of an error that is the server's, not the request's: a fixed message and the request id, under which
+     * the server logged the details (which may name hosts, users or SQL, so they stay out of the answer).
+     */
+    public record ServerErrorBody(String error, String message, String requestId) {
+    }
+
     private final ObjectMapper mapper;
 
     public Json() {
@@ -33,10 +40,14 @@ public final class Json {
     }
 
     public void send(ServerResponse res, Status status, Object body) {
-        byte[] bytes = bytes(body);
+        sendJson(res, status, bytes(body));
+    }
+
+    /** Sends a body that is JSON already (a stored answer). */
+    public void sendJson(ServerResponse res, Status status, byte[] json) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(bytes);
+        res.send(json);
     }
 
     public void error(ServerResponse res, Status status, String error, String message) {

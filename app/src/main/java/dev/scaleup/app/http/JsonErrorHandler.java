@@ -25,7 +25,7 @@ public final class JsonErrorHandler implements ErrorHandler<Exception> {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, Exception e) {
-        String requestId = res.headers().first(RequestFilter.REQUEST_ID).orElse("-");
+        String requestId = RequestFilter.requestId(res);
         if (e instanceof HttpException http && http.status().code() < 500) {
             json.error(res, http.status(), Json.errorCode(http.status()),
                     http.getMessage() == null ? http.status().reasonPhrase() : http.getMessage());

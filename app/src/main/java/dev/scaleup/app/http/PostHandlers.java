@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.app.db.DbCalls.Target;
 import dev.scaleup.app.db.DbUnavailableException;
+import dev.scaleup.app.db.IdempotentWrites;
 import dev.scaleup.app.db.Posts;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -32,28 +33,31 @@ final class PostHandlers {
     private final BearerAuth auth;
     private final JsonInput input;
     private final ReadRouting reads;
+    private final KeyedWrites keyed;
     private final Json json;
 
-    PostHandlers(Posts posts, BearerAuth auth, JsonInput input, ReadRouting reads, Json json) {
+    PostHandlers(Posts posts, BearerAuth auth, JsonInput input, ReadRouting reads, KeyedWrites keyed, Json json) {
         this.posts = requireNonNull(posts, "posts is null");
         this.auth = requireNonNull(auth, "auth is null");
         this.input = requireNonNull(input, "input is null");
         this.reads = requireNonNull(reads, "reads is null");
+        this.keyed = requireNonNull(keyed, "keyed is null");
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** {@code POST /api/posts {title, body}} (auth). */
+    /** {@code POST /api/posts {title, body}} (auth), with an optional {@code Idempotency-Key}. */
     void create(ServerRequest req, ServerResponse res) throws DbUnavailableException, SQLException {
         long userId = auth.requireUser(req, res);
+        Optional<String> key = KeyedWrites.optional(req);
         JsonInput.Fields fields = input.read(req, FIELDS);
         String title = Text.title(fields.string("title"));
         String body = Text.body(fields.string("body"));
-        Posts.Post post = posts.create(userId, title, body).orElseThrow(() -> {
+        IdempotentWrites.Result result = posts.create(userId, title, body, key,
+                post -> keyed.answer(Status.CREATED_201, body(post)));
+        keyed.send(res, result, () -> {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
             return new ApiException(Status.UNAUTHORIZED_401, "invalid_token", "the token's user does not exist");
         });
-        reads.wrote(res);
-        json.send(res, Status.CREATED_201, body(post));
     }
 
     /** {@code GET /api/posts?limit&before}: the feed, newest first, no auth. */

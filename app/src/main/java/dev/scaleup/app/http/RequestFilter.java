@@ -10,6 +10,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
 
 /**
@@ -38,6 +39,11 @@ public final class RequestFilter implements Filter {
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
+    /** The request id the filter gave the request (and set on its response). */
+    static String requestId(ServerResponse res) {
+        return res.headers().first(REQUEST_ID).orElse("-");
+    }
+
     /** The route template that matched the request, recorded by the route's handler for the metrics. */
     record MatchedRoute(String template) {
     }
@@ -64,9 +70,13 @@ public final class RequestFilter implements Filter {
         } catch (HttpException e) {
             Status status = e.status();
             if (status.code() >= 500) {
+                // the exception's message is the server's business: logged, not answered
                 LOG.log(Level.ERROR, "request " + requestId + " failed", e);
+                sendIfPossible(res, status, Json.errorCode(status), status.reasonPhrase() + "; request id "
+                        + requestId);
+            } else {
+                sendIfPossible(res, status, Json.errorCode(status), e.getMessage());
             }
-            sendIfPossible(res, status, Json.errorCode(status), e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "request " + requestId + " failed", e);
             sendIfPossible(res, Status.INTERNAL_SERVER_ERROR_500, "internal_error",

@@ -19,6 +19,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -29,9 +30,12 @@ import java.util.stream.Collectors;
  * The routing table. Every route is registered with its path template, which its handler records for the metrics;
  * a known path with a wrong method is a JSON 405 with {@code Allow}, an unknown path a JSON 404. Handlers refuse a
  * request by throwing {@link ApiException} (its status and code) or {@link DbUnavailableException} (503
- * {@code db_unavailable}).
+ * {@code db_unavailable} with the request id; the database's own error text goes to the log, not to the client).
  */
 public final class Routes {
+
+    static final String DB_UNAVAILABLE_MESSAGE = "no database answered in time; try again";
+    private static final System.Logger LOG = System.getLogger(Routes.class.getName());
 
     /** Everything the routes need. */
     public record Services(String hostName, Readiness readiness, InFlightRequests inFlight, AccessLog accessLog,
@@ -70,12 +74,13 @@ public final class Routes {
         ReadRouting reads = new ReadRouting(s.clock());
         JsonInput input = new JsonInput();
         BearerAuth auth = new BearerAuth(s.tokens());
+        KeyedWrites keyed = new KeyedWrites(reads, json);
         this.filter = new RequestFilter(s.hostName(), s.inFlight(), json, s.accessLog(), s.metrics());
         this.health = new HealthHandlers(s.hostName(), s.readiness(), json);
-        this.api = new ApiHandlers(s.hostName(), s.db(), s.visits(), reads, json);
-        this.accounts = new AccountHandlers(s.users(), s.bank(), s.hasher(), s.tokens(), auth, input, reads, json,
-                s.startingBalanceCents());
-        this.posts = new PostHandlers(s.posts(), auth, input, reads, json);
+        this.api = new ApiHandlers(s.hostName(), s.db(), s.visits(), keyed, json);
+        this.accounts = new AccountHandlers(s.users(), s.bank(), s.hasher(), s.tokens(), auth, input, reads, keyed,
+                json, s.startingBalanceCents());
+        this.posts = new PostHandlers(s.posts(), auth, input, reads, keyed, json);
         this.registry = s.registry();
     }
 
@@ -123,7 +128,11 @@ public final class Routes {
                 }
                 json.error(res, e.status(), e.code(), e.getMessage());
             } catch (DbUnavailableException e) {
-                json.error(res, Status.SERVICE_UNAVAILABLE_503, "db_unavailable", e.getMessage());
+                String requestId = RequestFilter.requestId(res);
+                LOG.log(Level.WARNING, "request {0} ({1} {2}): 503 db_unavailable: {3}", requestId,
+                        req.prologue().method().text(), req.path().rawPath(), e.getMessage());
+                json.send(res, Status.SERVICE_UNAVAILABLE_503, new Json.ServerErrorBody("db_unavailable",
+                        DB_UNAVAILABLE_MESSAGE, requestId));
             }
         };
     }

@@ -3,6 +3,8 @@ package dev.scaleup.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.http.BadRequestException;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +39,9 @@ class RequestFilterTest {
                         })
                         .get("/bad", (req, res) -> {
                             throw new BadRequestException("nope");
+                        })
+                        .get("/down", (req, res) -> {
+                            throw new HttpException("secret detail", Status.SERVICE_UNAVAILABLE_503);
                         }))
                 .build().start();
     }
@@ -70,6 +75,14 @@ class RequestFilterTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("path=/boom status=500");
         assertThat(inFlight.count()).isZero();
+    }
+
+    @Test
+    void aServerErrorNamesTheRequestIdButNotTheExceptionsMessage() throws Exception {
+        HttpResponse<String> response = get("/down");
+
+        assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(response.body()).contains("rid-1").doesNotContain("secret detail");
     }
 
     @Test
