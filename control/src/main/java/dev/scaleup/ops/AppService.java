@@ -25,7 +25,7 @@ public final class AppService implements HostService {
         var topology = deployment.topology();
         return List.of(ProcessSpec.of("app", List.of(
                 tools.java().toString(),
-                "-Xmx" + topology.appHeapMb() + "m",
+                "-Xmx" + topology.app().heapMb() + "m",
                 "-XX:+UseSerialGC",
                 "-jar", deployment.appArtifact(host).resolve("app.jar").toString(),
                 "--config", deployment.paths(host).conf("app.properties").toString())));
@@ -44,6 +44,6 @@ public final class AppService implements HostService {
     }
 
     private String readyUrl(Host host) {
-        return "http://" + host.address() + ":" + deployment.topology().appPort() + "/readyz";
+        return "http://" + host.address() + ":" + deployment.topology().app().port() + "/readyz";
     }
 }

@@ -94,8 +94,8 @@ public final class DbService implements HostService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        progress.step(host.name() + ": created the role " + deployment.topology().dbUser() + " and the database "
-                + deployment.topology().dbName() + " on the leader");
+        progress.step(host.name() + ": created the role " + deployment.topology().db().user() + " and the database "
+                + deployment.topology().db().name() + " on the leader");
     }
 
     /** Patroni re-reads patroni.yml on HUP and applies it (pg_hba.conf, parameters) with a PostgreSQL reload. */

@@ -66,7 +66,7 @@ public final class LbService implements HostService {
     }
 
     public boolean holdsVip(Host host) {
-        return deployment.network().hasAddress(host, deployment.topology().vip().toString());
+        return deployment.network().hasAddress(host, deployment.topology().network().vip().toString());
     }
 
     /** Runs a command of HAProxy's runtime API on the host; returns its answer, or throws. */

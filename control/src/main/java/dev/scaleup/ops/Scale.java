@@ -41,8 +41,8 @@ public final class Scale {
         ScalePlan plan = ScalePlan.of(current, counts);
         progress.logTo(state.log());
         if (plan.changesNothing()) {
-            progress.step("nothing to do: web=" + current.webCount() + " app=" + current.appCount()
-                    + " db.replicas=" + current.dbReplicas() + " already");
+            progress.step("nothing to do: web=" + current.web().count() + " app=" + current.app().count()
+                    + " db.replicas=" + current.db().replicas() + " already");
             return;
         }
         try (OperationLock lock = OperationLock.acquire(state.real().resolve("operation.lock"), "scale")) {
@@ -50,9 +50,9 @@ public final class Scale {
             Tools tools = Tools.find();
             Deployment now = new Deployment(current, state, repoRoot);
             Services services = new Services(now, tools);
-            step(progress, history, "from web=" + current.webCount() + " app=" + current.appCount() + " db.replicas="
-                    + current.dbReplicas() + " to web=" + plan.target().webCount() + " app=" + plan.target().appCount()
-                    + " db.replicas=" + plan.target().dbReplicas());
+            step(progress, history, "from web=" + current.web().count() + " app=" + current.app().count() + " db.replicas="
+                    + current.db().replicas() + " to web=" + plan.target().web().count() + " app=" + plan.target().app().count()
+                    + " db.replicas=" + plan.target().db().replicas());
             drainWebHosts(now, services, plan.removed(Role.WEB), progress, history);
             for (Host db : plan.removed(Role.DB)) {
                 moveDbRoles(now, services, plan.target().hosts(Role.DB), db, progress, history);
@@ -64,8 +64,8 @@ public final class Scale {
                 Up.converge(target, tools, progress);
             } catch (RuntimeException e) {
                 history.record("failed: " + e.getMessage());
-                throw new OperatorException("scale failed (the deployment still counts as web=" + current.webCount()
-                        + " app=" + current.appCount() + " db.replicas=" + current.dbReplicas()
+                throw new OperatorException("scale failed (the deployment still counts as web=" + current.web().count()
+                        + " app=" + current.app().count() + " db.replicas=" + current.db().replicas()
                         + "; run the same scale again to finish it): " + e.getMessage(), e);
             }
             for (Host host : plan.removed()) {

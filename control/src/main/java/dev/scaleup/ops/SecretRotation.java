@@ -101,7 +101,7 @@ public final class SecretRotation {
         ensurePgHba(deployment, services);
         Host leader = leader(services);
         String password = newPassword();
-        String user = topology.dbUser();
+        String user = topology.db().user();
         psql(deployment, services, leader, String.join("\n",
                 "\\set ON_ERROR_STOP on",
                 "SELECT format('CREATE ROLE %I LOGIN', " + literal(next) + ")",
@@ -202,7 +202,7 @@ public final class SecretRotation {
             try {
                 Readiness.await(login + " logging in on " + db.name() + " from " + app.name(), LOGIN_TIMEOUT, () -> {
                     last[0] = tryLogin(deployment, app, db, login, password);
-                    return last[0].equals(topology.dbUser());
+                    return last[0].equals(topology.db().user());
                 }, () -> true);
             } catch (Readiness.NotReadyException e) {
                 throw new OperatorException(e.getMessage() + " (last answer: " + last[0] + "); the app servers still use"
@@ -214,8 +214,8 @@ public final class SecretRotation {
     /** psql in the app host's namespace with the password in its environment; returns current_user or the error. */
     private String tryLogin(Deployment deployment, Host app, Host db, String login, String password) {
         List<String> command = NetCommands.inNamespace(deployment.namespace(app), List.of(tools.pg("psql").toString(),
-                "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.dbPort()),
-                "-U", login, "-d", topology.dbName(), "-c", "SELECT current_user"));
+                "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.db().port()),
+                "-U", login, "-d", topology.db().name(), "-c", "SELECT current_user"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("PGPASSWORD", password);

@@ -69,7 +69,7 @@ public final class WebService implements HostService {
     }
 
     private String healthUrl(Host host) {
-        return "http://" + host.address() + ":" + deployment.topology().webPort() + "/nginx-health";
+        return "http://" + host.address() + ":" + deployment.topology().web().port() + "/nginx-health";
     }
 
     /** Makes {@code target} an exact copy of {@code source}; returns true when anything changed. */

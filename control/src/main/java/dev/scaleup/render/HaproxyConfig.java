@@ -50,7 +50,7 @@ public final class HaproxyConfig {
      * table of request rates over 10 s; above the limit the answer is 429 until the rate falls again. Empty when off.
      */
     static String rateLimit(Topology t) {
-        int limit = t.edge().rateLimitPer10s();
+        int limit = t.lb().edge().rateLimitPer10s();
         if (limit == 0) {
             return "";
         }
@@ -67,12 +67,12 @@ public final class HaproxyConfig {
      * the control plane keep checking it over HTTP). Empty when off.
      */
     static String httpsRedirect(Topology t) {
-        if (!t.edge().httpsRedirect()) {
+        if (!t.lb().edge().httpsRedirect()) {
             return "";
         }
-        String redirect = t.edge().httpsPort() == 443 ? "redirect scheme https code 301"
+        String redirect = t.lb().edge().httpsPort() == 443 ? "redirect scheme https code 301"
                 : "redirect location https://%%[req.hdr(host),regsub(:[0-9]+$,)]:%d%%[capture.req.uri] code 301"
-                        .formatted(t.edge().httpsPort());
+                        .formatted(t.lb().edge().httpsPort());
         return """
                     # plain HTTP is redirected to HTTPS, the health checks excepted
                     http-request %s if !{ ssl_fc } !{ path %s }
@@ -84,8 +84,8 @@ public final class HaproxyConfig {
         StringBuilder servers = new StringBuilder();
         StringBuilder tracking = new StringBuilder();
         for (Host web : t.hosts(Role.WEB)) {
-            servers.append("    server %s %s:%d check\n".formatted(web.name(), web.address(), t.webPort()));
-            tracking.append("    server %s %s:%d track %s/%s\n".formatted(web.name(), web.address(), t.webPort(),
+            servers.append("    server %s %s:%d check\n".formatted(web.name(), web.address(), t.web().port()));
+            tracking.append("    server %s %s:%d track %s/%s\n".formatted(web.name(), web.address(), t.web().port(),
                     BACKEND, web.name()));
         }
         String content = Text.banner(t, host) + """
@@ -174,8 +174,8 @@ public final class HaproxyConfig {
                         Text.path(socket(paths)),
                         Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES,
                         String.join(" ", keepalivedCommand(paths)),
-                        t.vip(), t.lbPort(),
-                        t.vip(), t.edge().httpsPort(), Text.path(paths.conf(Tls.PEM_FILE)),
+                        t.network().vip(), t.lb().port(),
+                        t.network().vip(), t.lb().edge().httpsPort(), Text.path(paths.conf(Tls.PEM_FILE)),
                         rateLimit(t),
                         MAX_BODY_BYTES,
                         httpsRedirect(t),

@@ -47,7 +47,7 @@ public final class NginxConfig {
         Text.requireRole(host, Role.WEB, FILE);
         StringBuilder upstream = new StringBuilder();
         for (Host app : t.hosts(Role.APP)) {
-            upstream.append("        server %s:%d max_fails=1 fail_timeout=2s%s;\n".formatted(app.address(), t.appPort(),
+            upstream.append("        server %s:%d max_fails=1 fail_timeout=2s%s;\n".formatted(app.address(), t.app().port(),
                     drainedApps.contains(app.name()) ? " down" : ""));
         }
         String data = Text.path(paths.data());
@@ -174,7 +174,7 @@ public final class NginxConfig {
                         Text.path(accessLog(paths)),
                         UPSTREAM,
                         upstream,
-                        host.address(), t.webPort(),
+                        host.address(), t.web().port(),
                         Text.path(paths.site()),
                         host.name(),
                         CONTENT_SECURITY_POLICY,

@@ -1,13 +1,12 @@
 package dev.scaleup.topology;
 
+import dev.scaleup.topology.TopologyKey.Section;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,48 +20,8 @@ import java.util.regex.Pattern;
  */
 final class TopologyBinder {
 
-    static final String DEFAULT_NAME = "scaleup";
-    static final Subnet DEFAULT_SUBNET = Subnet.parse("198.18.0.0/24");
-    /** The VIP's default is this offset in whatever subnet is configured: 198.18.0.100 in the default one. */
-    static final int DEFAULT_VIP_OFFSET = 100;
-    static final int LB_COUNT = 2;
-    static final int DEFAULT_LB_PORT = 80;
-    static final int DEFAULT_WEB_COUNT = 2;
-    static final int DEFAULT_WEB_PORT = 80;
-    static final int DEFAULT_APP_COUNT = 3;
-    static final int DEFAULT_APP_PORT = 8080;
-    static final int DEFAULT_APP_HEAP_MB = 128;
-    static final int MIN_APP_HEAP_MB = 32;
-    static final int MAX_APP_HEAP_MB = 4096;
-    static final int DEFAULT_DB_REPLICAS = 1;
-    static final int DEFAULT_DB_PORT = 5432;
-    static final String DEFAULT_DB_NAME = "app";
-    static final String DEFAULT_DB_USER = "app";
-    /** The site's default directory, relative to the repository root. */
-    static final String DEFAULT_SITE = "site";
-
-    /** Allowed keys: "" for the top level, then each section, in documentation order. */
-    static final Map<String, List<String>> KEYS = keys();
-
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern QUOTED_INTEGER = Pattern.compile("\\s*[-+]?[0-9]+\\s*");
     private static final List<String> RESERVED_DB_USERS = List.of("postgres", "replicator");
-    /** A DNS name: dot-separated labels of lowercase letters, digits and inner hyphens. */
-    private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
-    static final int MAX_RATE_LIMIT = 1_000_000;
-
-    /** Keys people write for ours that spelling distance does not find, normalized (see DidYouMean): path to our key. */
-    private static final Map<String, String> SYNONYMS = Map.of(
-            "db.count", "replicas",
-            "db.replicacount", "replicas",
-            "db.database", "name",
-            "db.dbname", "name",
-            "db.username", "user",
-            "network.cidr", "subnet",
-            "app.xmx", "heap_mb",
-            "app.heap", "heap_mb",
-            "app.memory", "heap_mb");
 
     private final Problems problems;
     private final Path baseDir;
@@ -80,77 +39,71 @@ final class TopologyBinder {
         this.checkSiteExists = checkSiteExists;
     }
 
-    private static Map<String, List<String>> keys() {
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("name", "network", "lb", "web", "app", "db", "site"));
-        keys.put("network", List.of("subnet", "vip"));
-        keys.put("lb", List.of("count", "port", "https_port", "https_redirect", "rate_limit_per_10s", "tls_name",
-                "tls_cert", "tls_key"));
-        keys.put("web", List.of("count", "port"));
-        keys.put("app", List.of("count", "port", "heap_mb"));
-        keys.put("db", List.of("replicas", "port", "name", "user"));
-        return Collections.unmodifiableMap(keys);
-    }
-
-    /** The topology, or null when problems were found (they are in {@link Problems}). */
+    /**
+     * The topology, or null when problems were found (they are in {@link Problems}). Keys are read in the file's
+     * documentation order, so problems on one line come in the same order every time.
+     */
     Topology bind(YamlNode root, Path source) {
-        Section top = topLevel(root);
-
-        String name = string(top, "name", DEFAULT_NAME);
-        if (name != null && !NAME.matcher(name).matches()) {
-            add(top.get("name"), "'name' must be a lowercase letter then at most 7 lowercase letters or digits"
-                    + " ([a-z][a-z0-9]{0,7}; interface names are made from it and Linux allows 15 characters), got %s", quote(name));
-        }
-
-        Section network = section(top, "network");
-        Subnet subnet = subnet(network);
-        Ipv4 vip = vip(network, subnet);
-
-        Section lb = section(top, "lb");
-        int lbCount = integer(lb, "count", LB_COUNT, LB_COUNT, LB_COUNT);
-        int lbPort = port(lb, DEFAULT_LB_PORT);
-        Edge edge = edge(lb, name != null && NAME.matcher(name).matches() ? name : DEFAULT_NAME, lbPort);
-
-        Section web = section(top, "web");
-        int webCount = integer(web, "count", DEFAULT_WEB_COUNT, 1, Role.WEB.capacity());
-        int webPort = port(web, DEFAULT_WEB_PORT);
-
-        Section app = section(top, "app");
-        int appCount = integer(app, "count", DEFAULT_APP_COUNT, 1, Role.APP.capacity());
-        int appPort = port(app, DEFAULT_APP_PORT);
-        int appHeapMb = integer(app, "heap_mb", DEFAULT_APP_HEAP_MB, MIN_APP_HEAP_MB, MAX_APP_HEAP_MB);
-
-        Section db = section(top, "db");
-        int dbReplicas = integer(db, "replicas", DEFAULT_DB_REPLICAS, 0, Role.DB.capacity() - 1);
-        int dbPort = port(db, DEFAULT_DB_PORT);
-        String dbName = identifier(db, "name", DEFAULT_DB_NAME);
-        String dbUser = identifier(db, "user", DEFAULT_DB_USER);
-        if (dbUser != null && RESERVED_DB_USERS.contains(dbUser)) {
-            add(db.get("user"), "'db.user' must not be 'postgres' or 'replicator' (scaleup uses them for the superuser"
-                    + " and for replication), got %s", quote(dbUser));
-        }
-
+        Block top = topLevel(root);
+        String name = text(top, TopologyKey.NAME);
+        Network network = network(section(top, Section.NETWORK));
+        Lb lb = lb(section(top, Section.LB), name == null ? TopologyKey.NAME.defaultText() : name);
+        Block webKeys = section(top, Section.WEB);
+        Web web = new Web(integer(webKeys, TopologyKey.WEB_COUNT), integer(webKeys, TopologyKey.WEB_PORT));
+        Block appKeys = section(top, Section.APP);
+        App app = new App(integer(appKeys, TopologyKey.APP_COUNT), integer(appKeys, TopologyKey.APP_PORT),
+                integer(appKeys, TopologyKey.APP_HEAP_MB));
+        Db db = db(section(top, Section.DB));
         Path site = site(top);
 
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Topology(name, subnet, vip, lbCount, lbPort, webCount, webPort, appCount, appPort, appHeapMb,
-                dbReplicas, dbPort, dbName, dbUser, site, source, edge);
+        return new Topology(name, network, lb, web, app, db, site, source);
+    }
+
+    /** Null when the subnet or VIP is invalid (then with a problem). */
+    private Network network(Block keys) {
+        Subnet subnet = subnet(keys);
+        Ipv4 vip = vip(keys, subnet);
+        return subnet == null || vip == null ? null : new Network(subnet, vip);
+    }
+
+    /** Count and port, then the edge: TLS, redirect, rate limit. */
+    private Lb lb(Block keys, String deploymentName) {
+        int count = integer(keys, TopologyKey.LB_COUNT);
+        int port = integer(keys, TopologyKey.LB_PORT);
+        return new Lb(count, port, edge(keys, deploymentName, port));
+    }
+
+    /** Null when the database name or user is invalid (then with a problem). */
+    private Db db(Block keys) {
+        int replicas = integer(keys, TopologyKey.DB_REPLICAS);
+        int port = integer(keys, TopologyKey.DB_PORT);
+        String name = text(keys, TopologyKey.DB_NAME);
+        String user = text(keys, TopologyKey.DB_USER);
+        if (user != null && RESERVED_DB_USERS.contains(user)) {
+            add(keys.get(TopologyKey.DB_USER), "'db.user' must not be 'postgres' or 'replicator' (scaleup uses them for"
+                    + " the superuser and for replication), got %s", quote(user));
+            return null;
+        }
+        return name == null || user == null ? null : new Db(replicas, port, name, user);
     }
 
     // ---- sections and keys
 
     /** The entries of one mapping of the file, checked for unknown and duplicate keys. */
-    private final class Section {
+    private final class Block {
 
+        final Section section;
         final String path;
         final List<String> allowed;
         private final Map<String, YamlNode.Entry> entries = new HashMap<>();
 
-        Section(String path, List<YamlNode.Entry> list) {
-            this.path = path;
-            this.allowed = KEYS.get(path);
+        Block(Section section, List<YamlNode.Entry> list) {
+            this.section = section;
+            this.path = section.path();
+            this.allowed = section.allowed();
             for (YamlNode.Entry entry : list) {
                 if (!allowed.contains(entry.key())) {
                     unknownKey(this, entry);
@@ -169,6 +122,10 @@ final class TopologyBinder {
             return entries.get(key);
         }
 
+        YamlNode.Entry get(TopologyKey key) {
+            return get(key.key());
+        }
+
         String path(String key) {
             return path.isEmpty() ? key : path + "." + key;
         }
@@ -178,63 +135,63 @@ final class TopologyBinder {
         }
     }
 
-    private Section topLevel(YamlNode root) {
+    private Block topLevel(YamlNode root) {
         if (root == null) {
-            return new Section("", List.of()); // empty file: all defaults
+            return new Block(Section.TOP, List.of()); // empty file: all defaults
         }
         if (root instanceof YamlNode.Mapping mapping) {
-            return new Section("", mapping.entries());
+            return new Block(Section.TOP, mapping.entries());
         }
-        problems.add(root.line(), "the top level must be a mapping with keys " + String.join(", ", KEYS.get(""))
+        problems.add(root.line(), "the top level must be a mapping with keys " + String.join(", ", Section.TOP.allowed())
                 + ", got " + describe(root));
-        return new Section("", List.of());
+        return new Block(Section.TOP, List.of());
     }
 
     /** A section of the top level; absent or empty ({@code web:} with nothing under it) means all its defaults. */
-    private Section section(Section top, String key) {
-        YamlNode.Entry entry = top.get(key);
+    private Block section(Block top, Section section) {
+        YamlNode.Entry entry = top.get(section.path());
         if (entry == null || entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL) {
-            return new Section(key, List.of());
+            return new Block(section, List.of());
         }
         if (entry.value() instanceof YamlNode.Mapping mapping) {
-            return new Section(key, mapping.entries());
+            return new Block(section, mapping.entries());
         }
-        problems.add(entry.line(), "'" + key + "' must be a mapping with keys " + String.join(", ", KEYS.get(key))
-                + ", got " + describe(entry.value()));
-        return new Section(key, List.of());
+        problems.add(entry.line(), "'" + section.path() + "' must be a mapping with keys "
+                + String.join(", ", section.allowed()) + ", got " + describe(entry.value()));
+        return new Block(section, List.of());
     }
 
-    private void unknownKey(Section section, YamlNode.Entry entry) {
+    private void unknownKey(Block block, YamlNode.Entry entry) {
         String key = entry.key();
-        String message = "unknown key '" + section.path(key) + "'";
-        Optional<String> near = Optional.ofNullable(SYNONYMS.get(DidYouMean.normalize(section.path(key))))
-                .or(() -> DidYouMean.nearest(key, section.allowed));
-        List<String> elsewhere = elsewhere(section.path, key);
+        String message = "unknown key '" + block.path(key) + "'";
+        Optional<String> near = TopologyKey.synonym(block.path(key)).map(TopologyKey::key)
+                .or(() -> DidYouMean.nearest(key, block.allowed));
+        List<String> elsewhere = elsewhere(block.section, key);
+        int dot = key.indexOf('.');
         if (near.isPresent()) {
-            message += "; did you mean '" + section.path(near.get()) + "'? ";
-        } else if (section.path.isEmpty() && key.contains(".") && KEYS.containsKey(key.substring(0, key.indexOf('.')))) {
-            int dot = key.indexOf('.');
+            message += "; did you mean '" + block.path(near.get()) + "'? ";
+        } else if (block.section == Section.TOP && dot >= 0 && Section.byPath(key.substring(0, dot)).isPresent()) {
             message += "; write '" + key.substring(dot + 1) + "' indented under '" + key.substring(0, dot) + ":' instead of a dotted key; ";
         } else if (!elsewhere.isEmpty()) {
             message += "; did you mean " + orList(elsewhere) + "? ";
         } else {
             message += "; ";
         }
-        problems.add(entry.line(), message + "allowed " + section.where() + ": " + String.join(", ", section.allowed));
+        problems.add(entry.line(), message + "allowed " + block.where() + ": " + String.join(", ", block.allowed));
     }
 
     /** Keys of other sections that {@code key} is near to, as dotted paths: 'subnet' at the top is 'network.subnet'. */
-    private static List<String> elsewhere(String sectionPath, String key) {
+    private static List<String> elsewhere(Section own, String key) {
         List<String> found = new ArrayList<>();
-        KEYS.forEach((path, keys) -> {
-            if (!path.isEmpty() && !path.equals(sectionPath)) {
-                for (String k : keys) {
+        for (Section section : Section.values()) {
+            if (section != Section.TOP && section != own) {
+                for (String k : section.allowed()) {
                     if (DidYouMean.nearest(key, List.of(k)).isPresent()) {
-                        found.add(path + "." + k);
+                        found.add(section.path() + "." + k);
                     }
                 }
             }
-        });
+        }
         return found;
     }
 
@@ -248,13 +205,14 @@ final class TopologyBinder {
 
     // ---- values
 
-    /** An integer in [min, max]; the default when absent or invalid (then with a problem). */
-    private int integer(Section section, String key, int defaultValue, int min, int max) {
-        YamlNode.Entry entry = section.get(key);
+    /** An integer in the key's range; the default when absent or invalid (then with a problem). */
+    private int integer(Block block, TopologyKey key) {
+        TopologyKey.Shape.Integer range = (TopologyKey.Shape.Integer) key.shape();
+        YamlNode.Entry entry = block.get(key);
         if (entry == null) {
-            return defaultValue;
+            return key.defaultInt();
         }
-        String path = section.path(key);
+        String path = key.path();
         if (!(entry.value() instanceof YamlNode.Scalar s) || s.kind() != YamlNode.Kind.INTEGER) {
             String got = describe(entry.value());
             if (entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.STRING
@@ -262,47 +220,39 @@ final class TopologyBinder {
                 got += " (a string because of the quotes; remove them)";
             }
             add(entry, "'%s' must be an integer, got %s", path, got);
-            return defaultValue;
+            return key.defaultInt();
         }
-        if (s.integer().compareTo(BigInteger.valueOf(min)) < 0 || s.integer().compareTo(BigInteger.valueOf(max)) > 0) {
-            if (min == max) {
-                add(entry, "'%s' must be %d, got %s", path, min, s.text());
+        if (s.integer().compareTo(BigInteger.valueOf(range.min())) < 0
+                || s.integer().compareTo(BigInteger.valueOf(range.max())) > 0) {
+            if (range.min() == range.max()) {
+                add(entry, "'%s' must be %d, got %s", path, range.min(), s.text());
             } else {
-                add(entry, "'%s' must be between %d and %d, got %s", path, min, max, s.text());
+                add(entry, "'%s' must be between %d and %d, got %s", path, range.min(), range.max(), s.text());
             }
-            return defaultValue;
+            return key.defaultInt();
         }
         return s.integer().intValue();
     }
 
-    private int port(Section section, int defaultValue) {
-        return integer(section, "port", defaultValue, 1, 65535);
-    }
-
     /** The lb keys beyond count and port: TLS, redirect, rate limit. */
-    private Edge edge(Section lb, String deploymentName, int lbPort) {
+    private Edge edge(Block lb, String deploymentName, int lbPort) {
         Edge defaults = Edge.defaults(deploymentName);
-        int httpsPort = integer(lb, "https_port", defaults.httpsPort(), 1, 65535);
+        int httpsPort = integer(lb, TopologyKey.LB_HTTPS_PORT);
         if (httpsPort == lbPort) {
-            YamlNode.Entry at = lb.get("https_port") != null ? lb.get("https_port") : lb.get("port");
+            YamlNode.Entry at = lb.get(TopologyKey.LB_HTTPS_PORT) != null ? lb.get(TopologyKey.LB_HTTPS_PORT) : lb.get(TopologyKey.LB_PORT);
             add(at, "'lb.https_port' and 'lb.port' must differ (HTTPS and plain HTTP at the VIP), both are %d", lbPort);
         }
-        boolean redirect = bool(lb, "https_redirect", defaults.httpsRedirect());
-        int rateLimit = integer(lb, "rate_limit_per_10s", defaults.rateLimitPer10s(), 0, MAX_RATE_LIMIT);
-        String tlsName = string(lb, "tls_name", defaults.tlsName());
-        if (tlsName != null && !DNS_NAME.matcher(tlsName).matches()) {
-            add(lb.get("tls_name"), "'lb.tls_name' must be a DNS name in lowercase (labels of letters, digits and inner"
-                    + " hyphens, separated by dots), got %s", quote(tlsName));
-            tlsName = defaults.tlsName();
+        boolean redirect = bool(lb, TopologyKey.LB_HTTPS_REDIRECT);
+        int rateLimit = integer(lb, TopologyKey.LB_RATE_LIMIT);
+        String tlsName = text(lb, TopologyKey.LB_TLS_NAME);
+        boolean certGiven = given(lb, TopologyKey.LB_TLS_CERT);
+        if (certGiven != given(lb, TopologyKey.LB_TLS_KEY)) {
+            add(lb.get(certGiven ? TopologyKey.LB_TLS_CERT : TopologyKey.LB_TLS_KEY), "'lb.tls_cert' and 'lb.tls_key' go"
+                    + " together: set both (your certificate chain and its key, PEM) or neither (scaleup makes a CA and a"
+                    + " certificate for the VIP and lb.tls_name)");
         }
-        boolean certGiven = given(lb, "tls_cert");
-        if (certGiven != given(lb, "tls_key")) {
-            add(lb.get(certGiven ? "tls_cert" : "tls_key"), "'lb.tls_cert' and 'lb.tls_key' go together: set both (your"
-                    + " certificate chain and its key, PEM) or neither (scaleup makes a CA and a certificate for the VIP"
-                    + " and lb.tls_name)");
-        }
-        Path cert = file(lb, "tls_cert");
-        Path key = file(lb, "tls_key");
+        Path cert = file(lb, TopologyKey.LB_TLS_CERT);
+        Path key = file(lb, TopologyKey.LB_TLS_KEY);
         if (cert == null || key == null) {
             cert = null;
             key = null;
@@ -310,34 +260,34 @@ final class TopologyBinder {
         return new Edge(httpsPort, redirect, rateLimit, tlsName == null ? defaults.tlsName() : tlsName, cert, key);
     }
 
-    private static boolean given(Section section, String key) {
-        YamlNode.Entry entry = section.get(key);
+    private static boolean given(Block block, TopologyKey key) {
+        YamlNode.Entry entry = block.get(key);
         return entry != null && !(entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL);
     }
 
     /** true or false; the default when absent or invalid (then with a problem). */
-    private boolean bool(Section section, String key, boolean defaultValue) {
-        YamlNode.Entry entry = section.get(key);
+    private boolean bool(Block block, TopologyKey key) {
+        YamlNode.Entry entry = block.get(key);
         if (entry == null) {
-            return defaultValue;
+            return key.defaultBool();
         }
         if (entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.BOOLEAN) {
             return List.of("true", "yes", "on", "y").contains(s.text().toLowerCase(Locale.ROOT));
         }
-        add(entry, "'%s' must be true or false, got %s", section.path(key), describe(entry.value()));
-        return defaultValue;
+        add(entry, "'%s' must be true or false, got %s", key.path(), describe(entry.value()));
+        return key.defaultBool();
     }
 
     /**
      * A file path, relative to the topology file or absolute; null when absent or empty. When files are checked
      * ({@code checkSiteExists}) it must be a readable regular file.
      */
-    private Path file(Section section, String key) {
-        YamlNode.Entry entry = section.get(key);
-        if (entry == null || entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL) {
+    private Path file(Block block, TopologyKey key) {
+        if (!given(block, key)) {
             return null;
         }
-        String text = string(section, key, null);
+        YamlNode.Entry entry = block.get(key);
+        String text = string(block, key);
         if (text == null) {
             return null;
         }
@@ -345,22 +295,36 @@ final class TopologyBinder {
         try {
             path = baseDir.resolve(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            add(entry, "'%s' must be a file path, got %s (%s)", section.path(key), quote(text), e.getReason());
+            add(entry, "'%s' must be a file path, got %s (%s)", key.path(), quote(text), e.getReason());
             return null;
         }
         if (checkSiteExists && !(Files.isRegularFile(path) && Files.isReadable(path))) {
-            add(entry, "'%s' must be a readable file, got %s (resolves to %s, which %s)", section.path(key), quote(text),
+            add(entry, "'%s' must be a readable file, got %s (resolves to %s, which %s)", key.path(), quote(text),
                     path, Files.exists(path) ? "is not a readable regular file" : "does not exist");
             return null;
         }
         return path;
     }
 
-    /** A string; the default when absent, null when invalid (then with a problem). */
-    private String string(Section section, String key, String defaultValue) {
-        YamlNode.Entry entry = section.get(key);
+    /** A string of the key's pattern; its default when absent, null when invalid (then with a problem). */
+    private String text(Block block, TopologyKey key) {
+        TopologyKey.Shape.Text shape = (TopologyKey.Shape.Text) key.shape();
+        if (block.get(key) == null) {
+            return key.defaultText();
+        }
+        String value = string(block, key);
+        if (value != null && !shape.pattern().matcher(value).matches()) {
+            add(block.get(key), "'%s' must be %s, got %s", key.path(), shape.description(), quote(value));
+            return null;
+        }
+        return value;
+    }
+
+    /** Any string; null when absent or not a string (then with a problem). */
+    private String string(Block block, TopologyKey key) {
+        YamlNode.Entry entry = block.get(key);
         if (entry == null) {
-            return defaultValue;
+            return null;
         }
         if (entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.STRING) {
             return s.text();
@@ -373,27 +337,16 @@ final class TopologyBinder {
                 default -> { }
             }
         }
-        add(entry, "'%s' must be a string, got %s", section.path(key), got);
+        add(entry, "'%s' must be a string, got %s", key.path(), got);
         return null;
     }
 
-    /** A PostgreSQL identifier, as scaleup writes them unquoted into SQL. */
-    private String identifier(Section section, String key, String defaultValue) {
-        String value = string(section, key, defaultValue);
-        if (value != null && !IDENTIFIER.matcher(value).matches()) {
-            add(section.get(key), "'%s' must be a PostgreSQL identifier: a lowercase letter or '_' then at most 62"
-                    + " lowercase letters, digits or '_' ([a-z_][a-z0-9_]{0,62}), got %s", section.path(key), quote(value));
-            return null;
-        }
-        return value;
-    }
-
-    private Subnet subnet(Section network) {
-        YamlNode.Entry entry = network.get("subnet");
+    private Subnet subnet(Block network) {
+        YamlNode.Entry entry = network.get(TopologyKey.NETWORK_SUBNET);
         if (entry == null) {
-            return DEFAULT_SUBNET;
+            return Network.DEFAULTS.subnet();
         }
-        String text = string(network, "subnet", null);
+        String text = string(network, TopologyKey.NETWORK_SUBNET);
         if (text == null) {
             return null;
         }
@@ -438,13 +391,13 @@ final class TopologyBinder {
         }
     }
 
-    /** The VIP; defaults to the subnet's .100. Null when invalid. */
-    private Ipv4 vip(Section network, Subnet subnet) {
-        YamlNode.Entry entry = network.get("vip");
+    /** The VIP; defaults to the subnet's .100. Null when invalid (or the subnet is). */
+    private Ipv4 vip(Block network, Subnet subnet) {
+        YamlNode.Entry entry = network.get(TopologyKey.NETWORK_VIP);
         if (entry == null) {
-            return (subnet == null ? DEFAULT_SUBNET : subnet).at(DEFAULT_VIP_OFFSET);
+            return subnet == null ? null : Network.in(subnet).vip();
         }
-        String text = string(network, "vip", null);
+        String text = string(network, TopologyKey.NETWORK_VIP);
         if (text == null) {
             return null;
         }
@@ -473,17 +426,17 @@ final class TopologyBinder {
     }
 
     /** The static site's directory: relative to the file, or repoRoot/site when not set. */
-    private Path site(Section top) {
-        YamlNode.Entry entry = top.get("site");
+    private Path site(Block top) {
+        YamlNode.Entry entry = top.get(TopologyKey.SITE);
         if (entry == null) {
-            Path site = repoRoot.resolve(DEFAULT_SITE).toAbsolutePath().normalize();
+            Path site = repoRoot.resolve(TopologyKey.SITE.defaultText()).toAbsolutePath().normalize();
             if (checkSiteExists && !Files.isDirectory(site)) {
                 problems.add(0, "'site' is not set and its default " + site + " does not exist;"
                         + " set 'site' to the static site's directory, relative to this file");
             }
             return site;
         }
-        String text = string(top, "site", null);
+        String text = string(top, TopologyKey.SITE);
         if (text == null) {
             return null;
         }
