@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Every key of {@code scaleup.yaml}, in documentation order: its section, its name, the values it takes, its default
  * (as it would be written in the file) and the names people write for it. {@link TopologyBinder}'s allowed keys,
- * defaults, value checks and synonyms all come from this one list; a new section (backup, monitoring, target) is a
- * {@link Section} constant, its keys here, its record and the line in the binder that builds it.
+ * defaults, value checks and synonyms all come from this one list. A new section (backup, monitoring, target) is a
+ * {@link Section} constant and its keys here, its record (with its defaults) as a component of {@link Topology}, the
+ * line in the binder that builds it, and its entry in the running deployment's topology.json.
  */
 enum TopologyKey {
     NAME(Section.TOP, "name", new Shape.Text(Shape.NAME, "a lowercase letter then at most 7 lowercase letters or"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scaleup.topology.App;
 import dev.scaleup.topology.Db;
+import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Subnet;
@@ -39,6 +40,16 @@ class ScalePlanTest {
         assertThat(in.removed()).extracting(Host::name).containsExactlyInAnyOrder("web2", "app2", "app3");
         assertThat(in.target().web().count()).isEqualTo(1);
         assertThat(ScalePlan.of(DEFAULT, Map.of("web", 2)).changesNothing()).isTrue();
+    }
+
+    @Test
+    void theTargetChangesOnlyTheCounts() {
+        Topology custom = DEFAULT.withEdge(new Edge(8443, false, 100, "shop.example", null, null))
+                .withSource(Path.of("/etc/scaleup.yaml"));
+        Topology target = ScalePlan.of(custom, Map.of("web", 3, "app", 4, "db.replicas", 2)).target();
+        assertThat(List.of(target.web().count(), target.app().count(), target.db().replicas())).containsExactly(3, 4, 2);
+        assertThat(target).as("the edge settings and the source are kept, not reset to the defaults")
+                .usingRecursiveComparison().ignoringFields("web.count", "app.count", "db.replicas").isEqualTo(custom);
     }
 
     @Test
