@@ -2,6 +2,7 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.AppProperties;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
@@ -28,7 +29,7 @@ public final class AppService implements HostService {
                 "-Xmx" + topology.app().heapMb() + "m",
                 "-XX:+UseSerialGC",
                 "-jar", deployment.appArtifact(host).resolve("app.jar").toString(),
-                "--config", deployment.paths(host).conf("app.properties").toString())));
+                "--config", deployment.paths(host).conf(AppProperties.FILE).toString())));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.render.BootstrapSql;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.Exec;
@@ -87,7 +88,7 @@ public final class DbService implements HostService {
             return;
         }
         List<String> command = new ArrayList<>(postgres.psql(host, "postgres"));
-        command.addAll(List.of("-f", deployment.paths(host).conf("bootstrap.sql").toString()));
+        command.addAll(List.of("-f", deployment.paths(host).conf(BootstrapSql.FILE).toString()));
         Exec.run(command, Duration.ofSeconds(30), null).orThrow();
         try {
             Files.writeString(marker, "roles and database created on " + host.name() + "\n");

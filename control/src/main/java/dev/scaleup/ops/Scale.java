@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
@@ -89,7 +90,7 @@ public final class Scale {
         LbService lb = services.lb();
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
             for (Host web : webs) {
-                lb.command(balancer, "set server " + LbService.BACKEND + "/" + web.name() + " state drain");
+                lb.command(balancer, "set server " + HaproxyConfig.BACKEND + "/" + web.name() + " state drain");
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
