@@ -20,10 +20,6 @@ public record Lb(int count, int port, Edge edge) {
         return new Lb(TopologyKey.LB_COUNT.defaultInt(), TopologyKey.LB_PORT.defaultInt(), Edge.defaults(deploymentName));
     }
 
-    public Lb withPort(int newPort) {
-        return new Lb(count, newPort, edge);
-    }
-
     public Lb withEdge(Edge newEdge) {
         return new Lb(count, port, newEdge);
     }

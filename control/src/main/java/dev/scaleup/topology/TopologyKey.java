@@ -21,22 +21,22 @@ enum TopologyKey {
     NETWORK_SUBNET(Section.NETWORK, "subnet", Shape.CUSTOM, "198.18.0.0/24", "cidr"),
     /** Default: the subnet's {@link Network#DEFAULT_VIP_OFFSET}. */
     NETWORK_VIP(Section.NETWORK, "vip", Shape.CUSTOM, null),
-    LB_COUNT(Section.LB, "count", new Shape.Integer(2, 2), "2"),
+    LB_COUNT(Section.LB, "count", new Shape.IntRange(2, 2), "2"),
     LB_PORT(Section.LB, "port", Shape.PORT, "80"),
     LB_HTTPS_PORT(Section.LB, "https_port", Shape.PORT, "443"),
     LB_HTTPS_REDIRECT(Section.LB, "https_redirect", new Shape.Bool(), "true"),
-    LB_RATE_LIMIT(Section.LB, "rate_limit_per_10s", new Shape.Integer(0, 1_000_000), "0"),
+    LB_RATE_LIMIT(Section.LB, "rate_limit_per_10s", new Shape.IntRange(0, 1_000_000), "0"),
     /** Default: the deployment's name + {@code .test}. */
     LB_TLS_NAME(Section.LB, "tls_name", new Shape.Text(Shape.DNS_NAME, "a DNS name in lowercase (labels of letters,"
             + " digits and inner hyphens, separated by dots)"), null),
     LB_TLS_CERT(Section.LB, "tls_cert", new Shape.File(), null),
     LB_TLS_KEY(Section.LB, "tls_key", new Shape.File(), null),
-    WEB_COUNT(Section.WEB, "count", new Shape.Integer(1, Role.WEB.capacity()), "2"),
+    WEB_COUNT(Section.WEB, "count", new Shape.IntRange(1, Role.WEB.capacity()), "2"),
     WEB_PORT(Section.WEB, "port", Shape.PORT, "80"),
-    APP_COUNT(Section.APP, "count", new Shape.Integer(1, Role.APP.capacity()), "3"),
+    APP_COUNT(Section.APP, "count", new Shape.IntRange(1, Role.APP.capacity()), "3"),
     APP_PORT(Section.APP, "port", Shape.PORT, "8080"),
-    APP_HEAP_MB(Section.APP, "heap_mb", new Shape.Integer(32, 4096), "128", "xmx", "heap", "memory"),
-    DB_REPLICAS(Section.DB, "replicas", new Shape.Integer(0, Role.DB.capacity() - 1), "1", "count", "replicacount"),
+    APP_HEAP_MB(Section.APP, "heap_mb", new Shape.IntRange(32, 4096), "128", "xmx", "heap", "memory"),
+    DB_REPLICAS(Section.DB, "replicas", new Shape.IntRange(0, Role.DB.capacity() - 1), "1", "count", "replicacount"),
     DB_PORT(Section.DB, "port", Shape.PORT, "5432"),
     DB_NAME(Section.DB, "name", Shape.IDENTIFIER, "app", "database", "dbname"),
     DB_USER(Section.DB, "user", Shape.IDENTIFIER, "app", "username"),
@@ -68,12 +68,12 @@ enum TopologyKey {
         }
     }
 
-    /** What values a key takes; {@link TopologyBinder} reads each shape its own way. */
+    /** What values a key takes; {@link ValueReader} reads each shape its own way, the binder the custom ones. */
     sealed interface Shape {
         Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
         /** Dot-separated labels of lowercase letters, digits and inner hyphens. */
         Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
-        Integer PORT = new Integer(1, 65535);
+        IntRange PORT = new IntRange(1, 65535);
         /** A PostgreSQL identifier, as scaleup writes them unquoted into SQL. */
         Text IDENTIFIER = new Text(Pattern.compile("[a-z_][a-z0-9_]{0,62}"), "a PostgreSQL identifier: a lowercase"
                 + " letter or '_' then at most 62 lowercase letters, digits or '_' ([a-z_][a-z0-9_]{0,62})");
@@ -81,7 +81,7 @@ enum TopologyKey {
         Custom CUSTOM = new Custom();
 
         /** An integer in [min, max]. */
-        record Integer(int min, int max) implements Shape {}
+        record IntRange(int min, int max) implements Shape {}
 
         record Bool() implements Shape {}
 
@@ -134,7 +134,7 @@ enum TopologyKey {
     }
 
     int defaultInt() {
-        return java.lang.Integer.parseInt(defaultText);
+        return Integer.parseInt(defaultText);
     }
 
     boolean defaultBool() {

@@ -35,7 +35,7 @@ final class ValueReader {
 
     /** An integer in the key's range; the default when absent or invalid (then with a problem). */
     int integer(Block block, TopologyKey key) {
-        TopologyKey.Shape.Integer range = (TopologyKey.Shape.Integer) key.shape();
+        TopologyKey.Shape.IntRange range = (TopologyKey.Shape.IntRange) key.shape();
         YamlNode.Entry entry = block.get(key);
         if (entry == null) {
             return key.defaultInt();

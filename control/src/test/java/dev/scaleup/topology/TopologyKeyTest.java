@@ -34,7 +34,7 @@ class TopologyKeyTest {
     void everyDefaultFitsItsOwnShape() {
         for (TopologyKey key : TopologyKey.values()) {
             switch (key.shape()) {
-                case Shape.Integer range -> assertThat(key.defaultInt()).as(key.path()).isBetween(range.min(), range.max());
+                case Shape.IntRange range -> assertThat(key.defaultInt()).as(key.path()).isBetween(range.min(), range.max());
                 case Shape.Bool b -> assertThat(key.defaultText()).as(key.path()).isIn("true", "false");
                 case Shape.Text text -> {
                     if (key.defaultText() != null) {
