@@ -84,8 +84,8 @@ public final class Bench {
         URI vip = VipAccess.httpsUrl(topology);
         Host web = topology.hosts(Role.WEB).get(0);
         Host app = topology.hosts(Role.APP).get(0);
-        URI webUrl = URI.create("http://" + web.address() + ":" + topology.webPort());
-        URI appUrl = URI.create("http://" + app.address() + ":" + topology.appPort());
+        URI webUrl = URI.create("http://" + web.address() + ":" + topology.web().port());
+        URI appUrl = URI.create("http://" + app.address() + ":" + topology.app().port());
         String stack = "stack";
         String direct = "direct " + web.name();
         String directApp = "direct " + app.name();

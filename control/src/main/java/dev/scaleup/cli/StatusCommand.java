@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
         root.put("deployment", report.topology().name());
         root.put("healthy", report.healthy());
         Map<String, Object> vip = new LinkedHashMap<>();
-        vip.put("address", report.topology().vip().toString());
+        vip.put("address", report.topology().network().vip().toString());
         vip.put("holder", report.vipHolder().map(h -> h.name()).orElse(null));
         vip.put("holders", report.vipHolders());
         root.put("vip", vip);
@@ -100,7 +100,7 @@ final class StatusCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         Optional<String> holder = report.vipHolder().map(h -> h.name());
         out.append("deployment ").append(report.topology().name()).append(": ")
-                .append(report.healthy() ? "healthy" : "NOT HEALTHY").append("; VIP ").append(report.topology().vip())
+                .append(report.healthy() ? "healthy" : "NOT HEALTHY").append("; VIP ").append(report.topology().network().vip())
                 .append(" on ").append(holder.orElse(report.vipHolders() == 0 ? "nobody" : report.vipHolders() + " hosts (split brain)"))
                 .append('\n');
         out.append("etcd (Patroni's coordination store): ").append(report.etcdQuorum() ? "quorum" : "NO QUORUM").append(", members ");

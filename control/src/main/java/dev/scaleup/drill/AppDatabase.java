@@ -28,7 +28,7 @@ final class AppDatabase {
 
     /** Runs one query in the app's database on the host; returns the rows, fields separated by '|'. */
     List<String> query(Host host, String sql) {
-        List<String> command = new ArrayList<>(postgres.psql(host, deployment.topology().dbName()));
+        List<String> command = new ArrayList<>(postgres.psql(host, deployment.topology().db().name()));
         command.addAll(List.of("-c", sql));
         Exec.Result result = Exec.run(command, Duration.ofSeconds(60), null);
         if (!result.ok()) {

@@ -48,9 +48,9 @@ final class Operations {
 
     /** scale-in takes one web and one app host away and needs one of each left. */
     static void requireScaleIn(Topology topology) {
-        if (topology.webCount() < 2 || topology.appCount() < 2) {
+        if (topology.web().count() < 2 || topology.app().count() < 2) {
             throw new RefusedException("scale-in needs at least 2 web and 2 app hosts to take one of each away, the "
-                    + "stack has web=" + topology.webCount() + " app=" + topology.appCount()
+                    + "stack has web=" + topology.web().count() + " app=" + topology.app().count()
                     + " (`scaleup scale web=2 app=2` first)");
         }
     }
@@ -72,8 +72,8 @@ final class Operations {
         Path repo = deployment.repoRoot();
         Topology t = deployment.topology();
         return switch (scenario) {
-            case SCALE_OUT -> scale(state, repo, t.webCount() + 1, t.appCount() + 1);
-            case SCALE_IN -> scale(state, repo, t.webCount() - 1, t.appCount() - 1);
+            case SCALE_OUT -> scale(state, repo, t.web().count() + 1, t.app().count() + 1);
+            case SCALE_IN -> scale(state, repo, t.web().count() - 1, t.app().count() - 1);
             case DEPLOY -> deployNewBuild(deployment);
             case DEPLOY_BAD_ARTIFACT -> deployCorruptBuild(deployment);
             case RESTART_LB -> restart(state, repo, "lb");
@@ -86,8 +86,8 @@ final class Operations {
     /** What undoes the operation so that the stack keeps its shape (scale back), or nothing. */
     Callable<String> undo(Scenario scenario, Deployment deployment, Topology original) {
         return switch (scenario) {
-            case SCALE_OUT, SCALE_IN -> () -> scale(deployment.state(), deployment.repoRoot(), original.webCount(),
-                    original.appCount());
+            case SCALE_OUT, SCALE_IN -> () -> scale(deployment.state(), deployment.repoRoot(), original.web().count(),
+                    original.app().count());
             default -> () -> "none";
         };
     }

@@ -2,6 +2,7 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.AppProperties;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
@@ -25,10 +26,10 @@ public final class AppService implements HostService {
         var topology = deployment.topology();
         return List.of(ProcessSpec.of("app", List.of(
                 tools.java().toString(),
-                "-Xmx" + topology.appHeapMb() + "m",
+                "-Xmx" + topology.app().heapMb() + "m",
                 "-XX:+UseSerialGC",
                 "-jar", deployment.appArtifact(host).resolve("app.jar").toString(),
-                "--config", deployment.paths(host).conf("app.properties").toString())));
+                "--config", deployment.paths(host).conf(AppProperties.FILE).toString())));
     }
 
     @Override
@@ -44,6 +45,6 @@ public final class AppService implements HostService {
     }
 
     private String readyUrl(Host host) {
-        return "http://" + host.address() + ":" + deployment.topology().appPort() + "/readyz";
+        return "http://" + host.address() + ":" + deployment.topology().app().port() + "/readyz";
     }
 }

@@ -37,11 +37,11 @@ public final class Certificates {
      */
     public static List<String> ensure(Deployment deployment, Progress progress) {
         Topology t = deployment.topology();
-        Edge edge = t.edge();
+        Edge edge = t.lb().edge();
         Path dir = Tls.dir(deployment.state().real());
         List<String> changes = new ArrayList<>();
         String pem;
-        String url = "https://" + t.vip() + (edge.httpsPort() == 443 ? "" : ":" + edge.httpsPort()) + "/";
+        String url = "https://" + t.network().vip() + (edge.httpsPort() == 443 ? "" : ":" + edge.httpsPort()) + "/";
         String hint;
         if (edge.ownCertificate()) {
             requireMatchingPair(edge.tlsCert(), edge.tlsKey());
@@ -98,7 +98,7 @@ public final class Certificates {
         }
         Exec.Result san = Exec.run(Tls.showSubjectAltName(cert), OPENSSL_TIMEOUT, null);
         String names = san.stdout();
-        if (!san.ok() || !names.contains("IP Address:" + t.vip()) || !names.contains("DNS:" + t.edge().tlsName())) {
+        if (!san.ok() || !names.contains("IP Address:" + t.network().vip()) || !names.contains("DNS:" + t.lb().edge().tlsName())) {
             return "the VIP or lb.tls_name changed";
         }
         if (!Exec.run(Tls.validFor(cert, Duration.ofDays(Tls.RENEW_BEFORE_DAYS).toSeconds()), OPENSSL_TIMEOUT, null).ok()) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.render.BootstrapSql;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.Exec;
@@ -87,15 +88,15 @@ public final class DbService implements HostService {
             return;
         }
         List<String> command = new ArrayList<>(postgres.psql(host, "postgres"));
-        command.addAll(List.of("-f", deployment.paths(host).conf("bootstrap.sql").toString()));
+        command.addAll(List.of("-f", deployment.paths(host).conf(BootstrapSql.FILE).toString()));
         Exec.run(command, Duration.ofSeconds(30), null).orThrow();
         try {
             Files.writeString(marker, "roles and database created on " + host.name() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        progress.step(host.name() + ": created the role " + deployment.topology().dbUser() + " and the database "
-                + deployment.topology().dbName() + " on the leader");
+        progress.step(host.name() + ": created the role " + deployment.topology().db().user() + " and the database "
+                + deployment.topology().db().name() + " on the leader");
     }
 
     /** Patroni re-reads patroni.yml on HUP and applies it (pg_hba.conf, parameters) with a PostgreSQL reload. */

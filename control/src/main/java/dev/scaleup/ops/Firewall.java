@@ -183,7 +183,7 @@ public final class Firewall {
         }
         return "gateway: " + (state == State.MISSING ? "loaded" : "reloaded") + " table inet "
                 + FirewallConfig.gatewayTable(deployment.topology()) + " in the machine's namespace: only root reaches "
-                + deployment.topology().subnet() + ", every local user the VIP (checked by nft -c)";
+                + deployment.topology().network().subnet() + ", every local user the VIP (checked by nft -c)";
     }
 
     /** Whether the machine's namespace holds the current gateway rules (never NO_NAMESPACE). */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.KeepalivedConfig;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
@@ -16,7 +17,6 @@ import java.util.Map;
 /** A load balancer: HAProxy in master-worker mode over the web tier, keepalived holding or standing by for the VIP. */
 public final class LbService implements HostService {
 
-    static final String BACKEND = "be_web";
     /** The fact naming the web hosts HAProxy does not send new requests to (DRAIN or MAINT): see Status.degraded. */
     static final String DRAINED = "drained";
     private final Deployment deployment;
@@ -32,7 +32,7 @@ public final class LbService implements HostService {
         HostPaths paths = deployment.paths(host);
         return List.of(
                 ProcessSpec.of("haproxy", List.of(tools.haproxy().toString(), "-W", "-db",
-                        "-f", paths.conf("haproxy.cfg").toString())),
+                        "-f", paths.conf(HaproxyConfig.FILE).toString())),
                 ProcessSpec.of("keepalived", HaproxyConfig.keepalivedCommand(paths))
                         .withExecutable("keepalived").startedBy("haproxy"));
     }
@@ -56,11 +56,11 @@ public final class LbService implements HostService {
     @Override
     public String reload(Host host, List<String> changedFiles) {
         List<String> done = new java.util.ArrayList<>();
-        if (changedFiles.contains("haproxy.cfg")) {
+        if (changedFiles.contains(HaproxyConfig.FILE)) {
             Signals.send(deployment, host, processes(host).get(0), "USR2");
             done.add("haproxy");
         }
-        if (changedFiles.contains("keepalived.conf")) {
+        if (changedFiles.contains(KeepalivedConfig.FILE)) {
             Signals.send(deployment, host, processes(host).get(1), "HUP");
             done.add("keepalived");
         }
@@ -68,7 +68,7 @@ public final class LbService implements HostService {
     }
 
     public boolean holdsVip(Host host) {
-        return deployment.target().hasAddress(host, deployment.topology().vip().toString());
+        return deployment.target().hasAddress(host, deployment.topology().network().vip().toString());
     }
 
     /** Runs a command of HAProxy's runtime API on the host; returns its answer, or throws. */
@@ -83,7 +83,7 @@ public final class LbService implements HostService {
 
     List<HaproxySocket.ServerState> backends(Host host) {
         try {
-            return HaproxySocket.servers(socket(host), BACKEND);
+            return HaproxySocket.servers(socket(host), HaproxyConfig.BACKEND);
         } catch (IOException e) {
             return List.of();
         }
@@ -97,7 +97,7 @@ public final class LbService implements HostService {
         Map<String, Long> sessions = new LinkedHashMap<>();
         try {
             String stat = HaproxySocket.command(socket(host), "show stat");
-            for (String backend : List.of(BACKEND, HaproxyConfig.ONCE_BACKEND)) {
+            for (String backend : List.of(HaproxyConfig.BACKEND, HaproxyConfig.ONCE_BACKEND)) {
                 for (HaproxySocket.ServerState server : HaproxySocket.parseStat(stat, backend)) {
                     sessions.merge(server.server(), server.sessions(), Long::sum);
                 }
@@ -109,7 +109,7 @@ public final class LbService implements HostService {
     }
 
     private java.nio.file.Path socket(Host host) {
-        return deployment.paths(host).run().resolve("haproxy.sock");
+        return HaproxyConfig.socket(deployment.paths(host));
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class Postgres {
         HostPaths paths = deployment.paths(host);
         List<String> command = new ArrayList<>(AS_POSTGRES);
         command.addAll(List.of(tools.pg("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                "-h", paths.run().toString(), "-p", Integer.toString(deployment.topology().dbPort()),
+                "-h", paths.run().toString(), "-p", Integer.toString(deployment.topology().db().port()),
                 "-U", "postgres", "-d", database));
         return command;
     }

@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class Repair {
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
             for (HaproxySocket.ServerState server : lb.backends(balancer)) {
                 if (server.drained()) {
-                    lb.command(balancer, "set server " + LbService.BACKEND + "/" + server.server() + " state ready");
+                    lb.command(balancer, "set server " + HaproxyConfig.BACKEND + "/" + server.server() + " state ready");
                     done.add(balancer.name() + ": " + server.server() + " ready again in HAProxy (was " + server.status() + ")");
                 }
             }

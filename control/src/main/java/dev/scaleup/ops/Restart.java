@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
@@ -73,12 +74,12 @@ public final class Restart {
     private void web(Host host) {
         LbService lb = services.lb();
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
-            lb.command(balancer, "set server " + LbService.BACKEND + "/" + host.name() + " state drain");
+            lb.command(balancer, "set server " + HaproxyConfig.BACKEND + "/" + host.name() + " state drain");
         }
         Scale.drainWebHosts(op, List.of(host));
         restartProcesses(host);
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
-            lb.command(balancer, "set server " + LbService.BACKEND + "/" + host.name() + " state ready");
+            lb.command(balancer, "set server " + HaproxyConfig.BACKEND + "/" + host.name() + " state ready");
         }
         Readiness.await(host.name() + " UP in HAProxy on every load balancer", Duration.ofSeconds(15),
                 () -> deployment.topology().hosts(Role.LB).stream().allMatch(b -> lb.backends(b).stream()

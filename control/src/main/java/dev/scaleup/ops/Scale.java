@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
@@ -39,13 +40,13 @@ public final class Scale {
             Topology current = now.topology();
             ScalePlan plan = ScalePlan.of(current, counts);
             if (plan.changesNothing()) {
-                op.say("nothing to do: web=" + current.webCount() + " app=" + current.appCount()
-                        + " db.replicas=" + current.dbReplicas() + " already");
+                op.say("nothing to do: web=" + current.web().count() + " app=" + current.app().count()
+                        + " db.replicas=" + current.db().replicas() + " already");
                 return;
             }
-            op.step("from web=" + current.webCount() + " app=" + current.appCount() + " db.replicas="
-                    + current.dbReplicas() + " to web=" + plan.target().webCount() + " app=" + plan.target().appCount()
-                    + " db.replicas=" + plan.target().dbReplicas());
+            op.step("from web=" + current.web().count() + " app=" + current.app().count() + " db.replicas="
+                    + current.db().replicas() + " to web=" + plan.target().web().count() + " app=" + plan.target().app().count()
+                    + " db.replicas=" + plan.target().db().replicas());
             drainWebHosts(op, plan.removed(Role.WEB));
             for (Host db : plan.removed(Role.DB)) {
                 moveDbRoles(op, plan.target().hosts(Role.DB), db);
@@ -55,8 +56,8 @@ public final class Scale {
             try {
                 Up.converge(op.on(now.withTopology(plan.target())));
             } catch (RuntimeException e) {
-                throw op.failed("scale failed (the deployment still counts as web=" + current.webCount()
-                        + " app=" + current.appCount() + " db.replicas=" + current.dbReplicas()
+                throw op.failed("scale failed (the deployment still counts as web=" + current.web().count()
+                        + " app=" + current.app().count() + " db.replicas=" + current.db().replicas()
                         + "; run the same scale again to finish it): ", e);
             }
             for (Host host : plan.removed()) {
@@ -81,7 +82,7 @@ public final class Scale {
         LbService lb = op.services().lb();
         for (Host balancer : deployment.topology().hosts(Role.LB)) {
             for (Host web : webs) {
-                lb.command(balancer, "set server " + LbService.BACKEND + "/" + web.name() + " state drain");
+                lb.command(balancer, "set server " + HaproxyConfig.BACKEND + "/" + web.name() + " state drain");
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -42,9 +42,9 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
     }
 
     public static ScalePlan of(Topology current, Map<String, Integer> counts) {
-        int web = counts.getOrDefault("web", current.webCount());
-        int app = counts.getOrDefault("app", current.appCount());
-        int replicas = counts.getOrDefault("db.replicas", current.dbReplicas());
+        int web = counts.getOrDefault("web", current.web().count());
+        int app = counts.getOrDefault("app", current.app().count());
+        int replicas = counts.getOrDefault("db.replicas", current.db().replicas());
         List<String> problems = new ArrayList<>();
         if (web < 1 || web > Role.WEB.capacity()) {
             problems.add("web must be between 1 and " + Role.WEB.capacity() + " (the address plan's room), got " + web);
@@ -52,7 +52,7 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
         if (app < 1 || app > Role.APP.capacity()) {
             problems.add("app must be between 1 and " + Role.APP.capacity() + " (the address plan's room), got " + app);
         }
-        int minReplicas = current.dbReplicas() > 0 ? 1 : 0;
+        int minReplicas = current.db().replicas() > 0 ? 1 : 0;
         if (replicas < minReplicas || replicas > Role.DB.capacity() - 1) {
             problems.add("db.replicas must be between " + minReplicas + " and " + (Role.DB.capacity() - 1)
                     + (minReplicas == 1 ? " (synchronous replication needs a standby)" : "") + ", got " + replicas);
@@ -60,9 +60,8 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
         if (!problems.isEmpty()) {
             throw new RefusedException("scale refused, nothing changed: " + String.join("; ", problems));
         }
-        Topology target = new Topology(current.name(), current.subnet(), current.vip(), current.lbCount(), current.lbPort(),
-                web, current.webPort(), app, current.appPort(), current.appHeapMb(), replicas, current.dbPort(),
-                current.dbName(), current.dbUser(), current.site(), current.source());
+        Topology target = current.withWeb(current.web().withCount(web)).withApp(current.app().withCount(app))
+                .withDb(current.db().withReplicas(replicas));
         if (!Etcd.members(current).equals(Etcd.members(target))) {
             throw new RefusedException("scale refused, nothing changed: the etcd members would change from "
                     + names(Etcd.members(current)) + " to " + names(Etcd.members(target))

@@ -83,7 +83,7 @@ public final class SecretRotation {
         ensurePgHba(deployment, services);
         Host leader = leader(services);
         String password = newPassword();
-        String user = topology.dbUser();
+        String user = topology.db().user();
         psql(deployment, services, leader, String.join("\n",
                 "\\set ON_ERROR_STOP on",
                 "SELECT format('CREATE ROLE %I LOGIN', " + literal(next) + ")",
@@ -184,7 +184,7 @@ public final class SecretRotation {
             try {
                 Readiness.await(login + " logging in on " + db.name() + " from " + app.name(), LOGIN_TIMEOUT, () -> {
                     last[0] = tryLogin(deployment, app, db, login, password);
-                    return last[0].equals(topology.dbUser());
+                    return last[0].equals(topology.db().user());
                 }, () -> true);
             } catch (Readiness.NotReadyException e) {
                 throw new OperatorException(e.getMessage() + " (last answer: " + last[0] + "); the app servers still use"
@@ -196,8 +196,8 @@ public final class SecretRotation {
     /** psql on the app host with the password in its environment; returns current_user or the error. */
     private String tryLogin(Deployment deployment, Host app, Host db, String login, String password) {
         Exec.Result result = deployment.target().exec(app, List.of(tools.pg("psql").toString(),
-                "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.dbPort()),
-                "-U", login, "-d", topology.dbName(), "-c", "SELECT current_user"),
+                "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.db().port()),
+                "-U", login, "-d", topology.db().name(), "-c", "SELECT current_user"),
                 java.util.Map.of("PGPASSWORD", password, "PGCONNECT_TIMEOUT", "3"), Duration.ofSeconds(10), null);
         return result.exitCode() == 124 ? "timed out" : (result.stdout() + result.stderr()).strip();
     }

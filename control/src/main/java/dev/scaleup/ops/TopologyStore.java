@@ -3,10 +3,15 @@ package dev.scaleup.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scaleup.topology.App;
+import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Lb;
+import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.Web;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,23 +30,23 @@ public final class TopologyStore {
     public static String toJson(Topology t) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", t.name());
-        root.put("network", Map.of("subnet", t.subnet().toString(), "vip", t.vip().toString()));
-        Map<String, Object> lb = ordered("count", t.lbCount(), "port", t.lbPort());
+        root.put("network", Map.of("subnet", t.network().subnet().toString(), "vip", t.network().vip().toString()));
+        Map<String, Object> lb = ordered("count", t.lb().count(), "port", t.lb().port());
         // security: the edge settings (TLS, redirect, rate limit)
-        lb.put("https_port", t.edge().httpsPort());
-        lb.put("https_redirect", t.edge().httpsRedirect());
-        lb.put("rate_limit_per_10s", t.edge().rateLimitPer10s());
-        lb.put("tls_name", t.edge().tlsName());
-        lb.put("tls_cert", t.edge().tlsCert() == null ? null : t.edge().tlsCert().toString());
-        lb.put("tls_key", t.edge().tlsKey() == null ? null : t.edge().tlsKey().toString());
+        lb.put("https_port", t.lb().edge().httpsPort());
+        lb.put("https_redirect", t.lb().edge().httpsRedirect());
+        lb.put("rate_limit_per_10s", t.lb().edge().rateLimitPer10s());
+        lb.put("tls_name", t.lb().edge().tlsName());
+        lb.put("tls_cert", t.lb().edge().tlsCert() == null ? null : t.lb().edge().tlsCert().toString());
+        lb.put("tls_key", t.lb().edge().tlsKey() == null ? null : t.lb().edge().tlsKey().toString());
         root.put("lb", lb);
-        root.put("web", ordered("count", t.webCount(), "port", t.webPort()));
-        Map<String, Object> app = ordered("count", t.appCount(), "port", t.appPort());
-        app.put("heap_mb", t.appHeapMb());
+        root.put("web", ordered("count", t.web().count(), "port", t.web().port()));
+        Map<String, Object> app = ordered("count", t.app().count(), "port", t.app().port());
+        app.put("heap_mb", t.app().heapMb());
         root.put("app", app);
-        Map<String, Object> db = ordered("replicas", t.dbReplicas(), "port", t.dbPort());
-        db.put("name", t.dbName());
-        db.put("user", t.dbUser());
+        Map<String, Object> db = ordered("replicas", t.db().replicas(), "port", t.db().port());
+        db.put("name", t.db().name());
+        db.put("user", t.db().user());
         root.put("db", db);
         root.put("site", t.site().toString());
         root.put("source", t.source() == null ? null : t.source().toString());
@@ -55,18 +60,19 @@ public final class TopologyStore {
     public static Topology fromJson(String json) {
         try {
             JsonNode n = JSON.readTree(json);
+            JsonNode lb = n.path("lb");
+            JsonNode db = n.path("db");
             return new Topology(n.path("name").asText(),
-                    Subnet.parse(n.path("network").path("subnet").asText()),
-                    Ipv4.parse(n.path("network").path("vip").asText()),
-                    n.path("lb").path("count").asInt(), n.path("lb").path("port").asInt(),
-                    n.path("web").path("count").asInt(), n.path("web").path("port").asInt(),
-                    n.path("app").path("count").asInt(), n.path("app").path("port").asInt(),
-                    n.path("app").path("heap_mb").asInt(),
-                    n.path("db").path("replicas").asInt(), n.path("db").path("port").asInt(),
-                    n.path("db").path("name").asText(), n.path("db").path("user").asText(),
+                    new Network(Subnet.parse(n.path("network").path("subnet").asText()),
+                            Ipv4.parse(n.path("network").path("vip").asText())),
+                    new Lb(lb.path("count").asInt(), lb.path("port").asInt(), edge(lb, n.path("name").asText())),
+                    new Web(n.path("web").path("count").asInt(), n.path("web").path("port").asInt()),
+                    new App(n.path("app").path("count").asInt(), n.path("app").path("port").asInt(),
+                            n.path("app").path("heap_mb").asInt()),
+                    new Db(db.path("replicas").asInt(), db.path("port").asInt(), db.path("name").asText(),
+                            db.path("user").asText()),
                     Path.of(n.path("site").asText()),
-                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()),
-                    edge(n.path("lb"), n.path("name").asText()));
+                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()));
         } catch (IOException | RuntimeException e) {
             throw new OperatorException("the state directory's topology.json is unreadable: " + e.getMessage(), e);
         }

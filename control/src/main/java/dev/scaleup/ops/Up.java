@@ -60,9 +60,9 @@ public final class Up {
 
     /** Same deployment apart from settings up may change in place (ports excepted: those need new hosts). */
     static boolean sameShape(Topology a, Topology b) {
-        return a.name().equals(b.name()) && a.subnet().equals(b.subnet()) && a.vip().equals(b.vip())
-                && a.lbCount() == b.lbCount() && a.webCount() == b.webCount() && a.appCount() == b.appCount()
-                && a.dbReplicas() == b.dbReplicas() && a.dbName().equals(b.dbName()) && a.dbUser().equals(b.dbUser());
+        return a.name().equals(b.name()) && a.network().subnet().equals(b.network().subnet()) && a.network().vip().equals(b.network().vip())
+                && a.lb().count() == b.lb().count() && a.web().count() == b.web().count() && a.app().count() == b.app().count()
+                && a.db().replicas() == b.db().replicas() && a.db().name().equals(b.db().name()) && a.db().user().equals(b.db().user());
     }
 
     /**
@@ -76,7 +76,7 @@ public final class Up {
     void run() {
         Topology topology = deployment.topology();
         progress.step("up: deployment " + topology.name() + ", " + topology.hosts().size() + " hosts in "
-                + topology.subnet() + ", state in " + deployment.state().path());
+                + topology.network().subnet() + ", state in " + deployment.state().path());
         if (!java.nio.file.Files.exists(deployment.appArtifact().resolve("app.jar"))) {
             // the first build; later builds arrive by `scaleup deploy`, never by up behind a running app tier's back
             Path artifact = AppArtifact.install(AppArtifact.buildDir(deployment.repoRoot()), deployment.state().artifacts());
@@ -110,8 +110,8 @@ public final class Up {
             progress.step("nothing to do: all " + topology.hosts().size() + " hosts are running and healthy");
         }
         progress.step(String.format("up: %d hosts healthy in %.1f s; VIP %s on %s; open %s/ (curl --cacert %s %s/)%s",
-                topology.hosts().size(), progress.elapsedSeconds(), topology.vip(), holder.name(), access.https(),
-                access.trusted(), access.https(), topology.edge().httpsRedirect()
+                topology.hosts().size(), progress.elapsedSeconds(), topology.network().vip(), holder.name(), access.https(),
+                access.trusted(), access.https(), topology.lb().edge().httpsRedirect()
                         ? "; " + access.http() + "/ redirects there" : "; also plain " + access.http() + "/"));
     }
 

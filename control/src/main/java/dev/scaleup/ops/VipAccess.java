@@ -41,19 +41,19 @@ public record VipAccess(URI https, URI http, SSLContext tls, Path trusted) {
      */
     public static VipAccess of(Deployment deployment) {
         Topology t = deployment.topology();
-        Path trusted = t.edge().ownCertificate() ? t.edge().tlsCert()
+        Path trusted = t.lb().edge().ownCertificate() ? t.lb().edge().tlsCert()
                 : Tls.dir(deployment.state().real()).resolve(Tls.CA_CERT);
-        return new VipAccess(httpsUrl(t), httpUrl(t), trusting(trusted, List.of(t.vip().toString(), t.edge().tlsName())),
+        return new VipAccess(httpsUrl(t), httpUrl(t), trusting(trusted, List.of(t.network().vip().toString(), t.lb().edge().tlsName())),
                 trusted);
     }
 
     public static URI httpsUrl(Topology t) {
-        int port = t.edge().httpsPort();
-        return URI.create("https://" + t.vip() + (port == 443 ? "" : ":" + port));
+        int port = t.lb().edge().httpsPort();
+        return URI.create("https://" + t.network().vip() + (port == 443 ? "" : ":" + port));
     }
 
     public static URI httpUrl(Topology t) {
-        return URI.create("http://" + t.vip() + (t.lbPort() == 80 ? "" : ":" + t.lbPort()));
+        return URI.create("http://" + t.network().vip() + (t.lb().port() == 80 ? "" : ":" + t.lb().port()));
     }
 
     /** An SSL context whose only trust anchors are the certificates in a PEM file (the client checks the name). */

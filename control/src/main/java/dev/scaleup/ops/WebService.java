@@ -3,6 +3,7 @@ package dev.scaleup.ops;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.NginxConfig;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
@@ -30,9 +31,9 @@ public final class WebService implements HostService {
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
         return List.of(ProcessSpec.of("nginx", List.of(tools.nginx().toString(),
-                "-c", paths.conf("nginx.conf").toString(),
+                "-c", paths.conf(NginxConfig.FILE).toString(),
                 "-p", paths.root() + "/",
-                "-e", paths.logs().resolve("nginx-error.log").toString())));
+                "-e", NginxConfig.errorLog(paths).toString())));
     }
 
     @Override
@@ -67,7 +68,7 @@ public final class WebService implements HostService {
     }
 
     private String healthUrl(Host host) {
-        return "http://" + host.address() + ":" + deployment.topology().webPort() + "/nginx-health";
+        return "http://" + host.address() + ":" + deployment.topology().web().port() + NginxConfig.HEALTH_PATH;
     }
 
     /** Makes {@code target} an exact copy of {@code source}; returns true when anything changed. */

@@ -21,21 +21,21 @@ public final class AppLogins {
 
     /** {@code db.user} and its twin, in that order. */
     public static List<String> of(Topology t) {
-        return List.of(t.dbUser(), twin(t));
+        return List.of(t.db().user(), twin(t));
     }
 
     public static String twin(Topology t) {
-        String user = t.dbUser();
+        String user = t.db().user();
         return (user.length() > MAX_NAME - 2 ? user.substring(0, MAX_NAME - 2) : user) + "_b";
     }
 
     /** The login the app servers use now. */
     public static String current(Topology t, Secrets secrets) {
-        return secrets.appDbUser() == null ? t.dbUser() : secrets.appDbUser();
+        return secrets.appDbUser() == null ? t.db().user() : secrets.appDbUser();
     }
 
     /** The login a rotation moves the app servers to. */
     public static String next(Topology t, Secrets secrets) {
-        return current(t, secrets).equals(t.dbUser()) ? twin(t) : t.dbUser();
+        return current(t, secrets).equals(t.db().user()) ? twin(t) : t.db().user();
     }
 }

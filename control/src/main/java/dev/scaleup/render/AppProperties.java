@@ -18,7 +18,7 @@ public final class AppProperties {
     public static RenderedFile render(Topology t, Host host, HostPaths paths, Secrets secrets) {
         Text.requireRole(host, Role.APP, FILE);
         String dbHosts = t.hosts(Role.DB).stream()
-                .map(db -> db.address() + ":" + t.dbPort())
+                .map(db -> db.address() + ":" + t.db().port())
                 .collect(Collectors.joining(","));
         String content = Text.banner(t, host) + """
                 app.bind=%s
@@ -31,10 +31,10 @@ public final class AppProperties {
                 app.token-key=%s
                 """.formatted(
                         host.address(),
-                        t.appPort(),
+                        t.app().port(),
                         Text.propertiesValue(host.name()),
                         dbHosts,
-                        Text.propertiesValue(t.dbName()),
+                        Text.propertiesValue(t.db().name()),
                         Text.propertiesValue(AppLogins.current(t, secrets)),
                         Text.propertiesValue(secrets.appDbPassword()),
                         Text.propertiesValue(secrets.appTokenKey()));

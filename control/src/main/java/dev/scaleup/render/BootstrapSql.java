@@ -44,10 +44,10 @@ public final class BootstrapSql {
                         Text.sqlLiteral(replicator), Text.sqlLiteral(replicator),
                         Text.sqlIdentifier(replicator),
                         Text.sqlLiteral(verifier(replicator, secrets.replicationPassword())),
-                        Text.sqlLiteral(t.dbUser()), Text.sqlLiteral(t.dbUser()),
-                        Text.sqlIdentifier(t.dbUser()), Text.sqlLiteral(verifier(t.dbUser(), secrets.appDbPassword())),
-                        Text.sqlLiteral(t.dbName()), Text.sqlLiteral(t.dbUser()), Text.sqlLiteral(t.dbName()),
-                        Text.sqlIdentifier(t.dbName()), Text.sqlIdentifier(t.dbUser()));
+                        Text.sqlLiteral(t.db().user()), Text.sqlLiteral(t.db().user()),
+                        Text.sqlIdentifier(t.db().user()), Text.sqlLiteral(verifier(t.db().user(), secrets.appDbPassword())),
+                        Text.sqlLiteral(t.db().name()), Text.sqlLiteral(t.db().user()), Text.sqlLiteral(t.db().name()),
+                        Text.sqlIdentifier(t.db().name()), Text.sqlIdentifier(t.db().user()));
         return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
     }
 

@@ -25,7 +25,7 @@ public final class Etcd {
     public static List<Host> members(Topology t) {
         List<Host> candidates = new ArrayList<>(t.hosts(Role.DB).stream().filter(h -> h.index() <= 2).toList());
         candidates.addAll(t.hosts(Role.APP));
-        if (t.dbReplicas() == 0 || candidates.size() < MEMBERS) {
+        if (t.db().replicas() == 0 || candidates.size() < MEMBERS) {
             return List.of(t.hosts(Role.DB).get(0));
         }
         return List.copyOf(candidates.subList(0, MEMBERS));

@@ -50,7 +50,7 @@ public final class HaproxyConfig {
      * table of request rates over 10 s; above the limit the answer is 429 until the rate falls again. Empty when off.
      */
     static String rateLimit(Topology t) {
-        int limit = t.edge().rateLimitPer10s();
+        int limit = t.lb().edge().rateLimitPer10s();
         if (limit == 0) {
             return "";
         }
@@ -67,12 +67,12 @@ public final class HaproxyConfig {
      * the control plane keep checking it over HTTP). Empty when off.
      */
     static String httpsRedirect(Topology t) {
-        if (!t.edge().httpsRedirect()) {
+        if (!t.lb().edge().httpsRedirect()) {
             return "";
         }
-        String redirect = t.edge().httpsPort() == 443 ? "redirect scheme https code 301"
+        String redirect = t.lb().edge().httpsPort() == 443 ? "redirect scheme https code 301"
                 : "redirect location https://%%[req.hdr(host),regsub(:[0-9]+$,)]:%d%%[capture.req.uri] code 301"
-                        .formatted(t.edge().httpsPort());
+                        .formatted(t.lb().edge().httpsPort());
         return """
                     # plain HTTP is redirected to HTTPS, the health checks excepted
                     http-request %s if !{ ssl_fc } !{ path %s }
@@ -81,15 +81,13 @@ public final class HaproxyConfig {
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
-        StringBuilder servers = new StringBuilder();
-        StringBuilder tracking = new StringBuilder();
-        for (Host web : t.hosts(Role.WEB)) {
-            servers.append("    server %s %s:%d check\n".formatted(web.name(), web.address(), t.webPort()));
-            tracking.append("    server %s %s:%d track %s/%s\n".formatted(web.name(), web.address(), t.webPort(),
-                    BACKEND, web.name()));
-        }
-        String content = Text.banner(t, host) + """
+        String content = Text.banner(t, host) + String.join("\n", "", global(paths), vrrpProgram(paths), defaults(),
+                frontend(t, host, paths), backendWeb(t), backendWebOnce(t));
+        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
 
+    private static String global(HostPaths paths) {
+        return """
                 global
                     master-worker
                     # an old process left by a reload ends within 60 s, however long its connections would last
@@ -103,13 +101,21 @@ public final class HaproxyConfig {
                     ssl-default-bind-options %s
                     ssl-default-bind-ciphers %s
                     ssl-default-bind-ciphersuites %s
+                """.formatted(Text.path(socket(paths)), Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES);
+    }
 
+    private static String vrrpProgram(HostPaths paths) {
+        return """
                 # keepalived lives and dies with HAProxy's master: PR_SET_PDEATHSIG stops it when the master dies,
                 # so a crashed HAProxy releases the VIP at once; a reload keeps it running
                 program vrrp
                     command %s
                     no option start-on-reload
+                """.formatted(String.join(" ", keepalivedCommand(paths)));
+    }
 
+    private static String defaults() {
+        return """
                 defaults
                     mode http
                     log global
@@ -130,39 +136,87 @@ public final class HaproxyConfig {
                     # request on each with Connection: close, instead of closing them under a client that may be
                     # sending on them at that instant (which that client would see as a reset)
                     option idle-close-on-response
+                """;
+    }
 
-                frontend fe_http
+    /** The VIP's one frontend: its binds, then each request's checks in order, then the choice of backend. */
+    private static String frontend(Topology t, Host host, HostPaths paths) {
+        return "frontend fe_http\n" + binds(t, paths) + retrySafety() + rateLimit(t) + requestLimits()
+                + httpsRedirect(t) + headers(host) + routing();
+    }
+
+    private static String binds(Topology t, HostPaths paths) {
+        return """
                     bind %s:%d
                     # HTTPS: the VIP's certificate and key (conf/tls.pem, made by scaleup up or the operator's own)
                     bind %s:%d ssl crt %s alpn h2,http/1.1
+                """.formatted(t.network().vip(), t.lb().port(), t.network().vip(), t.lb().edge().httpsPort(),
+                Text.path(paths.conf(Tls.PEM_FILE)));
+    }
+
+    private static String retrySafety() {
+        return """
                     # a request is sent again to another web host only when that is safe: idempotent methods, or a
                     # request carrying an Idempotency-Key
                     acl idempotent_method method GET HEAD OPTIONS
                     acl has_idempotency_key req.hdr(Idempotency-Key) -m found
                     http-request disable-l7-retry if !idempotent_method !has_idempotency_key
-                %s    # only HTTP/1.0, 1.1 (and 2 over TLS): anything else is a malformed request
+                """;
+    }
+
+    private static String requestLimits() {
+        return """
+                    # only HTTP/1.0, 1.1 (and 2 over TLS): anything else is a malformed request
                     http-request deny deny_status 400 if !{ req.ver 1.0 1.1 2.0 }
                     # no body is larger than 1 MB (nginx allows the API 64 KB): refused before any web host sees it
                     http-request deny deny_status 413 if { req.hdr_val(content-length) gt %d }
                     # then the first 16 KB of a body must arrive within 5 s too (a slow body gets 408), before a web
                     # host is bothered with the request
                     http-request wait-for-body time 5s at-least 16k
-                %s    # the web tier learns how the client came in (whatever the client claimed is replaced)
+                """.formatted(MAX_BODY_BYTES);
+    }
+
+    private static String headers(Host host) {
+        return """
+                    # the web tier learns how the client came in (whatever the client claimed is replaced)
                     http-request set-header X-Forwarded-Proto https if { ssl_fc }
                     http-request set-header X-Forwarded-Proto http if !{ ssl_fc }
                     http-response del-header Server
                     http-response set-header Strict-Transport-Security "%s" if { ssl_fc }
                     http-response set-header X-Served-By-Lb %s
+                """.formatted(Tls.HSTS, host.name());
+    }
+
+    private static String routing() {
+        return """
                     # a request that may not be sent twice always goes over a new connection to nginx (%s)
                     use_backend %s if !idempotent_method !has_idempotency_key
                     default_backend %s
+                """.formatted(ONCE_BACKEND, ONCE_BACKEND, BACKEND);
+    }
 
+    /** Every web host, health-checked; its servers are named after the hosts. */
+    private static String backendWeb(Topology t) {
+        StringBuilder servers = new StringBuilder();
+        for (Host web : t.hosts(Role.WEB)) {
+            servers.append("    server %s %s:%d check\n".formatted(web.name(), web.address(), t.web().port()));
+        }
+        return """
                 backend %s
                     balance roundrobin
                     option httpchk GET %s
                     http-check expect status 200
                     default-server inter 300ms fastinter 200ms downinter 300ms fall 2 rise 2
-                %s
+                """.formatted(BACKEND, HEALTH_PATH) + servers;
+    }
+
+    private static String backendWebOnce(Topology t) {
+        StringBuilder tracking = new StringBuilder();
+        for (Host web : t.hosts(Role.WEB)) {
+            tracking.append("    server %s %s:%d track %s/%s\n".formatted(web.name(), web.address(), t.web().port(),
+                    BACKEND, web.name()));
+        }
+        return """
                 # The same web hosts, each following its be_web twin's health and drain/maintenance state, for requests
                 # that may not be sent twice. A connection to nginx that is reused may be closed by an nginx reload at
                 # the instant a request goes out on it; such a request can be neither retried nor answered. A new
@@ -170,24 +224,6 @@ public final class HaproxyConfig {
                 backend %s
                     balance roundrobin
                     option http-server-close
-                %s""".formatted(
-                        Text.path(socket(paths)),
-                        Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES,
-                        String.join(" ", keepalivedCommand(paths)),
-                        t.vip(), t.lbPort(),
-                        t.vip(), t.edge().httpsPort(), Text.path(paths.conf(Tls.PEM_FILE)),
-                        rateLimit(t),
-                        MAX_BODY_BYTES,
-                        httpsRedirect(t),
-                        Tls.HSTS,
-                        host.name(),
-                        ONCE_BACKEND, ONCE_BACKEND,
-                        BACKEND,
-                        BACKEND,
-                        HEALTH_PATH,
-                        servers,
-                        ONCE_BACKEND,
-                        tracking);
-        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+                """.formatted(ONCE_BACKEND) + tracking;
     }
 }

@@ -105,7 +105,7 @@ public final class KeepalivedConfig {
                         ADVERT_INT,
                         host.address(),
                         peers,
-                        t.vip(), t.subnet().prefix(), INTERFACE);
+                        t.network().vip(), t.network().subnet().prefix(), INTERFACE);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 }

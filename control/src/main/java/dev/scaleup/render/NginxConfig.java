@@ -45,51 +45,82 @@ public final class NginxConfig {
     /** {@code drainedApps}: app hosts marked {@code down} in the upstream while they are restarted or removed. */
     public static RenderedFile render(Topology t, Host host, HostPaths paths, java.util.Set<String> drainedApps) {
         Text.requireRole(host, Role.WEB, FILE);
-        StringBuilder upstream = new StringBuilder();
-        for (Host app : t.hosts(Role.APP)) {
-            upstream.append("        server %s:%d max_fails=1 fail_timeout=2s%s;\n".formatted(app.address(), t.appPort(),
-                    drainedApps.contains(app.name()) ? " down" : ""));
-        }
-        String data = Text.path(paths.data());
-        String content = Text.banner(t, host) + """
+        String content = Text.banner(t, host) + "\n" + main(paths) + "\n" + events() + "\n" + "http {\n"
+                + String.join("\n", types(), tempPaths(paths), requestIdMap(), retryMap(), logging(paths), limits(),
+                        upstream(t, drainedApps), server(t, host, paths))
+                + "}\n";
+        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
 
+    /** The master in the foreground, one worker as www-data. */
+    private static String main(HostPaths paths) {
+        return """
                 daemon off;
                 master_process on;
                 worker_processes 1;
                 user www-data;
                 pid %s;
                 error_log %s warn;
+                """.formatted(Text.path(pidFile(paths)), Text.path(errorLog(paths)));
+    }
 
+    private static String events() {
+        return """
                 events {
                     worker_connections 1024;
                 }
+                """;
+    }
 
-                http {
+    private static String types() {
+        return """
                     include /etc/nginx/mime.types;
                     default_type application/octet-stream;
+                """;
+    }
 
-                    client_body_temp_path %s/nginx-client-body;
-                    proxy_temp_path %s/nginx-proxy;
-                    fastcgi_temp_path %s/nginx-fastcgi;
-                    uwsgi_temp_path %s/nginx-uwsgi;
-                    scgi_temp_path %s/nginx-scgi;
+    /** nginx's temporary files, in the host's own data directory. */
+    private static String tempPaths(HostPaths paths) {
+        String data = Text.path(paths.data());
+        return """
+                    client_body_temp_path %1$s/nginx-client-body;
+                    proxy_temp_path %1$s/nginx-proxy;
+                    fastcgi_temp_path %1$s/nginx-fastcgi;
+                    uwsgi_temp_path %1$s/nginx-uwsgi;
+                    scgi_temp_path %1$s/nginx-scgi;
+                """.formatted(data);
+    }
 
+    private static String requestIdMap() {
+        return """
                     # keep the caller's X-Request-Id, else use nginx's own
                     map $http_x_request_id $scaleup_request_id {
                         default $http_x_request_id;
                         ""      $request_id;
                     }
+                """;
+    }
 
+    private static String retryMap() {
+        return """
                     # a request with an Idempotency-Key is safe to send to another app server even after it was sent
                     map $http_idempotency_key $scaleup_retry_any {
                         default 1;
                         ""      0;
                     }
+                """;
+    }
 
+    private static String logging(HostPaths paths) {
+        return """
                     log_format scaleup '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
                                        'rid=$scaleup_request_id upstream=$upstream_addr rt=$request_time';
                     access_log %s scaleup;
+                """.formatted(Text.path(accessLog(paths)));
+    }
 
+    private static String limits() {
+        return """
                     server_tokens off;
                     sendfile on;
                     keepalive_timeout 30;
@@ -102,15 +133,36 @@ public final class NginxConfig {
                     client_header_timeout 5s;
                     client_body_timeout 5s;
                     send_timeout 10s;
+                """;
+    }
 
+    /** Every app host; a drained one is marked down. */
+    private static String upstream(Topology t, java.util.Set<String> drainedApps) {
+        StringBuilder servers = new StringBuilder();
+        for (Host app : t.hosts(Role.APP)) {
+            servers.append("        server %s:%d max_fails=1 fail_timeout=2s%s;\n".formatted(app.address(), t.app().port(),
+                    drainedApps.contains(app.name()) ? " down" : ""));
+        }
+        return """
                     upstream %s {
                 %s        keepalive 32;
                     }
+                """.formatted(UPSTREAM, servers);
+    }
 
+    private static String server(Topology t, Host host, HostPaths paths) {
+        return """
                     server {
                         listen %s:%d;
                         root %s;
                         index index.html;
+                """.formatted(host.address(), t.web().port(), Text.path(paths.site()))
+                + String.join("\n", securityHeaders(host), healthLocation(), apiLocations(), staticLocations())
+                + "    }\n";
+    }
+
+    private static String securityHeaders(Host host) {
+        return """
                         add_header X-Served-By-Web %s always;
                         # security headers on every answer (no location below has add_header of its own, so these
                         # are inherited everywhere)
@@ -118,13 +170,22 @@ public final class NginxConfig {
                         add_header X-Frame-Options "DENY" always;
                         add_header Referrer-Policy "same-origin" always;
                         add_header Content-Security-Policy "%s" always;
+                """.formatted(host.name(), CONTENT_SECURITY_POLICY);
+    }
 
+    private static String healthLocation() {
+        return """
                         location = %s {
                             access_log off;
                             default_type text/plain;
                             return 200 "ok\\n";
                         }
+                """.formatted(HEALTH_PATH);
+    }
 
+    /** /api/ to the app tier, with the retry rules that depend on whether the request may be sent twice. */
+    private static String apiLocations() {
+        return """
                         # to the app tier: keep-alive connections; a failed idempotent request (GET, HEAD, or any
                         # request with an Idempotency-Key) goes to the next app server; others only when the
                         # connection could not be made
@@ -143,15 +204,19 @@ public final class NginxConfig {
                             if ($scaleup_retry_any) {
                                 return 418;
                             }
-                            proxy_pass http://%s;
+                            proxy_pass http://%1$s;
                             proxy_next_upstream error timeout http_502 http_503 http_504;
                         }
 
                         location @api_idempotent {
-                            proxy_pass http://%s;
+                            proxy_pass http://%1$s;
                             proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
                         }
+                """.formatted(UPSTREAM);
+    }
 
+    private static String staticLocations() {
+        return """
                         # static files only from the site's own tree: no symbolic link below it is followed, no
                         # dot file is served, and only GET and HEAD are answered
                         location / {
@@ -165,22 +230,6 @@ public final class NginxConfig {
                         location ~ /\\. {
                             return 404;
                         }
-                    }
-                }
-                """.formatted(
-                        Text.path(pidFile(paths)),
-                        Text.path(errorLog(paths)),
-                        data, data, data, data, data,
-                        Text.path(accessLog(paths)),
-                        UPSTREAM,
-                        upstream,
-                        host.address(), t.webPort(),
-                        Text.path(paths.site()),
-                        host.name(),
-                        CONTENT_SECURITY_POLICY,
-                        HEALTH_PATH,
-                        UPSTREAM,
-                        UPSTREAM);
-        return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+                """;
     }
 }

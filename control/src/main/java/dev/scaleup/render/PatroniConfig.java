@@ -93,8 +93,8 @@ public final class PatroniConfig {
 
     private static Map<String, Object> postgresql(Topology t, Host host, HostPaths paths, Secrets secrets) {
         Map<String, Object> pg = new LinkedHashMap<>();
-        pg.put("listen", host.address() + ":" + t.dbPort());
-        pg.put("connect_address", host.address() + ":" + t.dbPort());
+        pg.put("listen", host.address() + ":" + t.db().port());
+        pg.put("connect_address", host.address() + ":" + t.db().port());
         pg.put("data_dir", Text.path(paths.data().resolve("pgdata")));
         pg.put("bin_dir", "/usr/lib/postgresql/15/bin");
         pg.put("pgpass", Text.path(paths.run().resolve("pgpass")));
@@ -133,7 +133,7 @@ public final class PatroniConfig {
             lines.add("host all postgres " + db.address() + "/32 scram-sha-256");
             lines.add("host replication " + REPLICATION_USER + " " + db.address() + "/32 scram-sha-256");
         }
-        String database = Text.hbaName(t.dbName());
+        String database = Text.hbaName(t.db().name());
         for (String login : AppLogins.of(t)) {
             // both login roles the app alternates between when its password is rotated (see AppLogins)
             String user = Text.hbaName(login);

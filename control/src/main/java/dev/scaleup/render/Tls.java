@@ -49,7 +49,7 @@ public final class Tls {
 
     /** The names the VIP's certificate is for, as an openssl subjectAltName value. */
     public static String subjectAltName(Topology t) {
-        return "IP:" + t.vip() + ",DNS:" + t.edge().tlsName();
+        return "IP:" + t.network().vip() + ",DNS:" + t.lb().edge().tlsName();
     }
 
     /** openssl -extfile contents for the VIP's certificate. */
@@ -76,7 +76,7 @@ public final class Tls {
     public static List<String> newServerRequest(Path dir, Topology t, Path csr) {
         return List.of("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", dir.resolve(SERVER_KEY).toString(), "-out", csr.toString(),
-                "-subj", "/O=scaleup/CN=" + t.edge().tlsName());
+                "-subj", "/O=scaleup/CN=" + t.lb().edge().tlsName());
     }
 
     /** The CA signs the request with {@link #serverExtensions} (in {@code extensions}). */

@@ -43,7 +43,7 @@ public final class HostNetwork {
             Exec.run(NetCommands.addBridge(names.bridge())).orThrow();
             created = true;
         }
-        Exec.run(NetCommands.addAddress(names.bridge(), topology.gateway() + "/" + topology.subnet().prefix())).orThrow();
+        Exec.run(NetCommands.addAddress(names.bridge(), topology.gateway() + "/" + topology.network().subnet().prefix())).orThrow();
         Exec.run(NetCommands.linkUp(names.bridge())).orThrow();
         return created;
     }
@@ -68,7 +68,7 @@ public final class HostNetwork {
         }
         Exec.run(NetCommands.attachToBridge(names.veth(host), names.bridge())).orThrow();
         inside(ns, NetCommands.linkUp("lo"));
-        inside(ns, NetCommands.addAddress("eth0", host.address() + "/" + topology.subnet().prefix()));
+        inside(ns, NetCommands.addAddress("eth0", host.address() + "/" + topology.network().subnet().prefix()));
         inside(ns, NetCommands.linkUp("eth0"));
         inside(ns, NetCommands.defaultRoute(topology.gateway().toString()));
         if (host.role() == Role.LB) {

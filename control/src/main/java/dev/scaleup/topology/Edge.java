@@ -21,8 +21,6 @@ import java.nio.file.Path;
  */
 public record Edge(int httpsPort, boolean httpsRedirect, int rateLimitPer10s, String tlsName, Path tlsCert, Path tlsKey) {
 
-    public static final int DEFAULT_HTTPS_PORT = 443;
-
     public Edge {
         requireNonNull(tlsName, "tlsName is null");
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -38,7 +36,8 @@ public record Edge(int httpsPort, boolean httpsRedirect, int rateLimitPer10s, St
      * it, no rate limit.
      */
     public static Edge defaults(String deploymentName) {
-        return new Edge(DEFAULT_HTTPS_PORT, true, 0, deploymentName + ".test", null, null);
+        return new Edge(TopologyKey.LB_HTTPS_PORT.defaultInt(), TopologyKey.LB_HTTPS_REDIRECT.defaultBool(),
+                TopologyKey.LB_RATE_LIMIT.defaultInt(), deploymentName + ".test", null, null);
     }
 
     /** True when the operator brings the certificate and key. */

@@ -8,91 +8,88 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated deployment description: what {@code scaleup.yaml} says, with defaults filled in.
- * The address plan is derived here, once: gateway (the bridge, in the root namespace) = network + 1,
+ * A validated deployment description: what {@code scaleup.yaml} says, with defaults filled in, one record per section
+ * of the file. The address plan is derived here, once: gateway (the bridge, in the root namespace) = network + 1,
  * host number i of a role = network + role.firstOffset() + i, the VIP where the file puts it.
  *
+ * <p>Build one with {@link #defaults} and the {@code withX} methods; only the binder and the store of a running
+ * deployment use the constructor.
+ *
  * @param name deployment name; namespaces, bridge and veths are named after it
- * @param subnet the network the hosts live in (inside 198.18.0.0/15)
- * @param vip the floating address keepalived moves between the load balancers
- * @param lbCount load balancers (fixed at 2 for now)
- * @param lbPort port HAProxy listens on at the VIP
- * @param webCount nginx hosts
- * @param webPort port nginx listens on
- * @param appCount application servers
- * @param appPort port the app listens on
- * @param appHeapMb -Xmx of each app JVM
- * @param dbReplicas streaming replicas besides the primary
- * @param dbPort PostgreSQL port
- * @param dbName the application's database
- * @param dbUser the application's database user
+ * @param network subnet and VIP
+ * @param lb the load balancers
+ * @param web the nginx hosts
+ * @param app the application servers
+ * @param db the PostgreSQL hosts
  * @param site absolute path of the static site nginx serves
  * @param source the file this was read from, or null for the built-in defaults
- * @param edge TLS, redirect and rate limit of the load balancers' frontend
  */
-public record Topology(
-        String name,
-        Subnet subnet,
-        Ipv4 vip,
-        int lbCount,
-        int lbPort,
-        int webCount,
-        int webPort,
-        int appCount,
-        int appPort,
-        int appHeapMb,
-        int dbReplicas,
-        int dbPort,
-        String dbName,
-        String dbUser,
-        Path site,
-        Path source,
-        Edge edge) {
+public record Topology(String name, Network network, Lb lb, Web web, App app, Db db, Path site, Path source) {
 
     public Topology {
         requireNonNull(name, "name is null");
-        requireNonNull(edge, "edge is null");
-        requireNonNull(subnet, "subnet is null");
-        requireNonNull(vip, "vip is null");
-        requireNonNull(dbName, "dbName is null");
-        requireNonNull(dbUser, "dbUser is null");
+        requireNonNull(network, "network is null");
+        requireNonNull(lb, "lb is null");
+        requireNonNull(web, "web is null");
+        requireNonNull(app, "app is null");
+        requireNonNull(db, "db is null");
         requireNonNull(site, "site is null");
     }
 
-    /** A topology with the default {@link Edge} for its name. */
-    public Topology(String name, Subnet subnet, Ipv4 vip, int lbCount, int lbPort, int webCount, int webPort,
-                    int appCount, int appPort, int appHeapMb, int dbReplicas, int dbPort, String dbName, String dbUser,
-                    Path site, Path source) {
-        this(name, subnet, vip, lbCount, lbPort, webCount, webPort, appCount, appPort, appHeapMb, dbReplicas, dbPort,
-                dbName, dbUser, site, source, Edge.defaults(name));
+    /** Every section at its defaults, for a deployment of this name serving this site; no source file. */
+    public static Topology defaults(String name, Path site) {
+        return new Topology(name, Network.DEFAULTS, Lb.defaults(name), Web.DEFAULTS, App.DEFAULTS, Db.DEFAULTS, site, null);
+    }
+
+    public Topology withNetwork(Network newNetwork) {
+        return new Topology(name, newNetwork, lb, web, app, db, site, source);
+    }
+
+    public Topology withLb(Lb newLb) {
+        return new Topology(name, network, newLb, web, app, db, site, source);
     }
 
     /** The same deployment with other edge settings. */
     public Topology withEdge(Edge newEdge) {
-        return new Topology(name, subnet, vip, lbCount, lbPort, webCount, webPort, appCount, appPort, appHeapMb,
-                dbReplicas, dbPort, dbName, dbUser, site, source, newEdge);
+        return withLb(lb.withEdge(newEdge));
+    }
+
+    public Topology withWeb(Web newWeb) {
+        return new Topology(name, network, lb, newWeb, app, db, site, source);
+    }
+
+    public Topology withApp(App newApp) {
+        return new Topology(name, network, lb, web, newApp, db, site, source);
+    }
+
+    public Topology withDb(Db newDb) {
+        return new Topology(name, network, lb, web, app, newDb, site, source);
+    }
+
+    public Topology withSource(Path newSource) {
+        return new Topology(name, network, lb, web, app, db, site, newSource);
     }
 
     /** The bridge's address in the root namespace: the hosts' default gateway and the control plane's source address. */
     public Ipv4 gateway() {
-        return subnet.at(1);
+        return network.subnet().at(1);
     }
 
     public int count(Role role) {
         return switch (role) {
-            case LB -> lbCount;
-            case WEB -> webCount;
-            case APP -> appCount;
-            case DB -> 1 + dbReplicas;
+            case LB -> lb.count();
+            case WEB -> web.count();
+            case APP -> app.count();
+            case DB -> 1 + db.replicas();
         };
     }
 
     public int port(Role role) {
         return switch (role) {
-            case LB -> lbPort;
-            case WEB -> webPort;
-            case APP -> appPort;
-            case DB -> dbPort;
+            case LB -> lb.port();
+            case WEB -> web.port();
+            case APP -> app.port();
+            case DB -> db.port();
         };
     }
 
@@ -108,7 +105,7 @@ public record Topology(
     public List<Host> hosts(Role role) {
         List<Host> hosts = new ArrayList<>();
         for (int i = 1; i <= count(role); i++) {
-            hosts.add(new Host(role.hostName(i), role, i, subnet.at(role.firstOffset() + i)));
+            hosts.add(new Host(role.hostName(i), role, i, network.subnet().at(role.firstOffset() + i)));
         }
         return List.copyOf(hosts);
     }

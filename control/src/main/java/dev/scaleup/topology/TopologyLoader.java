@@ -23,19 +23,12 @@ public final class TopologyLoader {
      * The built-in topology: deployment {@code scaleup} in 198.18.0.0/24 with VIP 198.18.0.100, 2 load balancers on
      * port 80, 2 web hosts on port 80, 3 app hosts on port 8080 with 128 MB heap, a PostgreSQL primary and 1 replica
      * on port 5432 with database and user {@code app}, the site in {@code repoRoot/site}; TLS on 443 with a generated
-     * certificate for the VIP and {@code scaleup.test}, no redirect, no rate limit; no source file.
+     * certificate for the VIP and {@code scaleup.test}, plain HTTP redirected to it, no rate limit; no source file.
      */
     public static Topology defaults(Path repoRoot) {
         Objects.requireNonNull(repoRoot, "repoRoot is null");
-        Subnet subnet = TopologyBinder.DEFAULT_SUBNET;
-        return new Topology(TopologyBinder.DEFAULT_NAME, subnet, subnet.at(TopologyBinder.DEFAULT_VIP_OFFSET),
-                TopologyBinder.LB_COUNT, TopologyBinder.DEFAULT_LB_PORT,
-                TopologyBinder.DEFAULT_WEB_COUNT, TopologyBinder.DEFAULT_WEB_PORT,
-                TopologyBinder.DEFAULT_APP_COUNT, TopologyBinder.DEFAULT_APP_PORT, TopologyBinder.DEFAULT_APP_HEAP_MB,
-                TopologyBinder.DEFAULT_DB_REPLICAS, TopologyBinder.DEFAULT_DB_PORT,
-                TopologyBinder.DEFAULT_DB_NAME, TopologyBinder.DEFAULT_DB_USER,
-                repoRoot.resolve(TopologyBinder.DEFAULT_SITE).toAbsolutePath().normalize(), null,
-                Edge.defaults(TopologyBinder.DEFAULT_NAME));
+        return Topology.defaults(TopologyKey.NAME.defaultText(),
+                repoRoot.resolve(TopologyKey.SITE.defaultText()).toAbsolutePath().normalize());
     }
 
     /**

@@ -135,9 +135,9 @@ class LimitsTest {
 
     @Test
     void scaleInNeedsTwoWebAndTwoAppHosts() {
-        var one = new dev.scaleup.topology.Topology("t", dev.scaleup.topology.Subnet.parse("198.19.9.0/24"),
-                dev.scaleup.topology.Ipv4.parse("198.19.9.100"), 2, 80, 1, 8080, 2, 8081, 256, 1,
-                5432, "app", "app", java.nio.file.Path.of("/site"), null);
+        var one = dev.scaleup.topology.Topology.defaults("t", java.nio.file.Path.of("/site"))
+                .withNetwork(dev.scaleup.topology.Network.in(dev.scaleup.topology.Subnet.parse("198.19.9.0/24")))
+                .withWeb(new dev.scaleup.topology.Web(1, 8080)).withApp(new dev.scaleup.topology.App(2, 8081, 256));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Operations.requireScaleIn(one))
                 .isInstanceOf(dev.scaleup.ops.RefusedException.class).hasMessageContaining("web=1 app=2");
     }

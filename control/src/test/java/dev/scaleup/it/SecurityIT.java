@@ -158,9 +158,9 @@ class SecurityIT {
         for (String target : targets) {
             String address = target.substring(0, target.lastIndexOf(':'));
             int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
-            boolean vip = address.equals(topology.vip().toString());
+            boolean vip = address.equals(topology.network().vip().toString());
             String expected = !vip ? "REFUSED" // the gateway rules reject it before it leaves the machine's namespace
-                    : port == topology.lbPort() || port == topology.edge().httpsPort() ? "OPEN" : "DROPPED";
+                    : port == topology.lb().port() || port == topology.lb().edge().httpsPort() ? "OPEN" : "DROPPED";
             if (observed.get(target).equals("OPEN")) {
                 row.append(' ').append(label(target));
             }
@@ -354,8 +354,8 @@ class SecurityIT {
         List<String> rows = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
         for (Hostile h : corpus()) {
-            RawHttp.Exchange x = RawHttp.exchange(topology.vip().toString(),
-                    h.plain() ? topology.lbPort() : topology.edge().httpsPort(), h.request(), 1500, h.plain() ? null : tls());
+            RawHttp.Exchange x = RawHttp.exchange(topology.network().vip().toString(),
+                    h.plain() ? topology.lb().port() : topology.lb().edge().httpsPort(), h.request(), 1500, h.plain() ? null : tls());
             boolean ok = switch (h.expect()) {
                 case REFUSED -> x.refused();
                 case CLOSED -> x.refused() || !x.any5xx() && x.statuses().size() == 1 && x.closed();
@@ -408,7 +408,7 @@ class SecurityIT {
     /** Sends {@code head}, then {@code drip} once a second for at most 12 s; says when and how the server ended it. */
     static String trickle(String head, String drip) throws IOException {
         try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(topology.vip().toString(), topology.lbPort()), 2000);
+            socket.connect(new java.net.InetSocketAddress(topology.network().vip().toString(), topology.lb().port()), 2000);
             long start = System.nanoTime();
             socket.getOutputStream().write(RawHttp.bytes(head));
             socket.setSoTimeout(1000);
@@ -495,7 +495,7 @@ class SecurityIT {
         }
         // answers made by HAProxy and nginx themselves
         for (byte[] request : List.of(RawHttp.bytes("GARBAGE\r\n\r\n"), RawHttp.bytes("GET /../x HTTP/1.1\r\n", H, "\r\n"))) {
-            RawHttp.Exchange x = RawHttp.exchange(topology.vip().toString(), topology.edge().httpsPort(), request, 1000,
+            RawHttp.Exchange x = RawHttp.exchange(topology.network().vip().toString(), topology.lb().edge().httpsPort(), request, 1000,
                     tls());
             assertThat(x.headers().get(0)).doesNotContainPattern("server: .*\\d");
             assertThat(x.bodies().get(0)).doesNotContainPattern("nginx/\\d|HAProxy/?\\d");
@@ -553,7 +553,7 @@ class SecurityIT {
         try (var reader = Files.newBufferedReader(STATE.toRealPath().resolve("secrets.properties"))) {
             p.load(reader);
         }
-        return p.getProperty("app.db.user", topology.dbUser());
+        return p.getProperty("app.db.user", topology.db().user());
     }
 
     @Test
@@ -676,9 +676,9 @@ class SecurityIT {
         Map<String, String> secrets = secrets();
         String login = appLogin();
         String appPassword = secrets.get("app.db.password");
-        String db = topology.dbName();
+        String db = topology.db().name();
         Host replica = topology.hosts(Role.DB).stream().filter(h -> !h.equals(primary)).findFirst().orElseThrow();
-        assertThat(psqlFrom("app2", primary, login, appPassword, db)).as("the app's login from an app host").isEqualTo(topology.dbUser());
+        assertThat(psqlFrom("app2", primary, login, appPassword, db)).as("the app's login from an app host").isEqualTo(topology.db().user());
         assertThat(psqlFrom("app2", primary, login, "wrong-" + appPassword, db)).contains("password authentication failed");
         assertThat(psqlFrom(replica.name(), primary, login, appPassword, db)).as("the app's login from a db host")
                 .contains("no pg_hba.conf entry");
@@ -691,7 +691,7 @@ class SecurityIT {
         String ns = topology.name() + "-" + primary.name();
         Exec.run(List.of("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "scaleup", "input", "ip", "saddr",
                 topology.host("web1").orElseThrow().address().toString(), "tcp", "dport",
-                Integer.toString(topology.dbPort()), "accept")).orThrow();
+                Integer.toString(topology.db().port()), "accept")).orThrow();
         try {
             assertThat(psqlFrom("web1", primary, login, appPassword, db)).as("the app's login from a web host")
                     .contains("no pg_hba.conf entry for host \"" + topology.host("web1").orElseThrow().address() + "\"");
@@ -762,9 +762,9 @@ class SecurityIT {
                 .contains("removed the password of " + oldLogin);
         Host primary = primary();
         for (Host db : topology.hosts(Role.DB)) {
-            assertThat(psqlFrom("app1", db, newLogin, after.get("app.db.password"), topology.dbName())).as(db.name())
-                    .isEqualTo(topology.dbUser());
-            assertThat(psqlFrom("app1", db, oldLogin, before.get("app.db.password"), topology.dbName()))
+            assertThat(psqlFrom("app1", db, newLogin, after.get("app.db.password"), topology.db().name())).as(db.name())
+                    .isEqualTo(topology.db().user());
+            assertThat(psqlFrom("app1", db, oldLogin, before.get("app.db.password"), topology.db().name()))
                     .as("the old password on " + db.name()).contains("password authentication failed");
         }
         for (Host app : topology.hosts(Role.APP)) {
@@ -794,7 +794,7 @@ class SecurityIT {
     static String psqlSocket(Host db, String sql) throws IOException {
         Exec.Result r = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
                 "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STATE.toRealPath().resolve("hosts/" + db.name() + "/run").toString(),
-                "-p", Integer.toString(topology.dbPort()), "-U", "postgres", "-d", "postgres", "-c", sql)).orThrow();
+                "-p", Integer.toString(topology.db().port()), "-U", "postgres", "-d", "postgres", "-c", sql)).orThrow();
         return r.stdout().strip();
     }
 
@@ -802,7 +802,7 @@ class SecurityIT {
     static String psqlFrom(String fromHost, Host db, String user, String password, String database) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", topology.name() + "-" + fromHost,
                 "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", db.address().toString(),
-                "-p", Integer.toString(topology.dbPort()), "-U", user, "-d", database, "-c", "SELECT current_user")
+                "-p", Integer.toString(topology.db().port()), "-U", user, "-d", database, "-c", "SELECT current_user")
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("PGPASSWORD", password);
         builder.environment().put("PGCONNECT_TIMEOUT", "3");
@@ -819,8 +819,8 @@ class SecurityIT {
     }
 
     static String https(String path) {
-        int port = topology.edge().httpsPort();
-        return "https://" + topology.vip() + (port == 443 ? "" : ":" + port) + path;
+        int port = topology.lb().edge().httpsPort();
+        return "https://" + topology.network().vip() + (port == 443 ? "" : ":" + port) + path;
     }
 
     private static javax.net.ssl.SSLContext tls;
@@ -874,7 +874,7 @@ class SecurityIT {
         assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
         var served = (java.security.cert.X509Certificate) session.getPeerCertificates()[0];
         List<String> names = served.getSubjectAlternativeNames().stream().map(n -> n.get(0) + "=" + n.get(1)).toList();
-        assertThat(names).containsExactlyInAnyOrder("7=" + topology.vip(), "2=" + topology.edge().tlsName());
+        assertThat(names).containsExactlyInAnyOrder("7=" + topology.network().vip(), "2=" + topology.lb().edge().tlsName());
         java.security.cert.X509Certificate ca;
         try (var in = Files.newInputStream(tlsDir().resolve("ca.crt"))) {
             ca = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -884,8 +884,8 @@ class SecurityIT {
         assertThat(served.getBasicConstraints()).as("not a CA").isEqualTo(-1);
 
         // the DNS name verifies too (openssl, with SNI)
-        String byName = openssl(List.of("s_client", "-connect", topology.vip() + ":" + topology.edge().httpsPort(),
-                "-servername", topology.edge().tlsName(), "-verify_hostname", topology.edge().tlsName(),
+        String byName = openssl(List.of("s_client", "-connect", topology.network().vip() + ":" + topology.lb().edge().httpsPort(),
+                "-servername", topology.lb().edge().tlsName(), "-verify_hostname", topology.lb().edge().tlsName(),
                 "-CAfile", tlsDir().resolve("ca.crt").toString(), "-verify_return_error"));
         assertThat(byName).contains("Verify return code: 0 (ok)");
 
@@ -909,7 +909,7 @@ class SecurityIT {
     @Test
     @Order(31)
     void onlyTls12And13WithModernCiphersAreAccepted() throws Exception {
-        String vip = topology.vip() + ":" + topology.edge().httpsPort();
+        String vip = topology.network().vip() + ":" + topology.lb().edge().httpsPort();
         String ca = tlsDir().resolve("ca.crt").toString();
         // this openssl client can speak TLS 1.0 and 1.1 (seclevel 0, no system config): shown against a local server
         try (OpensslServer control = OpensslServer.start()) {
@@ -933,8 +933,8 @@ class SecurityIT {
     @Order(32)
     void plainHttpIsRedirectedByDefaultNeverTheHealthCheckAndServedWhenSwitchedOff() throws Exception {
         var plain = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
-        String http = "http://" + topology.vip() + (topology.lbPort() == 80 ? "" : ":" + topology.lbPort());
-        assertThat(topology.edge().httpsRedirect()).as("on by default").isTrue();
+        String http = "http://" + topology.network().vip() + (topology.lb().port() == 80 ? "" : ":" + topology.lb().port());
+        assertThat(topology.lb().edge().httpsRedirect()).as("on by default").isTrue();
         var page = get(plain, http + "/api/info?x=1");
         assertThat(page.statusCode()).isEqualTo(301);
         assertThat(page.headers().firstValue("Location")).hasValue(https("/api/info?x=1"));
@@ -945,8 +945,8 @@ class SecurityIT {
         assertThat(post.statusCode()).as("a write over plain HTTP is not served either").isEqualTo(301);
         assertThat(get(plain, http + "/nginx-health").statusCode()).as("health checks stay on HTTP").isEqualTo(200);
         // switched off: the load balancers' config as up renders it with lb.https_redirect: false, reloaded
-        reloadHaproxy(topology.withEdge(new dev.scaleup.topology.Edge(topology.edge().httpsPort(), false,
-                topology.edge().rateLimitPer10s(), topology.edge().tlsName(), topology.edge().tlsCert(), topology.edge().tlsKey())));
+        reloadHaproxy(topology.withEdge(new dev.scaleup.topology.Edge(topology.lb().edge().httpsPort(), false,
+                topology.lb().edge().rateLimitPer10s(), topology.lb().edge().tlsName(), topology.lb().edge().tlsCert(), topology.lb().edge().tlsKey())));
         try {
             int status = 0;
             for (int i = 0; i < 50 && status != 200; i++) {
@@ -990,7 +990,7 @@ class SecurityIT {
             String served = "";
             for (int i = 0; i < 50 && !served.contains("subject=CN = own.example"); i++) {
                 Thread.sleep(200);
-                served = openssl(List.of("s_client", "-connect", topology.vip() + ":" + topology.edge().httpsPort(),
+                served = openssl(List.of("s_client", "-connect", topology.network().vip() + ":" + topology.lb().edge().httpsPort(),
                         "-CAfile", own.resolve("own.crt").toString(), "-verify_return_error"));
             }
             assertThat(served).contains("subject=CN = own.example").contains("Verify return code: 0 (ok)");
@@ -1123,8 +1123,8 @@ class SecurityIT {
     /** The policy, written from the specification (not from the renderer): who may open which port where. */
     static boolean allowed(String source, String targetAddress, int port) {
         Topology t = topology;
-        if (targetAddress.equals(t.vip().toString())) {
-            return port == t.lbPort() || port == t.edge().httpsPort();
+        if (targetAddress.equals(t.network().vip().toString())) {
+            return port == t.lb().port() || port == t.lb().edge().httpsPort();
         }
         Host target = hostAt(targetAddress);
         boolean fromRoot = source.equals(ROOT);
@@ -1132,9 +1132,9 @@ class SecurityIT {
         boolean fromMember = !fromRoot && Etcd.members(t).contains(topology.host(source).orElseThrow());
         boolean allowed = switch (target.role()) {
             case LB -> false;
-            case WEB -> port == t.webPort() && (from == Role.LB || fromRoot);
-            case APP -> port == t.appPort() && (from == Role.WEB || fromRoot);
-            case DB -> port == t.dbPort() && (from == Role.APP || from == Role.DB)
+            case WEB -> port == t.web().port() && (from == Role.LB || fromRoot);
+            case APP -> port == t.app().port() && (from == Role.WEB || fromRoot);
+            case DB -> port == t.db().port() && (from == Role.APP || from == Role.DB)
                     || port == 8008 && (from == Role.DB || fromRoot);
         };
         if (Etcd.members(t).contains(target)) {
@@ -1146,16 +1146,16 @@ class SecurityIT {
     /** Whether a server listens there (else an allowed connect is refused). */
     static boolean listening(String targetAddress, int port) {
         Topology t = topology;
-        if (targetAddress.equals(t.vip().toString())) {
-            return port == t.lbPort() || port == t.edge().httpsPort();
+        if (targetAddress.equals(t.network().vip().toString())) {
+            return port == t.lb().port() || port == t.lb().edge().httpsPort();
         }
         Host target = hostAt(targetAddress);
         boolean member = Etcd.members(t).contains(target);
         return switch (target.role()) {
             case LB -> false;
-            case WEB -> port == t.webPort();
-            case APP -> port == t.appPort();
-            case DB -> port == t.dbPort() || port == 8008;
+            case WEB -> port == t.web().port();
+            case APP -> port == t.app().port();
+            case DB -> port == t.db().port() || port == 8008;
         } || member && (port == 2379 || port == 2380);
     }
 
@@ -1183,7 +1183,7 @@ class SecurityIT {
 
     /** Every destination address: the VIP, then every host. */
     static List<String> destinations() {
-        List<String> addresses = new ArrayList<>(List.of(topology.vip().toString()));
+        List<String> addresses = new ArrayList<>(List.of(topology.network().vip().toString()));
         for (Role role : Role.values()) {
             topology.hosts(role).forEach(h -> addresses.add(h.address().toString()));
         }
@@ -1201,7 +1201,7 @@ class SecurityIT {
                 List<String> targets = new ArrayList<>();
                 for (String address : destinations()) {
                     if (!source.equals(ROOT) && topology.host(source).orElseThrow().address().toString().equals(address)
-                            || source.equals(holder) && address.equals(topology.vip().toString())) {
+                            || source.equals(holder) && address.equals(topology.network().vip().toString())) {
                         continue; // a host to itself (its own address, the VIP it holds) goes over loopback
                     }
                     PORTS.forEach(port -> targets.add(address + ":" + port));
@@ -1229,7 +1229,7 @@ class SecurityIT {
     static String vipHolder() {
         for (Host lb : topology.hosts(Role.LB)) {
             Exec.Result r = Exec.run(List.of("ip", "-n", topology.name() + "-" + lb.name(), "-4", "-o", "addr", "show", "dev", "eth0"));
-            if (r.stdout().contains(" " + topology.vip() + "/")) {
+            if (r.stdout().contains(" " + topology.network().vip() + "/")) {
                 return lb.name();
             }
         }
@@ -1263,14 +1263,14 @@ class SecurityIT {
     static String label(String target) {
         String address = target.substring(0, target.lastIndexOf(':'));
         String port = target.substring(target.lastIndexOf(':') + 1);
-        return (address.equals(topology.vip().toString()) ? "VIP" : hostAt(address).name()) + ":" + port;
+        return (address.equals(topology.network().vip().toString()) ? "VIP" : hostAt(address).name()) + ":" + port;
     }
 
     /** Rows: sources; columns: destinations; a cell lists the ports that connected ("-": none). */
     static String matrix(Map<String, Map<String, TcpProbe.Outcome>> observed) {
         List<String> columns = new ArrayList<>();
         for (String address : destinations()) {
-            columns.add(address.equals(topology.vip().toString()) ? "VIP" : hostAt(address).name());
+            columns.add(address.equals(topology.network().vip().toString()) ? "VIP" : hostAt(address).name());
         }
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("from \\ to"));

@@ -3,10 +3,14 @@ package dev.scaleup.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scaleup.topology.App;
+import dev.scaleup.topology.Db;
+import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Host;
-import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.Web;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ScalePlanTest {
 
-    static final Topology DEFAULT = new Topology("scaleup", Subnet.parse("198.18.0.0/24"), Ipv4.parse("198.18.0.100"),
-            2, 80, 2, 80, 3, 8080, 128, 1, 5432, "app", "app", Path.of("/srv/site"), null);
+    static final Topology DEFAULT = Topology.defaults("scaleup", Path.of("/srv/site"));
 
     @Test
     void parsesTierCounts() {
@@ -35,8 +38,18 @@ class ScalePlanTest {
         assertThat(out.removed()).isEmpty();
         ScalePlan in = ScalePlan.of(DEFAULT, Map.of("web", 1, "app", 1));
         assertThat(in.removed()).extracting(Host::name).containsExactlyInAnyOrder("web2", "app2", "app3");
-        assertThat(in.target().webCount()).isEqualTo(1);
+        assertThat(in.target().web().count()).isEqualTo(1);
         assertThat(ScalePlan.of(DEFAULT, Map.of("web", 2)).changesNothing()).isTrue();
+    }
+
+    @Test
+    void theTargetChangesOnlyTheCounts() {
+        Topology custom = DEFAULT.withEdge(new Edge(8443, false, 100, "shop.example", null, null))
+                .withSource(Path.of("/etc/scaleup.yaml"));
+        Topology target = ScalePlan.of(custom, Map.of("web", 3, "app", 4, "db.replicas", 2)).target();
+        assertThat(List.of(target.web().count(), target.app().count(), target.db().replicas())).containsExactly(3, 4, 2);
+        assertThat(target).as("the edge settings and the source are kept, not reset to the defaults")
+                .usingRecursiveComparison().ignoringFields("web.count", "app.count", "db.replicas").isEqualTo(custom);
     }
 
     @Test
@@ -51,8 +64,8 @@ class ScalePlanTest {
 
     @Test
     void refusesAChangeOfEtcdMembership() {
-        Topology single = new Topology("small", Subnet.parse("198.18.1.0/24"), Ipv4.parse("198.18.1.100"),
-                2, 80, 1, 80, 1, 8080, 128, 0, 5432, "app", "app", Path.of("/srv/site"), null);
+        Topology single = Topology.defaults("small", Path.of("/srv/site")).withNetwork(Network.in(Subnet.parse("198.18.1.0/24")))
+                .withWeb(new Web(1, 80)).withApp(new App(1, 8080, 128)).withDb(Db.DEFAULTS.withReplicas(0));
         assertThatThrownBy(() -> ScalePlan.of(single, Map.of("db.replicas", 1)))
                 .hasMessageContaining("etcd members would change from db1 to db1, db2, app1");
     }

@@ -3,9 +3,15 @@ package dev.scaleup.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scaleup.topology.App;
+import dev.scaleup.topology.Db;
+import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Lb;
+import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.Web;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +19,10 @@ class TopologyStoreTest {
 
     @Test
     void roundTripsEveryField() {
-        Topology topology = new Topology("shop", Subnet.parse("198.19.3.0/24"), Ipv4.parse("198.19.3.200"), 2, 8080,
-                4, 81, 7, 9090, 256, 2, 5433, "shopdb", "shopper", Path.of("/srv/site"), Path.of("/etc/scaleup.yaml"));
+        Topology topology = Topology.defaults("shop", Path.of("/srv/site"))
+                .withNetwork(new Network(Subnet.parse("198.19.3.0/24"), Ipv4.parse("198.19.3.200")))
+                .withLb(new Lb(2, 8080, Edge.defaults("shop"))).withWeb(new Web(4, 81)).withApp(new App(7, 9090, 256))
+                .withDb(new Db(2, 5433, "shopdb", "shopper")).withSource(Path.of("/etc/scaleup.yaml"));
         String json = TopologyStore.toJson(topology);
         assertThat(TopologyStore.fromJson(json)).isEqualTo(topology);
         assertThat(json).contains("\"subnet\" : \"198.19.3.0/24\"").contains("\"heap_mb\" : 256");
@@ -22,8 +30,7 @@ class TopologyStoreTest {
 
     @Test
     void defaultsWithoutASourceFileRoundTrip() {
-        Topology topology = new Topology("scaleup", Subnet.parse("198.18.0.0/24"), Ipv4.parse("198.18.0.100"), 2, 80,
-                2, 80, 3, 8080, 128, 1, 5432, "app", "app", Path.of("/repo/site"), null);
+        Topology topology = Topology.defaults("scaleup", Path.of("/repo/site"));
         assertThat(TopologyStore.fromJson(TopologyStore.toJson(topology))).isEqualTo(topology);
     }
 

@@ -2,7 +2,10 @@ package dev.scaleup.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleup.topology.App;
+import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.Web;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,8 @@ class AppLoginsTest {
     @Test
     void theTwinOfALongNameStaysWithinPostgresLimit() {
         String name = "u".repeat(63);
-        Topology t = new Topology("x", T.subnet(), T.vip(), 2, 80, 1, 80, 1, 8080, 64, 0, 5432, "app", name, Path.of("/s"), null);
+        Topology t = Topology.defaults("x", Path.of("/s")).withWeb(new Web(1, 80)).withApp(new App(1, 8080, 64))
+                .withDb(new Db(0, 5432, "app", name));
         assertThat(AppLogins.twin(t)).hasSize(63).endsWith("_b");
     }
 

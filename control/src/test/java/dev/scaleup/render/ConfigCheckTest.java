@@ -3,9 +3,7 @@ package dev.scaleup.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleup.topology.Host;
-import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Role;
-import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,9 +31,7 @@ class ConfigCheckTest {
     static Stream<Topology> topologies() {
         return Stream.of(
                 Fixtures.defaultTopology(),
-                new Topology("shop-eu", Subnet.parse("198.19.4.0/24"), Ipv4.parse("198.19.4.200"),
-                        2, 8080, 5, 8081, 1, 9090, 256, 3, 5433, "shop", "shop_app", Path.of("/srv/shop"), null)
-                        .withEdge(new dev.scaleup.topology.Edge(8443, true, 500, "shop.example", null, null)));
+                RenderersTest.BIG.withEdge(new dev.scaleup.topology.Edge(8443, true, 500, "shop.example", null, null)));
     }
 
     // ---- haproxy
@@ -256,7 +252,7 @@ class ConfigCheckTest {
         String ip = Tools.require("ip");
         String setup = String.join(" && ",
                 ip + " link add eth0 type veth peer name eth0peer",
-                ip + " addr add " + host.address() + "/" + t.subnet().prefix() + " dev eth0",
+                ip + " addr add " + host.address() + "/" + t.network().subnet().prefix() + " dev eth0",
                 ip + " link set eth0peer up",
                 ip + " link set eth0 up",
                 ip + " link set lo up",

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.Web;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -95,8 +97,7 @@ class FirewallConfigTest {
 
     @Test
     void theVersionChangesExactlyForTheHostsWhoseRulesChange() {
-        Topology moreWeb = new Topology(T.name(), T.subnet(), T.vip(), 2, 80, 3, 80, 3, 8080, 128, 1, 5432, "app", "app",
-                Path.of("/srv/site"), null);
+        Topology moreWeb = T.withWeb(new Web(3, 80));
         for (String name : List.of("lb1", "lb2", "web1", "db1", "db2")) {
             assertThat(FirewallConfig.version(moreWeb, moreWeb.host(name).orElseThrow()))
                     .as(name).isEqualTo(FirewallConfig.version(T, Fixtures.host(T, name)));
@@ -116,8 +117,7 @@ class FirewallConfigTest {
                 .contains("ip daddr 198.18.0.0/24 ip daddr != 198.18.0.100 meta skuid != 0 counter reject")
                 .contains("comment \"" + FirewallConfig.gatewayVersion(T) + "\"")
                 .doesNotContain("flush ruleset").doesNotContain("policy drop");
-        Topology other = new Topology("shop", Subnet.parse("198.19.3.0/24"), Ipv4.parse("198.19.3.100"), 2, 80, 2, 80, 3,
-                8080, 128, 1, 5432, "app", "app", Path.of("/srv/site"), null);
+        Topology other = Topology.defaults("shop", Path.of("/srv/site")).withNetwork(Network.in(Subnet.parse("198.19.3.0/24")));
         assertThat(FirewallConfig.gatewayTable(other)).as("deployments side by side keep their own tables")
                 .isEqualTo("scaleup_shop");
         assertThat(FirewallConfig.gatewayVersion(other)).isNotEqualTo(FirewallConfig.gatewayVersion(T));

@@ -1,8 +1,6 @@
 package dev.scaleup.render;
 
 import dev.scaleup.topology.Host;
-import dev.scaleup.topology.Ipv4;
-import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
 import java.nio.file.Path;
 
@@ -14,8 +12,7 @@ final class Fixtures {
     private Fixtures() {}
 
     static Topology defaultTopology() {
-        return new Topology("scaleup", Subnet.parse("198.18.0.0/24"), Ipv4.parse("198.18.0.100"),
-                2, 80, 2, 80, 3, 8080, 128, 1, 5432, "app", "app", Path.of("/srv/site"), null);
+        return Topology.defaults("scaleup", Path.of("/srv/site"));
     }
 
     static HostPaths goldenPaths(Host host) {

@@ -2,8 +2,10 @@ package dev.scaleup.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleup.topology.App;
+import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Host;
-import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
 import java.io.IOException;
@@ -54,8 +56,8 @@ class PostgresBootstrapTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.81"))) {
             port = probe.getLocalPort();
         }
-        Topology t = new Topology("pg-test", Subnet.parse("127.0.0.0/24"), Ipv4.parse("127.0.0.100"),
-                2, 80, 2, 80, 2, 8080, 128, 1, port, "app-db", "App User", Path.of("/srv/site"), null);
+        Topology t = Topology.defaults("pg-test", Path.of("/srv/site")).withNetwork(Network.in(Subnet.parse("127.0.0.0/24")))
+                .withApp(new App(2, 8080, 128)).withDb(new Db(1, port, "app-db", "App User"));
         Host db1 = Fixtures.host(t, "db1");
         HostPaths paths = new HostPaths(tmp.resolve("hosts/db1"));
         Tools.install(paths, Renderers.forHost(t, db1, paths, NASTY));

@@ -3,11 +3,17 @@ package dev.scaleup.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scaleup.topology.App;
+import dev.scaleup.topology.Db;
+import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Lb;
+import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.Web;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -18,8 +24,10 @@ import org.junit.jupiter.api.Test;
 class RenderersTest {
 
     static final Topology T = Fixtures.defaultTopology();
-    static final Topology BIG = new Topology("shop-eu", Subnet.parse("198.19.4.0/24"), Ipv4.parse("198.19.4.200"),
-            2, 8080, 5, 8081, 1, 9090, 256, 3, 5433, "shop", "shop_app", Path.of("/srv/shop"), null);
+    static final Topology BIG = Topology.defaults("shop-eu", Path.of("/srv/shop"))
+            .withNetwork(new Network(Subnet.parse("198.19.4.0/24"), Ipv4.parse("198.19.4.200")))
+            .withLb(new Lb(2, 8080, Edge.defaults("shop-eu"))).withWeb(new Web(5, 8081)).withApp(new App(1, 9090, 256))
+            .withDb(new Db(3, 5433, "shop", "shop_app"));
 
     private static List<RenderedFile> files(Topology t, String host) {
         Host h = Fixtures.host(t, host);
@@ -133,7 +141,7 @@ class RenderersTest {
         // "polygenelubricants".hashCode() == Integer.MIN_VALUE: Math.abs would stay negative
         assertThat("polygenelubricants".hashCode()).isEqualTo(Integer.MIN_VALUE);
         for (String name : List.of("polygenelubricants", "a", "scaleup", "shop-eu", "x".repeat(40))) {
-            Topology t = new Topology(name, T.subnet(), T.vip(), 2, 80, 2, 80, 1, 8080, 128, 0, 5432, "a", "a", Path.of("/s"), null);
+            Topology t = Topology.defaults(name, Path.of("/s")).withApp(new App(1, 8080, 128)).withDb(new Db(0, 5432, "a", "a"));
             assertThat(KeepalivedConfig.virtualRouterId(t)).isBetween(1, 255);
         }
     }
@@ -227,8 +235,8 @@ class RenderersTest {
         assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "app1");
         // db3 and later never take part: scaling the db tier leaves the membership as it is
         assertThat(Etcd.members(BIG)).extracting(Host::name).containsExactly("db1", "db2", "app1");
-        Topology tiny = new Topology("tiny", T.subnet(), T.vip(), 2, 80, 1, 80, 1, 8080, 64, 0, 5432, "app", "app",
-                T.site(), null);
+        Topology tiny = Topology.defaults("tiny", T.site()).withWeb(new Web(1, 80)).withApp(new App(1, 8080, 64))
+                .withDb(Db.DEFAULTS.withReplicas(0));
         assertThat(Etcd.members(tiny)).extracting(Host::name).containsExactly("db1");
         assertThat(Etcd.command(T, Fixtures.host(T, "db2"), Fixtures.goldenPaths(Fixtures.host(T, "db2"))))
                 .contains("--initial-cluster", "db1=http://198.18.0.81:2380,db2=http://198.18.0.82:2380,app1=http://198.18.0.41:2380")

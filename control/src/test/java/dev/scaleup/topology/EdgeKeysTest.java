@@ -20,11 +20,11 @@ class EdgeKeysTest {
 
     @Test
     void defaultsAreTlsOn443WithAGeneratedCertificateTheRedirectNoLimit() {
-        Edge edge = parse("name: shop\n").edge();
+        Edge edge = parse("name: shop\n").lb().edge();
         assertThat(edge).isEqualTo(new Edge(443, true, 0, "shop.test", null, null));
-        assertThat(parse("lb:\n  https_redirect: false\n").edge().httpsRedirect()).isFalse();
+        assertThat(parse("lb:\n  https_redirect: false\n").lb().edge().httpsRedirect()).isFalse();
         assertThat(edge.ownCertificate()).isFalse();
-        assertThat(parse("").edge().tlsName()).isEqualTo("scaleup.test");
+        assertThat(parse("").lb().edge().tlsName()).isEqualTo("scaleup.test");
     }
 
     @Test
@@ -41,13 +41,13 @@ class EdgeKeysTest {
                   tls_name: www.shop.example
                   tls_cert: c.pem
                   tls_key: k.pem
-                """, dir, dir, dir.resolve("scaleup.yaml"), true).edge();
+                """, dir, dir, dir.resolve("scaleup.yaml"), true).lb().edge();
         assertThat(edge).isEqualTo(new Edge(8443, true, 500, "www.shop.example", dir.resolve("c.pem"), dir.resolve("k.pem")));
     }
 
     @Test
     void emptyCertificateKeysMeanNone() {
-        assertThat(parse("lb:\n  tls_cert:\n  tls_key:\n").edge().ownCertificate()).isFalse();
+        assertThat(parse("lb:\n  tls_cert:\n  tls_key:\n").lb().edge().ownCertificate()).isFalse();
     }
 
     @Test

@@ -45,13 +45,13 @@ class TopologyLoaderTest {
         void builtInDefaults() {
             Topology t = TopologyLoader.defaults(REPO);
             assertThat(t.name()).isEqualTo("scaleup");
-            assertThat(t.subnet()).hasToString("198.18.0.0/24");
-            assertThat(t.vip()).hasToString("198.18.0.100");
-            assertThat(List.of(t.lbCount(), t.lbPort(), t.webCount(), t.webPort())).containsExactly(2, 80, 2, 80);
-            assertThat(List.of(t.appCount(), t.appPort(), t.appHeapMb())).containsExactly(3, 8080, 128);
-            assertThat(List.of(t.dbReplicas(), t.dbPort())).containsExactly(1, 5432);
-            assertThat(t.dbName()).isEqualTo("app");
-            assertThat(t.dbUser()).isEqualTo("app");
+            assertThat(t.network().subnet()).hasToString("198.18.0.0/24");
+            assertThat(t.network().vip()).hasToString("198.18.0.100");
+            assertThat(List.of(t.lb().count(), t.lb().port(), t.web().count(), t.web().port())).containsExactly(2, 80, 2, 80);
+            assertThat(List.of(t.app().count(), t.app().port(), t.app().heapMb())).containsExactly(3, 8080, 128);
+            assertThat(List.of(t.db().replicas(), t.db().port())).containsExactly(1, 5432);
+            assertThat(t.db().name()).isEqualTo("app");
+            assertThat(t.db().user()).isEqualTo("app");
             assertThat(t.site()).isEqualTo(REPO.resolve("site"));
             assertThat(t.site().isAbsolute()).isTrue();
             assertThat(t.source()).isNull();
@@ -80,15 +80,15 @@ class TopologyLoaderTest {
                     db:
                       port: 6432
                     """);
-            assertThat(t.webCount()).isEqualTo(5);
-            assertThat(t.dbPort()).isEqualTo(6432);
-            assertThat(t).usingRecursiveComparison().ignoringFields("webCount", "dbPort", "source")
+            assertThat(t.web().count()).isEqualTo(5);
+            assertThat(t.db().port()).isEqualTo(6432);
+            assertThat(t).usingRecursiveComparison().ignoringFields("web.count", "db.port", "source")
                     .isEqualTo(TopologyLoader.defaults(BASE));
         }
 
         @Test
         void theVipDefaultsToTheSubnetsDot100() {
-            assertThat(parse("network:\n  subnet: 198.18.7.0/24\n").vip()).hasToString("198.18.7.100");
+            assertThat(parse("network:\n  subnet: 198.18.7.0/24\n").network().vip()).hasToString("198.18.7.100");
         }
     }
 
@@ -111,20 +111,20 @@ class TopologyLoaderTest {
         @Test
         void theAnnotatedExampleSetsEveryKey() throws IOException {
             String text = Files.readString(REPO.resolve("examples/scaleup.yaml"));
-            TopologyBinder.KEYS.forEach((section, keys) -> {
-                for (String key : keys) {
-                    assertThat(text).as(section + "." + key).containsPattern("(?m)^\\s*" + key + ":");
+            for (TopologyKey.Section section : TopologyKey.Section.values()) {
+                for (String key : section.allowed()) {
+                    assertThat(text).as(section.path() + "." + key).containsPattern("(?m)^\\s*" + key + ":");
                 }
-            });
+            }
         }
 
         @Test
         void theSmallExample() throws IOException {
             Topology t = example("small.yaml");
             assertThat(t.name()).isEqualTo("small");
-            assertThat(t.subnet()).hasToString("198.18.1.0/24");
-            assertThat(t.vip()).hasToString("198.18.1.100");
-            assertThat(List.of(t.lbCount(), t.webCount(), t.appCount(), t.dbReplicas())).containsExactly(2, 1, 1, 0);
+            assertThat(t.network().subnet()).hasToString("198.18.1.0/24");
+            assertThat(t.network().vip()).hasToString("198.18.1.100");
+            assertThat(List.of(t.lb().count(), t.web().count(), t.app().count(), t.db().replicas())).containsExactly(2, 1, 1, 0);
             assertThat(t.hosts()).extracting(h -> h.name() + "=" + h.address())
                     .containsExactly("db1=198.18.1.81", "app1=198.18.1.41", "web1=198.18.1.21", "lb1=198.18.1.11", "lb2=198.18.1.12");
             assertThat(t.site()).isEqualTo(REPO.resolve("site"));
@@ -332,7 +332,7 @@ class TopologyLoaderTest {
         @Test
         void upperBoundsAreAllowed() {
             Topology t = parse("web:\n  count: 19\napp:\n  count: 39\n  heap_mb: 4096\ndb:\n  replicas: 8\n  port: 65535\n");
-            assertThat(List.of(t.webCount(), t.appCount(), t.appHeapMb(), t.dbReplicas(), t.dbPort()))
+            assertThat(List.of(t.web().count(), t.app().count(), t.app().heapMb(), t.db().replicas(), t.db().port()))
                     .containsExactly(19, 39, 4096, 8, 65535);
         }
 
@@ -359,7 +359,7 @@ class TopologyLoaderTest {
         @Test
         void theSamePortOnDifferentTiersIsFine() {
             Topology t = parse("lb:\n  port: 8080\nweb:\n  port: 8080\napp:\n  port: 8080\ndb:\n  port: 8080\n");
-            assertThat(List.of(t.lbPort(), t.webPort(), t.appPort(), t.dbPort())).containsOnly(8080);
+            assertThat(List.of(t.lb().port(), t.web().port(), t.app().port(), t.db().port())).containsOnly(8080);
         }
     }
 
@@ -385,8 +385,8 @@ class TopologyLoaderTest {
                     "scaleup.yaml:2: 'db.name' " + rule + ", got 'My-App'",
                     "scaleup.yaml:3: 'db.user' " + rule + ", got 'drop table'");
             Topology t = parse("db:\n  name: _shop_2\n  user: shop\n");
-            assertThat(t.dbName()).isEqualTo("_shop_2");
-            assertThat(t.dbUser()).isEqualTo("shop");
+            assertThat(t.db().name()).isEqualTo("_shop_2");
+            assertThat(t.db().user()).isEqualTo("shop");
         }
 
         @Test
@@ -433,8 +433,8 @@ class TopologyLoaderTest {
         @Test
         void largerSubnetsWork() {
             Topology t = parse("network:\n  subnet: 198.19.0.0/16\n  vip: 198.19.1.1\n");
-            assertThat(t.subnet()).hasToString("198.19.0.0/16");
-            assertThat(t.vip()).hasToString("198.19.1.1");
+            assertThat(t.network().subnet()).hasToString("198.19.0.0/16");
+            assertThat(t.network().vip()).hasToString("198.19.1.1");
             assertThat(t.host("web1").orElseThrow().address()).hasToString("198.19.0.21");
         }
 
@@ -473,7 +473,7 @@ class TopologyLoaderTest {
         @Test
         void vipOnAFreeAddress() {
             for (String vip : List.of("198.18.0.2", "198.18.0.10", "198.18.0.20", "198.18.0.90", "198.18.0.254")) {
-                assertThat(parse("network:\n  vip: " + vip + "\n").vip()).hasToString(vip);
+                assertThat(parse("network:\n  vip: " + vip + "\n").network().vip()).hasToString(vip);
             }
         }
 

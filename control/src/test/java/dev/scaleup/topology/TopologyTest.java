@@ -50,11 +50,11 @@ class TopologyTest {
     @Test
     void fullRoleBlocksStayInsideTheirBlocksAndAwayFromTheVip() {
         for (Role role : Role.values()) {
-            Ipv4 first = topology.subnet().at(role.firstOffset() + 1);
-            Ipv4 last = topology.subnet().at(role.firstOffset() + role.capacity());
-            assertThat(topology.subnet().contains(last)).isTrue();
-            assertThat(topology.vip()).isNotIn(first, last);
-            assertThat(topology.vip().compareTo(first) < 0 || topology.vip().compareTo(last) > 0).isTrue();
+            Ipv4 first = topology.network().subnet().at(role.firstOffset() + 1);
+            Ipv4 last = topology.network().subnet().at(role.firstOffset() + role.capacity());
+            assertThat(topology.network().subnet().contains(last)).isTrue();
+            assertThat(topology.network().vip()).isNotIn(first, last);
+            assertThat(topology.network().vip().compareTo(first) < 0 || topology.network().vip().compareTo(last) > 0).isTrue();
         }
     }
 }
