@@ -58,6 +58,11 @@ final class AppDatabase {
         return rows;
     }
 
+    /** Whether status says the host is a database replica. */
+    static boolean isReplica(Status.HostStatus host) {
+        return host.host().role() == Role.DB && "replica".equals(String.valueOf(host.health().facts().get("db_role")));
+    }
+
     /**
      * The db host that is primary now: the one whose status says db_role=primary; when status names none, the one
      * that answers {@code pg_is_in_recovery() = false}. Throws when there is none, or more than one.
