@@ -1,5 +1,7 @@
 package dev.scaleup.drill;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.scaleup.loadgen.LoadConfig;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Progress;
@@ -48,8 +50,8 @@ public final class Drill {
 
     public Drill(Deployment deployment, Options options, Progress progress) {
         this.stack = new DrillStack(deployment, Tools.find(), progress);
-        this.options = options;
-        this.progress = progress;
+        this.options = requireNonNull(options, "options is null");
+        this.progress = requireNonNull(progress, "progress is null");
     }
 
     /** Refuses with the unhealthy hosts named when the stack is not healthy; returns the status otherwise. */
