@@ -38,6 +38,6 @@ final class DbReplicaKill extends FaultScenario {
 
     @Override
     List<Check> limits(Recovery recovery, Report load) {
-        return List.of(Check.atMost("failed requests", load.failedRequests(), 0));
+        return List.of(Limits.noFailedRequest(load));
     }
 }

@@ -7,7 +7,8 @@ final class DeployNewBuild extends OperationScenario {
 
     DeployNewBuild() {
         super("deploy", "app tier",
-                "scaleup deploy app of a new build (the current app.jar with a VERSION entry added)", "none", INVISIBLE);
+                "scaleup deploy app of a new build (the current app.jar with a VERSION entry added)", "none",
+                INVISIBLE);
     }
 
     @Override

@@ -31,4 +31,14 @@ public final class Limits {
         checks.addAll(scenario.limits(recovery, load));
         return checks;
     }
+
+    /** Every request succeeded, client retries allowed. */
+    static Check noFailedRequest(Report load) {
+        return Check.atMost("failed requests", load.failedRequests(), 0);
+    }
+
+    /** No client saw a 5xx, even one it sent again. */
+    static Check no5xx(Report load) {
+        return Check.atMost("5xx answers seen by clients", load.http5xx(), 0);
+    }
 }

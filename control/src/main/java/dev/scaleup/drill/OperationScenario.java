@@ -82,8 +82,7 @@ abstract class OperationScenario extends DrillScenario {
 
     /** No request fails, none sees a 5xx, none even needs a retry. */
     static List<Check> invisible(Report load) {
-        return List.of(Check.atMost("failed requests", load.failedRequests(), 0),
-                Check.atMost("5xx answers seen by clients", load.http5xx(), 0),
+        return List.of(Limits.noFailedRequest(load), Limits.no5xx(load),
                 Check.atMost("client retries", load.retries(), 0));
     }
 

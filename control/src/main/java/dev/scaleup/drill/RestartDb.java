@@ -37,7 +37,7 @@ final class RestartDb extends OperationScenario {
 
     @Override
     List<Check> limits(Recovery recovery, Report load) {
-        return List.of(Check.atMost("failed requests", load.failedRequests(), 0),
+        return List.of(Limits.noFailedRequest(load),
                 Check.below("longest time without an acknowledged write", recovery.longestWriteGapMs(),
                         WRITE_GAP_LIMIT_MS));
     }

@@ -26,7 +26,6 @@ final class WebKill extends FaultScenario {
 
     @Override
     List<Check> limits(Recovery recovery, Report load) {
-        return List.of(Check.atMost("failed requests", load.failedRequests(), 0),
-                Check.atMost("5xx answers seen by clients", load.http5xx(), 0));
+        return List.of(Limits.noFailedRequest(load), Limits.no5xx(load));
     }
 }
