@@ -2,7 +2,8 @@ package dev.scaleup.cli;
 
 import dev.scaleup.drill.Drill;
 import dev.scaleup.drill.DrillResult;
-import dev.scaleup.drill.Scenario;
+import dev.scaleup.drill.DrillScenario;
+import dev.scaleup.drill.Scenarios;
 import dev.scaleup.drill.Summary;
 import dev.scaleup.drill.UnhealthyStackException;
 import dev.scaleup.loadgen.Json;
@@ -16,7 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,15 +30,11 @@ import picocli.CommandLine.Parameters;
                 + "the restore, then checks that no acknowledged write was lost or applied twice, that the balances "
                 + "still add up, and the scenario's limit (outage, writes resume, failed requests).",
             "",
-            "Failures: lb-kill, lb-partition, haproxy-crash, web-kill, app-kill, db-replica-kill, db-primary-kill, "
-                + "db-primary-partition.",
-            "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
-                + "restart-lb, restart-web, restart-db.",
-            "Groups (one after the other, then a summary table): faults (the 8 failures), ops (the 7 operations), "
-                + "all (all 15).",
+            // ScenarioHelp inserts the registered scenarios and groups here
             "Reports are written to <state>/drills/<scenario>-<time>.json. Ctrl-C restores the fault before exiting."},
         footer = {"", "Exit codes: 0 every limit held, 1 data lost or duplicated or a limit broken, 2 unknown scenario, "
-                + "3 the stack is not healthy (nothing was done)."})
+                + "3 the stack is not healthy (nothing was done)."},
+        modelTransformer = DrillCommand.ScenarioHelp.class)
 final class DrillCommand implements Callable<Integer> {
 
     static final int UNHEALTHY = 3;
@@ -63,22 +62,13 @@ final class DrillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Scenario> scenarios = new ArrayList<>();
-        if (scenario.equals("all")) {
-            scenarios.addAll(List.of(Scenario.values()));
-        } else if (scenario.equals("faults")) {
-            scenarios.addAll(Scenario.failures());
-        } else if (scenario.equals("ops")) {
-            scenarios.addAll(Scenario.operations());
-        } else {
-            var one = Scenario.byLabel(scenario);
-            if (one.isEmpty()) {
-                System.err.println("scaleup: unknown scenario '" + scenario + "'; known: "
-                        + String.join(", ", Scenario.labels()) + ", faults, ops, all");
-                return Errors.USAGE;
-            }
-            scenarios.add(one.get());
+        Optional<List<DrillScenario>> selected = Scenarios.select(scenario);
+        if (selected.isEmpty()) {
+            System.err.println("scaleup: unknown scenario '" + scenario + "'; known: "
+                    + String.join(", ", Scenarios.selectors()));
+            return Errors.USAGE;
         }
+        List<DrillScenario> scenarios = selected.get();
         if (seconds < 0 || seconds > 600 || (seconds > 0 && seconds < 8)) {
             System.err.println("scaleup: --seconds must be 8..600");
             return Errors.USAGE;
@@ -96,25 +86,25 @@ final class DrillCommand implements Callable<Integer> {
         List<DrillResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         String refused = null;
-        for (Scenario s : scenarios) {
+        for (DrillScenario s : scenarios) {
             if (refused != null) {
-                skipped.add(s.label());
+                skipped.add(s.name());
                 continue;
             }
             try {
                 results.add(drill.run(s));
             } catch (UnhealthyStackException e) {
                 refused = e.getMessage();
-                System.err.println("scaleup: " + s.label() + ": " + e.getMessage());
-                skipped.add(s.label());
+                System.err.println("scaleup: " + s.name() + ": " + e.getMessage());
+                skipped.add(s.name());
             } catch (RefusedException e) {
                 if (scenarios.size() == 1) {
                     throw e;
                 }
-                System.err.println("scaleup: " + s.label() + ": " + e.getMessage());
-                skipped.add(s.label());
+                System.err.println("scaleup: " + s.name() + ": " + e.getMessage());
+                skipped.add(s.name());
             } catch (LoadException e) {
-                throw new OperatorException(s.label() + ": " + e.getMessage());
+                throw new OperatorException(s.name() + ": " + e.getMessage());
             }
         }
         boolean passed = !results.isEmpty() && skipped.isEmpty() && results.stream().allMatch(DrillResult::passed);
@@ -140,5 +130,16 @@ final class DrillCommand implements Callable<Integer> {
             return UNHEALTHY;
         }
         return passed ? 0 : Errors.FAILED;
+    }
+
+    /** The help text lists the scenarios and groups as {@link Scenarios} has them, after the summary's blank line. */
+    static final class ScenarioHelp implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            List<String> lines = new ArrayList<>(List.of(spec.usageMessage().description()));
+            lines.addAll(2, Scenarios.help());
+            spec.usageMessage().description(lines.toArray(String[]::new));
+            return spec;
+        }
     }
 }

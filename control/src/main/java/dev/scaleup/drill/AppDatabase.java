@@ -4,7 +4,6 @@ import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Postgres;
 import dev.scaleup.ops.Status;
-import dev.scaleup.ops.Tools;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -21,9 +20,9 @@ final class AppDatabase {
     private final Deployment deployment;
     private final Postgres postgres;
 
-    AppDatabase(Deployment deployment, Tools tools) {
+    AppDatabase(Deployment deployment) {
         this.deployment = deployment;
-        this.postgres = new Postgres(deployment, tools);
+        this.postgres = new Postgres(deployment, deployment.tools());
     }
 
     /** Runs one query in the app's database on the host; returns the rows, fields separated by '|'. */
@@ -56,6 +55,11 @@ final class AppDatabase {
             rows.add(new DataCheck.Row(f[0], f[1], f[2], Long.parseLong(f[3]), f[4]));
         }
         return rows;
+    }
+
+    /** Whether status says the host is a database replica. */
+    static boolean isReplica(Status.HostStatus host) {
+        return host.host().role() == Role.DB && "replica".equals(String.valueOf(host.health().facts().get("db_role")));
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Services;
-import dev.scaleup.ops.Tools;
 import dev.scaleup.ops.Up;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Target;
@@ -21,9 +20,9 @@ final class Faults {
     private final Services services;
     private final Target target;
 
-    Faults(Deployment deployment, Tools tools) {
+    Faults(Deployment deployment) {
         this.deployment = deployment;
-        this.services = new Services(deployment, tools);
+        this.services = deployment.services();
         this.target = deployment.target();
     }
 

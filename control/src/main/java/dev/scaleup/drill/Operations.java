@@ -11,7 +11,6 @@ import dev.scaleup.ops.Status;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
-import dev.scaleup.topology.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -46,68 +44,22 @@ final class Operations {
         this.progress = progress;
     }
 
-    /** scale-in takes one web and one app host away and needs one of each left. */
-    static void requireScaleIn(Topology topology) {
-        if (topology.web().count() < 2 || topology.app().count() < 2) {
-            throw new RefusedException("scale-in needs at least 2 web and 2 app hosts to take one of each away, the "
-                    + "stack has web=" + topology.web().count() + " app=" + topology.app().count()
-                    + " (`scaleup scale web=2 app=2` first)");
-        }
-    }
-
-    static String target(Scenario scenario) {
-        return switch (scenario) {
-            case SCALE_OUT, SCALE_IN -> "web and app tiers";
-            case DEPLOY, DEPLOY_BAD_ARTIFACT -> "app tier";
-            case RESTART_LB -> "lb tier";
-            case RESTART_WEB -> "web tier";
-            case RESTART_DB -> "db tier";
-            default -> throw new IllegalArgumentException(scenario.label() + " is not an operation");
-        };
-    }
-
-    /** Runs the operation to its end (the load keeps running meanwhile). */
-    String run(Scenario scenario, Deployment deployment) throws IOException {
-        StateDir state = deployment.state();
-        Path repo = deployment.repoRoot();
-        Topology t = deployment.topology();
-        return switch (scenario) {
-            case SCALE_OUT -> scale(state, repo, t.web().count() + 1, t.app().count() + 1);
-            case SCALE_IN -> scale(state, repo, t.web().count() - 1, t.app().count() - 1);
-            case DEPLOY -> deployNewBuild(deployment);
-            case DEPLOY_BAD_ARTIFACT -> deployCorruptBuild(deployment);
-            case RESTART_LB -> restart(state, repo, "lb");
-            case RESTART_WEB -> restart(state, repo, "web");
-            case RESTART_DB -> restart(state, repo, "db");
-            default -> throw new IllegalArgumentException(scenario.label() + " is not an operation");
-        };
-    }
-
-    /** What undoes the operation so that the stack keeps its shape (scale back), or nothing. */
-    Callable<String> undo(Scenario scenario, Deployment deployment, Topology original) {
-        return switch (scenario) {
-            case SCALE_OUT, SCALE_IN -> () -> scale(deployment.state(), deployment.repoRoot(), original.web().count(),
-                    original.app().count());
-            default -> () -> "none";
-        };
-    }
-
-    private String scale(StateDir state, Path repo, int web, int app) {
+    String scale(Deployment deployment, int web, int app) {
         long begin = System.nanoTime();
-        Scale.run(state, repo, Map.of("web", web, "app", app), progress);
+        Scale.run(deployment.state(), deployment.repoRoot(), Map.of("web", web, "app", app), progress);
         return String.format(java.util.Locale.ROOT, "scaled to web=%d app=%d in %.1f s", web, app,
                 (System.nanoTime() - begin) / 1e9);
     }
 
-    private String restart(StateDir state, Path repo, String tier) {
+    String restart(Deployment deployment, String tier) {
         long begin = System.nanoTime();
-        Restart.run(state, repo, tier, progress);
+        Restart.run(deployment.state(), deployment.repoRoot(), tier, progress);
         return String.format(java.util.Locale.ROOT, "restarted the %s tier in %.1f s", tier,
                 (System.nanoTime() - begin) / 1e9);
     }
 
     /** The current build with one entry (VERSION) added to app.jar, so its hash differs. */
-    private String deployNewBuild(Deployment deployment) throws IOException {
+    String deployNewBuild(Deployment deployment) throws IOException {
         Path current = deployment.appArtifact();
         Path dir = Files.createTempDirectory("scaleup-drill-build");
         try {
@@ -125,7 +77,7 @@ final class Operations {
     }
 
     /** A build whose app.jar is garbage: the deploy must fail its health gate and roll back. */
-    private String deployCorruptBuild(Deployment deployment) throws IOException {
+    String deployCorruptBuild(Deployment deployment) throws IOException {
         previousBuild = deployment.appArtifact();
         deployFailed = false;
         Path dir = Files.createTempDirectory("scaleup-drill-bad-build");

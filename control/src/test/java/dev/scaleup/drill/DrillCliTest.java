@@ -18,6 +18,10 @@ class DrillCliTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage: scaleup drill").contains("lb-kill").contains("db-primary-partition")
                 .contains("--seconds").contains("--json").contains("--state-dir").contains("3 the stack is not healthy");
+        String unwrapped = help.out().replaceAll("\\s+", " ");
+        for (String line : Scenarios.help()) {
+            assertThat(unwrapped).as("the help lists every registered scenario").contains(line);
+        }
         assertThat(run("bench", "--help").out()).contains("Usage: scaleup bench").contains("--seconds")
                 .contains("--clients").contains("baseline");
         assertThat(run("--help").out()).contains("drill").contains("bench");
@@ -28,7 +32,7 @@ class DrillCliTest {
         Cli.Run run = run("drill", "lb-explode", "--state-dir", "/nonexistent");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown scenario 'lb-explode'")
-                .contains(String.join(", ", Scenario.labels()) + ", faults, ops, all");
+                .contains(String.join(", ", Scenarios.names()) + ", faults, ops, all");
     }
 
     @Test

@@ -1,0 +1,17 @@
+package dev.scaleup.drill;
+
+import dev.scaleup.topology.Host;
+
+/** The database server on the primary dies: Patroni promotes the synchronous replica once the leader key expires. */
+final class DbPrimaryKill extends PrimaryFailover {
+
+    DbPrimaryKill() {
+        super("db-primary-kill", "SIGKILL the database server (postgres user's processes, not etcd) on the primary",
+                "up", "writes resume < 30 s");
+    }
+
+    @Override
+    String inject(DrillStack stack, Host target) {
+        return killDatabase(stack, target);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.scaleup.drill;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.loadgen.Report;
+import dev.scaleup.ops.Status;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One drill scenario as a value: what it breaks (or which operation it runs under load), how that is undone, what the
+ * stack must achieve meanwhile and what the drill waits for. {@link Drill} runs every scenario the same way;
+ * {@link Scenarios} lists them. A new scenario is a new subclass and one line in that list.
+ */
+public abstract class DrillScenario {
+
+    /** The groups `drill` runs one after the other, in the order of {@link Scenarios}. */
+    public enum Group {
+        FAULTS("faults", "Failures", "failures"),
+        OPS("ops", "Operations under load (the operation is the fault)", "operations");
+
+        private final String key;
+        private final String heading;
+        private final String plural;
+
+        Group(String key, String heading, String plural) {
+            this.key = key;
+            this.heading = heading;
+            this.plural = plural;
+        }
+
+        /** What `drill` takes for the whole group. */
+        public String key() {
+            return key;
+        }
+
+        /** The group's line in the help text. */
+        String heading() {
+            return heading;
+        }
+
+        String plural() {
+            return plural;
+        }
+    }
+
+    static final Duration HEALTH_WAIT = Duration.ofSeconds(60);
+    /** A database host takes longer: Patroni, PostgreSQL's recovery, a replica catching up. */
+    static final Duration DB_HEALTH_WAIT = Duration.ofSeconds(150);
+
+    private final String name;
+    private final String fault;
+    private final String restore;
+    private final String limit;
+
+    DrillScenario(String name, String fault, String restore, String limit) {
+        this.name = requireNonNull(name, "name is null");
+        this.fault = requireNonNull(fault, "fault is null");
+        this.restore = requireNonNull(restore, "restore is null");
+        this.limit = requireNonNull(limit, "limit is null");
+    }
+
+    /** What `drill` takes, the report's file name and its "scenario". */
+    public final String name() {
+        return name;
+    }
+
+    public abstract Group group();
+
+    /** What the fault (or the operation) does. */
+    public final String fault() {
+        return fault;
+    }
+
+    /** "up" (scaleup up brings back what is missing), "link up", or what undoes an operation ("none"). */
+    public final String restore() {
+        return restore;
+    }
+
+    /** The scenario's limit in words; {@link #limits} checks it. */
+    public final String limit() {
+        return limit;
+    }
+
+    /** Run length in seconds when --seconds is not given. */
+    public int defaultSeconds() {
+        return 20;
+    }
+
+    /** How long after the restore the drill waits for status to call the whole stack healthy. */
+    public Duration healthWait() {
+        return HEALTH_WAIT;
+    }
+
+    /** How much longer than its nominal length and the health wait the load may run while the stack recovers. */
+    public Duration overrun() {
+        return Duration.ofSeconds(10);
+    }
+
+    /**
+     * How long after the fault the restore waits for writes to resume; zero: the restore comes at its time. The
+     * primary scenarios wait, so that the failover is measured before the old primary can come back.
+     */
+    public Duration writesWait() {
+        return Duration.ZERO;
+    }
+
+    /** Whether "healthy again" also needs the primary from before the fault back as a healthy replica. */
+    public boolean awaitsOldPrimary() {
+        return false;
+    }
+
+    /**
+     * Whether the load also sends writes without an Idempotency-Key, which nobody may send again: only where no
+     * write may fail, so never with a fault.
+     */
+    public boolean unkeyedWrites() {
+        return false;
+    }
+
+    /** The alerts the monitoring must raise during the drill (none is checked yet). */
+    public List<String> expectedAlerts() {
+        return List.of();
+    }
+
+    /** Whether injecting or restoring changes the deployment (hosts, builds): the drill reads it again after each. */
+    public boolean changesDeployment() {
+        return false;
+    }
+
+    /** Operations measure how long they took and what was served meanwhile. */
+    public final boolean operation() {
+        return group() == Group.OPS;
+    }
+
+    /**
+     * Picks the target on the healthy stack (or refuses, when the stack cannot take this scenario) and binds the
+     * fault and its restore to it, for one run.
+     */
+    abstract Injection prepare(DrillStack stack, Status.Report before);
+
+    /** The progress line once the fault is in place (or the operation is done), times since the load started. */
+    abstract String injected(long fromMicros, long toMicros, String done);
+
+    /** The checks of this scenario's limit; {@link Limits#checks} adds the data checks every scenario has. */
+    abstract List<Check> limits(Recovery recovery, Report load);
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

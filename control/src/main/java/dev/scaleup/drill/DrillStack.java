@@ -1,0 +1,56 @@
+package dev.scaleup.drill;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.ops.Deployment;
+import dev.scaleup.ops.Progress;
+
+/**
+ * The running stack as a drill sees it: the deployment and what acts on it (faults, operations, the app's
+ * database). Scenarios ask it at the moment they act, since an operation changes the deployment under them.
+ */
+final class DrillStack {
+
+    private final Progress progress;
+    private final Operations operations;
+    private Deployment deployment;
+    private Faults faults;
+    private AppDatabase db;
+
+    DrillStack(Deployment deployment, Progress progress) {
+        this.progress = requireNonNull(progress, "progress is null");
+        this.operations = new Operations(progress);
+        use(requireNonNull(deployment, "deployment is null"));
+    }
+
+    /** Reads the topology again (a scale changes it) and rebuilds what works on it. */
+    void reload() {
+        use(Deployment.open(deployment.state(), deployment.repoRoot()));
+    }
+
+    private void use(Deployment current) {
+        deployment = current;
+        faults = new Faults(current);
+        db = new AppDatabase(current);
+    }
+
+    Deployment deployment() {
+        return deployment;
+    }
+
+    Faults faults() {
+        return faults;
+    }
+
+    AppDatabase db() {
+        return db;
+    }
+
+    Operations operations() {
+        return operations;
+    }
+
+    Progress progress() {
+        return progress;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.scaleup.drill;
+
+import dev.scaleup.ops.Status;
+
+/** One run of a scenario, bound to its target: injects the fault (or runs the operation) and undoes it. */
+interface Injection {
+
+    /** The host the fault hits, or the tiers the operation works on. */
+    String target();
+
+    /** Returns a sentence saying what it did. */
+    String inject() throws Exception;
+
+    /** Returns a sentence saying what it did; runs at most once (see {@link RestoreGuard}). */
+    String restore() throws Exception;
+
+    /** Called once, when status first calls the stack healthy again: a scenario with more to verify looks then. */
+    default void healthyAgain(Status.Report status) {
+    }
+
+    /** deploy-bad-artifact's finding: the failed deploy was rolled back; null for the scenarios that verify nothing. */
+    default Boolean rolledBack() {
+        return null;
+    }
+}

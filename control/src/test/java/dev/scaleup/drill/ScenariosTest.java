@@ -1,0 +1,112 @@
+package dev.scaleup.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScenariosTest {
+
+    static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
+            "db-replica-kill", "db-primary-kill", "db-primary-partition");
+    static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
+            "restart-web", "restart-db");
+
+    static DrillScenario scenario(String name) {
+        return Scenarios.byName(name).orElseThrow();
+    }
+
+    @Test
+    void theFailuresComeFirstThenTheOperationsEachNamedOnce() {
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(15)
+                .containsExactlyElementsOf(java.util.stream.Stream.concat(FAULTS.stream(), OPS.stream()).toList());
+        assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
+                .containsExactlyElementsOf(FAULTS);
+        assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).noneMatch(DrillScenario::operation);
+        assertThat(Scenarios.group(DrillScenario.Group.OPS)).extracting(DrillScenario::name)
+                .containsExactlyElementsOf(OPS);
+        assertThat(Scenarios.group(DrillScenario.Group.OPS)).allMatch(DrillScenario::operation);
+    }
+
+    @Test
+    void scenariosAreFoundByName() {
+        assertThat(Scenarios.byName("lb-kill")).get().isInstanceOf(LbKill.class);
+        assertThat(Scenarios.byName("db-primary-partition")).get().isInstanceOf(DbPrimaryPartition.class);
+        assertThat(Scenarios.byName("restart-web")).get().extracting(DrillScenario::fault)
+                .isEqualTo("scaleup restart web");
+        assertThat(Scenarios.byName("nope")).isEmpty();
+        assertThat(Scenarios.byName("faults")).as("a group is no scenario").isEmpty();
+    }
+
+    @Test
+    void drillTakesOneScenarioAGroupOrAll() {
+        assertThat(Scenarios.select("web-kill")).get().asList().extracting("name").containsExactly("web-kill");
+        assertThat(Scenarios.select("faults")).get().asList().extracting("name").containsExactlyElementsOf(FAULTS);
+        assertThat(Scenarios.select("ops")).get().asList().extracting("name").containsExactlyElementsOf(OPS);
+        assertThat(Scenarios.select("all")).contains(Scenarios.all());
+        assertThat(Scenarios.select("lb-explode")).isEmpty();
+        assertThat(Scenarios.selectors()).endsWith("restart-db", "faults", "ops", "all")
+                .containsAll(Scenarios.names()).hasSize(18);
+    }
+
+    @Test
+    void theHelpListsEveryScenarioByGroupWithTheGroupsCounted() {
+        assertThat(Scenarios.help()).containsExactly(
+                "Failures: lb-kill, lb-partition, haproxy-crash, web-kill, app-kill, db-replica-kill, db-primary-kill, "
+                        + "db-primary-partition.",
+                "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
+                        + "restart-lb, restart-web, restart-db.",
+                "Groups (one after the other, then a summary table): faults (the 8 failures), ops (the 7 operations), "
+                        + "all (all 15).");
+    }
+
+    @Test
+    void thePrimaryScenariosWaitForWritesAndTheOldPrimary() {
+        for (String name : List.of("db-primary-kill", "db-primary-partition")) {
+            DrillScenario s = scenario(name);
+            assertThat(s.writesWait()).as(name).isEqualTo(Duration.ofSeconds(35));
+            assertThat(s.awaitsOldPrimary()).as(name).isTrue();
+            assertThat(s.defaultSeconds()).as(name).isEqualTo(40);
+            assertThat(s.overrun()).as(name).isEqualTo(Duration.ofSeconds(40));
+        }
+        for (DrillScenario s : Scenarios.all()) {
+            if (!(s instanceof PrimaryFailover)) {
+                assertThat(s.writesWait()).as(s.name()).isZero();
+                assertThat(s.awaitsOldPrimary()).as(s.name()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void theDatabaseScenariosWaitLongerForHealth() {
+        for (DrillScenario s : Scenarios.all()) {
+            boolean db = s.name().startsWith("db-") || s.name().equals("restart-db");
+            assertThat(s.healthWait()).as(s.name()).isEqualTo(Duration.ofSeconds(db ? 150 : 60));
+        }
+        assertThat(scenario("db-replica-kill").defaultSeconds()).isEqualTo(25);
+        assertThat(scenario("lb-kill").defaultSeconds()).isEqualTo(20);
+        assertThat(scenario("deploy").defaultSeconds()).isEqualTo(20);
+    }
+
+    @Test
+    void operationsMayRunLongAndChangeTheDeploymentFaultsDoNot() {
+        for (DrillScenario s : Scenarios.all()) {
+            assertThat(s.overrun()).as(s.name()).isEqualTo(Duration.ofSeconds(
+                    s.operation() ? 600 : s instanceof PrimaryFailover ? 40 : 10));
+            assertThat(s.changesDeployment()).as(s.name()).isEqualTo(s.operation());
+            assertThat(s.expectedAlerts()).as(s.name()).isEmpty();
+        }
+    }
+
+    @Test
+    void restoresAndLimitsAreSaidInWords() {
+        assertThat(scenario("lb-partition").restore()).isEqualTo("link up");
+        assertThat(scenario("web-kill").restore()).isEqualTo("up");
+        assertThat(scenario("scale-in").restore()).isEqualTo("scale back out");
+        assertThat(scenario("restart-lb").restore()).isEqualTo("none");
+        assertThat(scenario("restart-lb").limit()).isEqualTo("no failed request, no 5xx, no client retry");
+        assertThat(scenario("deploy-bad-artifact").limit()).isEqualTo("no failed request, no 5xx, no client retry; "
+                + "the deploy fails and every app host runs the previous build");
+    }
+}
