@@ -133,6 +133,9 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
             HostLogs.keep(state(), work.resolve("logs"));
         }
         state = State.DOWN;
+        topology = null;
+        tls = null;
+        https = null;
         return cli("down");
     }
 
@@ -154,10 +157,6 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
                 }
             }
         }
-    }
-
-    String name() {
-        return name;
     }
 
     /** Its directory under target/ (CI keeps target/ of a failed run). */
@@ -230,6 +229,7 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
         }
     }
 
+    /** Its TLS directory: the CA's certificate, the private keys under private/. */
     Path tlsDir() {
         return real().resolve("tls");
     }
