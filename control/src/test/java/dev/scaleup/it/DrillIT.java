@@ -1,9 +1,9 @@
 package dev.scaleup.it;
 
+import static dev.scaleup.it.TestStack.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleup.runtime.Exec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,14 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Every drill against a real stack of its own (name drit, 198.19.8.0/24): the 8 failures (`drill faults`) and the 7
@@ -30,55 +27,27 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillIT {
 
-    static final String NAME = "drit";
-    static final Path WORK = Path.of("target/drill-it").toAbsolutePath();
-    static final Path STATE = WORK.resolve("state");
-    static final ObjectMapper JSON = new ObjectMapper();
-    static volatile boolean failed;
-
     @RegisterExtension
-    static final TestWatcher WATCHER = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final TestStack STACK = TestStack.DRIT;
 
-    @BeforeAll
-    static void up() throws IOException {
-        RootOnly.require();
-        Files.createDirectories(WORK);
-        Cli.run("down", "--state-dir", STATE.toString());
-        Path topology = WORK.resolve("drill-it.yaml");
-        Files.writeString(topology, """
-                # the default stack under its own name and subnet
-                name: %s
-                network:
-                  subnet: 198.19.8.0/24
-                  vip: 198.19.8.100
-                site: %s
-                """.formatted(NAME, RootOnly.repoRoot().resolve("site")));
-        Cli.Run up = Cli.run("up", "-f", topology.toString(), "--state-dir", STATE.toString());
-        if (up.exitCode() != 0) {
-            failed = true;
-        }
-        assertThat(up.exitCode()).as("up failed:\n" + up.err()).isZero();
-    }
-
+    /** The drill reports, kept whatever happened (the stack goes down after this class). */
     @AfterAll
-    static void down() throws IOException {
-        try {
-            keep();
-        } finally {
-            Cli.Run down = Cli.run("down", "--state-dir", STATE.toString());
-            assertThat(down.exitCode()).as(down.err()).isZero();
+    static void keepReports() throws IOException {
+        Path drills = STACK.state().resolve("drills");
+        if (Files.isDirectory(drills)) {
+            Path keep = Files.createDirectories(STACK.work().resolve("drills"));
+            try (var files = Files.list(drills)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 
     @Test
     @Order(1)
     void anUnknownScenarioIsBadUsageAndNamesTheKnownOnes() {
-        Cli.Run run = Cli.run("drill", "lb-explode", "--state-dir", STATE.toString());
+        Cli.Run run = STACK.cli("drill", "lb-explode");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown scenario 'lb-explode'").contains("lb-kill").contains("db-primary-partition");
     }
@@ -89,7 +58,7 @@ class DrillIT {
         List<String> scenarios = drill("faults", "12");
         assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
                 "db-replica-kill", "db-primary-kill", "db-primary-partition");
-        try (var files = Files.list(STATE.resolve("drills"))) {
+        try (var files = Files.list(STACK.state().resolve("drills"))) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(8)
                     .allMatch(f -> f.endsWith(".json"));
         }
@@ -98,21 +67,20 @@ class DrillIT {
     @Test
     @Order(3)
     void everyOperationUnderLoadKeepsEveryAcknowledgedWriteAndItsLimit() throws Exception {
-        String before = Files.readString(STATE.resolve("topology.json"));
+        String before = Files.readString(STACK.state().resolve("topology.json"));
         List<String> scenarios = drill("ops", "8");
         assertThat(scenarios).containsExactly("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
                 "restart-web", "restart-db");
         // scale-out and scale-in scale back: the stack keeps its shape for what follows
-        assertThat(Files.readString(STATE.resolve("topology.json"))).isEqualTo(before);
-        try (var files = Files.list(STATE.resolve("drills"))) {
+        assertThat(Files.readString(STACK.state().resolve("topology.json"))).isEqualTo(before);
+        try (var files = Files.list(STACK.state().resolve("drills"))) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(15);
         }
     }
 
     /** Runs a group of drills; every one must pass with its data intact. Returns the scenarios in the order run. */
     static List<String> drill(String group, String seconds) throws IOException {
-        Cli.Run run = Cli.run("drill", group, "--json", "--seconds", seconds, "--clients", "8", "--users", "10",
-                "--state-dir", STATE.toString());
+        Cli.Run run = STACK.cli("drill", group, "--json", "--seconds", seconds, "--clients", "8", "--users", "10");
         JsonNode all = JSON.readTree(run.out());
         List<String> scenarios = new ArrayList<>();
         for (JsonNode s : all.path("scenarios")) {
@@ -134,28 +102,12 @@ class DrillIT {
     @Test
     @Order(4)
     void anUnhealthyStackIsRefusedWithTheHostNamed() throws Exception {
-        long app2 = Long.parseLong(Files.readString(STATE.resolve("hosts/app2/run/app.pid")).strip());
+        long app2 = Long.parseLong(Files.readString(STACK.state().resolve("hosts/app2/run/app.pid")).strip());
         Exec.run(List.of("kill", "-KILL", Long.toString(app2))).orThrow();
-        Cli.Run run = Cli.run("drill", "web-kill", "--state-dir", STATE.toString());
+        Cli.Run run = STACK.cli("drill", "web-kill");
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("not healthy").contains("app2");
-        Cli.Run up = Cli.run("up", "-f", WORK.resolve("drill-it.yaml").toString(), "--state-dir", STATE.toString());
+        Cli.Run up = STACK.up();
         assertThat(up.exitCode()).as(up.err()).isZero();
-    }
-
-    /** Drill reports always; host logs when something failed (CI keeps target/ of a failed run). */
-    static void keep() throws IOException {
-        Path drills = STATE.resolve("drills");
-        if (Files.isDirectory(drills)) {
-            Path keep = Files.createDirectories(WORK.resolve("drills"));
-            try (var files = Files.list(drills)) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        if (failed) {
-            RootOnly.keepHostLogs(STATE, WORK.resolve("logs"));
-        }
     }
 }

@@ -38,25 +38,4 @@ final class RootOnly {
         String home = System.getenv("SCALEUP_HOME");
         return (home != null ? Path.of(home) : Path.of("..")).toAbsolutePath().normalize();
     }
-
-    /** Copies every host's logs from a deployment's state directory to {@code keep/<host>/} (CI keeps target/). */
-    static void keepHostLogs(Path state, Path keep) throws java.io.IOException {
-        if (!Files.isDirectory(state.resolve("hosts"))) {
-            return;
-        }
-        try (var hosts = Files.list(state.resolve("hosts"))) {
-            for (Path host : hosts.toList()) {
-                Path logs = host.resolve("logs");
-                if (Files.isDirectory(logs)) {
-                    Files.createDirectories(keep.resolve(host.getFileName()));
-                    try (var files = Files.list(logs)) {
-                        for (Path log : files.toList()) {
-                            Files.copy(log, keep.resolve(host.getFileName()).resolve(log.getFileName()),
-                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

@@ -1,12 +1,11 @@
 package dev.scaleup.it;
 
+import static dev.scaleup.it.TestStack.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scaleup.ops.VipAccess;
 import dev.scaleup.runtime.Exec;
-import java.io.IOException;
+import dev.scaleup.topology.Host;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,87 +17,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole stack with real servers: brought up by the CLI from a topology file, checked through the VIP from the
- * root namespace, and removed again (also when a test fails). Its own name and subnet keep it apart from a stack an
- * operator may have up on the same machine.
+ * root namespace, and removed again (also when a test fails). Its own stack (scit): these tests kill its processes and
+ * take it down themselves, which a stack shared with other classes must not see.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackIT {
 
+    @RegisterExtension
+    static final TestStack STACK = TestStack.SCIT;
     static final String NAME = "scit";
     static final String VIP = "198.19.7.100";
-    static final Path WORK = Path.of("target/stack-it").toAbsolutePath();
-    static final Path STATE = WORK.resolve("state");
-    private static HttpClient https;
-
-    /** A client that checks the VIP's certificate against the stack's own CA (made by the first up). */
-    static synchronized HttpClient http() {
-        if (https == null) {
-            https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                    .sslContext(VipAccess.trusting(STATE.resolve("tls/ca.crt")))
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
-        }
-        return https;
-    }
-
-    /** The site's URL for {@code path}: HTTPS at the VIP, as a browser reaches it. */
-    static String site(String path) {
-        return "https://" + VIP + path;
-    }
-    static final ObjectMapper JSON = new ObjectMapper();
     static final List<Long> pidsSeen = new ArrayList<>();
-    static Cli.Run firstUp;
-    static String primary;
-    static String replica;
-
-    @BeforeAll
-    static void up() throws IOException {
-        RootOnly.require();
-        Files.createDirectories(WORK);
-        Cli.run("down", "--state-dir", STATE.toString());
-        Path topology = WORK.resolve("scaleup-it.yaml");
-        Files.writeString(topology, """
-                # the default stack under its own name and subnet
-                name: %s
-                network:
-                  subnet: 198.19.7.0/24
-                  vip: %s
-                site: %s
-                """.formatted(NAME, VIP, RootOnly.repoRoot().resolve("site")));
-        firstUp = Cli.run("up", "-f", topology.toString(), "--state-dir", STATE.toString());
-        assertThat(firstUp.exitCode()).as("up failed:\n" + firstUp.err()).isZero();
-        // Patroni lets whichever db host wins the first race initialize the cluster
-        JsonNode status = JSON.readTree(Cli.run("status", "--json", "--state-dir", STATE.toString()).out());
-        for (JsonNode host : status.path("hosts")) {
-            if (host.path("db_role").asText().equals("primary")) {
-                primary = host.path("address").asText();
-            } else if (host.path("db_role").asText().equals("replica")) {
-                replica = host.path("address").asText();
-            }
-        }
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (Files.exists(STATE.resolve("hosts"))) {
-            keepLogs();
-        }
-        Cli.Run down = Cli.run("down", "--state-dir", STATE.toString());
-        assertThat(down.exitCode()).as(down.err()).isZero();
-    }
 
     @Test
     @Order(1)
     void upReportsEachStepAndTheUrl() {
-        assertThat(firstUp.out())
+        assertThat(STACK.firstUp().out())
                 .contains("created namespace scit-db1 at 198.19.7.81")
                 .contains("etcd: quorum of 3 members")
                 .contains("created the role app and the database app on the leader")
@@ -114,7 +56,7 @@ class StackIT {
     @Test
     @Order(2)
     void theStaticPageComesThroughTheVip() throws Exception {
-        HttpResponse<String> page = get(site("/"));
+        HttpResponse<String> page = STACK.get("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<h1>scaleup</h1>");
         assertThat(page.headers().firstValue("X-Served-By-Lb")).get().asString().matches("lb[12]");
@@ -128,21 +70,22 @@ class StackIT {
         HttpResponse<String> page = plain.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/api/info?x=1"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(301);
-        assertThat(page.headers().firstValue("Location")).hasValue(site("/api/info?x=1"));
+        assertThat(page.headers().firstValue("Location")).hasValue(STACK.site("/api/info?x=1"));
         assertThat(page.headers().firstValue("X-Served-By-Web")).as("answered by HAProxy itself").isEmpty();
         HttpResponse<String> health = plain.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/nginx-health"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).as("monitors keep checking over HTTP").isEqualTo(200);
-        assertThat(get(site("/")).headers().firstValue("Strict-Transport-Security")).hasValue("max-age=63072000");
+        assertThat(STACK.get("/").headers().firstValue("Strict-Transport-Security")).hasValue("max-age=63072000");
     }
 
     @Test
     @Order(3)
     void apiRequestsAreSpreadOverEveryWebAndAppHost() throws Exception {
+        String primary = STACK.primary().address().toString();
         Set<String> webs = new TreeSet<>();
         Set<String> apps = new TreeSet<>();
         for (int i = 0; i < 30; i++) {
-            HttpResponse<String> info = get(site("/api/info"));
+            HttpResponse<String> info = STACK.get("/api/info");
             assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
             JsonNode body = JSON.readTree(info.body());
             assertThat(body.path("db").path("server_addr").asText()).isEqualTo(primary);
@@ -158,28 +101,29 @@ class StackIT {
     @Test
     @Order(4)
     void aRowWrittenOnThePrimaryIsReadBackOnTheReplica() throws Exception {
-        HttpResponse<String> created = http().send(HttpRequest.newBuilder(URI.create(site("/api/visits")))
+        Host primary = STACK.primary();
+        Host replica = STACK.replica();
+        HttpResponse<String> created = STACK.https().send(HttpRequest.newBuilder(URI.create(STACK.site("/api/visits")))
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode visit = JSON.readTree(created.body());
         long id = visit.path("id").asLong();
-        assertThat(visit.path("db_server_addr").asText()).isEqualTo(primary);
+        assertThat(visit.path("db_server_addr").asText()).isEqualTo(primary.address().toString());
 
         // straight from the replica's server, over its socket (synchronous replication: it is there already)
-        String replicaHost = replica.equals("198.19.7.81") ? "db1" : "db2";
         String onReplica = "";
         for (int i = 0; i < 50 && onReplica.isEmpty(); i++) {
-            onReplica = psqlOn(replicaHost, "select app_host from visits where id = " + id);
+            onReplica = psqlOn(replica, "select app_host from visits where id = " + id);
             Thread.sleep(100);
         }
         assertThat(onReplica).isEqualTo(visit.path("app_host").asText());
-        assertThat(psqlOn(replicaHost, "select pg_is_in_recovery()")).isEqualTo("t");
+        assertThat(psqlOn(replica, "select pg_is_in_recovery()")).isEqualTo("t");
 
         // and through the app, whose read pool prefers the replica
-        HttpResponse<String> read = get(site("/api/visits/" + id));
+        HttpResponse<String> read = STACK.get("/api/visits/" + id);
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        assertThat(JSON.readTree(read.body()).path("db_server_addr").asText()).isEqualTo(replica);
+        assertThat(JSON.readTree(read.body()).path("db_server_addr").asText()).isEqualTo(replica.address().toString());
         assertThat(JSON.readTree(read.body()).path("in_recovery").asBoolean()).isTrue();
     }
 
@@ -207,7 +151,7 @@ class StackIT {
         // a reader without the writer's cookie gets the feed from a replica; synchronous replication: it is there
         HttpResponse<String> feed = null;
         for (int i = 0; i < 50; i++) {
-            feed = get(site("/api/posts?limit=20"));
+            feed = STACK.get("/api/posts?limit=20");
             if (feed.statusCode() == 200 && feed.body().contains(title)) {
                 break;
             }
@@ -219,7 +163,7 @@ class StackIT {
     }
 
     static HttpResponse<String> post(String path, String token, String idempotencyKey, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(site(path)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(STACK.site(path)))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
@@ -228,7 +172,7 @@ class StackIT {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        return http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return STACK.https().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -240,7 +184,7 @@ class StackIT {
             org.junit.jupiter.api.Assumptions.assumeTrue(false, "skipped: needs /usr/bin/chromium and node (./test installs them)");
         }
         Exec.Result e2e = Exec.run(List.of("bash", RootOnly.repoRoot().resolve("e2e/run.sh").toString(),
-                "http://" + VIP + "/", screenshot.toString(), STATE.resolve("tls/ca.crt").toString()),
+                "http://" + VIP + "/", screenshot.toString(), STACK.ca().toString()),
                 Duration.ofMinutes(4), null);
         assertThat(e2e.exitCode()).as("e2e/run.sh:\n" + e2e.stdout() + e2e.stderr()).isZero();
         assertThat(screenshot).exists();
@@ -249,7 +193,7 @@ class StackIT {
     @Test
     @Order(6)
     void statusJsonReportsEveryHostHealthyAndOneVipHolder() throws Exception {
-        Cli.Run status = Cli.run("status", "--json", "--state-dir", STATE.toString());
+        Cli.Run status = STACK.cli("status", "--json");
         assertThat(status.exitCode()).as(status.out()).isZero();
         JsonNode report = JSON.readTree(status.out());
         assertThat(report.path("healthy").asBoolean()).isTrue();
@@ -277,7 +221,7 @@ class StackIT {
     @Test
     @Order(7)
     void upOnAHealthyDeploymentChangesNothing() {
-        Cli.Run again = Cli.run("up", "-f", WORK.resolve("scaleup-it.yaml").toString(), "--state-dir", STATE.toString());
+        Cli.Run again = STACK.up();
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("nothing to do: all 9 hosts are running and healthy")
                 .doesNotContain("started").doesNotContain("rendered");
@@ -286,34 +230,28 @@ class StackIT {
     @Test
     @Order(8)
     void upBringsBackProcessesThatCrashed() throws Exception {
-        long app2 = Long.parseLong(Files.readString(STATE.resolve("hosts/app2/run/app.pid")).strip());
-        long web1 = Long.parseLong(Files.readString(STATE.resolve("hosts/web1/run/nginx.pid")).strip());
+        long app2 = Long.parseLong(Files.readString(STACK.state().resolve("hosts/app2/run/app.pid")).strip());
+        long web1 = Long.parseLong(Files.readString(STACK.state().resolve("hosts/web1/run/nginx.pid")).strip());
         Exec.run(List.of("kill", "-KILL", Long.toString(app2), Long.toString(web1))).orThrow();
         // SIGKILL is delivered at once, but a JVM with many threads takes a moment to be gone
         assertThat(dev.scaleup.runtime.Processes.waitGone(app2, Duration.ofSeconds(10))).isTrue();
         assertThat(dev.scaleup.runtime.Processes.waitGone(web1, Duration.ofSeconds(10))).isTrue();
-        Cli.Run status = Cli.run("status", "--state-dir", STATE.toString());
+        Cli.Run status = STACK.cli("status");
         assertThat(status.exitCode()).isEqualTo(3);
         assertThat(status.out()).contains("NOT HEALTHY").contains("app DOWN").contains("nginx DOWN");
 
-        Cli.Run again = Cli.run("up", "-f", WORK.resolve("scaleup-it.yaml").toString(), "--state-dir", STATE.toString());
+        Cli.Run again = STACK.up();
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("app2: started app").contains("web1: started nginx")
                 .doesNotContain("app1: started").doesNotContain("db1: started");
-        assertThat(Cli.run("status", "--state-dir", STATE.toString()).exitCode()).isZero();
+        assertThat(STACK.cli("status").exitCode()).isZero();
     }
 
     @Test
     @Order(9)
     void downLeavesNothingBehindAndCanRunTwice() throws Exception {
-        Cli.Run status = Cli.run("status", "--json", "--state-dir", STATE.toString());
-        for (JsonNode host : JSON.readTree(status.out()).path("hosts")) {
-            for (JsonNode process : host.path("processes")) {
-                pidsSeen.add(process.path("pid").asLong());
-            }
-        }
-        keepLogs();
-        Cli.Run down = Cli.run("down", "--state-dir", STATE.toString());
+        pidsSeen.addAll(STACK.pids().values());
+        Cli.Run down = STACK.down();
         assertThat(down.exitCode()).as(down.err()).isZero();
 
         assertThat(Exec.run(List.of("ip", "netns", "list")).stdout()).doesNotContain(NAME + "-");
@@ -324,26 +262,15 @@ class StackIT {
         for (long pid : pidsSeen) {
             assertThat(dev.scaleup.runtime.Processes.alive(pid)).as("process " + pid + " is gone").isFalse();
         }
-        assertThat(STATE).doesNotExist();
-        Cli.Run second = Cli.run("down", "--state-dir", STATE.toString());
+        assertThat(STACK.state()).doesNotExist();
+        Cli.Run second = STACK.cli("down");
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("nothing to do");
     }
 
-    static HttpResponse<String> get(String url) throws Exception {
-        return http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String psqlOn(String host, String sql) {
-        Exec.Result result = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STATE.resolve("hosts/" + host + "/run").toString(),
-                "-U", "postgres", "-d", "app", "-c", sql));
+    /** A query on the db host over its socket: the value, or "" when it failed. */
+    static String psqlOn(Host db, String sql) {
+        Exec.Result result = STACK.psql(db, "app", sql);
         return result.ok() ? result.stdout().strip() : "";
-    }
-
-    /** Host logs of the run are kept under target/ (CI keeps them as artifacts of a failed run). */
-    static void keepLogs() throws IOException {
-        RootOnly.keepHostLogs(STATE, WORK.resolve("logs"));
     }
 }

@@ -1,0 +1,73 @@
+package dev.scaleup.it;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.render.Etcd;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+
+/**
+ * The policy, written from the specification (not from the renderer): who may open which port where, and so what a
+ * TCP connect from a source ({@link #ROOT}, the machine's namespace, or a host's name) to {@code address:port} gets.
+ */
+record FlowPolicy(Topology topology) {
+
+    /** The source that is the machine's own (root) namespace. */
+    static final String ROOT = "root";
+
+    FlowPolicy {
+        requireNonNull(topology, "topology is null");
+    }
+
+    TcpProbe.Outcome expected(String source, String target) {
+        String address = target.substring(0, target.lastIndexOf(':'));
+        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        if (!allowed(source, address, port)) {
+            return TcpProbe.Outcome.DROPPED;
+        }
+        return listening(address, port) ? TcpProbe.Outcome.OPEN : TcpProbe.Outcome.REFUSED;
+    }
+
+    boolean allowed(String source, String targetAddress, int port) {
+        Topology t = topology;
+        if (targetAddress.equals(t.network().vip().toString())) {
+            return port == t.lb().port() || port == t.lb().edge().httpsPort();
+        }
+        Host target = hostAt(targetAddress);
+        boolean fromRoot = source.equals(ROOT);
+        Role from = fromRoot ? null : topology.host(source).orElseThrow().role();
+        boolean fromMember = !fromRoot && Etcd.members(t).contains(topology.host(source).orElseThrow());
+        boolean allowed = switch (target.role()) {
+            case LB -> false;
+            case WEB -> port == t.web().port() && (from == Role.LB || fromRoot);
+            case APP -> port == t.app().port() && (from == Role.WEB || fromRoot);
+            case DB -> port == t.db().port() && (from == Role.APP || from == Role.DB)
+                    || port == 8008 && (from == Role.DB || fromRoot);
+        };
+        if (Etcd.members(t).contains(target)) {
+            allowed |= port == 2379 && (from == Role.DB || fromMember || fromRoot) || port == 2380 && fromMember;
+        }
+        return allowed;
+    }
+
+    /** Whether a server listens there (else an allowed connect is refused). */
+    boolean listening(String targetAddress, int port) {
+        Topology t = topology;
+        if (targetAddress.equals(t.network().vip().toString())) {
+            return port == t.lb().port() || port == t.lb().edge().httpsPort();
+        }
+        Host target = hostAt(targetAddress);
+        boolean member = Etcd.members(t).contains(target);
+        return switch (target.role()) {
+            case LB -> false;
+            case WEB -> port == t.web().port();
+            case APP -> port == t.app().port();
+            case DB -> port == t.db().port() || port == 8008;
+        } || member && (port == 2379 || port == 2380);
+    }
+
+    Host hostAt(String address) {
+        return topology.hosts().stream().filter(h -> h.address().toString().equals(address)).findFirst().orElseThrow();
+    }
+}
