@@ -148,7 +148,7 @@ class InterruptedOperationsIT {
     }
 
     /** Every host healthy, nothing drained, no journal: the stack is whole. */
-    private static void assertWhole() throws IOException {
+    private static void assertWhole() throws IOException, InterruptedException {
         JsonNode status = STACK.status();
         assertThat(status.path("healthy").asBoolean()).as(status.toPrettyString()).isTrue();
         assertThat(status.path("degraded")).as("degraded").isEmpty();
