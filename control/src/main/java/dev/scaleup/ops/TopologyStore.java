@@ -89,12 +89,9 @@ public final class TopologyStore {
                 lb.path("tls_key").isTextual() ? Path.of(lb.path("tls_key").asText()) : null);
     }
 
+    /** Replaces the file atomically: status and down read it at any moment, and a crash must not leave half of it. */
     public static void save(Topology topology, Path file) {
-        try {
-            Files.writeString(file, toJson(topology));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        dev.scaleup.runtime.StateDir.writeAtomically(file, toJson(topology));
     }
 
     public static Topology load(Path file) {

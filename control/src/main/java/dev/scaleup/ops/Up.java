@@ -39,21 +39,22 @@ public final class Up {
     }
 
     public static void run(Topology topology, StateDir state, Path repoRoot, Progress progress) {
-        Topology running = state.exists() ? TopologyStore.load(state.topologyFile()) : null;
-        if (running != null && !sameShape(running, topology)) {
-            throw new OperatorException("the deployment at " + state.path() + " runs a different topology ("
-                    + running.name() + ", " + running.hosts().size() + " hosts); use `scaleup scale` to change the"
-                    + " counts, or `scaleup down` first");
-        }
         Deployment deployment = new Deployment(topology, state, repoRoot);
         deployment.tools(); // a missing program is named before anything is made
+        boolean fresh = !state.exists();
         state.create();
         progress.logTo(state.log());
-        if (running == null) {
-            state.createSecrets(); // a new deployment; an existing one keeps its own, or is refused without them
-        }
-        TopologyStore.save(topology, state.topologyFile());
         try (Operation op = Operation.up(deployment, progress)) {
+            Topology running = fresh ? null : TopologyStore.load(state.topologyFile());
+            if (running != null && !sameShape(running, topology)) {
+                throw new OperatorException("the deployment at " + state.path() + " runs a different topology ("
+                        + running.name() + ", " + running.hosts().size() + " hosts); use `scaleup scale` to change the"
+                        + " counts, or `scaleup down` first");
+            }
+            if (fresh) {
+                state.createSecrets(); // a new deployment; an existing one keeps its own, or is refused without them
+            }
+            TopologyStore.save(topology, state.topologyFile());
             new Up(op).run();
         }
     }

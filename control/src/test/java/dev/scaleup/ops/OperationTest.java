@@ -56,6 +56,28 @@ class OperationTest {
     }
 
     @Test
+    void upAndDownAreRefusedWhileAnotherOperationRunsAndChangeNothing() throws Exception {
+        StateDir state = deployment();
+        try {
+            Tools.find(); // up names a missing program before it looks at the lock
+        } catch (OperatorException missing) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw missing;
+            }
+            org.junit.jupiter.api.Assumptions.abort(missing.getMessage());
+        }
+        String topology = Files.readString(state.topologyFile());
+        try (Operation deploy = Operation.begin(state, dir, "deploy", Progress.silent())) {
+            String holder = "another operation is running on this deployment (deploy by pid " + ProcessHandle.current().pid();
+            assertThatThrownBy(() -> Down.run(state, dir, Progress.silent())).hasMessageContaining(holder);
+            assertThatThrownBy(() -> Up.run(TopologyLoader.defaults(dir), state, dir, Progress.silent()))
+                    .hasMessageContaining(holder);
+        }
+        assertThat(state.topologyFile()).as("down removed nothing").exists();
+        assertThat(Files.readString(state.topologyFile())).as("up saved nothing").isEqualTo(topology);
+    }
+
+    @Test
     void stepsGoToProgressTheLogAndTheAuditTrailAndTheJournalLivesAsLongAsTheOperation() throws Exception {
         StateDir state = deployment();
         Progress progress = Progress.silent();
