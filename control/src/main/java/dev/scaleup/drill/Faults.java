@@ -69,7 +69,7 @@ final class Faults {
     String stopEtcd(Host member) {
         ProcessSpec etcd = new Coordination(deployment).process(member)
                 .orElseThrow(() -> new OperatorException(member.name() + " holds no etcd member"));
-        return target.stop(member, etcd, ETCD_STOP_DEADLINE);
+        return member.name() + ": " + target.stop(member, etcd, ETCD_STOP_DEADLINE);
     }
 
     String linkDown(Host host) {

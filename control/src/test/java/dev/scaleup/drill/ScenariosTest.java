@@ -95,7 +95,7 @@ class ScenariosTest {
     void operationsMayRunLongAndChangeTheDeploymentFaultsDoNot() {
         for (DrillScenario s : Scenarios.all()) {
             assertThat(s.overrun()).as(s.name()).isEqualTo(Duration.ofSeconds(s.operation() ? 600
-                    : s instanceof PrimaryFailover ? 40 : s instanceof SyncStandbyFault ? 55
+                    : s instanceof PrimaryFailover ? 40 : s instanceof SyncStandbyFault ? 45
                     : s instanceof EtcdQuorumLoss ? 30 : 10));
             assertThat(s.changesDeployment()).as(s.name()).isEqualTo(s.operation());
             assertThat(s.expectedAlerts()).as(s.name()).isEmpty();
