@@ -167,7 +167,7 @@ class StackIT {
         assertThat(visit.path("db_server_addr").asText()).isEqualTo(primary);
 
         // straight from the replica's server, over its socket (synchronous replication: it is there already)
-        String replicaHost = replica.equals("198.19.7.81") ? "db1" : "db2";
+        String replicaHost = "db" + (Integer.parseInt(replica.substring(replica.lastIndexOf('.') + 1)) - 80);
         String onReplica = "";
         for (int i = 0; i < 50 && onReplica.isEmpty(); i++) {
             onReplica = psqlOn(replicaHost, "select app_host from visits where id = " + id);
@@ -270,8 +270,9 @@ class StackIT {
                 dbRoles.add(host.path("db_role").asText());
             }
         }
-        assertThat(names).containsExactly("lb1", "lb2", "web1", "web2", "app1", "app2", "app3", "db1", "db2");
-        assertThat(dbRoles).containsExactlyInAnyOrder("primary", "replica");
+        assertThat(names).containsExactly("lb1", "lb2", "web1", "web2", "app1", "app2", "app3", "db1", "db2",
+                "db3");
+        assertThat(dbRoles).containsExactlyInAnyOrder("primary", "replica", "replica");
     }
 
     @Test
@@ -279,7 +280,7 @@ class StackIT {
     void upOnAHealthyDeploymentChangesNothing() {
         Cli.Run again = Cli.run("up", "-f", WORK.resolve("scaleup-it.yaml").toString(), "--state-dir", STATE.toString());
         assertThat(again.exitCode()).isZero();
-        assertThat(again.out()).contains("nothing to do: all 9 hosts are running and healthy")
+        assertThat(again.out()).contains("nothing to do: all 10 hosts are running and healthy")
                 .doesNotContain("started").doesNotContain("rendered");
     }
 
