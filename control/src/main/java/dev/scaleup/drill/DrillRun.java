@@ -175,7 +175,8 @@ final class DrillRun {
     /** Restores the fault if it is still in place (the drill failed in between), then stops the load. */
     void stop() {
         if (guard != null) {
-            if (!guard.restored() && faultDone != null) {
+            // also when the injection failed half-way (a fault in steps): as the shutdown hook does
+            if (!guard.restored()) {
                 try {
                     restoreDone = guard.restoreOnce();
                     progress.step(name + ": restored: " + restoreDone);

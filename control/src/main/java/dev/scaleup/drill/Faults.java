@@ -1,5 +1,6 @@
 package dev.scaleup.drill;
 
+import dev.scaleup.ops.Coordination;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
@@ -8,6 +9,7 @@ import dev.scaleup.ops.Up;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,6 +18,7 @@ import java.util.List;
  */
 final class Faults {
 
+    private static final Duration ETCD_STOP_DEADLINE = Duration.ofSeconds(5);
     private final Deployment deployment;
     private final Services services;
     private final Target target;
@@ -42,6 +45,31 @@ final class Faults {
     /** SIGKILL every process of the user on the host, except those with the given names. */
     String killUser(Host host, String user, List<String> except) {
         return refusedAsOperator(() -> target.killUser(host, user, except));
+    }
+
+    /** SIGSTOP every process of the user on the host: it hangs with its connections open. */
+    String freeze(Host host, String user) {
+        return refusedAsOperator(() -> target.freezeUser(host, user));
+    }
+
+    String thaw(Host host, String user) {
+        return target.thawUser(host, user);
+    }
+
+    /** Drops what the host sends to the peer, and only that. */
+    String dropTraffic(Host host, Host peer) {
+        return target.dropTraffic(host, peer);
+    }
+
+    String restoreTraffic(Host host) {
+        return target.restoreTraffic(host);
+    }
+
+    /** Stops the host's etcd member (TERM, then KILL after the deadline). */
+    String stopEtcd(Host member) {
+        ProcessSpec etcd = new Coordination(deployment).process(member)
+                .orElseThrow(() -> new OperatorException(member.name() + " holds no etcd member"));
+        return member.name() + ": " + target.stop(member, etcd, ETCD_STOP_DEADLINE);
     }
 
     String linkDown(Host host) {

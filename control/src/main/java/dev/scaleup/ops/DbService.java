@@ -164,6 +164,11 @@ public final class DbService implements HostService {
                 }
             }
         }
+        if (primary && deployment.topology().db().replicas() > 0 && !facts.containsKey("synchronous_standby")) {
+            // strict synchronous mode: a commit is acknowledged only once a standby has it, so none means no writes
+            healthy = false;
+            details.append(", no synchronous standby: writes wait");
+        }
         if (!primary) {
             String receiver = receiverStatus(host);
             facts.put("replication", receiver);
@@ -173,6 +178,18 @@ public final class DbService implements HostService {
             }
         }
         return new HostHealth(healthy, details.toString(), facts);
+    }
+
+    /** The member the host's Patroni names synchronous standby (from the leader's /sync key), if it answers. */
+    public Optional<String> synchronousStandby(Host host) {
+        return json(api(host, "/cluster")).flatMap(c -> {
+            for (JsonNode member : c.path("members")) {
+                if (member.path("role").asText().equals("sync_standby")) {
+                    return Optional.of(member.path("name").asText());
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     private String api(Host host, String path) {

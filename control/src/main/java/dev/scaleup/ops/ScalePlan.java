@@ -52,10 +52,12 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
         if (app < 1 || app > Role.APP.capacity()) {
             problems.add("app must be between 1 and " + Role.APP.capacity() + " (the address plan's room), got " + app);
         }
-        int minReplicas = current.db().replicas() > 0 ? 1 : 0;
+        // the etcd members are db1..db3 on a deployment with two replicas or more: scaling below would remove one
+        int minReplicas = current.db().replicas() >= Etcd.REPLICAS_FOR_QUORUM ? Etcd.REPLICAS_FOR_QUORUM
+                : current.db().replicas() > 0 ? 1 : 0;
         if (replicas < minReplicas || replicas > Role.DB.capacity() - 1) {
             problems.add("db.replicas must be between " + minReplicas + " and " + (Role.DB.capacity() - 1)
-                    + (minReplicas == 1 ? " (synchronous replication needs a standby)" : "") + ", got " + replicas);
+                    + why(minReplicas, current) + ", got " + replicas);
         }
         if (!problems.isEmpty()) {
             throw new RefusedException("scale refused, nothing changed: " + String.join("; ", problems));
@@ -65,7 +67,8 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
         if (!Etcd.members(current).equals(Etcd.members(target))) {
             throw new RefusedException("scale refused, nothing changed: the etcd members would change from "
                     + names(Etcd.members(current)) + " to " + names(Etcd.members(target))
-                    + "; a deployment made without a replica keeps its single member (recreate it with down and up)");
+                    + "; a deployment made with fewer than " + Etcd.REPLICAS_FOR_QUORUM
+                    + " replicas keeps its single member (recreate it with down and up)");
         }
         List<Host> added = target.hosts().stream().filter(h -> !current.hosts().contains(h)).toList();
         List<Host> removed = current.hosts().stream().filter(h -> !target.hosts().contains(h)).toList();
@@ -82,6 +85,13 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
 
     public List<Host> added(Role role) {
         return added.stream().filter(h -> h.role() == role).toList();
+    }
+
+    private static String why(int minReplicas, Topology current) {
+        if (minReplicas == Etcd.REPLICAS_FOR_QUORUM) {
+            return " (the etcd members are " + names(Etcd.members(current)) + ")";
+        }
+        return minReplicas == 1 ? " (synchronous replication needs a standby)" : "";
     }
 
     private static String names(List<Host> hosts) {

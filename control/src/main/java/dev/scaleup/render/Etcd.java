@@ -3,32 +3,33 @@ package dev.scaleup.render;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The coordination store Patroni keeps its leader key in: an etcd cluster that must survive the loss of any one host,
- * so three members on three hosts: db1, db2, then the first app hosts (the tier next to the database, which already
- * talks to it). Only db1, db2 and app1.. take part so that scaling never changes the membership: scale-in removes
- * the highest-numbered hosts and keeps at least db1, db2 (one replica) and app1. Without a replica there is nothing
- * to fail over to, and one member on db1 is enough.
+ * so three members on three hosts, and only on database hosts: db1, db2 and db3. The database's quorum then depends on
+ * nothing but the database tier (an application server that dies, is scaled in or redeployed takes no member with
+ * it), and scaling never changes the membership: scale-in removes the highest-numbered hosts, and {@code ScalePlan}
+ * refuses fewer than {@link #REPLICAS_FOR_QUORUM} replicas on a deployment that has them. A deployment with fewer
+ * replicas has one member, on db1 (two members would add a second host whose loss stops the cluster, not a spare).
  */
 public final class Etcd {
 
     public static final int CLIENT_PORT = 2379;
     public static final int PEER_PORT = 2380;
     static final int MEMBERS = 3;
+    /** db.replicas from which the store has its three members on db1..db3. */
+    public static final int REPLICAS_FOR_QUORUM = MEMBERS - 1;
 
     private Etcd() {}
 
     public static List<Host> members(Topology t) {
-        List<Host> candidates = new ArrayList<>(t.hosts(Role.DB).stream().filter(h -> h.index() <= 2).toList());
-        candidates.addAll(t.hosts(Role.APP));
-        if (t.db().replicas() == 0 || candidates.size() < MEMBERS) {
-            return List.of(t.hosts(Role.DB).get(0));
+        List<Host> db = t.hosts(Role.DB);
+        if (t.db().replicas() < REPLICAS_FOR_QUORUM) {
+            return List.of(db.get(0));
         }
-        return List.copyOf(candidates.subList(0, MEMBERS));
+        return List.copyOf(db.subList(0, MEMBERS));
     }
 
     public static boolean isMember(Topology t, Host host) {

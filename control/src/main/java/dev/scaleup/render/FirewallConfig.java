@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  *   web hosts                 → app port                                       (app hosts)
  *   app hosts                 → PostgreSQL port                                (db hosts)
  *   other db hosts            → PostgreSQL port, Patroni REST 8008             (db hosts)
- *   db hosts                  → etcd client 2379                               (etcd members)
- *   other etcd members        → etcd client 2379, peer 2380                    (etcd members)
+ *   other db hosts            → etcd client 2379                               (etcd members, all db hosts)
+ *   other etcd members        → etcd peer 2380                                 (etcd members)
  *   the gateway (control plane) → web port, app port, 8008, 2379              (every host but the load balancers)
  * </pre>
  * The gateway is the bridge's address in the root namespace, where the control plane and local clients both live: on
@@ -116,8 +116,8 @@ public final class FirewallConfig {
             }
             List<Ipv4> peers = others(members, host);
             if (!peers.isEmpty()) {
-                rules.add(new Allow("other etcd members: peer and client", peers, null, "tcp",
-                        List.of(Etcd.CLIENT_PORT, Etcd.PEER_PORT)));
+                // the members are db hosts, so the rule above already lets them in as clients
+                rules.add(new Allow("other etcd members: peer", peers, null, "tcp", List.of(Etcd.PEER_PORT)));
             }
             rules.add(new Allow("control plane: etcd health", List.of(gateway), null, "tcp", List.of(Etcd.CLIENT_PORT)));
         }

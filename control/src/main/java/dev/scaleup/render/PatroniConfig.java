@@ -20,9 +20,12 @@ import java.util.Map;
  * and rewinds a former leader so it rejoins as a replica.
  *
  * <p>Timing (dynamic, set at bootstrap): ttl 10 s, loop_wait 1 s, retry_timeout 4 s (loop_wait + 2 × retry_timeout
- * ≤ ttl): a dead leader's key expires within 10 s and a replica takes over at its next loop. Synchronous mode (not
- * strict): a commit is acknowledged only once the synchronous standby has it, and only that standby may be promoted,
- * so an acknowledged write survives the loss of the primary; with no standby left the primary goes on alone.
+ * ≤ ttl): a dead leader's key expires within 10 s and a replica takes over at its next loop. Strict synchronous
+ * mode: a commit is acknowledged only once the synchronous standby has it, only that standby may be promoted, and
+ * with no standby left the primary's commits wait (never acknowledged on one host only), so an acknowledged write
+ * survives the loss of the primary. A hung standby keeps its connection: the primary drops it after
+ * wal_sender_timeout (5 s), and Patroni gives the synchronous role to another streaming replica at its next loop.
+ * Failsafe mode: a primary that cannot reach etcd stays primary as long as every other member answers its REST API.
  */
 public final class PatroniConfig {
 
@@ -72,7 +75,10 @@ public final class PatroniConfig {
         dcs.put("retry_timeout", 4);
         dcs.put("maximum_lag_on_failover", 1048576);
         dcs.put("synchronous_mode", true);
-        dcs.put("synchronous_mode_strict", false);
+        // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait
+        dcs.put("synchronous_mode_strict", true);
+        // losing etcd's quorum does not demote a primary that every other Patroni member still confirms
+        dcs.put("failsafe_mode", true);
         // a primary that does not stop within 5 s (e.g. its walsenders wait on a dead link) is killed, so a demoted
         // or partitioned leader is really down before it rejoins
         dcs.put("primary_stop_timeout", 5);
@@ -108,8 +114,9 @@ public final class PatroniConfig {
         parameters.put("password_encryption", "scram-sha-256");
         parameters.put("shared_buffers", "64MB");
         parameters.put("hot_standby_feedback", "on");
-        // notice a peer behind a dead link within seconds, not the default minute
-        parameters.put("wal_sender_timeout", "10s");
+        // notice a peer behind a dead link within seconds, not the default minute; the sender's timeout also bounds
+        // how long commits wait on a hung synchronous standby before Patroni can hand its role to another replica
+        parameters.put("wal_sender_timeout", "5s");
         parameters.put("wal_receiver_timeout", "10s");
         parameters.put("tcp_keepalives_idle", 5);
         parameters.put("tcp_keepalives_interval", 2);

@@ -76,6 +76,37 @@ public final class NetCommands {
         return List.of("ip", "-n", namespace, "-4", "-o", "addr", "show", "dev", device);
     }
 
+    /** {@code kill -s SIGNAL pid…}. */
+    public static List<String> signal(String signal, List<Long> pids) {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-s", signal));
+        pids.forEach(p -> command.add(Long.toString(p)));
+        return List.copyOf(command);
+    }
+
+    /**
+     * The nftables table of a drill's dropped traffic: its own, so the host's firewall table ({@code inet scaleup})
+     * and the check that it is current are not touched.
+     */
+    public static final String DROP_TABLE = "scaleup_drill";
+
+    /**
+     * One nft script, atomic and idempotent: the drill's table made anew with an output chain that drops everything
+     * to {@code peer}, established connections included (the chain has no "established" exception).
+     */
+    public static List<String> dropOutputTo(dev.scaleup.topology.Ipv4 peer) {
+        return List.of("nft", "table inet " + DROP_TABLE + "; delete table inet " + DROP_TABLE + "; table inet "
+                + DROP_TABLE + " { chain output { type filter hook output priority filter; policy accept; ip daddr "
+                + peer + " counter drop; }; }");
+    }
+
+    public static List<String> listDropTable() {
+        return List.of("nft", "list", "table", "inet", DROP_TABLE);
+    }
+
+    public static List<String> deleteDropTable() {
+        return List.of("nft", "delete", "table", "inet", DROP_TABLE);
+    }
+
     static List<String> concat(List<String> a, List<String> b) {
         var all = new java.util.ArrayList<String>(a.size() + b.size());
         all.addAll(a);

@@ -177,6 +177,51 @@ public final class NetnsTarget implements Target {
 
     @Override
     public String killUser(Host host, String user, List<String> except) {
+        List<Long> pids = pidsOf(host, user, except);
+        if (pids.isEmpty()) {
+            throw new IllegalStateException(host.name() + ": no process of " + user + " runs; nothing to kill");
+        }
+        return kill(host, pids);
+    }
+
+    @Override
+    public String freezeUser(Host host, String user) {
+        List<Long> pids = pidsOf(host, user, List.of());
+        if (pids.isEmpty()) {
+            throw new IllegalStateException(host.name() + ": no process of " + user + " runs; nothing to freeze");
+        }
+        Exec.run(NetCommands.signal("STOP", pids)).orThrow();
+        return host.name() + ": SIGSTOP " + byName(pids);
+    }
+
+    @Override
+    public String thawUser(Host host, String user) {
+        List<Long> pids = pidsOf(host, user, List.of());
+        if (pids.isEmpty()) {
+            return null;
+        }
+        // a process may have exited meanwhile: kill's exit status is not the point, every one still there goes on
+        Exec.run(NetCommands.signal("CONT", pids));
+        return host.name() + ": SIGCONT " + byName(pids);
+    }
+
+    @Override
+    public String dropTraffic(Host host, Host peer) {
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.dropOutputTo(peer.address()))).orThrow();
+        return host.name() + ": every packet to " + peer.name() + " (" + peer.address() + ") dropped (nft table inet "
+                + NetCommands.DROP_TABLE + ")";
+    }
+
+    @Override
+    public String restoreTraffic(Host host) {
+        if (!Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.listDropTable())).ok()) {
+            return null;
+        }
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.deleteDropTable())).orThrow();
+        return host.name() + ": traffic flows again (nft table inet " + NetCommands.DROP_TABLE + " removed)";
+    }
+
+    private List<Long> pidsOf(Host host, String user, List<String> except) {
         long uid = ProcFs.uidOf(user);
         List<Long> pids = new ArrayList<>();
         for (long pid : HostNetwork.pidsIn(namespace(host))) {
@@ -184,10 +229,7 @@ public final class NetnsTarget implements Target {
                 pids.add(pid);
             }
         }
-        if (pids.isEmpty()) {
-            throw new IllegalStateException(host.name() + ": no process of " + user + " runs; nothing to kill");
-        }
-        return kill(host, pids);
+        return pids;
     }
 
     @Override
@@ -207,15 +249,19 @@ public final class NetnsTarget implements Target {
         if (pids.isEmpty()) {
             throw new IllegalStateException(host.name() + ": no process to kill");
         }
+        String names = byName(pids);
+        Exec.run(NetCommands.signal("KILL", pids));
+        return host.name() + ": SIGKILL " + names;
+    }
+
+    /** "postgres [101, 102] patroni [100]": the processes by name, read before they are signalled. */
+    private static String byName(List<Long> pids) {
         Map<String, List<Long>> byName = new LinkedHashMap<>();
         for (long pid : pids) {
             byName.computeIfAbsent(ProcFs.comm(pid), k -> new ArrayList<>()).add(pid);
         }
-        List<String> command = new ArrayList<>(List.of("kill", "-s", "KILL"));
-        pids.forEach(p -> command.add(Long.toString(p)));
-        Exec.run(command);
-        StringBuilder s = new StringBuilder(host.name() + ": SIGKILL");
-        byName.forEach((name, list) -> s.append(' ').append(name).append(' ').append(list));
+        StringBuilder s = new StringBuilder();
+        byName.forEach((name, list) -> s.append(s.isEmpty() ? "" : " ").append(name).append(' ').append(list));
         return s.toString();
     }
 }

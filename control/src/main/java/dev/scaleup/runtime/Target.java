@@ -100,6 +100,24 @@ public interface Target {
     /** SIGKILL every process of the user on the host, except those with the given names; a sentence. */
     String killUser(Host host, String user, List<String> except);
 
+    /**
+     * SIGSTOP every process of the user on the host (a server that hangs: its connections stay open, nothing
+     * answers); a sentence naming what was frozen.
+     */
+    String freezeUser(Host host, String user);
+
+    /** SIGCONT every process of the user on the host; a sentence, or null when none runs. */
+    String thawUser(Host host, String user);
+
+    /**
+     * Drops every packet the host sends to {@code peer}, established connections included, while all else flows
+     * (netns: a table of its own in the host's namespace, beside the firewall's); a sentence.
+     */
+    String dropTraffic(Host host, Host peer);
+
+    /** Removes what {@link #dropTraffic} added on the host; a sentence, or null when nothing was dropped. */
+    String restoreTraffic(Host host);
+
     /** Cuts the host off the network (netns: its eth0 down); a sentence. */
     String cutNetwork(Host host);
 

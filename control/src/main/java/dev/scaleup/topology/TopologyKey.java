@@ -36,7 +36,7 @@ enum TopologyKey {
     APP_COUNT(Section.APP, "count", new Shape.IntRange(1, Role.APP.capacity()), "3"),
     APP_PORT(Section.APP, "port", Shape.PORT, "8080"),
     APP_HEAP_MB(Section.APP, "heap_mb", new Shape.IntRange(32, 4096), "128", "xmx", "heap", "memory"),
-    DB_REPLICAS(Section.DB, "replicas", new Shape.IntRange(0, Role.DB.capacity() - 1), "1", "count", "replicacount"),
+    DB_REPLICAS(Section.DB, "replicas", new Shape.IntRange(0, Role.DB.capacity() - 1), "2", "count", "replicacount"),
     DB_PORT(Section.DB, "port", Shape.PORT, "5432"),
     DB_NAME(Section.DB, "name", Shape.IDENTIFIER, "app", "database", "dbname"),
     DB_USER(Section.DB, "user", Shape.IDENTIFIER, "app", "username"),

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ScenariosTest {
 
     static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
-            "db-replica-kill", "db-primary-kill", "db-primary-partition");
+            "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze", "db-standby-partition",
+            "etcd-quorum-loss");
     static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
             "restart-web", "restart-db");
 
@@ -19,7 +20,7 @@ class ScenariosTest {
 
     @Test
     void theFailuresComeFirstThenTheOperationsEachNamedOnce() {
-        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(15)
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(18)
                 .containsExactlyElementsOf(java.util.stream.Stream.concat(FAULTS.stream(), OPS.stream()).toList());
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(FAULTS);
@@ -47,18 +48,18 @@ class ScenariosTest {
         assertThat(Scenarios.select("all")).contains(Scenarios.all());
         assertThat(Scenarios.select("lb-explode")).isEmpty();
         assertThat(Scenarios.selectors()).endsWith("restart-db", "faults", "ops", "all")
-                .containsAll(Scenarios.names()).hasSize(18);
+                .containsAll(Scenarios.names()).hasSize(21);
     }
 
     @Test
     void theHelpListsEveryScenarioByGroupWithTheGroupsCounted() {
         assertThat(Scenarios.help()).containsExactly(
                 "Failures: lb-kill, lb-partition, haproxy-crash, web-kill, app-kill, db-replica-kill, db-primary-kill, "
-                        + "db-primary-partition.",
+                        + "db-primary-partition, db-standby-freeze, db-standby-partition, etcd-quorum-loss.",
                 "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
                         + "restart-lb, restart-web, restart-db.",
-                "Groups (one after the other, then a summary table): faults (the 8 failures), ops (the 7 operations), "
-                        + "all (all 15).");
+                "Groups (one after the other, then a summary table): faults (the 11 failures), ops (the 7 operations), "
+                        + "all (all 18).");
     }
 
     @Test
@@ -73,7 +74,8 @@ class ScenariosTest {
         for (DrillScenario s : Scenarios.all()) {
             if (!(s instanceof PrimaryFailover)) {
                 assertThat(s.writesWait()).as(s.name()).isZero();
-                assertThat(s.awaitsOldPrimary()).as(s.name()).isFalse();
+                // the standby scenarios kill the primary too, but writes need their restore to resume
+                assertThat(s.awaitsOldPrimary()).as(s.name()).isEqualTo(s instanceof SyncStandbyFault);
             }
         }
     }
@@ -81,7 +83,7 @@ class ScenariosTest {
     @Test
     void theDatabaseScenariosWaitLongerForHealth() {
         for (DrillScenario s : Scenarios.all()) {
-            boolean db = s.name().startsWith("db-") || s.name().equals("restart-db");
+            boolean db = s.name().startsWith("db-") || s.name().startsWith("etcd-") || s.name().equals("restart-db");
             assertThat(s.healthWait()).as(s.name()).isEqualTo(Duration.ofSeconds(db ? 150 : 60));
         }
         assertThat(scenario("db-replica-kill").defaultSeconds()).isEqualTo(25);
@@ -92,8 +94,9 @@ class ScenariosTest {
     @Test
     void operationsMayRunLongAndChangeTheDeploymentFaultsDoNot() {
         for (DrillScenario s : Scenarios.all()) {
-            assertThat(s.overrun()).as(s.name()).isEqualTo(Duration.ofSeconds(
-                    s.operation() ? 600 : s instanceof PrimaryFailover ? 40 : 10));
+            assertThat(s.overrun()).as(s.name()).isEqualTo(Duration.ofSeconds(s.operation() ? 600
+                    : s instanceof PrimaryFailover ? 40 : s instanceof SyncStandbyFault ? 45
+                    : s instanceof EtcdQuorumLoss ? 30 : 10));
             assertThat(s.changesDeployment()).as(s.name()).isEqualTo(s.operation());
             assertThat(s.expectedAlerts()).as(s.name()).isEmpty();
         }

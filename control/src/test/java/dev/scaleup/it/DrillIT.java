@@ -57,9 +57,10 @@ class DrillIT {
     void everyFailureDrillKeepsEveryAcknowledgedWriteAndItsLimit() throws Exception {
         List<String> scenarios = drill("faults", "12");
         assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
-                "db-replica-kill", "db-primary-kill", "db-primary-partition");
+                "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze",
+                "db-standby-partition", "etcd-quorum-loss");
         try (var files = Files.list(STACK.state().resolve("drills"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(8)
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(11)
                     .allMatch(f -> f.endsWith(".json"));
         }
     }
@@ -74,7 +75,7 @@ class DrillIT {
         // scale-out and scale-in scale back: the stack keeps its shape for what follows
         assertThat(Files.readString(STACK.state().resolve("topology.json"))).isEqualTo(before);
         try (var files = Files.list(STACK.state().resolve("drills"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(15);
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(18);
         }
     }
 

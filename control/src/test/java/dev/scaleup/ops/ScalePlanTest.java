@@ -33,8 +33,8 @@ class ScalePlanTest {
 
     @Test
     void addsAndRemovesTheHighestNumberedHosts() {
-        ScalePlan out = ScalePlan.of(DEFAULT, Map.of("web", 3, "app", 4, "db.replicas", 2));
-        assertThat(out.added()).extracting(Host::name).containsExactlyInAnyOrder("web3", "app4", "db3");
+        ScalePlan out = ScalePlan.of(DEFAULT, Map.of("web", 3, "app", 4, "db.replicas", 3));
+        assertThat(out.added()).extracting(Host::name).containsExactlyInAnyOrder("web3", "app4", "db4");
         assertThat(out.removed()).isEmpty();
         ScalePlan in = ScalePlan.of(DEFAULT, Map.of("web", 1, "app", 1));
         assertThat(in.removed()).extracting(Host::name).containsExactlyInAnyOrder("web2", "app2", "app3");
@@ -46,8 +46,8 @@ class ScalePlanTest {
     void theTargetChangesOnlyTheCounts() {
         Topology custom = DEFAULT.withEdge(new Edge(8443, false, 100, "shop.example", null, null))
                 .withSource(Path.of("/etc/scaleup.yaml"));
-        Topology target = ScalePlan.of(custom, Map.of("web", 3, "app", 4, "db.replicas", 2)).target();
-        assertThat(List.of(target.web().count(), target.app().count(), target.db().replicas())).containsExactly(3, 4, 2);
+        Topology target = ScalePlan.of(custom, Map.of("web", 3, "app", 4, "db.replicas", 3)).target();
+        assertThat(List.of(target.web().count(), target.app().count(), target.db().replicas())).containsExactly(3, 4, 3);
         assertThat(target).as("the edge settings and the source are kept, not reset to the defaults")
                 .usingRecursiveComparison().ignoringFields("web.count", "app.count", "db.replicas").isEqualTo(custom);
     }
@@ -59,14 +59,20 @@ class ScalePlanTest {
                 .hasMessageContaining("nothing changed")
                 .hasMessageContaining("web must be between 1 and 19, got 0".replace(", got", " (the address plan's room), got"))
                 .hasMessageContaining("app must be between 1 and 39")
+                .hasMessageContaining("db.replicas must be between 2 and 8 (the etcd members are db1, db2, db3), got 0");
+        Topology one = DEFAULT.withDb(Db.DEFAULTS.withReplicas(1));
+        assertThatThrownBy(() -> ScalePlan.of(one, Map.of("db.replicas", 0)))
                 .hasMessageContaining("synchronous replication needs a standby");
+        assertThatThrownBy(() -> ScalePlan.of(DEFAULT, Map.of("db.replicas", 1)))
+                .hasMessageContaining("db.replicas must be between 2 and 8 (the etcd members are db1, db2, db3), got 1");
     }
 
     @Test
     void refusesAChangeOfEtcdMembership() {
         Topology single = Topology.defaults("small", Path.of("/srv/site")).withNetwork(Network.in(Subnet.parse("198.18.1.0/24")))
                 .withWeb(new Web(1, 80)).withApp(new App(1, 8080, 128)).withDb(Db.DEFAULTS.withReplicas(0));
-        assertThatThrownBy(() -> ScalePlan.of(single, Map.of("db.replicas", 1)))
-                .hasMessageContaining("etcd members would change from db1 to db1, db2, app1");
+        assertThat(ScalePlan.of(single, Map.of("db.replicas", 1)).added()).extracting(Host::name).containsExactly("db2");
+        assertThatThrownBy(() -> ScalePlan.of(single, Map.of("db.replicas", 2)))
+                .hasMessageContaining("etcd members would change from db1 to db1, db2, db3");
     }
 }

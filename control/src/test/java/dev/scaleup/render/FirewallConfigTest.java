@@ -69,18 +69,17 @@ class FirewallConfigTest {
     }
 
     @Test
-    void etcdMembersAcceptClientsFromDbHostsAndPeersFromMembers() {
-        assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "app1");
-        assertThat(admits("db1", "app1", 2379)).isTrue();
-        assertThat(admits("db2", "app1", 2380)).isTrue();
-        assertThat(admits("app1", "db2", 2380)).isTrue();
-        assertThat(admits("app1", "db2", 2379)).isTrue();
-        assertThat(admits("gateway", "app1", 2379)).isTrue();
-        assertThat(admits("gateway", "app1", 2380)).isFalse();
-        assertThat(admits("app2", "db1", 2379)).as("not a member, no Patroni").isFalse();
-        assertThat(admits("web1", "app1", 2379)).isFalse();
-        assertThat(admits("db1", "app2", 2379)).as("app2 is no member").isFalse();
-        assertThat(FirewallConfig.rules(T, Fixtures.host(T, "app2"))).hasSize(2);
+    void etcdMembersAreTheDbHostsAndAcceptOnlyEachOther() {
+        assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "db3");
+        assertThat(admits("db1", "db3", 2379)).isTrue();
+        assertThat(admits("db2", "db3", 2380)).isTrue();
+        assertThat(admits("db3", "db1", 2380)).isTrue();
+        assertThat(admits("gateway", "db2", 2379)).isTrue();
+        assertThat(admits("gateway", "db2", 2380)).isFalse();
+        assertThat(admits("app1", "db1", 2379)).as("the app tier takes no part").isFalse();
+        assertThat(admits("app1", "db1", 2380)).isFalse();
+        assertThat(admits("web1", "db1", 2379)).isFalse();
+        assertThat(FirewallConfig.rules(T, Fixtures.host(T, "app1"))).as("no etcd rules on app hosts").hasSize(2);
     }
 
     @Test

@@ -231,15 +231,17 @@ class RenderersTest {
     }
 
     @Test
-    void etcdHasThreeMembersOnDbHostsFirstThenAppHosts() {
-        assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "app1");
-        // db3 and later never take part: scaling the db tier leaves the membership as it is
-        assertThat(Etcd.members(BIG)).extracting(Host::name).containsExactly("db1", "db2", "app1");
+    void etcdHasThreeMembersOnTheFirstThreeDbHosts() {
+        assertThat(Etcd.members(T)).extracting(Host::name).containsExactly("db1", "db2", "db3");
+        // db4 and later never take part: scaling the db tier leaves the membership as it is
+        assertThat(Etcd.members(BIG)).extracting(Host::name).containsExactly("db1", "db2", "db3");
         Topology tiny = Topology.defaults("tiny", T.site()).withWeb(new Web(1, 80)).withApp(new App(1, 8080, 64))
                 .withDb(Db.DEFAULTS.withReplicas(0));
         assertThat(Etcd.members(tiny)).extracting(Host::name).containsExactly("db1");
+        assertThat(Etcd.members(tiny.withDb(Db.DEFAULTS.withReplicas(1)))).as("two members would be two weak points")
+                .extracting(Host::name).containsExactly("db1");
         assertThat(Etcd.command(T, Fixtures.host(T, "db2"), Fixtures.goldenPaths(Fixtures.host(T, "db2"))))
-                .contains("--initial-cluster", "db1=http://198.18.0.81:2380,db2=http://198.18.0.82:2380,app1=http://198.18.0.41:2380")
+                .contains("--initial-cluster", "db1=http://198.18.0.81:2380,db2=http://198.18.0.82:2380,db3=http://198.18.0.83:2380")
                 .contains("--listen-client-urls", "http://198.18.0.82:2379");
     }
 

@@ -26,6 +26,17 @@ class NetCommandsTest {
     }
 
     @Test
+    void buildsTheFaultCommands() {
+        assertThat(NetCommands.signal("STOP", List.of(12L, 345L))).containsExactly("kill", "-s", "STOP", "12", "345");
+        // one nft script: made anew each time, so dropping twice leaves one rule; its own table beside "scaleup"
+        assertThat(NetCommands.dropOutputTo(Ipv4.parse("198.18.0.81"))).containsExactly("nft",
+                "table inet scaleup_drill; delete table inet scaleup_drill; table inet scaleup_drill { chain output { "
+                        + "type filter hook output priority filter; policy accept; ip daddr 198.18.0.81 counter drop; }; }");
+        assertThat(NetCommands.deleteDropTable()).containsExactly("nft", "delete", "table", "inet", "scaleup_drill");
+        assertThat(NetCommands.listDropTable()).containsExactly("nft", "list", "table", "inet", "scaleup_drill");
+    }
+
+    @Test
     void namesFitLinuxInterfaceNames() {
         Names names = new Names("abcdefgh");
         Host longest = new Host("app39", Role.APP, 39, Ipv4.parse("198.18.0.79"));

@@ -49,7 +49,7 @@ class TopologyLoaderTest {
             assertThat(t.network().vip()).hasToString("198.18.0.100");
             assertThat(List.of(t.lb().count(), t.lb().port(), t.web().count(), t.web().port())).containsExactly(2, 80, 2, 80);
             assertThat(List.of(t.app().count(), t.app().port(), t.app().heapMb())).containsExactly(3, 8080, 128);
-            assertThat(List.of(t.db().replicas(), t.db().port())).containsExactly(1, 5432);
+            assertThat(List.of(t.db().replicas(), t.db().port())).containsExactly(2, 5432);
             assertThat(t.db().name()).isEqualTo("app");
             assertThat(t.db().user()).isEqualTo("app");
             assertThat(t.site()).isEqualTo(REPO.resolve("site"));

@@ -36,14 +36,14 @@ class TopologyTest {
     @Test
     void hostsComeInStartOrder() {
         assertThat(topology.hosts()).extracting(Host::name)
-                .containsExactly("db1", "db2", "app1", "app2", "app3", "web1", "web2", "lb1", "lb2");
+                .containsExactly("db1", "db2", "db3", "app1", "app2", "app3", "web1", "web2", "lb1", "lb2");
         assertThat(topology.initialPrimary().name()).isEqualTo("db1");
         assertThat(topology.initialVipHolder().name()).isEqualTo("lb1");
     }
 
     @Test
     void countsAndPortsPerRole() {
-        assertThat(List.of(Role.values())).extracting(topology::count).containsExactly(2, 2, 3, 2);
+        assertThat(List.of(Role.values())).extracting(topology::count).containsExactly(2, 2, 3, 3);
         assertThat(List.of(Role.values())).extracting(topology::port).containsExactly(80, 80, 8080, 5432);
     }
 
