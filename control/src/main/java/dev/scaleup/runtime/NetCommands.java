@@ -76,6 +76,29 @@ public final class NetCommands {
         return List.of("ip", "-n", namespace, "-4", "-o", "addr", "show", "dev", device);
     }
 
+    /**
+     * The table a drill's packet drops live in: its own, so the host's firewall (table inet scaleup, whose listing
+     * status compares with what it loaded) is left as it was, and removing the fault is deleting this table.
+     */
+    public static final String FAULT_TABLE = "scaleup_fault";
+
+    /**
+     * Drops inbound packets of one IP protocol, before the host's firewall (priority -10, ahead of its filter
+     * chain) accepts them.
+     */
+    public static List<String> dropInbound(int ipProtocol) {
+        return List.of("nft", "add table inet " + FAULT_TABLE + " { chain input { type filter hook input priority -10;"
+                + " policy accept; ip protocol " + ipProtocol + " counter drop; }; }");
+    }
+
+    public static List<String> listFaults() {
+        return List.of("nft", "list", "table", "inet", FAULT_TABLE);
+    }
+
+    public static List<String> removeFaults() {
+        return List.of("nft", "delete", "table", "inet", FAULT_TABLE);
+    }
+
     static List<String> concat(List<String> a, List<String> b) {
         var all = new java.util.ArrayList<String>(a.size() + b.size());
         all.addAll(a);

@@ -105,4 +105,13 @@ public interface Target {
 
     /** Joins the host to the network again, address and route restored; a sentence. */
     String restoreNetwork(Host host);
+
+    /**
+     * Drops the VRRP packets (IP protocol 112) that arrive at the host, and nothing else: the data path stays (netns:
+     * a drop rule in a table of its own, which the host's firewall check does not look at); a sentence.
+     */
+    String blockVrrp(Host host);
+
+    /** Lets VRRP in again; a sentence, or null when it was not blocked. */
+    String unblockVrrp(Host host);
 }

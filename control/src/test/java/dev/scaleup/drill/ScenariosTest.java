@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ScenariosTest {
 
-    static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
-            "db-replica-kill", "db-primary-kill", "db-primary-partition");
+    static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill",
+            "app-kill", "db-replica-kill", "db-primary-kill", "db-primary-partition");
     static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
             "restart-web", "restart-db");
 
@@ -19,7 +19,7 @@ class ScenariosTest {
 
     @Test
     void theFailuresComeFirstThenTheOperationsEachNamedOnce() {
-        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(15)
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(16)
                 .containsExactlyElementsOf(java.util.stream.Stream.concat(FAULTS.stream(), OPS.stream()).toList());
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(FAULTS);
@@ -47,18 +47,18 @@ class ScenariosTest {
         assertThat(Scenarios.select("all")).contains(Scenarios.all());
         assertThat(Scenarios.select("lb-explode")).isEmpty();
         assertThat(Scenarios.selectors()).endsWith("restart-db", "faults", "ops", "all")
-                .containsAll(Scenarios.names()).hasSize(18);
+                .containsAll(Scenarios.names()).hasSize(19);
     }
 
     @Test
     void theHelpListsEveryScenarioByGroupWithTheGroupsCounted() {
         assertThat(Scenarios.help()).containsExactly(
-                "Failures: lb-kill, lb-partition, haproxy-crash, web-kill, app-kill, db-replica-kill, db-primary-kill, "
-                        + "db-primary-partition.",
+                "Failures: lb-kill, lb-partition, haproxy-crash, lb-vrrp-block, web-kill, app-kill, db-replica-kill, "
+                        + "db-primary-kill, db-primary-partition.",
                 "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
                         + "restart-lb, restart-web, restart-db.",
-                "Groups (one after the other, then a summary table): faults (the 8 failures), ops (the 7 operations), "
-                        + "all (all 15).");
+                "Groups (one after the other, then a summary table): faults (the 9 failures), ops (the 7 operations), "
+                        + "all (all 16).");
     }
 
     @Test

@@ -87,10 +87,10 @@ class DrillIT {
     @Order(2)
     void everyFailureDrillKeepsEveryAcknowledgedWriteAndItsLimit() throws Exception {
         List<String> scenarios = drill("faults", "12");
-        assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
+        assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill", "app-kill",
                 "db-replica-kill", "db-primary-kill", "db-primary-partition");
         try (var files = Files.list(STATE.resolve("drills"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(8)
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(9)
                     .allMatch(f -> f.endsWith(".json"));
         }
     }
@@ -105,7 +105,7 @@ class DrillIT {
         // scale-out and scale-in scale back: the stack keeps its shape for what follows
         assertThat(Files.readString(STATE.resolve("topology.json"))).isEqualTo(before);
         try (var files = Files.list(STATE.resolve("drills"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(15);
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(16);
         }
     }
 
