@@ -4,12 +4,17 @@
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 vip=198.18.0.100
 dev=eth0
+peer=198.18.0.11:8404
 marker=/state/hosts/lb2/run/vip-gave-way
 hold=30
 now=$(date +%s)
 
-# duplicate address detection: exit 1 when another host answered for the VIP within 1 s
-answered() { ! arping -q -D -c 1 -w 1 -I "$dev" "$vip"; }
+# another load balancer holds the VIP: a host answers ARP for it (duplicate address detection: arping
+# exits 1 on a reply within 1 s) and the other's HAProxy is alive (one whose processes were killed
+# keeps the address and answers ARP, but serves nothing)
+answered() {
+    ! arping -q -D -c 1 -w 1 -I "$dev" "$vip" && curl -sf -o /dev/null -m 1 "http://$peer/alive"
+}
 
 if ip -4 -o addr show dev "$dev" | grep -q " $vip/"; then
     # holding the VIP: give way if another host holds it too

@@ -14,7 +14,8 @@ import java.util.Comparator;
  * <p>Two load balancers both hold the VIP when VRRP is lost in one direction (or both) while the data path works: the
  * one that hears nothing becomes MASTER and the other stays MASTER. Over the data path each can still see the other:
  * {@code arping -D} (duplicate address detection) asks who has the VIP, and a reply comes only from another host
- * holding it (a host does not answer its own probe). Only one load balancer runs the check, so the two can never
+ * holding it (a host does not answer its own probe); the other's HAProxy must also answer on its own address
+ * ({@link HaproxyConfig#PEER_PORT}), since a load balancer whose processes were killed keeps the address. Only one load balancer runs the check, so the two can never
  * both give way at the same moment; it gives way only while the other one answers for the VIP, so the VIP is never
  * left without a holder: when the other dies, the check passes again, and after the usual VRRP wait this one takes
  * the VIP. Having given way, it stays out while the other holds the VIP (it may still hear nothing, and would take the
@@ -37,6 +38,11 @@ public final class VipCheck {
         return host.equals(t.hosts(Role.LB).stream().max(Comparator.comparing(Host::address)).orElseThrow());
     }
 
+    /** The other load balancer (the topology has exactly two). */
+    static Host peer(Topology t, Host host) {
+        return t.hosts(Role.LB).stream().filter(h -> !h.equals(host)).findFirst().orElseThrow();
+    }
+
     public static Path marker(HostPaths paths) {
         return paths.run().resolve(MARKER);
     }
@@ -52,12 +58,17 @@ public final class VipCheck {
                 PATH=/usr/sbin:/usr/bin:/sbin:/bin
                 vip=%s
                 dev=%s
+                peer=%s:%d
                 marker=%s
                 hold=%d
                 now=$(date +%%s)
 
-                # duplicate address detection: exit 1 when another host answered for the VIP within 1 s
-                answered() { ! arping -q -D -c 1 -w 1 -I "$dev" "$vip"; }
+                # another load balancer holds the VIP: a host answers ARP for it (duplicate address detection: arping
+                # exits 1 on a reply within 1 s) and the other's HAProxy is alive (one whose processes were killed
+                # keeps the address and answers ARP, but serves nothing)
+                answered() {
+                    ! arping -q -D -c 1 -w 1 -I "$dev" "$vip" && curl -sf -o /dev/null -m 1 "http://$peer%s"
+                }
 
                 if ip -4 -o addr show dev "$dev" | grep -q " $vip/"; then
                     # holding the VIP: give way if another host holds it too
@@ -75,7 +86,8 @@ public final class VipCheck {
                 fi
                 rm -f "$marker"
                 exit 0
-                """.formatted(t.network().vip(), KeepalivedConfig.INTERFACE, Text.path(marker(paths)), HOLD_SECONDS);
+                """.formatted(t.network().vip(), KeepalivedConfig.INTERFACE, peer(t, host).address(), HaproxyConfig.PEER_PORT,
+                Text.path(marker(paths)), HOLD_SECONDS, HaproxyConfig.PEER_PATH);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 }
