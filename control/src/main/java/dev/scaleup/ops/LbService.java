@@ -38,6 +38,22 @@ public final class LbService implements HostService {
                         .withExecutable("keepalived").startedBy("haproxy"));
     }
 
+    /**
+     * A VIP left on the interface by a keepalived that was killed (SIGKILL leaves its addresses behind) is removed
+     * before the host's processes start: the host would answer ARP for the VIP while nothing manages it, and once its
+     * HAProxy answers, the other load balancer's split-brain check (vip-check.sh) would take it for a live holder and
+     * give way to it.
+     */
+    @Override
+    public String prepare(Host host) {
+        if (deployment.isRunning(host, processes(host).get(1)) || !holdsVip(host)) {
+            return null;
+        }
+        var network = deployment.topology().network();
+        String removed = deployment.target().removeAddress(host, network.vip() + "/" + network.subnet().prefix());
+        return removed == null ? null : removed + " (left by a keepalived that no longer runs)";
+    }
+
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
         if (spec.name().equals("haproxy")) {

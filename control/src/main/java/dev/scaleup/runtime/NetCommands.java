@@ -16,6 +16,10 @@ public final class NetCommands {
         return List.of("ip", "addr", "replace", cidr, "dev", device);
     }
 
+    public static List<String> deleteAddress(String device, String cidr) {
+        return List.of("ip", "addr", "del", cidr, "dev", device);
+    }
+
     public static List<String> linkUp(String device) {
         return List.of("ip", "link", "set", device, "up");
     }

@@ -157,6 +157,15 @@ public final class NetnsTarget implements Target {
     }
 
     @Override
+    public String removeAddress(Host host, String cidr) {
+        if (!hasAddress(host, cidr.substring(0, cidr.indexOf('/')))) {
+            return null;
+        }
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.deleteAddress("eth0", cidr))).orThrow();
+        return host.name() + ": removed " + cidr + " from eth0";
+    }
+
+    @Override
     public String killEverything(Host host) {
         return kill(host, HostNetwork.pidsIn(namespace(host)));
     }

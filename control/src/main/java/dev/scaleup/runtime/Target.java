@@ -89,6 +89,9 @@ public interface Target {
     /** Whether the address is on the host's interface (finds the VIP holder). */
     boolean hasAddress(Host host, String address);
 
+    /** Removes the address (CIDR notation) from the host's interface; a sentence, or null when it was not there. */
+    String removeAddress(Host host, String cidr);
+
     // --- faults, for drills ---------------------------------------------------------------------------------------
 
     /** SIGKILL every process on the host (a host that dies at once); a sentence naming what was killed. */

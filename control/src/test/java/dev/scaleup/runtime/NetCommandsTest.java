@@ -29,6 +29,8 @@ class NetCommandsTest {
     void aDrillDropsOneProtocolInATableOfItsOwnAheadOfTheFirewall() {
         assertThat(NetCommands.dropInbound(112)).containsExactly("nft", "add table inet scaleup_fault { chain input {"
                 + " type filter hook input priority -10; policy accept; ip protocol 112 counter drop; }; }");
+        assertThat(NetCommands.deleteAddress("eth0", "198.18.0.100/24"))
+                .containsExactly("ip", "addr", "del", "198.18.0.100/24", "dev", "eth0");
         assertThat(NetCommands.removeFaults()).containsExactly("nft", "delete", "table", "inet", "scaleup_fault");
         assertThat(NetCommands.listFaults()).containsExactly("nft", "list", "table", "inet", "scaleup_fault");
         assertThat(NetCommands.FAULT_TABLE).isNotEqualTo(dev.scaleup.render.FirewallConfig.TABLE);
