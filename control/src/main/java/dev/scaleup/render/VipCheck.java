@@ -7,19 +7,21 @@ import java.nio.file.Path;
 import java.util.Comparator;
 
 /**
- * {@code vip-check.sh}, run by keepalived as {@code /bin/sh <conf>/vip-check.sh}: the tie-breaker that ends a split brain of the load balancers, run by keepalived on one of them
- * (the one with the higher address, {@link #yields}) as a {@code vrrp_script} with weight 0, so that a failure puts its
- * VRRP instance in FAULT, which releases the VIP, and a success lets it back to BACKUP.
+ * {@code vip-check.sh}: the tie-breaker that ends a split brain of the load balancers. keepalived runs it as
+ * {@code /bin/sh <conf>/vip-check.sh} on one of them (the one with the higher address, {@link #yields}), as a
+ * {@code vrrp_script} with weight 0: a failure puts its VRRP instance in FAULT, which releases the VIP, and a success
+ * lets it back to BACKUP.
  *
  * <p>Two load balancers both hold the VIP when VRRP is lost in one direction (or both) while the data path works: the
  * one that hears nothing becomes MASTER and the other stays MASTER. Over the data path each can still see the other:
  * {@code arping -D} (duplicate address detection) asks who has the VIP, and a reply comes only from another host
  * holding it (a host does not answer its own probe); the other's HAProxy must also answer on its own address
- * ({@link HaproxyConfig#PEER_PORT}), since a load balancer whose processes were killed keeps the address. Only one load balancer runs the check, so the two can never
- * both give way at the same moment; it gives way only while the other one answers for the VIP, so the VIP is never
- * left without a holder: when the other dies, the check passes again, and after the usual VRRP wait this one takes
- * the VIP. Having given way, it stays out while the other holds the VIP (it may still hear nothing, and would take the
- * VIP again after 0.7 s), and tries again after {@link #HOLD_SECONDS}: a VRRP that works again keeps it BACKUP.
+ * ({@link HaproxyConfig#PEER_PORT}), since a load balancer whose processes were killed keeps the address. Only one
+ * load balancer runs the check, so the two can never both give way at the same moment; it gives way only while the
+ * other one answers for the VIP, so the VIP is never left without a holder: when the other dies, the check passes
+ * again, and after the usual VRRP wait this one takes the VIP. Having given way, it stays out while the other holds
+ * the VIP (it may still hear nothing, and would take the VIP again after 0.7 s), and tries again after
+ * {@link #HOLD_SECONDS}: a VRRP that works again keeps it BACKUP.
  */
 public final class VipCheck {
 
@@ -86,8 +88,8 @@ public final class VipCheck {
                 fi
                 rm -f "$marker"
                 exit 0
-                """.formatted(t.network().vip(), KeepalivedConfig.INTERFACE, peer(t, host).address(), HaproxyConfig.PEER_PORT,
-                Text.path(marker(paths)), HOLD_SECONDS, HaproxyConfig.PEER_PATH);
+                """.formatted(t.network().vip(), KeepalivedConfig.INTERFACE, peer(t, host).address(),
+                HaproxyConfig.PEER_PORT, Text.path(marker(paths)), HOLD_SECONDS, HaproxyConfig.PEER_PATH);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 }
