@@ -24,6 +24,8 @@ ensure_packages() {
   local missing=()
   [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   [ -x /usr/sbin/keepalived ] || missing+=(keepalived)
+  # arping -D: the load balancers' split-brain check (see VipCheck)
+  [ -x /usr/bin/arping ] || missing+=(iputils-arping)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
   [ -x /usr/lib/postgresql/15/bin/psql ] || missing+=(postgresql-client-15)

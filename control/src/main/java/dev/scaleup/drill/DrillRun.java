@@ -38,6 +38,7 @@ final class DrillRun {
     private final String name;
     private final Marks marks = new Marks();
     private RestoreGuard guard;
+    private VipWatch vipWatch;
     private String faultDone;
     private String restoreDone;
     private String error;
@@ -104,6 +105,10 @@ final class DrillRun {
     private void inject() throws Exception {
         sleepUntil(timeline.faultAtMicros());
         guard = new RestoreGuard(name + " on " + injection.target(), injection::restore, progress);
+        if (scenario.watchesVipHolders()) {
+            vipWatch = new VipWatch(stack.deployment(), load::elapsedMicros);
+            vipWatch.start();
+        }
         marks.fault = load.elapsedMicros();
         faultDone = injection.inject();
         marks.faultDone = load.elapsedMicros();
@@ -185,6 +190,15 @@ final class DrillRun {
                 }
             }
             guard.close();
+        }
+        if (vipWatch != null) {
+            try {
+                marks.longestSplitBrain = vipWatch.stop();
+                progress.step(String.format(Locale.ROOT, "%s: longest split brain (two VIP holders): %.0f ms", name,
+                        marks.longestSplitBrain / 1000.0));
+            } catch (IllegalStateException e) {
+                failed(e); // not measured: the split-brain limit fails too
+            }
         }
         load.stop();
         result = load.await();

@@ -123,6 +123,11 @@ public abstract class DrillScenario {
         return List.of();
     }
 
+    /** Whether the drill samples the VIP holders from the fault to the end and measures the longest split brain. */
+    public boolean watchesVipHolders() {
+        return false;
+    }
+
     /** Whether injecting or restoring changes the deployment (hosts, builds): the drill reads it again after each. */
     public boolean changesDeployment() {
         return false;

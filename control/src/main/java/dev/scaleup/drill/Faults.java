@@ -80,6 +80,16 @@ final class Faults {
         return target.restoreNetwork(host);
     }
 
+    String blockVrrp(Host host) {
+        return target.blockVrrp(host);
+    }
+
+    /** Lets VRRP in again; says so also when there was nothing to undo. */
+    String unblockVrrp(Host host) {
+        String done = target.unblockVrrp(host);
+        return done != null ? done : host.name() + ": VRRP was not blocked";
+    }
+
     /** {@code scaleup up}: starts whatever is missing, waits until it is ready. */
     String up(Progress progress) {
         Up.run(deployment.topology(), deployment.state(), deployment.repoRoot(), progress);

@@ -20,6 +20,8 @@ final class Marks {
     /** The first moment the old primary was a healthy replica (scenarios that await it). */
     Long rejoined;
     Long vipHoldersAfter;
+    /** The longest time two load balancers held the VIP at once, in microseconds (scenarios that watch it). */
+    Long longestSplitBrain;
     List<String> unhealthyAtEnd = List.of();
 
     /**
@@ -58,7 +60,8 @@ final class Marks {
         }
         return new Recovery(outage, result.report().longestGapMs(), firstSuccess, firstWrite, healthyMs,
                 healthy != null, vipHoldersAfter, scenario.awaitsOldPrimary() ? rejoined != null : null, rejoinMs,
-                healthy != null ? List.of() : unhealthyAtEnd, operation, served, writeGap, rolledBack);
+                healthy != null ? List.of() : unhealthyAtEnd, operation, served, writeGap, rolledBack,
+                longestSplitBrain == null ? null : longestSplitBrain / 1000.0);
     }
 
     /** The ends of the acknowledged writes, sorted (successEnds is). */

@@ -20,17 +20,20 @@ import java.util.List;
  * @param longestWriteGapMs the longest stretch without an acknowledged write from the fault to the end of the run
  * @param rolledBack deploy-bad-artifact: the deploy failed and every app host runs the previous build, healthy
  *                   (null for the other scenarios)
+ * @param longestSplitBrainMs the longest stretch two load balancers held the VIP at once, sampled from the fault to
+ *                            the end of the run (scenarios that watch the VIP holders; null otherwise)
  */
 public record Recovery(Double outageMs, double longestGapMs, Double faultToFirstSuccessMs, Double faultToFirstWriteMs,
                        Double faultToHealthyMs, boolean healthyAgain, Long vipHoldersAfter, Boolean oldPrimaryRejoined,
                        Double faultToRejoinMs, List<String> unhealthyAtEnd, Double operationMs,
-                       Long servedDuringOperation, Double longestWriteGapMs, Boolean rolledBack) {
+                       Long servedDuringOperation, Double longestWriteGapMs, Boolean rolledBack,
+                       Double longestSplitBrainMs) {
 
     /** A failure scenario's recovery: no operation measured. */
     public Recovery(Double outageMs, double longestGapMs, Double faultToFirstSuccessMs, Double faultToFirstWriteMs,
                     Double faultToHealthyMs, boolean healthyAgain, Long vipHoldersAfter, Boolean oldPrimaryRejoined,
                     Double faultToRejoinMs, List<String> unhealthyAtEnd) {
         this(outageMs, longestGapMs, faultToFirstSuccessMs, faultToFirstWriteMs, faultToHealthyMs, healthyAgain,
-                vipHoldersAfter, oldPrimaryRejoined, faultToRejoinMs, unhealthyAtEnd, null, null, null, null);
+                vipHoldersAfter, oldPrimaryRejoined, faultToRejoinMs, unhealthyAtEnd, null, null, null, null, null);
     }
 }

@@ -17,6 +17,7 @@ public final class Scenarios {
             new LbKill(),
             new LbPartition(),
             new HaproxyCrash(),
+            new LbVrrpBlock(),
             new WebKill(),
             new AppKill(),
             new DbReplicaKill(),

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.KeepalivedConfig;
+import dev.scaleup.render.VipCheck;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
@@ -37,6 +38,22 @@ public final class LbService implements HostService {
                         .withExecutable("keepalived").startedBy("haproxy"));
     }
 
+    /**
+     * A VIP left on the interface by a keepalived that was killed (SIGKILL leaves its addresses behind) is removed
+     * before the host's processes start: the host would answer ARP for the VIP while nothing manages it, and once its
+     * HAProxy answers, the other load balancer's split-brain check (vip-check.sh) would take it for a live holder and
+     * give way to it.
+     */
+    @Override
+    public String prepare(Host host) {
+        if (deployment.isRunning(host, processes(host).get(1)) || !holdsVip(host)) {
+            return null;
+        }
+        var network = deployment.topology().network();
+        String removed = deployment.target().removeAddress(host, network.vip() + "/" + network.subnet().prefix());
+        return removed == null ? null : removed + " (left by a keepalived that no longer runs)";
+    }
+
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
         if (spec.name().equals("haproxy")) {
@@ -63,6 +80,10 @@ public final class LbService implements HostService {
         if (changedFiles.contains(KeepalivedConfig.FILE)) {
             Signals.send(deployment, host, processes(host).get(1), "HUP");
             done.add("keepalived");
+        }
+        if (done.isEmpty()) {
+            // only vip-check.sh changed: keepalived reads it at each run
+            return host.name() + ": " + String.join(", ", changedFiles) + " in effect at keepalived's next check";
         }
         return host.name() + ": reloaded " + String.join(" and ", done);
     }
@@ -130,6 +151,13 @@ public final class LbService implements HostService {
         servers.stream().filter(s -> !s.up()).forEach(s -> details.append(", ").append(s.server()).append(' ').append(s.status()));
         if (!keepalived) {
             details.append(", keepalived not running");
+        }
+        // the split-brain check's marker: this load balancer holds back while the other one holds the VIP
+        boolean gaveWay = java.nio.file.Files.exists(VipCheck.marker(deployment.paths(host)));
+        facts.put("vip_gave_way", gaveWay);
+        if (gaveWay) {
+            details.append(", gave way: another host answers for the VIP (VRRP not heard); holds back up to ")
+                    .append(VipCheck.HOLD_SECONDS).append(" s");
         }
         return new HostHealth(!servers.isEmpty() && up > 0 && keepalived, details.toString(), facts);
     }

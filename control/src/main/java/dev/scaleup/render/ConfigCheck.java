@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * The command lines that make each tool check a rendered config without starting it. Pure: argv only; the caller runs
+ * The command lines that make each tool check a rendered config without starting it ({@code sh -n} for a script). Pure: argv only; the caller runs
  * it, as root, with the file already written to {@link HostPaths#conf()}, and treats a non-zero exit as a broken config
  * (the tools print why on stdout/stderr). The nginx and keepalived checks only pass inside the host's namespace with
  * eth0 up and addressed (see {@link #nginx(HostPaths)}, {@link #keepalived(HostPaths)}); the others do not care.
@@ -37,6 +37,7 @@ public final class ConfigCheck {
             case KeepalivedConfig.FILE -> Optional.of(keepalived(paths, program));
             case PatroniConfig.FILE -> Optional.of(patroni(paths, program));
             case FirewallConfig.FILE -> Optional.of(nft(paths, program));
+            case VipCheck.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VipCheck.FILE).toString()));
             default -> Optional.empty();
         };
     }

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  * <pre>
  *   clients (anyone)          → the VIP on the HTTP and HTTPS ports          (load balancers)
  *   the other load balancer   → VRRP (ip protocol 112)                        (load balancers)
+ *   the other load balancer   → HAProxy's liveness port on the host's address (load balancers)
  *   load balancers            → web port                                       (web hosts)
  *   web hosts                 → app port                                       (app hosts)
  *   app hosts                 → PostgreSQL port                                (db hosts)
@@ -85,6 +86,8 @@ public final class FirewallConfig {
                         List.of(t.lb().port(), t.lb().edge().httpsPort())));
                 rules.add(new Allow("VRRP from the other load balancer", others(t.hosts(Role.LB), host), null, "vrrp",
                         List.of()));
+                rules.add(new Allow("the other load balancer's split-brain check: HAProxy alive",
+                        others(t.hosts(Role.LB), host), host.address(), "tcp", List.of(HaproxyConfig.PEER_PORT)));
             }
             case WEB -> {
                 rules.add(new Allow("load balancers: HAProxy and its health checks", addresses(t.hosts(Role.LB)), null,

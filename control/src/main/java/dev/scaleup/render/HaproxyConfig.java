@@ -22,6 +22,12 @@ public final class HaproxyConfig {
     /** Backend for requests that may not be sent twice: the same servers, tracking be_web, no connection reuse. */
     public static final String ONCE_BACKEND = "be_web_once";
     public static final String HEALTH_PATH = "/nginx-health";
+    /**
+     * Where the other load balancer's split-brain check ({@link VipCheck}) asks whether this HAProxy is alive: the
+     * host's own address (not the VIP), answered by HAProxy itself with 200.
+     */
+    public static final int PEER_PORT = 8404;
+    public static final String PEER_PATH = "/alive";
     /** Requests declaring a larger body are refused at the edge with 413. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
@@ -82,7 +88,7 @@ public final class HaproxyConfig {
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
         String content = Text.banner(t, host) + String.join("\n", "", global(paths), vrrpProgram(paths), defaults(),
-                frontend(t, host, paths), backendWeb(t), backendWebOnce(t));
+                frontend(t, host, paths), peerCheck(host), backendWeb(t), backendWebOnce(t));
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
@@ -143,6 +149,19 @@ public final class HaproxyConfig {
     private static String frontend(Topology t, Host host, HostPaths paths) {
         return "frontend fe_http\n" + binds(t, paths) + retrySafety() + rateLimit(t) + requestLimits()
                 + httpsRedirect(t) + headers(host) + routing();
+    }
+
+    /**
+     * The other load balancer asks here whether this HAProxy is alive before it gives way to this one: a load
+     * balancer whose processes were killed keeps the VIP on its interface (and answers ARP for it) but serves nothing.
+     */
+    private static String peerCheck(Host host) {
+        return """
+                # the other load balancer's split-brain check: is this HAProxy alive (see vip-check.sh)
+                frontend fe_peer
+                    bind %s:%d
+                    monitor-uri %s
+                """.formatted(host.address(), PEER_PORT, PEER_PATH);
     }
 
     private static String binds(Topology t, HostPaths paths) {

@@ -22,8 +22,8 @@ import dev.scaleup.topology.Topology;
  * </pre>
  *
  * ({@code -n -l -D -P -f ... -p ... -r ... -c ... -b ...} in short form; add {@code -G/--no-syslog} to keep it
- * off /dev/log.) The interface is {@code eth0} inside the namespace. No nopreempt (it would need state BACKUP
- * everywhere) and no tracking scripts yet.
+ * off /dev/log.) The interface is {@code eth0} inside the namespace. The load balancer that gives way in a split
+ * brain ({@link VipCheck#yields}) tracks {@link VipCheck}'s script.
  */
 public final class KeepalivedConfig {
 
@@ -74,9 +74,11 @@ public final class KeepalivedConfig {
                     vrrp_version 3
                     script_user root
                     enable_script_security
-                    vrrp_garp_master_refresh 10
+                    # the holder repeats its gratuitous ARP every second: after a split brain ends, the clients that
+                    # last heard the other load balancer's ARP come back within a second
+                    vrrp_garp_master_refresh 1
                 }
-
+                %s
                 # Both start as BACKUP with nopreempt: the first election goes to the higher priority; afterwards a
                 # returning load balancer does not take the VIP back, so a flapping host costs one failover, not
                 # two. keepalived runs as a program of HAProxy's master with PR_SET_PDEATHSIG: when HAProxy dies,
@@ -95,9 +97,9 @@ public final class KeepalivedConfig {
                     virtual_ipaddress {
                         %s/%d dev %s
                     }
-                }
+                %s}
                 """.formatted(
-                        t.name(), host.name(),
+                        t.name(), host.name(), script(t, host, paths),
                         instanceName(t),
                         preferred ? MASTER_PRIORITY : BACKUP_PRIORITY,
                         INTERFACE,
@@ -105,7 +107,35 @@ public final class KeepalivedConfig {
                         ADVERT_INT,
                         host.address(),
                         peers,
-                        t.network().vip(), t.network().subnet().prefix(), INTERFACE);
+                        t.network().vip(), t.network().subnet().prefix(), INTERFACE, trackScript(t, host));
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
+
+    /** The split-brain check on the load balancer that gives way (weight 0: a failure is FAULT); empty elsewhere. */
+    private static String script(Topology t, Host host, HostPaths paths) {
+        if (!VipCheck.yields(t, host)) {
+            return "";
+        }
+        return """
+
+                # VRRP lost one way (or both) while the data path works leaves both load balancers MASTER: this one
+                # gives way (FAULT releases the VIP) while another host answers ARP for the VIP; see %s
+                vrrp_script vip_unique {
+                    script "/bin/sh %s"
+                    interval %d
+                    timeout 3
+                    fall 1
+                    rise 1
+                    weight 0
+                }
+                """.formatted(VipCheck.FILE, Text.path(paths.conf(VipCheck.FILE)), VipCheck.INTERVAL_SECONDS);
+    }
+
+    private static String trackScript(Topology t, Host host) {
+        return VipCheck.yields(t, host) ? """
+                    track_script {
+                        vip_unique
+                    }
+                """ : "";
     }
 }

@@ -22,6 +22,9 @@ public final class Renderers {
             case LB -> {
                 files.add(HaproxyConfig.render(t, host, paths));
                 files.add(KeepalivedConfig.render(t, host, paths));
+                if (VipCheck.yields(t, host)) {
+                    files.add(VipCheck.render(t, host, paths));
+                }
             }
             case WEB -> files.add(NginxConfig.render(t, host, paths, drainedApps));
             case APP -> files.add(AppProperties.render(t, host, paths, secrets));

@@ -16,6 +16,10 @@ public final class NetCommands {
         return List.of("ip", "addr", "replace", cidr, "dev", device);
     }
 
+    public static List<String> deleteAddress(String device, String cidr) {
+        return List.of("ip", "addr", "del", cidr, "dev", device);
+    }
+
     public static List<String> linkUp(String device) {
         return List.of("ip", "link", "set", device, "up");
     }
@@ -105,6 +109,27 @@ public final class NetCommands {
 
     public static List<String> deleteDropTable() {
         return List.of("nft", "delete", "table", "inet", DROP_TABLE);
+    /**
+     * The table a drill's packet drops live in: its own, so the host's firewall (table inet scaleup, whose listing
+     * status compares with what it loaded) is left as it was, and removing the fault is deleting this table.
+     */
+    public static final String FAULT_TABLE = "scaleup_fault";
+
+    /**
+     * Drops inbound packets of one IP protocol, before the host's firewall (priority -10, ahead of its filter
+     * chain) accepts them.
+     */
+    public static List<String> dropInbound(int ipProtocol) {
+        return List.of("nft", "add table inet " + FAULT_TABLE + " { chain input { type filter hook input priority -10;"
+                + " policy accept; ip protocol " + ipProtocol + " counter drop; }; }");
+    }
+
+    public static List<String> listFaults() {
+        return List.of("nft", "list", "table", "inet", FAULT_TABLE);
+    }
+
+    public static List<String> removeFaults() {
+        return List.of("nft", "delete", "table", "inet", FAULT_TABLE);
     }
 
     static List<String> concat(List<String> a, List<String> b) {

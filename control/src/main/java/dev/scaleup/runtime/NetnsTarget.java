@@ -2,6 +2,7 @@ package dev.scaleup.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
@@ -156,6 +157,15 @@ public final class NetnsTarget implements Target {
     }
 
     @Override
+    public String removeAddress(Host host, String cidr) {
+        if (!hasAddress(host, cidr.substring(0, cidr.indexOf('/')))) {
+            return null;
+        }
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.deleteAddress("eth0", cidr))).orThrow();
+        return host.name() + ": removed " + cidr + " from eth0";
+    }
+
+    @Override
     public String killEverything(Host host) {
         return kill(host, HostNetwork.pidsIn(namespace(host)));
     }
@@ -243,6 +253,22 @@ public final class NetnsTarget implements Target {
         Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.linkUp("eth0"))).orThrow();
         network.ensureHost(host);
         return host.name() + ": link eth0 up, address and default route restored";
+    }
+
+    @Override
+    public String blockVrrp(Host host) {
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.dropInbound(FirewallConfig.VRRP))).orThrow();
+        return host.name() + ": VRRP (ip protocol " + FirewallConfig.VRRP + ") dropped on input (table inet "
+                + NetCommands.FAULT_TABLE + ")";
+    }
+
+    @Override
+    public String unblockVrrp(Host host) {
+        if (!Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.listFaults())).ok()) {
+            return null;
+        }
+        Exec.run(NetCommands.inNamespace(namespace(host), NetCommands.removeFaults())).orThrow();
+        return host.name() + ": VRRP let in again (table inet " + NetCommands.FAULT_TABLE + " removed)";
     }
 
     private static String kill(Host host, List<Long> pids) {

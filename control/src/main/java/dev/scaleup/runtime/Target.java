@@ -89,6 +89,9 @@ public interface Target {
     /** Whether the address is on the host's interface (finds the VIP holder). */
     boolean hasAddress(Host host, String address);
 
+    /** Removes the address (CIDR notation) from the host's interface; a sentence, or null when it was not there. */
+    String removeAddress(Host host, String cidr);
+
     // --- faults, for drills ---------------------------------------------------------------------------------------
 
     /** SIGKILL every process on the host (a host that dies at once); a sentence naming what was killed. */
@@ -123,4 +126,13 @@ public interface Target {
 
     /** Joins the host to the network again, address and route restored; a sentence. */
     String restoreNetwork(Host host);
+
+    /**
+     * Drops the VRRP packets (IP protocol 112) that arrive at the host, and nothing else: the data path stays (netns:
+     * a drop rule in a table of its own, which the host's firewall check does not look at); a sentence.
+     */
+    String blockVrrp(Host host);
+
+    /** Lets VRRP in again; a sentence, or null when it was not blocked. */
+    String unblockVrrp(Host host);
 }

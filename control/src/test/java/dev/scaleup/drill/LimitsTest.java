@@ -31,7 +31,7 @@ class LimitsTest {
 
     static Recovery operation(Double writeGap, Boolean rolledBack, boolean healthy) {
         return new Recovery(300.0, 300.0, 10.0, 20.0, healthy ? 9000.0 : null, healthy, 1L, null, null, List.of(),
-                12_000.0, 900L, writeGap, rolledBack);
+                12_000.0, 900L, writeGap, rolledBack, null);
     }
 
     static DrillScenario scenario(String name) {
@@ -49,7 +49,22 @@ class LimitsTest {
         assertThat(failed(Limits.checks(scenario("haproxy-crash"), recovery(3_600, 100.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
                 .containsExactly("longest outage");
         assertThat(failed(Limits.checks(scenario("lb-partition"), recovery(1_000, 100.0, true, 2L, null), load(0, 0, 0, 0), CLEAN)))
-                .containsExactly("VIP holders after the link returns");
+                .containsExactly("VIP holders after the fault");
+    }
+
+    @Test
+    void aVrrpBlockLimitsTheSplitBrainAndAllowsNoFailedRequest() {
+        DrillScenario block = scenario("lb-vrrp-block");
+        assertThat(failed(Limits.checks(block, split(2_900.0, 1L), load(0, 0, 0, 0), CLEAN))).isEmpty();
+        assertThat(failed(Limits.checks(block, split(3_100.0, 1L), load(1, 0, 0, 0), CLEAN)))
+                .containsExactly("longest split brain", "failed requests");
+        assertThat(failed(Limits.checks(block, split(null, 2L), load(0, 0, 0, 0), CLEAN)))
+                .as("not measured is not passed").containsExactly("longest split brain", "VIP holders after the fault");
+    }
+
+    static Recovery split(Double longestSplitMs, Long vipHolders) {
+        return new Recovery(500.0, 500.0, 10.0, 20.0, 9000.0, true, vipHolders, null, null, List.of(), null, null,
+                null, null, longestSplitMs);
     }
 
     @Test

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class ScenariosTest {
 
-    static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
-            "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze", "db-standby-partition",
-            "etcd-quorum-loss");
+    static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill",
+            "app-kill", "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze",
+            "db-standby-partition", "etcd-quorum-loss");
     static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
             "restart-web", "restart-db");
 
@@ -20,7 +20,7 @@ class ScenariosTest {
 
     @Test
     void theFailuresComeFirstThenTheOperationsEachNamedOnce() {
-        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(18)
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(19)
                 .containsExactlyElementsOf(java.util.stream.Stream.concat(FAULTS.stream(), OPS.stream()).toList());
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(FAULTS);
@@ -48,18 +48,18 @@ class ScenariosTest {
         assertThat(Scenarios.select("all")).contains(Scenarios.all());
         assertThat(Scenarios.select("lb-explode")).isEmpty();
         assertThat(Scenarios.selectors()).endsWith("restart-db", "faults", "ops", "all")
-                .containsAll(Scenarios.names()).hasSize(21);
+                .containsAll(Scenarios.names()).hasSize(22);
     }
 
     @Test
     void theHelpListsEveryScenarioByGroupWithTheGroupsCounted() {
         assertThat(Scenarios.help()).containsExactly(
-                "Failures: lb-kill, lb-partition, haproxy-crash, web-kill, app-kill, db-replica-kill, db-primary-kill, "
-                        + "db-primary-partition, db-standby-freeze, db-standby-partition, etcd-quorum-loss.",
+                "Failures: lb-kill, lb-partition, haproxy-crash, lb-vrrp-block, web-kill, app-kill, db-replica-kill, "
+                        + "db-primary-kill, db-primary-partition, db-standby-freeze, db-standby-partition, etcd-quorum-loss.",
                 "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
                         + "restart-lb, restart-web, restart-db.",
-                "Groups (one after the other, then a summary table): faults (the 11 failures), ops (the 7 operations), "
-                        + "all (all 18).");
+                "Groups (one after the other, then a summary table): faults (the 12 failures), ops (the 7 operations), "
+                        + "all (all 19).");
     }
 
     @Test

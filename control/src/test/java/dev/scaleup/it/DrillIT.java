@@ -56,11 +56,11 @@ class DrillIT {
     @Order(2)
     void everyFailureDrillKeepsEveryAcknowledgedWriteAndItsLimit() throws Exception {
         List<String> scenarios = drill("faults", "12");
-        assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "web-kill", "app-kill",
-                "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze",
+        assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill",
+                "app-kill", "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze",
                 "db-standby-partition", "etcd-quorum-loss");
         try (var files = Files.list(STACK.state().resolve("drills"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(11)
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(12)
                     .allMatch(f -> f.endsWith(".json"));
         }
     }
@@ -75,7 +75,7 @@ class DrillIT {
         // scale-out and scale-in scale back: the stack keeps its shape for what follows
         assertThat(Files.readString(STACK.state().resolve("topology.json"))).isEqualTo(before);
         try (var files = Files.list(STACK.state().resolve("drills"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(18);
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(19);
         }
     }
 

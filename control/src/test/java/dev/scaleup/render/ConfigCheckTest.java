@@ -77,6 +77,14 @@ class ConfigCheckTest {
     }
 
     @Test
+    void theSplitBrainCheckIsAShellScriptShAccepts() {
+        Topology t = Fixtures.defaultTopology();
+        assertAccepted(t, Fixtures.host(t, "lb2"), VipCheck.FILE, UnaryOperator.identity());
+        assertRejected(t, Fixtures.host(t, "lb2"), VipCheck.FILE, text -> text.replace("    exit 1\nfi\n", "    exit 1\n"),
+                "end of file");
+    }
+
+    @Test
     void keepalivedCheckFailsWhenTheConfigFileIsMissing() {
         Topology t = Fixtures.defaultTopology();
         Host lb1 = Fixtures.host(t, "lb1");

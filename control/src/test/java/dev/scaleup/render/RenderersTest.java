@@ -114,6 +114,27 @@ class RenderersTest {
     }
 
     @Test
+    void onlyTheLoadBalancerWithTheHigherAddressGivesWayInASplitBrain() {
+        assertThat(VipCheck.yields(T, Fixtures.host(T, "lb2"))).isTrue();
+        assertThat(VipCheck.yields(T, Fixtures.host(T, "lb1"))).isFalse();
+        assertThat(files(T, "lb2")).extracting(RenderedFile::name)
+                .containsExactly("haproxy.cfg", "keepalived.conf", VipCheck.FILE, "firewall.nft");
+        assertThat(content(T, "lb2", "keepalived.conf")).contains(
+                "script \"/bin/sh /state/hosts/lb2/conf/vip-check.sh\"", "weight 0", "track_script {\n        vip_unique\n    }");
+        assertThat(content(T, "lb1", "keepalived.conf")).doesNotContain("vrrp_script", "track_script");
+        assertThat(content(T, "lb2", VipCheck.FILE)).contains("vip=198.18.0.100", "marker=/state/hosts/lb2/run/vip-gave-way",
+                "arping -q -D -c 1 -w 1 -I \"$dev\" \"$vip\"", "peer=198.18.0.11:8404",
+                "curl -sf -o /dev/null -m 1 \"http://$peer/alive\"");
+        assertThat(content(T, "lb1", "haproxy.cfg")).contains("frontend fe_peer\n    bind 198.18.0.11:8404\n    monitor-uri /alive");
+        assertThat(FirewallConfig.admitsTcp(T, Fixtures.host(T, "lb1"), Fixtures.host(T, "lb2").address(),
+                Fixtures.host(T, "lb1").address(), HaproxyConfig.PEER_PORT)).isTrue();
+        assertThat(FirewallConfig.admitsTcp(T, Fixtures.host(T, "lb1"), Fixtures.host(T, "web1").address(),
+                Fixtures.host(T, "lb1").address(), HaproxyConfig.PEER_PORT)).as("only the other load balancer").isFalse();
+        assertThatThrownBy(() -> VipCheck.render(T, Fixtures.host(T, "lb1"), Fixtures.goldenPaths(Fixtures.host(T, "lb1"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lb1");
+    }
+
+    @Test
     void haproxyRunsKeepalivedAsAProgramThatDiesWithIt() {
         String cfg = content(T, "lb1", "haproxy.cfg");
         assertThat(cfg).contains("master-worker", "program vrrp", "no option start-on-reload",

@@ -37,6 +37,17 @@ class NetCommandsTest {
     }
 
     @Test
+    void aDrillDropsOneProtocolInATableOfItsOwnAheadOfTheFirewall() {
+        assertThat(NetCommands.dropInbound(112)).containsExactly("nft", "add table inet scaleup_fault { chain input {"
+                + " type filter hook input priority -10; policy accept; ip protocol 112 counter drop; }; }");
+        assertThat(NetCommands.deleteAddress("eth0", "198.18.0.100/24"))
+                .containsExactly("ip", "addr", "del", "198.18.0.100/24", "dev", "eth0");
+        assertThat(NetCommands.removeFaults()).containsExactly("nft", "delete", "table", "inet", "scaleup_fault");
+        assertThat(NetCommands.listFaults()).containsExactly("nft", "list", "table", "inet", "scaleup_fault");
+        assertThat(NetCommands.FAULT_TABLE).isNotEqualTo(dev.scaleup.render.FirewallConfig.TABLE);
+    }
+
+    @Test
     void namesFitLinuxInterfaceNames() {
         Names names = new Names("abcdefgh");
         Host longest = new Host("app39", Role.APP, 39, Ipv4.parse("198.18.0.79"));
