@@ -109,6 +109,8 @@ public final class NetCommands {
 
     public static List<String> deleteDropTable() {
         return List.of("nft", "delete", "table", "inet", DROP_TABLE);
+    }
+
     /**
      * The table a drill's packet drops live in: its own, so the host's firewall (table inet scaleup, whose listing
      * status compares with what it loaded) is left as it was, and removing the fault is deleting this table.
