@@ -32,6 +32,14 @@ public final class HostNetwork {
         return Files.exists(Path.of("/sys/class/net", names.bridge()));
     }
 
+    private static String macOf(String device) {
+        try {
+            return Files.readString(Path.of("/sys/class/net", device, "address")).strip();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     public static boolean namespaceExists(String namespace) {
         return Files.exists(Path.of("/run/netns", namespace));
     }
@@ -39,9 +47,12 @@ public final class HostNetwork {
     /** Creates the bridge if missing; returns true when it created it. */
     public boolean ensureBridge() {
         boolean created = false;
+        String mac = NetCommands.macFor(topology.gateway());
         if (!bridgeExists()) {
-            Exec.run(NetCommands.addBridge(names.bridge())).orThrow();
+            Exec.run(NetCommands.addBridge(names.bridge(), topology.gateway())).orThrow();
             created = true;
+        } else if (!mac.equals(macOf(names.bridge()))) {
+            Exec.run(NetCommands.setMac(names.bridge(), mac)).orThrow(); // a bridge made before it had its own MAC
         }
         Exec.run(NetCommands.addAddress(names.bridge(), topology.gateway() + "/" + topology.network().subnet().prefix())).orThrow();
         Exec.run(NetCommands.linkUp(names.bridge())).orThrow();

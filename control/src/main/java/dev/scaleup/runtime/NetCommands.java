@@ -8,8 +8,19 @@ public final class NetCommands {
     private NetCommands() {
     }
 
-    public static List<String> addBridge(String bridge) {
-        return List.of("ip", "link", "add", "name", bridge, "type", "bridge");
+    /**
+     * The bridge, with a MAC address of its own ({@link #macFor} of the gateway). Without one, Linux gives a bridge
+     * the lowest MAC of its ports, so adding or removing a host (scale out, scale in) changed the gateway's MAC under
+     * every host's ARP cache: their answers to the clients went to the old MAC and were lost until the cache expired
+     * (a 2 s stall of every client in the scale-in drill).
+     */
+    public static List<String> addBridge(String bridge, dev.scaleup.topology.Ipv4 gateway) {
+        return List.of("ip", "link", "add", "name", bridge, "address", macFor(gateway), "type", "bridge");
+    }
+
+    /** Sets a device's MAC address (a bridge made before it had its own: see {@link #addBridge}). */
+    public static List<String> setMac(String device, String mac) {
+        return List.of("ip", "link", "set", "dev", device, "address", mac);
     }
 
     public static List<String> addAddress(String device, String cidr) {

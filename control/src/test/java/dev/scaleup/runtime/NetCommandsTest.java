@@ -14,7 +14,11 @@ class NetCommandsTest {
 
     @Test
     void buildsTheExactIproute2Commands() {
-        assertThat(NetCommands.addBridge("scaleup-br")).containsExactly("ip", "link", "add", "name", "scaleup-br", "type", "bridge");
+        // a MAC of its own: otherwise Linux gives the bridge its lowest port's, which changes as hosts come and go
+        assertThat(NetCommands.addBridge("scaleup-br", Ipv4.parse("198.18.0.1"))).containsExactly("ip", "link", "add",
+                "name", "scaleup-br", "address", "02:00:c6:12:00:01", "type", "bridge");
+        assertThat(NetCommands.setMac("scaleup-br", "02:00:c6:12:00:01"))
+                .containsExactly("ip", "link", "set", "dev", "scaleup-br", "address", "02:00:c6:12:00:01");
         assertThat(NetCommands.addVeth("scaleup-web1", "scaleup-web1", Ipv4.parse("198.18.0.21")))
                 .containsExactly("ip", "link", "add", "scaleup-web1", "type", "veth", "peer", "name", "eth0",
                         "address", "02:00:c6:12:00:15", "netns", "scaleup-web1");
