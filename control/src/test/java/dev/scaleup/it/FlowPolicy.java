@@ -39,7 +39,8 @@ record FlowPolicy(Topology topology) {
         Role from = fromRoot ? null : topology.host(source).orElseThrow().role();
         boolean fromMember = !fromRoot && Etcd.members(t).contains(topology.host(source).orElseThrow());
         boolean allowed = switch (target.role()) {
-            case LB -> false;
+            // the other load balancer's split-brain check asks whether this one's HAProxy is alive
+            case LB -> port == 8404 && from == Role.LB;
             case WEB -> port == t.web().port() && (from == Role.LB || fromRoot);
             case APP -> port == t.app().port() && (from == Role.WEB || fromRoot);
             case DB -> port == t.db().port() && (from == Role.APP || from == Role.DB)
@@ -60,7 +61,7 @@ record FlowPolicy(Topology topology) {
         Host target = hostAt(targetAddress);
         boolean member = Etcd.members(t).contains(target);
         return switch (target.role()) {
-            case LB -> false;
+            case LB -> port == 8404;
             case WEB -> port == t.web().port();
             case APP -> port == t.app().port();
             case DB -> port == t.db().port() || port == 8008;

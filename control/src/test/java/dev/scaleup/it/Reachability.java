@@ -24,7 +24,7 @@ import java.util.concurrent.Semaphore;
 final class Reachability {
 
     /** The ports probed on every address: HTTP, HTTPS, web, app, PostgreSQL, Patroni, etcd client and peer. */
-    static final List<Integer> PORTS = List.of(80, 443, 8080, 5432, 8008, 2379, 2380);
+    static final List<Integer> PORTS = List.of(80, 443, 8080, 5432, 8008, 2379, 2380, 8404);
 
     private final Topology topology;
     private final FlowPolicy policy;
