@@ -127,16 +127,21 @@ public final class Restart {
         DbService db = services.db();
         List<Host> replicas = hosts.stream().filter(h -> !db.isLeader(h)).toList();
         List<Host> leaders = hosts.stream().filter(db::isLeader).toList();
-        replicas.forEach(this::restartProcesses);
-        for (Host leader : leaders) {
-            List<Host> others = deployment.topology().hosts(Role.DB).stream().filter(h -> !h.equals(leader)).toList();
-            if (!others.isEmpty()) {
-                Scale.moveDbRoles(op, others, leader);
-                // the old primary keeps its nosync tag off: the next render restores the file
-                ConfigFiles.refresh(deployment, leader);
-            }
-            restartProcesses(leader);
+        replicas.forEach(this::restartDbHost);
+        leaders.forEach(this::restartDbHost);
+    }
+
+    /**
+     * One db host without a write stall: its roles (leader, synchronous standby) move to the others first, then it
+     * restarts, then its patroni.yml is rendered again (the nosync tag off) and Patroni reloads.
+     */
+    private void restartDbHost(Host host) {
+        List<Host> all = deployment.topology().hosts(Role.DB);
+        if (all.size() > 1) {
+            Scale.moveDbRoles(op, all, host);
         }
+        restartProcesses(host);
+        ConfigFiles.refresh(deployment, host);
     }
 
     private void restartProcesses(Host host) {

@@ -104,15 +104,25 @@ public final class Scale {
         return sessions;
     }
 
-    /** The leader role moves by a switchover; the synchronous-standby role by tagging the host nosync. */
+    /**
+     * Takes the db roles off a host that is about to stop: the leader role by a switchover to the synchronous standby,
+     * the synchronous-standby role by tagging the host nosync. The tag comes first, when another replica can take
+     * the role: in strict synchronous mode a synchronous standby that stops blocks every commit until Patroni names
+     * another, and a leader demoted by the switchover must not become the synchronous standby just before it stops.
+     * The caller renders patroni.yml again (tag off) when the host stays.
+     */
     static void moveDbRoles(Operation op, List<Host> staying, Host leaving) {
         Deployment deployment = op.deployment();
         DbService db = op.services().db();
+        List<Host> others = staying.stream().filter(h -> !h.equals(leaving)).toList();
+        boolean anotherStandby = others.size() > 1;
+        if (anotherStandby) {
+            tagNosync(deployment, db, leaving);
+        }
         if (db.isLeader(leaving)) {
             // in synchronous mode Patroni hands the primary role only to the synchronous standby (no data loss)
-            List<Host> replicas = staying.stream().filter(h -> !h.equals(leaving)).toList();
-            awaitCondition("a synchronous standby to hand the primary role to", () -> syncStandby(db, replicas).isPresent());
-            Host candidate = syncStandby(db, replicas).orElseThrow();
+            awaitCondition("a synchronous standby to hand the primary role to", () -> syncStandby(db, others).isPresent());
+            Host candidate = syncStandby(db, others).orElseThrow();
             String body = "{\"leader\":\"" + leaving.name() + "\",\"candidate\":\"" + candidate.name() + "\"}";
             String answer = post(leaving, "/switchover", body, deployment.secrets().superuserPassword());
             if (!answer.startsWith("200")) {
@@ -122,18 +132,22 @@ public final class Scale {
             awaitCondition("primary role on " + candidate.name(), () -> db.isLeader(candidate));
             op.step("switched the primary role over from " + leaving.name() + " to " + candidate.name());
         }
-        if (db.health(leaving).facts().containsKey("sync_standby") && staying.size() > 1) {
-            Path conf = deployment.paths(leaving).conf(PatroniConfig.FILE);
-            try {
-                Files.writeString(conf, Files.readString(conf).replace("nosync: false", "nosync: true"));
-            } catch (IOException e) {
-                throw new OperatorException("cannot tag " + leaving.name() + " nosync: " + e.getMessage(), e);
-            }
-            db.reload(leaving, List.of(PatroniConfig.FILE));
-            awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, staying).isPresent());
+        if (anotherStandby && db.health(leaving).facts().containsKey("sync_standby")) {
+            awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, others).isPresent());
             op.step("moved the synchronous standby role from " + leaving.name() + " to "
-                    + syncStandby(db, staying).map(Host::name).orElse("?"));
+                    + syncStandby(db, others).map(Host::name).orElse("?"));
         }
+    }
+
+    /** Tags the host nosync in its patroni.yml and reloads Patroni: it is not chosen as synchronous standby. */
+    private static void tagNosync(Deployment deployment, DbService db, Host host) {
+        Path conf = deployment.paths(host).conf(PatroniConfig.FILE);
+        try {
+            Files.writeString(conf, Files.readString(conf).replace("nosync: false", "nosync: true"));
+        } catch (IOException e) {
+            throw new OperatorException("cannot tag " + host.name() + " nosync: " + e.getMessage(), e);
+        }
+        db.reload(host, List.of(PatroniConfig.FILE));
     }
 
     private static Optional<Host> syncStandby(DbService db, List<Host> hosts) {
