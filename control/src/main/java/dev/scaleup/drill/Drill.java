@@ -53,9 +53,25 @@ public final class Drill {
         this.progress = requireNonNull(progress, "progress is null");
     }
 
-    /** Refuses with the unhealthy hosts named when the stack is not healthy; returns the status otherwise. */
+    /** How long a drill waits for a stack that is not healthy yet (settling after the last one) before refusing. */
+    static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(20);
+
+    /**
+     * Refuses with the unhealthy hosts named when the stack is not healthy within {@link #SETTLE}; returns the status
+     * otherwise. The wait is for a stack that is settling (a Patroni busy with a reload after the previous drill's
+     * undo did not answer in 2 s on a loaded machine, seen here) and is said; a broken stack is refused after it.
+     */
     public Status.Report requireHealthy() {
         Status.Report status = Status.collect(stack.deployment());
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        if (!status.healthy()) {
+            progress.step("waiting up to " + SETTLE.toSeconds() + " s for the stack to be healthy: "
+                    + String.join("; ", unhealthy(status)));
+        }
+        while (!status.healthy() && System.nanoTime() < deadline) {
+            sleep(1000);
+            status = Status.collect(stack.deployment());
+        }
         if (!status.healthy()) {
             throw new UnhealthyStackException("the stack " + stack.deployment().topology().name()
                     + " is not healthy, so a drill would prove nothing: " + String.join("; ", unhealthy(status))
@@ -126,6 +142,15 @@ public final class Drill {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the drill report", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the stack to be healthy", e);
         }
     }
 }

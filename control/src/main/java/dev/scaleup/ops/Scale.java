@@ -117,20 +117,23 @@ public final class Scale {
         List<Host> others = staying.stream().filter(h -> !h.equals(leaving)).toList();
         boolean anotherStandby = others.size() > 1;
         if (anotherStandby) {
-            tagNosync(deployment, db, leaving);
+            tag(deployment, db, leaving, "nosync", true);
         }
         if (db.isLeader(leaving)) {
             // in synchronous mode Patroni hands the primary role only to the synchronous standby (no data loss)
             awaitCondition("a synchronous standby to hand the primary role to", () -> syncStandby(db, others).isPresent());
             Host candidate = syncStandby(db, others).orElseThrow();
+            List<Host> cascaded = cascade(op, db, others, candidate);
             String body = "{\"leader\":\"" + leaving.name() + "\",\"candidate\":\"" + candidate.name() + "\"}";
             String answer = post(leaving, "/switchover", body, deployment.secrets().superuserPassword());
             if (!answer.startsWith("200")) {
+                cascaded.forEach(h -> ConfigFiles.refresh(deployment, h));
                 throw new OperatorException("Patroni refused the switchover from " + leaving.name() + " to "
                         + candidate.name() + " (" + answer + ")");
             }
             awaitCondition("primary role on " + candidate.name(), () -> db.isLeader(candidate));
             op.step("switched the primary role over from " + leaving.name() + " to " + candidate.name());
+            cascaded.forEach(h -> ConfigFiles.refresh(deployment, h));
         }
         if (anotherStandby && db.health(leaving).facts().containsKey("sync_standby")) {
             awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, others).isPresent());
@@ -139,13 +142,41 @@ public final class Scale {
         }
     }
 
-    /** Tags the host nosync in its patroni.yml and reloads Patroni: it is not chosen as synchronous standby. */
-    private static void tagNosync(Deployment deployment, DbService db, Host host) {
+    /**
+     * Before a switchover to the candidate, the other replicas stream from the candidate (Patroni's replicatefrom
+     * tag): when it is promoted they follow its new timeline at once and one of them is its synchronous standby
+     * within a loop, instead of first finding the new primary. In strict synchronous mode the new primary takes
+     * no commit until it has one, so this is the switchover's write stall (measured in docs/RELIABILITY.md).
+     */
+    private static List<Host> cascade(Operation op, DbService db, List<Host> others, Host candidate) {
+        List<Host> replicas = others.stream().filter(h -> !h.equals(candidate)).toList();
+        for (Host replica : replicas) {
+            tag(op.deployment(), db, replica, "replicatefrom", candidate.name());
+        }
+        for (Host replica : replicas) {
+            awaitCondition(replica.name() + " streaming from " + candidate.name(), () -> streamsFrom(db, replica, candidate));
+            op.step(replica.name() + " streams from " + candidate.name() + " (the switchover's candidate)");
+        }
+        return replicas;
+    }
+
+    private static boolean streamsFrom(DbService db, Host replica, Host upstream) {
+        try {
+            return !db.postgres().query(upstream, "select 1 from pg_stat_replication where application_name = '"
+                    + replica.name() + "' and state = 'streaming'").isEmpty();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Sets one tag in the host's patroni.yml and reloads Patroni (nosync: never the synchronous standby). */
+    private static void tag(Deployment deployment, DbService db, Host host, String tag, Object value) {
         Path conf = deployment.paths(host).conf(PatroniConfig.FILE);
         try {
-            Files.writeString(conf, Files.readString(conf).replace("nosync: false", "nosync: true"));
+            // in place: the file keeps its owner (postgres) and mode; the next render writes it whole again
+            Files.writeString(conf, PatroniConfig.withTag(Files.readString(conf), tag, value));
         } catch (IOException e) {
-            throw new OperatorException("cannot tag " + host.name() + " nosync: " + e.getMessage(), e);
+            throw new OperatorException("cannot tag " + host.name() + " " + tag + ": " + e.getMessage(), e);
         }
         db.reload(host, List.of(PatroniConfig.FILE));
     }

@@ -68,6 +68,34 @@ public final class PatroniConfig {
         }
     }
 
+    /**
+     * The same patroni.yml with one of its tags set (nosync, replicatefrom): a running operation's temporary change
+     * to one member, which the next render undoes. The tags block is the file's last, one tag per line.
+     */
+    public static String withTag(String yaml, String tag, Object value) {
+        int tags = yaml.lastIndexOf("\ntags:\n");
+        if (tags < 0) {
+            throw new IllegalArgumentException("no tags block in " + FILE);
+        }
+        String head = yaml.substring(0, tags + "\ntags:\n".length());
+        StringBuilder block = new StringBuilder();
+        boolean found = false;
+        for (String line : yaml.substring(head.length()).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.strip().startsWith(tag + ":")) {
+                line = "  " + tag + ": " + value;
+                found = true;
+            }
+            block.append(line).append('\n');
+        }
+        if (!found) {
+            block.append("  ").append(tag).append(": ").append(value).append('\n');
+        }
+        return head + block;
+    }
+
     private static Map<String, Object> bootstrap(Topology t) {
         Map<String, Object> dcs = new LinkedHashMap<>();
         dcs.put("ttl", 10);
@@ -118,6 +146,8 @@ public final class PatroniConfig {
         // how long commits wait on a hung synchronous standby before Patroni can hand its role to another replica
         parameters.put("wal_sender_timeout", "5s");
         parameters.put("wal_receiver_timeout", "10s");
+        // a replica whose upstream went away (a promoted cascade source, a switchover) tries again after 1 s, not 5
+        parameters.put("wal_retrieve_retry_interval", "1s");
         parameters.put("tcp_keepalives_idle", 5);
         parameters.put("tcp_keepalives_interval", 2);
         parameters.put("tcp_keepalives_count", 3);
