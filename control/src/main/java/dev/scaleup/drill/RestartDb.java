@@ -11,18 +11,13 @@ import java.util.List;
  */
 final class RestartDb extends OperationScenario {
 
-    /**
-     * The longest time without an acknowledged write allowed from the start of the operation. In strict synchronous
-     * mode (RPO 0, issue 10) the switchover's new primary accepts no commit until a replica streams from it: measured
-     * 8.8-12.1 s in fresh-clone CI runs, so a client may run out of attempts then (its outcome is checked: applied at
-     * most once). The promise wins over the former "every request succeeds" (see RELIABILITY.md).
-     */
-    static final double WRITE_GAP_LIMIT_MS = 20_000;
+    /** The longest time without an acknowledged write allowed from the start of the operation. */
+    static final double WRITE_GAP_LIMIT_MS = 10_000;
 
     RestartDb() {
         super("restart-db", "db tier", "scaleup restart db (replicas, switchover, old primary)", "none",
-                "never > 20 s without an acknowledged write after the operation began (strict synchronous mode: the "
-                        + "switchover's new primary commits nothing until a replica streams from it)");
+                "every request succeeds (client retries allowed); never > 10 s without an acknowledged write after the "
+                        + "operation began");
     }
 
     @Override
@@ -42,7 +37,8 @@ final class RestartDb extends OperationScenario {
 
     @Override
     List<Check> limits(Recovery recovery, Report load) {
-        return List.of(Check.below("longest time without an acknowledged write", recovery.longestWriteGapMs(),
+        return List.of(Limits.noFailedRequest(load),
+                Check.below("longest time without an acknowledged write", recovery.longestWriteGapMs(),
                         WRITE_GAP_LIMIT_MS));
     }
 }
