@@ -8,6 +8,7 @@ import dev.scaleup.topology.Server;
 import dev.scaleup.topology.Topology;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code inventory.yml}: the hosts in use (spares listed in the topology file are left out until a scale uses them)
@@ -65,6 +66,6 @@ final class Inventory {
     }
 
     private static String list(List<String> items) {
-        return items.stream().map(Yaml::quote).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        return items.stream().map(Yaml::quote).collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * Reads the output of {@code ansible-playbook} run with {@code ANSIBLE_STDOUT_CALLBACK=ansible.posix.jsonl} (in
@@ -39,7 +40,7 @@ public final class PlaybookEvents {
 
         /** The progress line: {@code db1: patroni.yml (passwords inside): changed}. */
         public String line() {
-            return host + ": " + task + ": " + status.name().toLowerCase(java.util.Locale.ROOT)
+            return host + ": " + task + ": " + status.name().toLowerCase(Locale.ROOT)
                     + (message.isEmpty() ? "" : " (" + message + ")");
         }
     }

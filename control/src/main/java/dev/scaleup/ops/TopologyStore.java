@@ -9,6 +9,10 @@ import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Lb;
 import dev.scaleup.topology.Network;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Server;
+import dev.scaleup.topology.Servers;
+import dev.scaleup.topology.Ssh;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
 import dev.scaleup.topology.Web;
@@ -16,15 +20,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.List;
 import java.util.ArrayList;
 import java.util.Arrays;
-import dev.scaleup.topology.Role;
-import dev.scaleup.topology.Server;
-import dev.scaleup.topology.Servers;
-import dev.scaleup.topology.Ssh;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Keeps the topology a deployment runs in its state directory, in the shape of scaleup.yaml, as JSON. */
 public final class TopologyStore {

@@ -12,7 +12,11 @@ import java.nio.file.Path;
  * {@code /run/scaleup}, logs to journald (no log directory: {@link #journald()}).
  *
  * @param root the host's own directory on the netns target; {@code /var/lib/scaleup} on a server
+ * @param conf the configs the renderers make
+ * @param data the data directory (PostgreSQL data, etcd, nginx temp files)
  * @param logs the log directory, or null when processes log to journald
+ * @param run sockets and pid files
+ * @param site the static site, copied here so each web host serves its own copy
  */
 public record HostPaths(Path root, Path conf, Path data, Path logs, Path run, Path site) {
 
@@ -43,12 +47,6 @@ public record HostPaths(Path root, Path conf, Path data, Path logs, Path run, Pa
         return conf().resolve(file);
     }
 
-    /** Data directory (PostgreSQL data, nginx temp files). */
-    @Override
-    public Path data() {
-        return data;
-    }
-
     /** True when processes log to journald (a server) rather than to files in {@link #logs()}. */
     public boolean journald() {
         return logs == null;
@@ -67,19 +65,7 @@ public record HostPaths(Path root, Path conf, Path data, Path logs, Path run, Pa
         return logs().resolve(process + ".log");
     }
 
-    /** Sockets and pid files. */
-    @Override
-    public Path run() {
-        return run;
-    }
-
     public Path pidFile(String process) {
         return run().resolve(process + ".pid");
-    }
-
-    /** The static site, copied here so each web host serves its own copy. */
-    @Override
-    public Path site() {
-        return site;
     }
 }

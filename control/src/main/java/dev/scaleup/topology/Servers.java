@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Comparator;
 
 /**
  * What {@code target: hosts} adds to a topology: the servers listed in the file (the first {@code count} of each role
@@ -26,6 +27,6 @@ public record Servers(String netInterface, List<Server> listed) {
     /** The listed servers of a role, by number. */
     public List<Server> of(Role role) {
         return listed.stream().filter(s -> s.role() == role)
-                .sorted(java.util.Comparator.comparingInt(Server::index)).toList();
+                .sorted(Comparator.comparingInt(Server::index)).toList();
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.Locale;
 
 /**
  * The keys of the hosts target ({@code target}, {@code network.interface}, {@code ssh}, {@code hosts}) and their
@@ -73,6 +74,10 @@ final class ServersBinder {
      */
     int count(Block section, TopologyKey key, Role role, int given, int min, int max, int extra, Servers servers,
               Block top) {
+        if (section.given(key) && !(section.get(key).value() instanceof YamlNode.Scalar s
+                && s.kind() == YamlNode.Kind.INTEGER && s.text().strip().equals(Integer.toString(given)))) {
+            return given; // the value itself was refused (and reported): nothing to compare with the hosts
+        }
         List<Integer> numbers = servers.of(role).stream().map(Server::index).toList();
         int count = section.given(key) ? given : Math.min(max, Math.max(numbers.size() - extra, 0));
         int needed = count + extra;
@@ -168,7 +173,7 @@ final class ServersBinder {
         if (address == null || ssh == null || ssh.user() == null || ssh.key() == null) {
             return null;
         }
-        Role role = Role.valueOf(name.group(1).toUpperCase(java.util.Locale.ROOT));
+        Role role = Role.valueOf(name.group(1).toUpperCase(Locale.ROOT));
         return new Server(entry.key(), role, Integer.parseInt(name.group(2)), address, ssh);
     }
 

@@ -168,6 +168,12 @@ class HostsTargetTest {
     }
 
     @Test
+    void aRefusedCountIsReportedOnce() {
+        assertThat(problems(HEAD + SIX + "web:\n  count: 0\n")).containsExactly(
+                "hosts.yaml:15: 'web.count' must be between 1 and 19, got 0");
+    }
+
+    @Test
     void tooFewHostsOfATier() {
         assertThat(problems(HEAD + SIX.replace("  lb2: {address: 198.18.16.12}\n", "")
                 .replace("  app1: {address: 198.18.16.41}\n", ""))).containsExactly(
