@@ -48,15 +48,16 @@ final class ServersBinder {
 
     /** On the netns target: the hosts target's keys are refused, each with where it belongs. */
     void refuse(Block top, Block network) {
-        for (YamlNode.Entry entry : new YamlNode.Entry[] {top.get(Section.SSH.path()), top.get(Section.HOST.path()),
-                network.get(TopologyKey.NETWORK_INTERFACE)}) {
-            if (entry != null) {
-                String key = entry == network.get(TopologyKey.NETWORK_INTERFACE) ? "network.interface" : entry.key();
-                problems.add(entry.line(), "'" + key + "' is only for 'target: hosts' (servers reached over SSH); this"
-                        + " file's target is netns" + (top.get(TopologyKey.TARGET) == null ? " (the default)" : "")
-                        + ", where every host is a network namespace on this machine: remove '" + key
-                        + "' or set 'target: hosts'");
-            }
+        refuse(top.get(Section.SSH.path()), "ssh", top);
+        refuse(top.get(Section.HOST.path()), "hosts", top);
+        refuse(network.get(TopologyKey.NETWORK_INTERFACE), "network.interface", top);
+    }
+
+    private void refuse(YamlNode.Entry entry, String key, Block top) {
+        if (entry != null) {
+            problems.add(entry.line(), "'" + key + "' is only for 'target: hosts' (servers reached over SSH); this file's"
+                    + " target is netns" + (top.get(TopologyKey.TARGET) == null ? " (the default)" : "") + ", where every"
+                    + " host is a network namespace on this machine: remove '" + key + "' or set 'target: hosts'");
         }
     }
 
