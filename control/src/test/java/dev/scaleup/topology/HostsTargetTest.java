@@ -66,6 +66,7 @@ class HostsTargetTest {
     void anyIpv4NetworkServesOnTheHostsTarget() {
         Topology t = parse(HEAD.replace("198.18.16.0/24", "10.20.0.0/16") + SIX.replace("198.18.16.", "10.20.1."));
         assertThat(t.network().vip()).hasToString("10.20.0.100");
+        // .15 is lb5 in the netns address plan: the plan is not used here, so it is a free VIP
         assertThat(parse(HEAD.replace("198.18.16.0/24", "10.20.0.0/16").replace("  interface", "  vip: 10.20.0.15\n  interface")
                 + SIX.replace("198.18.16.", "10.20.1.")).network().vip()).hasToString("10.20.0.15");
     }
