@@ -55,6 +55,32 @@ ensure_packages() {
   say "installed: ${missing[*]}"
 }
 
+# The hosts target drives its servers with Ansible (Debian's ansible: ansible-core 2.14 and the collections the
+# generated project uses, ansible.posix among them). Only needed when a topology file says target: hosts, or for
+# the tests (the generated project's syntax check).
+ensure_ansible() {
+  command -v ansible-playbook >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing package: ansible (the hosts target needs it); run as root so it can be installed"; exit 1
+  fi
+  say "installing Debian packages: ansible"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends ansible >/dev/null
+  say "installed: ansible"
+}
+
+# True when the arguments name a topology file (-f FILE, --file FILE, -f=FILE) whose target is hosts.
+wants_hosts_target() {
+  local previous="" file=""
+  for arg in "$@"; do
+    case "$previous" in -f|--file) file="$arg" ;; esac
+    case "$arg" in -f=*|--file=*) file="${arg#*=}" ;; esac
+    previous="$arg"
+  done
+  [ -n "$file" ] && [ -f "$file" ] && grep -Eq '^target:[[:space:]]*hosts([[:space:]]|#|$)' "$file"
+}
+
 stale() {
   local jar="$1"; shift
   [ -f "$jar" ] || return 0
@@ -83,6 +109,8 @@ ensure_test_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # the generated Ansible project's syntax check (AnsibleProjectTest)
+  command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages for the tests: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

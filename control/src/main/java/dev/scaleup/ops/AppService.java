@@ -23,13 +23,8 @@ public final class AppService implements HostService {
 
     @Override
     public List<ProcessSpec> processes(Host host) {
-        var topology = deployment.topology();
-        return List.of(ProcessSpec.of("app", List.of(
-                tools.java().toString(),
-                "-Xmx" + topology.app().heapMb() + "m",
-                "-XX:+UseSerialGC",
-                "-jar", deployment.appArtifact(host).resolve("app.jar").toString(),
-                "--config", deployment.paths(host).conf(AppProperties.FILE).toString())));
+        return List.of(ProcessSpec.of("app", AppProperties.command(deployment.topology(), tools.java(),
+                deployment.appArtifact(host).resolve("app.jar"), deployment.paths(host))));
     }
 
     @Override

@@ -9,6 +9,10 @@ import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Lb;
 import dev.scaleup.topology.Network;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Server;
+import dev.scaleup.topology.Servers;
+import dev.scaleup.topology.Ssh;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
 import dev.scaleup.topology.Web;
@@ -16,7 +20,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Keeps the topology a deployment runs in its state directory, in the shape of scaleup.yaml, as JSON. */
@@ -30,7 +37,15 @@ public final class TopologyStore {
     public static String toJson(Topology t) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", t.name());
-        root.put("network", Map.of("subnet", t.network().subnet().toString(), "vip", t.network().vip().toString()));
+        if (t.onServers()) {
+            root.put("target", t.target());
+        }
+        Map<String, Object> network = ordered("subnet", t.network().subnet().toString(), "vip", t.network().vip().toString());
+        if (t.onServers()) {
+            network.put("interface", t.hostInterface());
+            root.put("hosts", servers(t.servers()));
+        }
+        root.put("network", network);
         Map<String, Object> lb = ordered("count", t.lb().count(), "port", t.lb().port());
         // security: the edge settings (TLS, redirect, rate limit)
         lb.put("https_port", t.lb().edge().httpsPort());
@@ -72,7 +87,9 @@ public final class TopologyStore {
                     new Db(db.path("replicas").asInt(), db.path("port").asInt(), db.path("name").asText(),
                             db.path("user").asText()),
                     Path.of(n.path("site").asText()),
-                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()));
+                    n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()),
+                    n.path("target").asText("netns").equals("hosts")
+                            ? servers(n.path("network").path("interface").asText(), n.path("hosts")) : null);
         } catch (IOException | RuntimeException e) {
             throw new OperatorException("the state directory's topology.json is unreadable: " + e.getMessage(), e);
         }
@@ -87,6 +104,32 @@ public final class TopologyStore {
                 lb.path("tls_name").asText(defaults.tlsName()),
                 lb.path("tls_cert").isTextual() ? Path.of(lb.path("tls_cert").asText()) : null,
                 lb.path("tls_key").isTextual() ? Path.of(lb.path("tls_key").asText()) : null);
+    }
+
+    /** Each listed server with the ssh settings it ends up with (the section's defaults applied). */
+    private static Map<String, Object> servers(Servers servers) {
+        Map<String, Object> hosts = new LinkedHashMap<>();
+        for (Server s : servers.listed()) {
+            Map<String, Object> host = ordered("address", s.address().toString(), "ssh_user", s.ssh().user());
+            host.put("ssh_port", s.ssh().port());
+            host.put("ssh_key", s.ssh().key().toString());
+            host.put("sudo", s.ssh().sudo());
+            hosts.put(s.name(), host);
+        }
+        return hosts;
+    }
+
+    private static Servers servers(String netInterface, JsonNode hosts) {
+        List<Server> listed = new ArrayList<>();
+        hosts.fields().forEachRemaining(e -> {
+            Role role = Arrays.stream(Role.values()).filter(r -> e.getKey().matches(r.prefix() + "[0-9]+")).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("not a host name: " + e.getKey()));
+            JsonNode h = e.getValue();
+            listed.add(new Server(e.getKey(), role, Integer.parseInt(e.getKey().substring(role.prefix().length())),
+                    Ipv4.parse(h.path("address").asText()), new Ssh(h.path("ssh_user").asText(),
+                    h.path("ssh_port").asInt(), Path.of(h.path("ssh_key").asText()), h.path("sudo").asBoolean())));
+        });
+        return new Servers(netInterface, listed);
     }
 
     /** Replaces the file atomically: status and down read it at any moment, and a crash must not leave half of it. */

@@ -3,6 +3,8 @@ package dev.scaleup.render;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -12,6 +14,12 @@ import java.util.stream.Collectors;
 public final class AppProperties {
 
     public static final String FILE = "app.properties";
+
+    /** The app server's command line, the same on both targets: the JVM, the heap, the jar and this file. */
+    public static List<String> command(Topology t, Path java, Path jar, HostPaths paths) {
+        return List.of(java.toString(), "-Xmx" + t.app().heapMb() + "m", "-XX:+UseSerialGC",
+                "-jar", jar.toString(), "--config", paths.conf(FILE).toString());
+    }
 
     private AppProperties() {}
 

@@ -80,6 +80,12 @@ public final class FirewallConfig {
     public static List<Allow> rules(Topology t, Host host) {
         List<Allow> rules = new ArrayList<>();
         Ipv4 gateway = t.gateway();
+        if (t.onServers()) {
+            // the control machine's address as a server sees it is not in the topology (NAT, a bastion): a guess
+            // that is wrong would lock the operator out for good, so SSH is open to every source
+            rules.add(new Allow("SSH (scaleup's Ansible, the operator) from any address", List.of(), null, "tcp",
+                    List.of(t.servers().named(host.name()).orElseThrow().ssh().port())));
+        }
         switch (host.role()) {
             case LB -> {
                 rules.add(new Allow("clients to the VIP (HTTP, HTTPS)", List.of(), t.network().vip(), "tcp",

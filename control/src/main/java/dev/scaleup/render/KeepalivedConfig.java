@@ -22,13 +22,14 @@ import dev.scaleup.topology.Topology;
  * </pre>
  *
  * ({@code -n -l -D -P -f ... -p ... -r ... -c ... -b ...} in short form; add {@code -G/--no-syslog} to keep it
- * off /dev/log.) The interface is {@code eth0} inside the namespace. The load balancer that gives way in a split
+ * off /dev/log.) The interface is {@code eth0} inside a namespace, network.interface on a server. The load balancer that gives way in a split
  * brain ({@link VipCheck#yields}) tracks {@link VipCheck}'s script.
  */
 public final class KeepalivedConfig {
 
     public static final String FILE = "keepalived.conf";
-    public static final String INTERFACE = "eth0";
+    /** The hosts' interface on the netns target ({@link Topology#hostInterface()}). */
+    public static final String INTERFACE = Topology.NETNS_INTERFACE;
     public static final int MASTER_PRIORITY = 150;
     public static final int BACKUP_PRIORITY = 100;
 
@@ -102,12 +103,12 @@ public final class KeepalivedConfig {
                         t.name(), host.name(), script(t, host, paths),
                         instanceName(t),
                         preferred ? MASTER_PRIORITY : BACKUP_PRIORITY,
-                        INTERFACE,
+                        t.hostInterface(),
                         virtualRouterId(t),
                         ADVERT_INT,
                         host.address(),
                         peers,
-                        t.network().vip(), t.network().subnet().prefix(), INTERFACE, trackScript(t, host));
+                        t.network().vip(), t.network().subnet().prefix(), t.hostInterface(), trackScript(t, host));
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 

@@ -26,6 +26,12 @@ public final class NginxConfig {
 
     private NginxConfig() {}
 
+    /**
+     * Where nginx logs on a server (no log directory): journald's syslog socket, tagged nginx, so {@code journalctl
+     * -t nginx} shows both logs the way every other service's are shown.
+     */
+    static final String JOURNALD = "syslog:server=unix:/dev/log,nohostname,tag=nginx";
+
     public static Path errorLog(HostPaths paths) {
         return paths.logs().resolve("nginx-error.log");
     }
@@ -61,7 +67,7 @@ public final class NginxConfig {
                 user www-data;
                 pid %s;
                 error_log %s warn;
-                """.formatted(Text.path(pidFile(paths)), Text.path(errorLog(paths)));
+                """.formatted(Text.path(pidFile(paths)), paths.journald() ? JOURNALD : Text.path(errorLog(paths)));
     }
 
     private static String events() {
@@ -116,7 +122,7 @@ public final class NginxConfig {
                     log_format scaleup '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
                                        'rid=$scaleup_request_id upstream=$upstream_addr rt=$request_time';
                     access_log %s scaleup;
-                """.formatted(Text.path(accessLog(paths)));
+                """.formatted(paths.journald() ? JOURNALD : Text.path(accessLog(paths)));
     }
 
     private static String limits() {

@@ -88,7 +88,7 @@ public final class VipCheck {
                 fi
                 rm -f "$marker"
                 exit 0
-                """.formatted(t.network().vip(), KeepalivedConfig.INTERFACE, peer(t, host).address(),
+                """.formatted(t.network().vip(), t.hostInterface(), peer(t, host).address(),
                 HaproxyConfig.PEER_PORT, Text.path(marker(paths)), HOLD_SECONDS, HaproxyConfig.PEER_PATH);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }

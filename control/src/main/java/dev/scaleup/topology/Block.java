@@ -17,10 +17,18 @@ import java.util.Optional;
 final class Block {
 
     private final Section section;
+    /** The mapping's dotted path in messages: the section's, or hosts.NAME for one host's mapping. */
+    private final String prefix;
     private final Map<String, YamlNode.Entry> entries = new HashMap<>();
 
     Block(Section section, List<YamlNode.Entry> list, Problems problems) {
+        this(section, section.path(), list, problems);
+    }
+
+    /** {@code prefix}: the mapping's path in messages, e.g. {@code hosts.web2} for one host under {@code hosts:}. */
+    Block(Section section, String prefix, List<YamlNode.Entry> list, Problems problems) {
         this.section = requireNonNull(section, "section is null");
+        this.prefix = requireNonNull(prefix, "prefix is null");
         requireNonNull(problems, "problems is null");
         for (YamlNode.Entry entry : list) {
             if (!section.allowed().contains(entry.key())) {
@@ -50,17 +58,28 @@ final class Block {
         return entry != null && !(entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.NULL);
     }
 
+    /** The key's dotted path as messages name it: {@code db.port}, {@code hosts.web2.address}. */
+    String path(TopologyKey key) {
+        return path(key.key());
+    }
+
+    /** True when the file has any key in this mapping. */
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
     private String path(String key) {
-        return section.path().isEmpty() ? key : section.path() + "." + key;
+        return prefix.isEmpty() ? key : prefix + "." + key;
     }
 
     private String where() {
-        return section.path().isEmpty() ? "at the top level" : "under '" + section.path() + "'";
+        return prefix.isEmpty() ? "at the top level" : "under '" + prefix + "'";
     }
 
     private String unknownKey(String key) {
         String message = "unknown key '" + path(key) + "'";
-        Optional<String> near = TopologyKey.synonym(path(key)).map(TopologyKey::key)
+        String sectionPath = section.path().isEmpty() ? key : section.path() + "." + key;
+        Optional<String> near = TopologyKey.synonym(sectionPath).map(TopologyKey::key)
                 .or(() -> DidYouMean.nearest(key, section.allowed()));
         List<String> elsewhere = elsewhere(key);
         int dot = key.indexOf('.');
@@ -81,7 +100,7 @@ final class Block {
     private List<String> elsewhere(String key) {
         List<String> found = new ArrayList<>();
         for (Section other : Section.values()) {
-            if (other != Section.TOP && other != section) {
+            if (other != Section.TOP && other != Section.HOST && other != section) {
                 for (String k : other.allowed()) {
                     if (DidYouMean.nearest(key, List.of(k)).isPresent()) {
                         found.add(other.path() + "." + k);

@@ -22,6 +22,10 @@ final class Problems {
         problems.add(new Problem(line, message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip()));
     }
 
+    int size() {
+        return problems.size();
+    }
+
     boolean isEmpty() {
         return problems.isEmpty();
     }

@@ -23,8 +23,13 @@ import java.util.Optional;
  * @param db the PostgreSQL hosts
  * @param site absolute path of the static site nginx serves
  * @param source the file this was read from, or null for the built-in defaults
+ * @param servers on the hosts target ({@code target: hosts}) the servers the file lists; null on the netns target
  */
-public record Topology(String name, Network network, Lb lb, Web web, App app, Db db, Path site, Path source) {
+public record Topology(String name, Network network, Lb lb, Web web, App app, Db db, Path site, Path source,
+                       Servers servers) {
+
+    /** The interface every host talks on in its network namespace (netns target). */
+    public static final String NETNS_INTERFACE = "eth0";
 
     public Topology {
         requireNonNull(name, "name is null");
@@ -36,17 +41,37 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
         requireNonNull(site, "site is null");
     }
 
+    /** A deployment on the netns target. */
+    public Topology(String name, Network network, Lb lb, Web web, App app, Db db, Path site, Path source) {
+        this(name, network, lb, web, app, db, site, source, null);
+    }
+
+    /** True on the hosts target: every host is a server of its own, reached over SSH. */
+    public boolean onServers() {
+        return servers != null;
+    }
+
+    /** The {@code target:} key's value: netns or hosts. */
+    public String target() {
+        return onServers() ? "hosts" : "netns";
+    }
+
+    /** The interface the hosts talk on and the load balancers hold the VIP on. */
+    public String hostInterface() {
+        return onServers() ? servers.netInterface() : NETNS_INTERFACE;
+    }
+
     /** Every section at its defaults, for a deployment of this name serving this site; no source file. */
     public static Topology defaults(String name, Path site) {
         return new Topology(name, Network.DEFAULTS, Lb.defaults(name), Web.DEFAULTS, App.DEFAULTS, Db.DEFAULTS, site, null);
     }
 
     public Topology withNetwork(Network newNetwork) {
-        return new Topology(name, newNetwork, lb, web, app, db, site, source);
+        return new Topology(name, newNetwork, lb, web, app, db, site, source, servers);
     }
 
     public Topology withLb(Lb newLb) {
-        return new Topology(name, network, newLb, web, app, db, site, source);
+        return new Topology(name, network, newLb, web, app, db, site, source, servers);
     }
 
     /** The same deployment with other edge settings. */
@@ -55,19 +80,19 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
     }
 
     public Topology withWeb(Web newWeb) {
-        return new Topology(name, network, lb, newWeb, app, db, site, source);
+        return new Topology(name, network, lb, newWeb, app, db, site, source, servers);
     }
 
     public Topology withApp(App newApp) {
-        return new Topology(name, network, lb, web, newApp, db, site, source);
+        return new Topology(name, network, lb, web, newApp, db, site, source, servers);
     }
 
     public Topology withDb(Db newDb) {
-        return new Topology(name, network, lb, web, app, newDb, site, source);
+        return new Topology(name, network, lb, web, app, newDb, site, source, servers);
     }
 
     public Topology withSource(Path newSource) {
-        return new Topology(name, network, lb, web, app, db, site, newSource);
+        return new Topology(name, network, lb, web, app, db, site, newSource, servers);
     }
 
     /** The bridge's address in the root namespace: the hosts' default gateway and the control plane's source address. */
@@ -105,7 +130,10 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
     public List<Host> hosts(Role role) {
         List<Host> hosts = new ArrayList<>();
         for (int i = 1; i <= count(role); i++) {
-            hosts.add(new Host(role.hostName(i), role, i, network.subnet().at(role.firstOffset() + i)));
+            String name = role.hostName(i);
+            // on the hosts target each server's address is the listed one: the address plan is not used there
+            hosts.add(new Host(name, role, i, onServers() ? servers.named(name).orElseThrow().address()
+                    : network.subnet().at(role.firstOffset() + i)));
         }
         return List.copyOf(hosts);
     }

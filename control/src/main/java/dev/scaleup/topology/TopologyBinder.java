@@ -22,6 +22,7 @@ final class TopologyBinder {
 
     private final Problems problems;
     private final ValueReader values;
+    private final ServersBinder serversBinder;
     private final Path baseDir;
     private final Path repoRoot;
     private final boolean checkSiteExists;
@@ -34,6 +35,7 @@ final class TopologyBinder {
     TopologyBinder(Problems problems, Path baseDir, Path repoRoot, boolean checkSiteExists) {
         this.problems = requireNonNull(problems, "problems is null");
         this.values = new ValueReader(problems, baseDir, checkSiteExists);
+        this.serversBinder = new ServersBinder(problems, values);
         this.baseDir = requireNonNull(baseDir, "baseDir is null");
         this.repoRoot = requireNonNull(repoRoot, "repoRoot is null");
         this.checkSiteExists = checkSiteExists;
@@ -46,23 +48,47 @@ final class TopologyBinder {
     Topology bind(YamlNode root, Path source) {
         Block top = topLevel(root);
         String name = values.text(top, TopologyKey.NAME);
-        Network network = network(section(top, Section.NETWORK));
-        Lb lb = lb(section(top, Section.LB), name == null ? TopologyKey.NAME.defaultText() : name);
-        Web web = web(section(top, Section.WEB));
-        App app = app(section(top, Section.APP));
-        Db db = db(section(top, Section.DB));
+        boolean onServers = serversBinder.onServers(top);
+        Block networkKeys = section(top, Section.NETWORK);
+        Network network = network(networkKeys, onServers);
+        Block lbKeys = section(top, Section.LB);
+        Block webKeys = section(top, Section.WEB);
+        Block appKeys = section(top, Section.APP);
+        Block dbKeys = section(top, Section.DB);
+        Lb lb = lb(lbKeys, name == null ? TopologyKey.NAME.defaultText() : name);
+        Web web = web(webKeys);
+        App app = app(appKeys);
+        Db db = db(dbKeys);
         Path site = site(top);
+        Servers servers = null;
+        if (onServers) {
+            servers = serversBinder.bind(top, networkKeys, section(top, Section.SSH),
+                    network == null ? null : network.subnet(), network == null ? null : network.vip());
+            if (servers != null && db != null) {
+                // on the hosts target a tier's count defaults to the hosts listed for it
+                lb = new Lb(serversBinder.count(lbKeys, TopologyKey.LB_COUNT, Role.LB, lb.count(), 2, 2, 0, servers, top),
+                        lb.port(), lb.edge());
+                web = web.withCount(serversBinder.count(webKeys, TopologyKey.WEB_COUNT, Role.WEB, web.count(), 1,
+                        Role.WEB.capacity(), 0, servers, top));
+                app = app.withCount(serversBinder.count(appKeys, TopologyKey.APP_COUNT, Role.APP, app.count(), 1,
+                        Role.APP.capacity(), 0, servers, top));
+                db = db.withReplicas(serversBinder.count(dbKeys, TopologyKey.DB_REPLICAS, Role.DB, db.replicas(), 0,
+                        Role.DB.capacity() - 1, 1, servers, top));
+            }
+        } else {
+            serversBinder.refuse(top, networkKeys);
+        }
 
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Topology(name, network, lb, web, app, db, site, source);
+        return new Topology(name, network, lb, web, app, db, site, source, servers);
     }
 
     /** Null when the subnet or VIP is invalid (then with a problem). */
-    private Network network(Block keys) {
-        Subnet subnet = subnet(keys);
-        Ipv4 vip = vip(keys, subnet);
+    private Network network(Block keys, boolean onServers) {
+        Subnet subnet = subnet(keys, onServers);
+        Ipv4 vip = vip(keys, subnet, onServers);
         return subnet == null || vip == null ? null : new Network(subnet, vip);
     }
 
@@ -154,7 +180,11 @@ final class TopologyBinder {
         return new Edge(httpsPort, redirect, rateLimit, tlsName == null ? defaults.tlsName() : tlsName, cert, key);
     }
 
-    private Subnet subnet(Block network) {
+    /**
+     * On the netns target the subnet is inside 198.18.0.0/15 and fits the address plan; servers (hosts target) live
+     * in whatever network they are in, and every address is listed, so only its form is checked there.
+     */
+    private Subnet subnet(Block network, boolean onServers) {
         YamlNode.Entry entry = network.get(TopologyKey.NETWORK_SUBNET);
         if (entry == null) {
             return Network.DEFAULTS.subnet();
@@ -168,12 +198,17 @@ final class TopologyBinder {
             values.add(entry, "'network.subnet' must be a CIDR subnet like 198.18.0.0/24, got %s", quote(text));
             return null;
         }
-        if (!AddressPlan.BENCHMARK_RANGE.contains(subnet.network())) {
+        if (onServers) {
+            if (subnet.prefix() < 8 || subnet.prefix() > 30) {
+                values.add(entry, "'network.subnet' must have a prefix between /8 and /30, got %s", quote(text));
+                return null;
+            }
+        } else if (!AddressPlan.BENCHMARK_RANGE.contains(subnet.network())) {
             values.add(entry, "'network.subnet' must be inside %s, the range reserved for benchmarks (RFC 2544), got %s",
                     AddressPlan.BENCHMARK_RANGE, quote(text));
             return null;
         }
-        if (subnet.prefix() < AddressPlan.MIN_PREFIX || subnet.prefix() > AddressPlan.MAX_PREFIX) {
+        if (!onServers && (subnet.prefix() < AddressPlan.MIN_PREFIX || subnet.prefix() > AddressPlan.MAX_PREFIX)) {
             values.add(entry, "'network.subnet' must have a prefix between /%d and /%d (inside %s, and the address plan needs a /24), got %s",
                     AddressPlan.MIN_PREFIX, AddressPlan.MAX_PREFIX, AddressPlan.BENCHMARK_RANGE, quote(text));
             return null;
@@ -205,7 +240,7 @@ final class TopologyBinder {
     }
 
     /** The VIP; defaults to the subnet's .100. Null when invalid (or the subnet is). */
-    private Ipv4 vip(Block network, Subnet subnet) {
+    private Ipv4 vip(Block network, Subnet subnet, boolean onServers) {
         YamlNode.Entry entry = network.get(TopologyKey.NETWORK_VIP);
         if (entry == null) {
             return subnet == null ? null : Network.in(subnet).vip();
@@ -229,7 +264,8 @@ final class TopologyBinder {
                     subnet, quote(text), AddressPlan.freeRanges(subnet));
             return null;
         }
-        Optional<String> reserved = AddressPlan.reservation(subnet, vip);
+        // on the hosts target the address plan is not used: the VIP only must not be a listed host's (checked there)
+        Optional<String> reserved = onServers ? Optional.empty() : AddressPlan.reservation(subnet, vip);
         if (reserved.isPresent()) {
             values.add(entry, "'network.vip' must be a free address of %s, got %s (%s); free: %s",
                     subnet, quote(text), reserved.get(), AddressPlan.freeRanges(subnet));

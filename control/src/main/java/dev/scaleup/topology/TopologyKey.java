@@ -18,9 +18,26 @@ import java.util.regex.Pattern;
 enum TopologyKey {
     NAME(Section.TOP, "name", new Shape.Text(Shape.NAME, "a lowercase letter then at most 7 lowercase letters or"
             + " digits ([a-z][a-z0-9]{0,7}; interface names are made from it and Linux allows 15 characters)"), "scaleup"),
+    /** netns: every host a network namespace on this machine; hosts: Debian servers listed under hosts, over SSH. */
+    TARGET(Section.TOP, "target", Shape.CUSTOM, "netns"),
     NETWORK_SUBNET(Section.NETWORK, "subnet", Shape.CUSTOM, "198.18.0.0/24", "cidr"),
     /** Default: the subnet's {@link Network#DEFAULT_VIP_OFFSET}. */
     NETWORK_VIP(Section.NETWORK, "vip", Shape.CUSTOM, null),
+    /** Hosts target only: the interface the servers talk on and the load balancers hold the VIP on. */
+    NETWORK_INTERFACE(Section.NETWORK, "interface", new Shape.Text(Shape.INTERFACE, "a network interface name:"
+            + " a letter or digit then at most 14 letters, digits, '_', '.' or '-' (eth0, ens3, host0)"), null, "iface",
+            "dev", "device"),
+    SSH_USER(Section.SSH, "user", Shape.LOGIN, "root", "username", "login"),
+    SSH_PORT(Section.SSH, "port", Shape.PORT, "22"),
+    /** Required on the hosts target. */
+    SSH_KEY(Section.SSH, "key", new Shape.File(), null, "identity", "identity_file", "private_key", "key_file"),
+    SSH_SUDO(Section.SSH, "sudo", new Shape.Bool(), "false", "become"),
+    /** Required; the other keys of a host default to the ssh section's. */
+    HOST_ADDRESS(Section.HOST, "address", Shape.CUSTOM, null, "ip", "addr"),
+    HOST_SSH_USER(Section.HOST, "ssh_user", Shape.LOGIN, null, "user"),
+    HOST_SSH_PORT(Section.HOST, "ssh_port", Shape.PORT, null, "port"),
+    HOST_SSH_KEY(Section.HOST, "ssh_key", new Shape.File(), null, "key"),
+    HOST_SUDO(Section.HOST, "sudo", new Shape.Bool(), null, "become"),
     LB_COUNT(Section.LB, "count", new Shape.IntRange(2, 2), "2"),
     LB_PORT(Section.LB, "port", Shape.PORT, "80"),
     LB_HTTPS_PORT(Section.LB, "https_port", Shape.PORT, "443"),
@@ -45,7 +62,10 @@ enum TopologyKey {
 
     /** A mapping of the file: the top level or one of its sections. */
     enum Section {
-        TOP(""), NETWORK("network"), LB("lb"), WEB("web"), APP("app"), DB("db");
+        TOP(""), NETWORK("network"), SSH("ssh"),
+        /** One host's mapping under {@code hosts:} (keyed by the host's name, so its keys' paths are hosts.NAME.key). */
+        HOST("hosts"),
+        LB("lb"), WEB("web"), APP("app"), DB("db");
 
         private final String path;
 
@@ -74,6 +94,10 @@ enum TopologyKey {
         /** Dot-separated labels of lowercase letters, digits and inner hyphens. */
         Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
         IntRange PORT = new IntRange(1, 65535);
+        Pattern INTERFACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
+        /** A login name as Debian's adduser accepts it by default. */
+        Text LOGIN = new Text(Pattern.compile("[a-z_][a-z0-9_-]{0,31}"), "a login name: a lowercase letter or '_'"
+                + " then at most 31 lowercase letters, digits, '_' or '-'");
         /** A PostgreSQL identifier, as scaleup writes them unquoted into SQL. */
         Text IDENTIFIER = new Text(Pattern.compile("[a-z_][a-z0-9_]{0,62}"), "a PostgreSQL identifier: a lowercase"
                 + " letter or '_' then at most 62 lowercase letters, digits or '_' ([a-z_][a-z0-9_]{0,62})");

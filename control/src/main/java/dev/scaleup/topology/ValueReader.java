@@ -40,7 +40,7 @@ final class ValueReader {
         if (entry == null) {
             return key.defaultInt();
         }
-        String path = key.path();
+        String path = block.path(key);
         if (!(entry.value() instanceof YamlNode.Scalar s) || s.kind() != YamlNode.Kind.INTEGER) {
             String got = describe(entry.value());
             if (entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.STRING
@@ -71,7 +71,7 @@ final class ValueReader {
         if (entry.value() instanceof YamlNode.Scalar s && s.kind() == YamlNode.Kind.BOOLEAN) {
             return List.of("true", "yes", "on", "y").contains(s.text().toLowerCase(Locale.ROOT));
         }
-        add(entry, "'%s' must be true or false, got %s", key.path(), describe(entry.value()));
+        add(entry, "'%s' must be true or false, got %s", block.path(key), describe(entry.value()));
         return key.defaultBool();
     }
 
@@ -92,11 +92,11 @@ final class ValueReader {
         try {
             path = baseDir.resolve(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            add(entry, "'%s' must be a file path, got %s (%s)", key.path(), quote(text), e.getReason());
+            add(entry, "'%s' must be a file path, got %s (%s)", block.path(key), quote(text), e.getReason());
             return null;
         }
         if (checkFiles && !(Files.isRegularFile(path) && Files.isReadable(path))) {
-            add(entry, "'%s' must be a readable file, got %s (resolves to %s, which %s)", key.path(), quote(text),
+            add(entry, "'%s' must be a readable file, got %s (resolves to %s, which %s)", block.path(key), quote(text),
                     path, Files.exists(path) ? "is not a readable regular file" : "does not exist");
             return null;
         }
@@ -111,7 +111,7 @@ final class ValueReader {
         }
         String value = string(block, key);
         if (value != null && !shape.pattern().matcher(value).matches()) {
-            add(block.get(key), "'%s' must be %s, got %s", key.path(), shape.description(), quote(value));
+            add(block.get(key), "'%s' must be %s, got %s", block.path(key), shape.description(), quote(value));
             return null;
         }
         return value;
@@ -134,7 +134,7 @@ final class ValueReader {
                 default -> { }
             }
         }
-        add(entry, "'%s' must be a string, got %s", key.path(), got);
+        add(entry, "'%s' must be a string, got %s", block.path(key), got);
         return null;
     }
 

@@ -29,6 +29,19 @@ class TopologyStoreTest {
     }
 
     @Test
+    void theHostsTargetRoundTripsWithItsServers() throws java.io.IOException {
+        Path repo = java.nio.file.Files.isDirectory(Path.of("examples")) ? Path.of("") : Path.of("..");
+        Topology hosts = dev.scaleup.topology.TopologyLoader.parse(
+                java.nio.file.Files.readString(repo.resolve("examples/hosts.yaml")), Path.of("/repo/examples"),
+                Path.of("/repo"), Path.of("/repo/examples/hosts.yaml"), false);
+        String json = TopologyStore.toJson(hosts);
+        assertThat(TopologyStore.fromJson(json)).isEqualTo(hosts);
+        assertThat(json).contains("\"target\" : \"hosts\"").contains("\"interface\" : \"host0\"")
+                .contains("\"ssh_key\" : \"/repo/examples/lab/db3_ed25519\"");
+        assertThat(TopologyStore.toJson(Topology.defaults("scaleup", Path.of("/repo/site")))).doesNotContain("target");
+    }
+
+    @Test
     void defaultsWithoutASourceFileRoundTrip() {
         Topology topology = Topology.defaults("scaleup", Path.of("/repo/site"));
         assertThat(TopologyStore.fromJson(TopologyStore.toJson(topology))).isEqualTo(topology);

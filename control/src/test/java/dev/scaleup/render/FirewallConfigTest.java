@@ -8,6 +8,7 @@ import dev.scaleup.topology.Network;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Subnet;
 import dev.scaleup.topology.Topology;
+import dev.scaleup.topology.TopologyLoader;
 import dev.scaleup.topology.Web;
 import java.nio.file.Path;
 import java.util.List;
@@ -127,5 +128,29 @@ class FirewallConfigTest {
         assertThat(Stream.of(Role.values()).flatMap(r -> T.hosts(r).stream())
                 .map(h -> Renderers.forHost(T, h, Fixtures.goldenPaths(h), Fixtures.SECRETS))
                 .allMatch(files -> files.stream().anyMatch(f -> f.name().equals(FirewallConfig.FILE)))).isTrue();
+    }
+
+    @Test
+    void onServersSshIsOpenToEveryAddressOnEachHostsOwnPortAndNamespacesHaveNoSshRule() {
+        Topology servers = TopologyLoader.parse("""
+                target: hosts
+                network: {subnet: 10.0.0.0/24, interface: ens3}
+                ssh: {key: /keys/id}
+                hosts:
+                  lb1: {address: 10.0.0.11}
+                  lb2: {address: 10.0.0.12}
+                  web1: {address: 10.0.0.21}
+                  app1: {address: 10.0.0.41}
+                  db1: {address: 10.0.0.81, ssh_port: 2222}
+                """, Path.of("/lab"), Path.of("hosts.yaml"));
+        Ipv4 anywhere = Ipv4.parse("203.0.113.9");
+        for (Host host : servers.hosts()) {
+            int port = host.name().equals("db1") ? 2222 : 22;
+            assertThat(FirewallConfig.admitsTcp(servers, host, anywhere, host.address(), port)).as(host.name()).isTrue();
+            assertThat(FirewallConfig.rules(servers, host).get(0).why()).startsWith("SSH");
+        }
+        for (Host host : T.hosts()) {
+            assertThat(FirewallConfig.admitsTcp(T, host, GATEWAY, host.address(), 22)).as(host.name()).isFalse();
+        }
     }
 }

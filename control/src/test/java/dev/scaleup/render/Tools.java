@@ -17,21 +17,21 @@ import java.util.concurrent.TimeUnit;
  * Finding and running the real tools in tests. A missing tool or missing root skips the test with the reason, except
  * when the environment variable CI is "true": there the test fails, so a broken CI image cannot hide the checks.
  */
-final class Tools {
+public final class Tools {
 
     static final List<Path> EXTRA_DIRS = List.of(
             Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/local/sbin"), Path.of("/usr/lib/postgresql/15/bin"));
 
     private Tools() {}
 
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     /** Skips (or fails on CI) with this reason. */
-    static void unavailable(String reason) {
+    public static void unavailable(String reason) {
         if (ci()) {
             fail(reason + " (CI=true, so this is a failure rather than a skip)");
         }
@@ -53,7 +53,7 @@ final class Tools {
     }
 
     /** The absolute path of the program; skips (fails on CI) when it is not installed. */
-    static String require(String program) {
+    public static String require(String program) {
         Optional<Path> found = find(program);
         if (found.isEmpty()) {
             unavailable(program + " is not installed (looked on PATH and in " + EXTRA_DIRS + ")");
@@ -76,7 +76,7 @@ final class Tools {
     }
 
     /** Runs argv to completion (60 s at most, then it is killed), stdout and stderr merged. */
-    static Result run(List<String> argv) {
+    public static Result run(List<String> argv) {
         Path output = null;
         try {
             output = Files.createTempFile("scaleup-tool-", ".out");
@@ -106,7 +106,7 @@ final class Tools {
         }
     }
 
-    static String describe(List<String> argv, Result result) {
+    public static String describe(List<String> argv, Result result) {
         return "$ " + String.join(" ", argv) + "\nexit " + result.exitCode() + "\n" + result.output();
     }
 

@@ -12,8 +12,11 @@ class TopologyKeyTest {
 
     @Test
     void theTopLevelListsItsKeysAndTheSectionsInDocumentationOrder() {
-        assertThat(Section.TOP.allowed()).containsExactly("name", "network", "lb", "web", "app", "db", "site");
-        assertThat(Section.NETWORK.allowed()).containsExactly("subnet", "vip");
+        assertThat(Section.TOP.allowed()).containsExactly("name", "target", "network", "ssh", "hosts", "lb", "web", "app",
+                "db", "site");
+        assertThat(Section.NETWORK.allowed()).containsExactly("subnet", "vip", "interface");
+        assertThat(Section.SSH.allowed()).containsExactly("user", "port", "key", "sudo");
+        assertThat(Section.HOST.allowed()).containsExactly("address", "ssh_user", "ssh_port", "ssh_key", "sudo");
         assertThat(Section.LB.allowed()).containsExactly("count", "port", "https_port", "https_redirect",
                 "rate_limit_per_10s", "tls_name", "tls_cert", "tls_key");
         assertThat(Section.WEB.allowed()).containsExactly("count", "port");
@@ -33,6 +36,11 @@ class TopologyKeyTest {
     @Test
     void everyDefaultFitsItsOwnShape() {
         for (TopologyKey key : TopologyKey.values()) {
+            if (key.section() == Section.HOST && key != TopologyKey.HOST_ADDRESS) {
+                // a host's own ssh settings have no default of their own: the ssh section's apply
+                assertThat(key.defaultText()).as(key.path()).isNull();
+                continue;
+            }
             switch (key.shape()) {
                 case Shape.IntRange range -> assertThat(key.defaultInt()).as(key.path()).isBetween(range.min(), range.max());
                 case Shape.Bool b -> assertThat(key.defaultText()).as(key.path()).isIn("true", "false");

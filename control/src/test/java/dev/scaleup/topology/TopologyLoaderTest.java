@@ -109,13 +109,31 @@ class TopologyLoaderTest {
         }
 
         @Test
-        void theAnnotatedExampleSetsEveryKey() throws IOException {
-            String text = Files.readString(REPO.resolve("examples/scaleup.yaml"));
-            for (TopologyKey.Section section : TopologyKey.Section.values()) {
-                for (String key : section.allowed()) {
-                    assertThat(text).as(section.path() + "." + key).containsPattern("(?m)^\\s*" + key + ":");
-                }
+        void theAnnotatedExamplesSetEveryKey() throws IOException {
+            // the hosts target's keys are documented in hosts.yaml, every other key in scaleup.yaml
+            String netns = Files.readString(REPO.resolve("examples/scaleup.yaml"));
+            String hosts = Files.readString(REPO.resolve("examples/hosts.yaml"));
+            for (TopologyKey key : TopologyKey.values()) {
+                boolean hostsOnly = key == TopologyKey.NETWORK_INTERFACE || key.section() == TopologyKey.Section.SSH
+                        || key.section() == TopologyKey.Section.HOST;
+                assertThat(hostsOnly ? hosts : netns).as(key.path()).containsPattern("(?m)^\\s*" + key.key() + ":");
             }
+            assertThat(hosts).containsPattern("(?m)^hosts:").containsPattern("(?m)^ssh:").contains("target: hosts");
+        }
+
+        @Test
+        void theHostsExample() throws IOException {
+            Topology t = example("hosts.yaml");
+            assertThat(t.target()).isEqualTo("hosts");
+            assertThat(t.hostInterface()).isEqualTo("host0");
+            assertThat(t.hosts()).extracting(h -> h.name() + "=" + h.address()).containsExactly(
+                    "db1=198.18.16.81", "db2=198.18.16.82", "db3=198.18.16.83", "app1=198.18.16.41", "app2=198.18.16.42",
+                    "app3=198.18.16.43", "web1=198.18.16.21", "web2=198.18.16.22", "lb1=198.18.16.11", "lb2=198.18.16.12");
+            Path examples = REPO.resolve("examples");
+            assertThat(t.servers().named("web1").orElseThrow().ssh())
+                    .isEqualTo(new Ssh("root", 22, examples.resolve("lab/id_ed25519"), false));
+            assertThat(t.servers().named("db3").orElseThrow().ssh())
+                    .isEqualTo(new Ssh("admin", 2222, examples.resolve("lab/db3_ed25519"), true));
         }
 
         @Test
@@ -171,9 +189,9 @@ class TopologyLoaderTest {
         @Test
         void topLevelMustBeAMapping() {
             assertThat(problem("- web\n- app\n")).isEqualTo(
-                    "scaleup.yaml:1: the top level must be a mapping with keys name, network, lb, web, app, db, site, got a list");
+                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, site, got a list");
             assertThat(problem("scaleup\n")).isEqualTo(
-                    "scaleup.yaml:1: the top level must be a mapping with keys name, network, lb, web, app, db, site, got 'scaleup'");
+                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, site, got 'scaleup'");
         }
 
         @Test
@@ -196,9 +214,9 @@ class TopologyLoaderTest {
         @Test
         void misspelledTopLevelKey() {
             assertThat(problem("nmae: x\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'nmae'; did you mean 'name'? allowed at the top level: name, network, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'nmae'; did you mean 'name'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
             assertThat(problem("netwrok:\n  subnet: 198.18.0.0/24\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'netwrok'; did you mean 'network'? allowed at the top level: name, network, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'netwrok'; did you mean 'network'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
         }
 
         @Test
@@ -208,18 +226,18 @@ class TopologyLoaderTest {
             assertThat(problem("web:\n  colour: blue\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'web.colour'; allowed under 'web': count, port");
             assertThat(problem("monitoring: true\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'monitoring'; allowed at the top level: name, network, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'monitoring'; allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
         }
 
         @Test
         void keyOfAnotherSection() {
             assertThat(problem("subnet: 198.18.0.0/24\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'subnet'; did you mean 'network.subnet'? allowed at the top level: name, network, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'subnet'; did you mean 'network.subnet'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
             assertThat(problem("web:\n  heap_mb: 256\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'web.heap_mb'; did you mean 'app.heap_mb'? allowed under 'web': count, port");
             assertThat(problem("port: 80\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'port'; did you mean 'lb.port', 'web.port', 'app.port' or 'db.port'?"
-                            + " allowed at the top level: name, network, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'port'; did you mean 'ssh.port', 'lb.port', 'web.port', 'app.port' or 'db.port'?"
+                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
         }
 
         @Test
@@ -234,7 +252,7 @@ class TopologyLoaderTest {
         void dottedKey() {
             assertThat(problem("web.count: 3\n")).isEqualTo(
                     "scaleup.yaml:1: unknown key 'web.count'; write 'count' indented under 'web:' instead of a dotted key;"
-                            + " allowed at the top level: name, network, lb, web, app, db, site");
+                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
         }
 
         @Test
@@ -297,7 +315,7 @@ class TopologyLoaderTest {
         @Test
         void sectionMustBeAMapping() {
             assertThat(problems("network: 198.18.0.0/24\nweb: [web1, web2]\n")).containsExactly(
-                    "scaleup.yaml:1: 'network' must be a mapping with keys subnet, vip, got '198.18.0.0/24'",
+                    "scaleup.yaml:1: 'network' must be a mapping with keys subnet, vip, interface, got '198.18.0.0/24'",
                     "scaleup.yaml:2: 'web' must be a mapping with keys count, port, got a list");
         }
 
@@ -600,7 +618,7 @@ class TopologyLoaderTest {
                     f + ":15: 'db.replicas' must be between 0 and 8, got 9",
                     f + ":16: 'db.user' must not be 'postgres' or 'replicator' (scaleup uses them for the superuser"
                             + " and for replication), got 'postgres'",
-                    f + ":17: unknown key 'sitee'; did you mean 'site'? allowed at the top level: name, network, lb, web, app, db, site",
+                    f + ":17: unknown key 'sitee'; did you mean 'site'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site",
                     f + ": 'site' is not set and its default " + repo.resolve("site")
                             + " does not exist; set 'site' to the static site's directory, relative to this file");
             assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));

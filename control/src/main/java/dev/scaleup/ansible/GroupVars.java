@@ -1,0 +1,47 @@
+package dev.scaleup.ansible;
+
+import dev.scaleup.render.Etcd;
+import dev.scaleup.render.HaproxyConfig;
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.topology.Topology;
+
+/**
+ * {@code group_vars/all.yml}: what the roles need to know of the deployment (ports, addresses, where things are on
+ * a server and on the control machine). No secrets: those are in the hosts' files only.
+ */
+final class GroupVars {
+
+    private GroupVars() {}
+
+    static String render(Topology t, Inputs in) {
+        HostPaths paths = HostPaths.onServer();
+        return Yaml.banner(t.name()) + """
+                scaleup_deployment: %s
+                scaleup_vip: %s
+                scaleup_interface: %s
+                scaleup_lb_port: %d
+                scaleup_https_port: %d
+                scaleup_peer_port: %d
+                scaleup_web_port: %d
+                scaleup_app_port: %d
+                scaleup_db_port: %d
+                scaleup_db_user: %s
+                scaleup_patroni_port: %d
+                scaleup_etcd_client_port: %d
+                # where scaleup's files are on every server
+                scaleup_conf: %s
+                scaleup_data: %s
+                scaleup_run: %s
+                # on the control machine
+                scaleup_site: %s
+                scaleup_ca: %s
+                scaleup_app_jar: %s
+                scaleup_app_runtime: %s
+                """.formatted(Yaml.quote(t.name()), Yaml.quote(t.network().vip()), Yaml.quote(t.hostInterface()),
+                t.lb().port(), t.lb().edge().httpsPort(), HaproxyConfig.PEER_PORT, t.web().port(), t.app().port(),
+                t.db().port(), Yaml.quote(t.db().user()), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
+                Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(t.site()),
+                Yaml.quote(in.caCert()), Yaml.quote(in.appJar()), Yaml.quote(in.appRuntime()));
+    }
+}

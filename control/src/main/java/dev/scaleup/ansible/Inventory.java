@@ -1,0 +1,71 @@
+package dev.scaleup.ansible;
+
+import dev.scaleup.render.Etcd;
+import dev.scaleup.render.VipCheck;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Server;
+import dev.scaleup.topology.Topology;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code inventory.yml}: the hosts in use (spares listed in the topology file are left out until a scale uses them)
+ * in one group per tier, each with how to reach it, plus {@code db_primary} (the initial primary, started first) and
+ * {@code etcd} (the members). Each tier's group carries the Debian packages its hosts need.
+ */
+final class Inventory {
+
+    /** Debian 12 packages per tier; the role's apt task installs them (and nftables everywhere). */
+    static final Map<Role, List<String>> PACKAGES = Map.of(
+            Role.LB, List.of("haproxy", "keepalived", "iputils-arping", "curl"),
+            Role.WEB, List.of("nginx"),
+            Role.APP, List.of(),
+            Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"));
+    static final List<String> ETCD_PACKAGES = List.of("etcd-server");
+
+    private Inventory() {}
+
+    static String render(Topology t) {
+        StringBuilder out = new StringBuilder(Yaml.banner(t.name()));
+        out.append("all:\n  children:\n");
+        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB)) {
+            out.append("    ").append(role.prefix()).append(":\n      hosts:\n");
+            for (Host host : t.hosts(role)) {
+                out.append(hostVars(t, host));
+            }
+            out.append("      vars:\n        scaleup_role_packages: ").append(list(PACKAGES.get(role))).append('\n');
+        }
+        out.append("    # the initial primary: Patroni starts there first and bootstraps the database\n");
+        out.append("    db_primary:\n      hosts:\n        ").append(t.initialPrimary().name()).append(":\n");
+        out.append("    # etcd members (Patroni's leader key)\n    etcd:\n      hosts:\n");
+        for (Host member : Etcd.members(t)) {
+            out.append("        ").append(member.name()).append(":\n");
+        }
+        out.append("      vars:\n        scaleup_etcd_packages: ").append(list(ETCD_PACKAGES)).append('\n');
+        return out.toString();
+    }
+
+    private static String hostVars(Topology t, Host host) {
+        Server server = t.servers().named(host.name()).orElseThrow();
+        String vars = """
+                        %s:
+                          ansible_host: %s
+                          ansible_port: %d
+                          ansible_user: %s
+                          ansible_ssh_private_key_file: %s
+                          ansible_become: %s
+                """.formatted(host.name(), Yaml.quote(host.address()), server.ssh().port(), Yaml.quote(server.ssh().user()),
+                Yaml.quote(server.ssh().key()), server.ssh().sudo());
+        if (host.role() == Role.LB && VipCheck.yields(t, host)) {
+            vars += "          # this load balancer gives way in a split brain: it runs vip-check.sh\n"
+                    + "          scaleup_vip_check: true\n";
+        }
+        return vars;
+    }
+
+    private static String list(List<String> items) {
+        return items.stream().map(Yaml::quote).collect(Collectors.joining(", ", "[", "]"));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.scaleup.ansible;
+
+import dev.scaleup.render.AppProperties;
+import dev.scaleup.render.Etcd;
+import dev.scaleup.render.FirewallConfig;
+import dev.scaleup.render.HaproxyConfig;
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.NginxConfig;
+import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.render.RenderedFile;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The systemd side of a server: drop-ins that point Debian's own units (haproxy, nginx, patroni, etcd) at scaleup's
+ * files, scaleup's own unit where the package has none (the app), the run directory for systemd-tmpfiles and
+ * {@code /etc/nftables.conf}. Pure: the files go into the project's {@code host_files/<host>/}.
+ */
+final class Units {
+
+    /** Where the app's runtime and jar are put on an app server (the role copies them there). */
+    static final Path APP_RUNTIME = Path.of("/opt/scaleup/runtime");
+    static final Path APP_JAR = Path.of("/opt/scaleup/app/app.jar");
+    static final String APP_USER = "scaleup-app";
+
+    private Units() {}
+
+    static List<RenderedFile> forHost(Topology t, Host host) {
+        HostPaths paths = HostPaths.onServer();
+        List<RenderedFile> files = new ArrayList<>();
+        switch (host.role()) {
+            case LB -> files.add(file("haproxy.service.conf", t, host, """
+                    # Debian's haproxy.service (master-worker, reload = check then USR2), pointed at scaleup's config.
+                    # keepalived is a program of HAProxy's master: no keepalived.service.
+                    [Service]
+                    Environment="CONFIG=%s" "PIDFILE=%s"
+                    """.formatted(paths.conf(HaproxyConfig.FILE), paths.pidFile("haproxy"))));
+            case WEB -> files.add(file("nginx.service.conf", t, host, """
+                    # Debian's nginx.service, running scaleup's nginx.conf, which keeps nginx in the foreground
+                    # (daemon off): a plain start instead of the package's forking one; reload checks, then HUP;
+                    # stop is a graceful QUIT.
+                    [Service]
+                    Type=exec
+                    PIDFile=%2$s
+                    ExecStartPre=
+                    ExecStartPre=/usr/sbin/nginx -t -q -c %1$s
+                    ExecStart=
+                    ExecStart=/usr/sbin/nginx -c %1$s
+                    ExecReload=
+                    ExecReload=/usr/sbin/nginx -t -q -c %1$s
+                    ExecReload=/bin/kill -HUP $MAINPID
+                    ExecStop=
+                    KillSignal=SIGQUIT
+                    """.formatted(paths.conf(NginxConfig.FILE), NginxConfig.pidFile(paths))));
+            case APP -> files.add(file("scaleup-app.service", t, host, """
+                    [Unit]
+                    Description=scaleup application server %s
+                    After=network-online.target
+                    Wants=network-online.target
+
+                    [Service]
+                    Type=exec
+                    User=%s
+                    Group=%s
+                    ExecStart=%s
+                    # the JVM exits with 143 on SIGTERM
+                    SuccessExitStatus=143
+                    Restart=on-failure
+                    RestartSec=1
+
+                    [Install]
+                    WantedBy=multi-user.target
+                    """.formatted(host.name(), APP_USER, APP_USER, String.join(" ",
+                    AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR, paths)))));
+            case DB -> {
+                files.add(file("patroni.service.conf", t, host, """
+                        # Debian's patroni.service (as postgres, reload = HUP), running scaleup's patroni.yml
+                        [Unit]
+                        ConditionPathExists=
+                        ConditionPathExists=%1$s
+
+                        [Service]
+                        ExecStart=
+                        ExecStart=/usr/bin/patroni %1$s
+                        """.formatted(paths.conf(PatroniConfig.FILE))));
+                if (Etcd.isMember(t, host)) {
+                    files.add(file("etcd.service.conf", t, host, """
+                            # Debian's etcd.service (as etcd, Type=notify), running this member's command line; the
+                            # package's environment would name a member and a data directory of its own
+                            [Service]
+                            UnsetEnvironment=ETCD_NAME ETCD_DATA_DIR
+                            ExecStart=
+                            ExecStart=%s
+                            """.formatted(String.join(" ", Etcd.command(t, host, paths)))));
+                }
+            }
+        }
+        String owner = host.role() == Role.DB ? "postgres" : "root";
+        files.add(file("tmpfiles.conf", t, host, """
+                # scaleup's sockets and pid files: made again at every boot (systemd-tmpfiles)
+                d %s 0755 %s %s -
+                """.formatted(paths.run(), owner, owner)));
+        files.add(new RenderedFile("nftables.conf", "#!/usr/sbin/nft -f\n" + banner(t, host) + """
+                # nftables.service loads scaleup's table, which replaces only itself: no `flush ruleset`, so other
+                # tables on this server stay
+                include "%s"
+                """.formatted(paths.conf(FirewallConfig.FILE)), RenderedFile.PUBLIC));
+        return List.copyOf(files);
+    }
+
+    private static RenderedFile file(String name, Topology t, Host host, String body) {
+        return new RenderedFile(name, banner(t, host) + body, RenderedFile.PUBLIC);
+    }
+
+    private static String banner(Topology t, Host host) {
+        return "# generated by scaleup for " + host.name() + " of deployment " + t.name() + "; do not edit\n";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.scaleup.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * How scaleup (Ansible) reaches a server over SSH: the {@code ssh:} section, or a host's own overrides of it.
+ *
+ * @param user the login user
+ * @param port sshd's port
+ * @param key the private key file, absolute
+ * @param sudo whether to become root with sudo (the user is not root)
+ */
+public record Ssh(String user, int port, Path key, boolean sudo) {
+
+    public Ssh {
+        requireNonNull(user, "user is null");
+        requireNonNull(key, "key is null");
+    }
+}
