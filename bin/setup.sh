@@ -55,6 +55,22 @@ ensure_packages() {
   say "installed: ${missing[*]}"
 }
 
+# What `scaleup hosts up` needs to build and boot throwaway Debian hosts (only when a hosts command runs).
+ensure_lab_packages() {
+  local missing=()
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+  command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing packages: ${missing[*]}; run as root so they can be installed"; exit 1
+  fi
+  say "installing Debian packages for throwaway hosts: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 stale() {
   local jar="$1"; shift
   [ -f "$jar" ] || return 0
@@ -83,6 +99,11 @@ ensure_test_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # LabHostsIT: throwaway hosts, reached with ansible -m ping
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+  command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+  command -v ansible >/dev/null 2>&1 || missing+=(ansible)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages for the tests: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.runtime.Exec;
-import dev.scaleup.runtime.StateDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,17 +79,52 @@ public final class Image {
         Path log = cache.resolve(image.getFileName() + ".log");
         try {
             Files.createDirectories(cache);
-            StateDir.deleteTree(tmp);
+            removeAbandonedBuilds(image);
             Files.deleteIfExists(log);
             build(tmp, new LoggedStep(progress, log), progress);
             Files.move(tmp, image, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the image in " + tmp, e);
         } finally {
-            StateDir.deleteTree(tmp);
+            removeBuild(tmp);
         }
         progress.step(String.format("image %s built in %.0f s, %s", image, progress.elapsedSeconds(), size(image)));
         return image;
+    }
+
+    /**
+     * Deletes the temporary directories of builds whose process is gone (an interrupted {@code hosts up}: a kill or
+     * Ctrl-C runs no clean-up); a build still running elsewhere keeps its own.
+     */
+    private void removeAbandonedBuilds(Path image) throws IOException {
+        String prefix = image.getFileName() + ".tmp-";
+        try (var entries = Files.newDirectoryStream(cache, prefix + "*")) {
+            for (Path tmp : entries) {
+                String pid = tmp.getFileName().toString().substring(prefix.length());
+                if (pid.chars().allMatch(Character::isDigit)
+                        && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                removeBuild(tmp);
+            }
+        }
+    }
+
+    /**
+     * Removes a build directory. An interrupted debootstrap can leave /proc, /sys or a bind mount of /dev mounted
+     * inside it: those are unmounted first, and rm stays on the build's file system, so that nothing of this
+     * machine's is ever deleted through them.
+     */
+    static void removeBuild(Path tmp) {
+        try {
+            List<String> mounts = new ArrayList<>(Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .map(line -> line.split(" ")[1]).filter(target -> target.startsWith(tmp + "/")).toList());
+            java.util.Collections.reverse(mounts);
+            mounts.forEach(target -> Exec.run(List.of("umount", "-l", target)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Exec.run(LabCommands.removeTree(tmp), Duration.ofMinutes(5), null).orThrow();
     }
 
     private static void build(Path root, LoggedStep step, Progress progress) throws IOException {

@@ -103,7 +103,7 @@ public final class Lab {
         if (bridgeThere) {
             Exec.run(NetCommands.deleteLink(bridge)).orThrow();
         }
-        StateDir.deleteTree(dir.path());
+        Exec.run(LabCommands.removeTree(dir.path()), Duration.ofMinutes(5), null).orThrow();
         progress.step("lab " + name + " removed: hosts, overlay mounts, bridge " + bridge + " and " + dir.path()
                 + " (the image cache stays)");
     }

@@ -23,6 +23,11 @@ public final class LabCommands {
         return List.of("umount", root.toString());
     }
 
+    /** Deletes a tree without crossing into another file system (a mount left inside is never emptied through it). */
+    public static List<String> removeTree(Path path) {
+        return List.of("rm", "-rf", "--one-file-system", path.toString());
+    }
+
     /** Exit 0 when something is mounted there. */
     public static List<String> isMounted(Path root) {
         return List.of("mountpoint", "-q", root.toString());
@@ -30,14 +35,15 @@ public final class LabCommands {
 
     /**
      * Boots the host: systemd as the container's PID 1 ({@code --boot}) on the overlay root, with a veth whose inside
-     * end is {@code host0} on the lab's bridge. The machine is not registered with systemd-machined, which needs
-     * systemd as this machine's PID 1 (it is not, here), and is reached by pid file and SSH instead. CAP_NET_ADMIN
+     * end is {@code host0} on the lab's bridge. The machine is neither registered with systemd-machined nor put in
+     * a scope unit of its own (--keep-unit): both need systemd as this machine's PID 1 and its bus, which a CI
+     * container lacks ("Failed to open system bus"); it is found by pid file and reached by SSH instead. CAP_NET_ADMIN
      * lets keepalived add the VIP and nft load rules; CAP_NET_RAW lets arping check the VIP.
      * The console is read-only: the boot messages go to the host's log, and nothing reads a terminal.
      */
     public static List<String> boot(Path root, String machine, String hostname, String bridge) {
         return List.of("systemd-nspawn", "--quiet", "--boot", "--directory=" + root, "--machine=" + machine,
-                "--hostname=" + hostname, "--register=no", "--network-bridge=" + bridge,
+                "--hostname=" + hostname, "--keep-unit", "--register=no", "--network-bridge=" + bridge,
                 "--capability=CAP_NET_ADMIN,CAP_NET_RAW", "--console=read-only", "--link-journal=no",
                 "--resolv-conf=off", "--timezone=off");
     }
@@ -47,7 +53,7 @@ public final class LabCommands {
      * scripts need them) and the machine's network (for apt).
      */
     public static List<String> inDirectory(Path root, List<String> command) {
-        List<String> all = new ArrayList<>(List.of("systemd-nspawn", "--quiet", "--register=no", "--pipe",
+        List<String> all = new ArrayList<>(List.of("systemd-nspawn", "--quiet", "--keep-unit", "--register=no", "--pipe",
                 "--directory=" + root));
         all.addAll(command);
         return List.copyOf(all);

@@ -20,6 +20,7 @@ class LabCommandsTest {
         assertThat(LabCommands.unmount(HOST.resolve("root"))).containsExactly("umount", "/var/lib/scaleup/lab/labx/web1/root");
         assertThat(LabCommands.isMounted(HOST.resolve("root")))
                 .containsExactly("mountpoint", "-q", "/var/lib/scaleup/lab/labx/web1/root");
+        assertThat(LabCommands.removeTree(HOST)).containsExactly("rm", "-rf", "--one-file-system", "/var/lib/scaleup/lab/labx/web1");
         assertThat(NetCommands.showLink("labx-hbr")).containsExactly("ip", "link", "show", "dev", "labx-hbr");
     }
 
@@ -29,11 +30,11 @@ class LabCommandsTest {
                 LabCommands.boot(HOST.resolve("root"), "labx-web1", "web1", "labx-hbr"))).containsExactly(
                 "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"", "/var/lib/scaleup/lab/labx/web1/nspawn.pid",
                 "systemd-nspawn", "--quiet", "--boot", "--directory=/var/lib/scaleup/lab/labx/web1/root",
-                "--machine=labx-web1", "--hostname=web1", "--register=no", "--network-bridge=labx-hbr",
+                "--machine=labx-web1", "--hostname=web1", "--keep-unit", "--register=no", "--network-bridge=labx-hbr",
                 "--capability=CAP_NET_ADMIN,CAP_NET_RAW", "--console=read-only", "--link-journal=no",
                 "--resolv-conf=off", "--timezone=off");
         assertThat(LabCommands.inDirectory(Path.of("/img.tmp"), List.of("apt-get", "clean"))).containsExactly(
-                "systemd-nspawn", "--quiet", "--register=no", "--pipe", "--directory=/img.tmp", "apt-get", "clean");
+                "systemd-nspawn", "--quiet", "--keep-unit", "--register=no", "--pipe", "--directory=/img.tmp", "apt-get", "clean");
     }
 
     @Test
