@@ -80,6 +80,9 @@ public final class Lab {
         Parallel.forEach(containers(), this::waitSsh);
         progress.step(String.format("all %d hosts answer SSH, %.1f s after they were started", plan.hosts().size(),
                 progress.elapsedSeconds() - start));
+        long kb = containers().stream().mapToLong(Container::rssKb).sum();
+        progress.step(String.format("the hosts' processes use %.0f MB resident, %.0f MB per host", kb / 1024.0,
+                kb / 1024.0 / plan.hosts().size()));
     }
 
     /** Removes the lab named {@code name}: whatever of it exists; says so when nothing does. */
