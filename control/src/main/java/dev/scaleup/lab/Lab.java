@@ -129,7 +129,10 @@ public final class Lab {
         return container(host).rssKb();
     }
 
-    /** Runs a command on the host over SSH as root (the lab's key and known hosts). */
+    /**
+     * Runs a command on the host over SSH as root (the lab's key and known hosts). As with ssh itself, the words are
+     * joined by spaces into one line for the host's shell: quote for that shell, or pass the line as one word.
+     */
     public Exec.Result ssh(String host, List<String> command, Duration timeout) {
         return Exec.run(LabCommands.ssh(dir.key(), dir.knownHosts(), plan.host(host).address().toString(), command),
                 timeout, null);
