@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.runtime.Exec;
+import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,13 +112,37 @@ final class Container {
         }
     }
 
-    /** Halts the host (see the class comment); returns what happened. */
+    /**
+     * Halts the host (see the class comment); returns what happened. A container that does not halt in time has its
+     * init KILLed, not nspawn: KILLing nspawn leaves the container's systemd running, orphaned, with its veth (seen
+     * after an interrupted {@code hosts up}: a host still in early boot ignored the halt request). With its PID 1
+     * gone the kernel ends every process of the container, and nspawn exits and removes the veth.
+     */
     String poweroff() {
         Optional<Long> pid = pid();
         if (pid.isEmpty()) {
             return host.name() + " was not running";
         }
-        return host.name() + " " + Processes.terminate(pid.get(), "TERM", HALT_DEADLINE);
+        Exec.run(NetCommands.signal("TERM", List.of(pid.get())));
+        if (Processes.waitGone(pid.get(), HALT_DEADLINE)) {
+            return host.name() + " halted";
+        }
+        List<Long> init = children(pid.get());
+        Exec.run(NetCommands.signal("KILL", init));
+        if (!Processes.waitGone(pid.get(), Duration.ofSeconds(10))) {
+            Processes.terminate(pid.get(), "KILL", Duration.ofSeconds(5));
+        }
+        return host.name() + " killed: it did not halt within " + HALT_DEADLINE.toSeconds() + " s";
+    }
+
+    /** The direct children of a process (of nspawn: the container's init). */
+    private static List<Long> children(long pid) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong).filter(p -> ppid(p).orElse(-1L) == pid).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Memory of the container's processes (the nspawn process's descendants), in kB of resident set. */

@@ -69,7 +69,7 @@ class LabHostsIT {
             assertThat(version.ok()).as(version.stderr()).isTrue();
             assertThat(version.stderr()).contains("Runtime Environment");
 
-            assertThat(timed("power off app1", () -> lab.poweroff("app1"))).isEqualTo("app1 stopped");
+            assertThat(timed("power off app1", () -> lab.poweroff("app1"))).isEqualTo("app1 halted");
             assertThat(lab.ssh("app1", List.of("true"), Duration.ofSeconds(10)).ok()).isFalse();
             timed("boot app1 until SSH answers", () -> lab.boot("app1"));
             // its disk survived the power cut
