@@ -162,7 +162,7 @@ public final class Image {
         return du.ok() ? du.stdout().split("\\s+")[0] : "size unknown";
     }
 
-    /** Thrown when the machine lacks what builds or boots hosts. */
+    /** Throws, naming the package, when the machine lacks what builds or boots hosts. */
     static void requireTools() {
         for (String tool : List.of("debootstrap", "systemd-nspawn", "ssh", "ssh-keygen")) {
             if (!Exec.run(List.of("sh", "-c", "command -v " + tool)).ok()) {
