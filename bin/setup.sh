@@ -55,19 +55,24 @@ ensure_packages() {
   say "installed: ${missing[*]}"
 }
 
+# Installs the named Debian packages (apt-get update first), saying why; as root only.
+apt_install() {
+  local why="$1"; shift
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing packages ($why): $*; run as root so they can be installed"; exit 1
+  fi
+  say "installing Debian packages ($why): $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "$@" >/dev/null
+  say "installed: $*"
+}
+
 # The hosts target drives its servers with Ansible (Debian's ansible: ansible-core 2.14 and the collections the
 # generated project uses, ansible.posix among them). Only needed when a topology file says target: hosts, or for
 # the tests (the generated project's syntax check).
 ensure_ansible() {
-  command -v ansible-playbook >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    say "missing package: ansible (the hosts target needs it); run as root so it can be installed"; exit 1
-  fi
-  say "installing Debian packages: ansible"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends ansible >/dev/null
-  say "installed: ansible"
+  command -v ansible-playbook >/dev/null 2>&1 || apt_install "the hosts target" ansible
 }
 
 # True when the arguments name a topology file (-f FILE, --file FILE, -f=FILE) whose target is hosts.
@@ -79,6 +84,15 @@ wants_hosts_target() {
     previous="$arg"
   done
   [ -n "$file" ] && [ -f "$file" ] && grep -Eq '^target:[[:space:]]*hosts([[:space:]]|#|$)' "$file"
+}
+
+# What `scaleup hosts up` needs to build and boot throwaway Debian hosts (only when a hosts command runs).
+ensure_lab_packages() {
+  local missing=()
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+  command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+  [ ${#missing[@]} -eq 0 ] || apt_install "throwaway hosts" "${missing[@]}"
 }
 
 stale() {
@@ -109,11 +123,11 @@ ensure_test_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
-  # the generated Ansible project's syntax check (AnsibleProjectTest)
+  # the generated Ansible project's syntax check (AnsibleProjectTest); LabHostsIT: throwaway hosts, reached with
+  # ansible -m ping
   command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing Debian packages for the tests: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+  command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+  [ ${#missing[@]} -eq 0 ] || apt_install "the tests" "${missing[@]}"
 }

@@ -8,12 +8,12 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /** Runs an action for every item at once, on virtual threads; the first failure is thrown with the others suppressed. */
-final class Parallel {
+public final class Parallel {
 
     private Parallel() {
     }
 
-    static <T> void forEach(List<T> items, Consumer<T> action) {
+    public static <T> void forEach(List<T> items, Consumer<T> action) {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (T item : items) {

@@ -39,6 +39,11 @@ public final class NetCommands {
         return List.of("ip", "link", "set", device, "down");
     }
 
+    /** Exit 0 when the device exists. */
+    public static List<String> showLink(String device) {
+        return List.of("ip", "link", "show", "dev", device);
+    }
+
     public static List<String> deleteLink(String device) {
         return List.of("ip", "link", "del", device);
     }

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.TestFactory;
  * {@code src/test/resources/golden/<host>/<file>}. After an intended change, regenerate with
  * {@code ./mvnw -B -pl control test -Dtest=GoldenFilesTest -Dgolden.update=true} and review the git diff.
  */
-class GoldenFilesTest {
+public class GoldenFilesTest {
 
     static final List<String> HOSTS = List.of("lb1", "lb2", "web1", "app1", "db1", "db2");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
-    static Path goldenDir() {
+    public static Path goldenDir() {
         for (Path candidate : List.of(Path.of("src/test/resources/golden"), Path.of("control/src/test/resources/golden"))) {
             if (Files.isDirectory(candidate)) {
                 return candidate;
@@ -82,7 +82,7 @@ class GoldenFilesTest {
         }
     }
 
-    private static void compare(Path goldenFile, String actual) {
+    public static void compare(Path goldenFile, String actual) {
         try {
             if (UPDATE) {
                 Files.createDirectories(goldenFile.getParent());

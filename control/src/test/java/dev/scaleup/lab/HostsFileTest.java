@@ -1,0 +1,29 @@
+package dev.scaleup.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleup.render.GoldenFilesTest;
+import dev.scaleup.topology.Subnet;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The lab's hosts file (format agreed for {@code target: hosts}) against golden/lab/hosts.yaml. */
+class HostsFileTest {
+
+    @Test
+    void nineHostsMatchTheGoldenFile() {
+        LabPlan plan = LabPlan.of("lab", Subnet.parse("198.18.16.0/24"), 9);
+        String text = HostsFile.render(plan, LabDir.of("lab").key(), LabDir.of("lab").knownHosts());
+        GoldenFilesTest.compare(GoldenFilesTest.goldenDir().resolve("lab").resolve("hosts.yaml"), text);
+    }
+
+    @Test
+    void hostFilesGiveHost0ItsStaticAddressAndEveryHostItsPeersNames() {
+        LabPlan plan = LabPlan.of("labx", Subnet.parse("198.19.50.0/24"), 6);
+        assertThat(HostFiles.network(plan, plan.host("db2"))).contains("[Match]\nName=host0\n")
+                .contains("Address=198.19.50.82/24\nGateway=198.19.50.1\n");
+        assertThat(HostFiles.etcHosts(plan)).startsWith("127.0.0.1\tlocalhost\n198.19.50.11\tlb1\n")
+                .endsWith("198.19.50.82\tdb2\n");
+        assertThat(LabDir.of("labx").key()).isEqualTo(Path.of("/var/lib/scaleup/lab/labx/id_ed25519"));
+    }
+}
