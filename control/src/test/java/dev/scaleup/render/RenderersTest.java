@@ -174,7 +174,8 @@ class RenderersTest {
         for (int i = 1; i <= 5; i++) {
             assertThat(cfg).contains("    server web%d 198.19.4.%d:8081 check\n".formatted(i, 20 + i));
         }
-        assertThat(cfg).doesNotContain("daemon", "chroot", "user ");
+        assertThat(cfg).doesNotContain("daemon")
+                .contains("    user haproxy\n    group haproxy\n    chroot /state/hosts/lb2/run/empty\n");
     }
 
     @Test
