@@ -29,17 +29,22 @@ final class LoginFloodAttack extends DrillScenario {
     static final int FLOOD_SECONDS = 60;
     /**
      * The p99 of the drill load's successful requests over the whole run, flood included. Measured on the 2 shared
-     * cores here (load average 15-20): 155 ms without the flood, 422 ms with it (the app saw 28 of 62,926 sign-ins;
-     * the rest is HAProxy answering 429 and the flooding client itself, on the same cores). The bound leaves that
-     * machine's noise room and still fails a flood that reaches the app's hashing.
+     * cores here (load average 7-20): 155 ms without the flood; 422 and 302 ms with it (the app saw 28 of 62,926 and
+     * 24 of 122,502 sign-ins; the rest is HAProxy answering 429 and the flooding client itself, on the same cores).
+     * The bound leaves that machine's noise room. A p99 of successes does not see requests that never succeed: an
+     * unlimited flood (lb.auth_rate_limit_per_10s: 0) gave 246 ms, with 15 s without any success and 11 failed
+     * requests, which {@link #GAP_LIMIT_MS} and the failed-request check catch.
      */
     static final double P99_LIMIT_MS = 750;
+    /** The longest time without any successful request: 3.1 and 1.0 s with the limit, 15.0 s without it. */
+    static final double GAP_LIMIT_MS = 5000;
 
     LoginFloodAttack() {
         super("login-flood", CLIENTS + " clients send wrong sign-ins (POST /api/sessions) through the VIP for "
                         + FLOOD_SECONDS + " s, each again as soon as it is answered",
                 "the flood stops", String.format(Locale.ROOT, "no VIP move; no Patroni leader change; the other "
-                        + "requests' p99 < %.0f ms; no failed request", P99_LIMIT_MS));
+                        + "requests' p99 < %.0f ms; longest gap < %.0f s; no failed request", P99_LIMIT_MS,
+                        GAP_LIMIT_MS / 1000));
     }
 
     @Override
@@ -68,7 +73,7 @@ final class LoginFloodAttack extends DrillScenario {
         double p99 = load.latencyMs().p99();
         return List.of(new Check("p99 of the other requests", String.format(Locale.ROOT, "%.0f ms", p99),
                         String.format(Locale.ROOT, "< %.0f ms", P99_LIMIT_MS), p99 < P99_LIMIT_MS),
-                Limits.noFailedRequest(load));
+                Check.below("longest gap", recovery.longestGapMs(), GAP_LIMIT_MS), Limits.noFailedRequest(load));
     }
 
     /**
