@@ -25,7 +25,7 @@ final class Units {
     /** Where the app's runtime and jar are put on an app server (the role copies them there). */
     static final Path APP_RUNTIME = Path.of("/opt/scaleup/runtime");
     static final Path APP_JAR = Path.of("/opt/scaleup/app/app.jar");
-    static final String APP_USER = "scaleup-app";
+    static final String APP_USER = AppProperties.SERVER_USER;
 
     private Units() {}
 
@@ -67,6 +67,9 @@ final class Units {
                     User=%s
                     Group=%s
                     ExecStart=%s
+                    # the properties hold secrets the app user may not read: systemd opens them and the app reads
+                    # them on standard input (--config -)
+                    StandardInput=file:%s
                     # the JVM exits with 143 on SIGTERM
                     SuccessExitStatus=143
                     Restart=on-failure
@@ -75,7 +78,7 @@ final class Units {
                     [Install]
                     WantedBy=multi-user.target
                     """.formatted(host.name(), APP_USER, APP_USER, String.join(" ",
-                    AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR, paths)))));
+                    AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR)), paths.conf(AppProperties.FILE))));
             case DB -> {
                 files.add(file("patroni.service.conf", t, host, """
                         # Debian's patroni.service (as postgres, reload = HUP), running scaleup's patroni.yml
@@ -100,10 +103,13 @@ final class Units {
             }
         }
         String owner = host.role() == Role.DB ? "postgres" : "root";
+        String chroot = host.role() == Role.LB
+                ? "# the empty directory HAProxy's workers are chrooted to\nd %s 0755 root root -\n".formatted(HaproxyConfig.chroot(paths))
+                : "";
         files.add(file("tmpfiles.conf", t, host, """
                 # scaleup's sockets and pid files: made again at every boot (systemd-tmpfiles)
                 d %s 0755 %s %s -
-                """.formatted(paths.run(), owner, owner)));
+                """.formatted(paths.run(), owner, owner) + chroot));
         files.add(new RenderedFile("nftables.conf", "#!/usr/sbin/nft -f\n" + banner(t, host) + """
                 # nftables.service loads scaleup's table, which replaces only itself: no `flush ruleset`, so other
                 # tables on this server stay

@@ -235,6 +235,7 @@ final class DrillRun {
     DrillResult result(Instant startedAt, DataCheck.Result data) {
         Recovery recovery = marks.recovery(scenario, result, injection.rolledBack());
         List<Check> checks = new ArrayList<>(Limits.checks(scenario, recovery, result.report(), data));
+        checks.addAll(injection.checks());
         if (error != null) {
             checks.add(new Check("drill completed", "no: " + error.lines().findFirst().orElse(""), "yes", false));
         }

@@ -17,7 +17,9 @@ public abstract class DrillScenario {
     /** The groups `drill` runs one after the other, in the order of {@link Scenarios}. */
     public enum Group {
         FAULTS("faults", "Failures", "failures"),
-        OPS("ops", "Operations under load (the operation is the fault)", "operations");
+        OPS("ops", "Operations under load (the operation is the fault)", "operations"),
+        /** Hostile clients; minutes long, so not in the groups CI runs. */
+        ABUSE("abuse", "Abuse at the edge (hostile clients)", "abuse drills");
 
         private final String key;
         private final String heading;

@@ -18,6 +18,14 @@ interface Injection {
     default void healthyAgain(Status.Report status) {
     }
 
+    /**
+     * Checks only the injection can make, of what it saw while it ran (login-flood: the VIP and the Patroni leader
+     * stayed); empty for most scenarios.
+     */
+    default java.util.List<Check> checks() {
+        return java.util.List.of();
+    }
+
     /** deploy-bad-artifact's finding: the failed deploy was rolled back; null for the scenarios that verify nothing. */
     default Boolean rolledBack() {
         return null;

@@ -32,7 +32,8 @@ public final class Scenarios {
             new DeployBadArtifact(),
             new RestartTier("lb"),
             new RestartTier("web"),
-            new RestartDb()));
+            new RestartDb(),
+            new LoginFloodAttack()));
 
     private Scenarios() {
     }

@@ -18,8 +18,12 @@ import javax.net.ssl.SSLContext;
  */
 final class Agent implements AutoCloseable {
 
-    /** What one attempt got: a status (and body), or an error kind. Times are System.nanoTime(). */
-    record Attempt(long startNanos, long endNanos, int status, ErrorKind error, String body, boolean replay) {
+    /**
+     * What one attempt got: a status (and body), or an error kind. Times are System.nanoTime(). retryAfterSeconds:
+     * the answer's Retry-After in seconds (a 429), or -1.
+     */
+    record Attempt(long startNanos, long endNanos, int status, ErrorKind error, String body, boolean replay,
+                   int retryAfterSeconds) {
         boolean success() {
             return error == null && Outcomes.isSuccess(status);
         }
@@ -70,23 +74,26 @@ final class Agent implements AutoCloseable {
         try {
             future = client().sendAsync(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
-            return new Attempt(start, System.nanoTime(), -1, Outcomes.classify(e), null, false);
+            return new Attempt(start, System.nanoTime(), -1, Outcomes.classify(e), null, false, -1);
         }
         try {
             // the request's own timeout covers the wait for the response head; this one bounds the whole exchange
             HttpResponse<String> response = future.get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
             boolean replay = response.headers().firstValue("Idempotent-Replay").map("true"::equalsIgnoreCase).orElse(false);
-            return new Attempt(start, System.nanoTime(), response.statusCode(), null, response.body(), replay);
+            int retryAfter = response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,4}"))
+                    .map(Integer::parseInt).orElse(-1);
+            return new Attempt(start, System.nanoTime(), response.statusCode(), null, response.body(), replay,
+                    retryAfter);
         } catch (ExecutionException e) {
             return new Attempt(start, System.nanoTime(), -1, Outcomes.classify(e.getCause() == null ? e : e.getCause()),
-                    null, false);
+                    null, false, -1);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new Attempt(start, System.nanoTime(), -1, ErrorKind.TIMEOUT, null, false);
+            return new Attempt(start, System.nanoTime(), -1, ErrorKind.TIMEOUT, null, false, -1);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            return new Attempt(start, System.nanoTime(), -1, ErrorKind.IO_ERROR, null, false);
+            return new Attempt(start, System.nanoTime(), -1, ErrorKind.IO_ERROR, null, false, -1);
         }
     }
 

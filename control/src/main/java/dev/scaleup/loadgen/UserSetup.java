@@ -17,13 +17,17 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Makes the users a run needs through the API: {@code POST /api/users} then {@code POST /api/sessions}, a few at a
- * time, with retries on no answer and 502/503/504. Each user gets a fresh e-mail address under the run's prefix.
+ * time, with retries on no answer and 502/503/504, and after the Retry-After of a 429 (the edge's limit of sign-ups
+ * and sign-ins per client address; the default leaves a setup of 20 users under it). Each user gets a fresh e-mail address under the run's prefix.
  */
 public final class UserSetup {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int ATTEMPTS = 6;
+    private static final int TOO_MANY_REQUESTS = 429;
+    /** How long one request may be told 429 (and wait as told) before the setup gives up. */
+    private static final Duration RATE_LIMITED_WAIT = Duration.ofMinutes(3);
 
     private UserSetup() {
     }
@@ -90,8 +94,15 @@ public final class UserSetup {
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         String last = "";
+        long rateLimitedUntil = System.nanoTime() + RATE_LIMITED_WAIT.toNanos();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Agent.Attempt a = agent.send(request, TIMEOUT);
+            if (a.status() == TOO_MANY_REQUESTS && System.nanoTime() < rateLimitedUntil) {
+                // the edge limits sign-ups and sign-ins per client address: a large setup paces itself, as told
+                sleep(1000L * Math.min(Math.max(a.retryAfterSeconds(), 1), 30));
+                attempt--;
+                continue;
+            }
             if (a.status() == expected) {
                 try {
                     return JSON.readTree(a.body());

@@ -9,8 +9,17 @@ import dev.scaleup.topology.Host;
 import java.time.Duration;
 import java.util.List;
 
-/** An application server: the app's jar on a JVM, ready when {@code /readyz} answers 200 (database reachable). */
+/**
+ * An application server: the app's jar on a JVM, ready when {@code /readyz} answers 200 (database reachable). The
+ * JVM runs as {@link #USER}, which can open none of the host's files: the runtime opens app.properties (the database
+ * password and the token key, root's, 0600) and hands it over as standard input ({@code --config -}), and opens the
+ * log; the jar and the JDK are readable by anyone. A remote-code bug in the app reaches no other host's files, no
+ * secret of the state directory and no other app host's properties.
+ */
 public final class AppService implements HostService {
+
+    /** The unprivileged user every app server runs as. */
+    public static final String USER = AppProperties.SERVER_USER;
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private final Deployment deployment;
@@ -23,8 +32,16 @@ public final class AppService implements HostService {
 
     @Override
     public List<ProcessSpec> processes(Host host) {
-        return List.of(ProcessSpec.of("app", AppProperties.command(deployment.topology(), tools.java(),
-                deployment.appArtifact(host).resolve("app.jar"), deployment.paths(host))));
+        ProcessSpec app = ProcessSpec.of("app", AppProperties.command(deployment.topology(), tools.java(),
+                deployment.appArtifact(host).resolve("app.jar")));
+        return List.of(app.asUser(USER).withStdin(deployment.paths(host).conf(AppProperties.FILE)));
+    }
+
+    /** The host's directory is root's alone: the app server needs nothing in it (see the class comment). */
+    @Override
+    public String prepare(Host host) {
+        deployment.target().own(host, deployment.paths(host).root(), "root", "root", 0700);
+        return null;
     }
 
     @Override

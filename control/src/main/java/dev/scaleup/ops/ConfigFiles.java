@@ -4,17 +4,15 @@ import dev.scaleup.render.ConfigCheck;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.runtime.Exec;
+import dev.scaleup.runtime.FileModes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** Writes rendered files into a host's conf directory (only when they changed) and runs each one's checker. */
 final class ConfigFiles {
@@ -37,7 +35,7 @@ final class ConfigFiles {
                 Path tmp = paths.conf(file.name() + ".new");
                 Files.deleteIfExists(tmp);
                 Files.createFile(tmp);
-                Files.setPosixFilePermissions(tmp, permissions(file.mode()));
+                Files.setPosixFilePermissions(tmp, FileModes.of(file.mode()));
                 Files.writeString(tmp, file.content());
                 Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -100,19 +98,5 @@ final class ConfigFiles {
         int start = command.indexOf("--") >= 0 && command.get(0).endsWith("runuser") ? command.indexOf("--") + 1 : 0;
         String program = command.get(start);
         return program.substring(program.lastIndexOf('/') + 1) + " " + command.get(start + 1);
-    }
-
-    static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {
-            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int bit = 0; bit < order.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                set.add(order[bit]);
-            }
-        }
-        return set;
     }
 }

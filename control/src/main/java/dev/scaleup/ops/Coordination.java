@@ -7,17 +7,27 @@ import dev.scaleup.render.Etcd;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
+import dev.scaleup.runtime.Exec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The etcd cluster Patroni keeps its leader key in: its members, their processes, and whether it has quorum. */
+/**
+ * The etcd cluster Patroni keeps its leader key in: its members, their processes, and whether it has quorum. Each
+ * member runs as the user {@link #USER} (Debian's etcd package makes it), owner of its data directory alone.
+ */
 public final class Coordination {
+
+    /** The unprivileged user of every etcd member; its group may pass through the db host's directory to the data. */
+    public static final String USER = "etcd";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +49,23 @@ public final class Coordination {
         if (!isMember(host)) {
             return Optional.empty();
         }
-        return Optional.of(ProcessSpec.of("etcd", Etcd.command(deployment.topology(), host, deployment.paths(host))));
+        return Optional.of(ProcessSpec.of("etcd", Etcd.command(deployment.topology(), host, deployment.paths(host)))
+                .asUser(USER));
+    }
+
+    /**
+     * The member's data directory, etcd's alone (0700), before it starts; also given over when an older etcd, run as
+     * root, left it root's.
+     */
+    public void prepare(Host member) {
+        Path dir = Etcd.dataDir(deployment.paths(member));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir, e);
+        }
+        Exec.run(List.of("chown", "-R", USER + ":" + USER, dir.toString())).orThrow();
+        deployment.target().own(member, dir, USER, USER, 0700);
     }
 
     /** True when this member answers /health with {"health":"true"}: it is part of a cluster with quorum. */

@@ -35,6 +35,8 @@ import java.util.Optional;
  */
 public final class DbService implements HostService {
 
+    /** The user Patroni and PostgreSQL run as (Debian's postgresql package makes it; initdb refuses root). */
+    static final String USER = "postgres";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Deployment deployment;
@@ -55,7 +57,7 @@ public final class DbService implements HostService {
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
         return List.of(ProcessSpec.of("patroni", List.of("/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
-                .asUser("postgres").withExecutable(python));
+                .asUser(USER).withExecutable(python));
     }
 
     @Override
@@ -65,7 +67,17 @@ public final class DbService implements HostService {
             for (Path dir : List.of(paths.data(), paths.run(), paths.logs(), paths.conf())) {
                 Files.createDirectories(dir);
             }
-            Exec.run(List.of("chown", "-R", "postgres:postgres", paths.root().toString())).orThrow();
+            // configs (patroni.yml and bootstrap.sql hold secrets, 0600), sockets and logs: postgres's
+            List<String> chown = new ArrayList<>(List.of("chown", "-R", USER + ":" + USER));
+            for (Path dir : List.of(paths.conf(), paths.run(), paths.logs())) {
+                chown.add(dir.toString());
+            }
+            Exec.run(chown).orThrow();
+            // the host's directory and data/ (PostgreSQL's data in data/pgdata, made by postgres itself): postgres's,
+            // and etcd's group may pass through to its own data/etcd (never recursive: that one is etcd's)
+            for (Path dir : List.of(paths.root(), paths.data())) {
+                deployment.target().own(host, dir, USER, Coordination.USER, 0710);
+            }
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);

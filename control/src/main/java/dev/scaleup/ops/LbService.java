@@ -10,6 +10,9 @@ import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,12 +49,29 @@ public final class LbService implements HostService {
      */
     @Override
     public String prepare(Host host) {
+        protectFiles(host);
         if (deployment.isRunning(host, processes(host).get(1)) || !holdsVip(host)) {
             return null;
         }
         var network = deployment.topology().network();
         String removed = deployment.target().removeAddress(host, network.vip() + "/" + network.subnet().prefix());
         return removed == null ? null : removed + " (left by a keepalived that no longer runs)";
+    }
+
+    /**
+     * Everything of a load balancer is root's alone (tls.pem holds the VIP's private key): its processes that read
+     * files, HAProxy's master and keepalived, run as root; the workers are chrooted to an empty directory.
+     */
+    private void protectFiles(Host host) {
+        HostPaths paths = deployment.paths(host);
+        Path empty = HaproxyConfig.chroot(paths);
+        try {
+            Files.createDirectories(empty);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + empty, e);
+        }
+        deployment.target().own(host, empty, "root", "root", 0755);
+        deployment.target().own(host, paths.root(), "root", "root", 0700);
     }
 
     @Override

@@ -51,6 +51,7 @@ public final class TopologyStore {
         lb.put("https_port", t.lb().edge().httpsPort());
         lb.put("https_redirect", t.lb().edge().httpsRedirect());
         lb.put("rate_limit_per_10s", t.lb().edge().rateLimitPer10s());
+        lb.put("auth_rate_limit_per_10s", t.lb().edge().authRateLimitPer10s());
         lb.put("tls_name", t.lb().edge().tlsName());
         lb.put("tls_cert", t.lb().edge().tlsCert() == null ? null : t.lb().edge().tlsCert().toString());
         lb.put("tls_key", t.lb().edge().tlsKey() == null ? null : t.lb().edge().tlsKey().toString());
@@ -101,6 +102,7 @@ public final class TopologyStore {
         return new Edge(lb.path("https_port").asInt(defaults.httpsPort()),
                 lb.path("https_redirect").asBoolean(defaults.httpsRedirect()),
                 lb.path("rate_limit_per_10s").asInt(defaults.rateLimitPer10s()),
+                lb.path("auth_rate_limit_per_10s").asInt(defaults.authRateLimitPer10s()),
                 lb.path("tls_name").asText(defaults.tlsName()),
                 lb.path("tls_cert").isTextual() ? Path.of(lb.path("tls_cert").asText()) : null,
                 lb.path("tls_key").isTextual() ? Path.of(lb.path("tls_key").asText()) : null);

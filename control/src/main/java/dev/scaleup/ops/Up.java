@@ -88,6 +88,8 @@ public final class Up {
         for (Host host : topology.hosts()) {
             changeIfAny(target.ensureHost(host));
         }
+        // security: the unprivileged users the servers run as exist before any of them starts
+        serverUsers().forEach(user -> changeIfAny(target.ensureUser(user)));
         // security: each host's inbound firewall (nftables) is in place before any of its processes starts
         changeIfAny(Firewall.applyGateway(deployment));
         Firewall.apply(deployment).forEach(this::change);
@@ -114,6 +116,18 @@ public final class Up {
                 topology.hosts().size(), progress.elapsedSeconds(), topology.network().vip(), holder.name(), access.https(),
                 access.trusted(), access.https(), topology.lb().edge().httpsRedirect()
                         ? "; " + access.http() + "/ redirects there" : "; also plain " + access.http() + "/"));
+    }
+
+    /** Every user a server process of the deployment runs as (root's processes name none). */
+    private java.util.Set<String> serverUsers() {
+        Coordination coordination = new Coordination(deployment);
+        java.util.Set<String> users = new java.util.TreeSet<>();
+        for (Host host : deployment.topology().hosts()) {
+            List<ProcessSpec> specs = new java.util.ArrayList<>(services.of(host.role()).processes(host));
+            coordination.process(host).ifPresent(specs::add);
+            specs.stream().map(ProcessSpec::user).filter(java.util.Objects::nonNull).forEach(users::add);
+        }
+        return users;
     }
 
     private void bringUp(Host host) {
@@ -182,6 +196,7 @@ public final class Up {
         for (Host member : coordination.members()) {
             ProcessSpec etcd = coordination.process(member).orElseThrow();
             if (!deployment.isRunning(member, etcd)) {
+                coordination.prepare(member);
                 long pid = target.start(member, etcd);
                 change(member.name() + ": started etcd (pid " + pid + ")");
                 started = true;

@@ -41,6 +41,8 @@ public final class WebService implements HostService {
         HostPaths paths = deployment.paths(host);
         try {
             Files.createDirectories(paths.data());
+            // nginx's master (root) reads the config; its workers (www-data) only the site and their temp files
+            deployment.target().own(host, paths.root(), "root", NginxConfig.WORKER_USER, 0750);
             return syncTree(deployment.topology().site(), paths.site())
                     ? host.name() + ": copied the site from " + deployment.topology().site() : null;
         } catch (IOException e) {

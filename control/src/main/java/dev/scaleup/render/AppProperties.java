@@ -16,10 +16,17 @@ public final class AppProperties {
     public static final String FILE = "app.properties";
 
     /** The app server's command line, the same on both targets: the JVM, the heap, the jar and this file. */
-    public static List<String> command(Topology t, Path java, Path jar, HostPaths paths) {
+    public static List<String> command(Topology t, Path java, Path jar) {
         return List.of(java.toString(), "-Xmx" + t.app().heapMb() + "m", "-XX:+UseSerialGC",
-                "-jar", jar.toString(), "--config", paths.conf(FILE).toString());
+                "-jar", jar.toString(), "--config", "-");
     }
+
+    /**
+     * The unprivileged user the app server runs as, on either target. It cannot read its own properties (they hold
+     * the database password and the token key): whoever starts it opens the file as root and hands it over on
+     * standard input ({@code --config -}; on a server systemd's {@code StandardInput=file:}).
+     */
+    public static final String SERVER_USER = "scaleup-app";
 
     private AppProperties() {}
 

@@ -36,6 +36,11 @@ public final class Etcd {
         return members(t).contains(host);
     }
 
+    /** Where a member keeps its data: its own directory in the db host's data directory. */
+    public static java.nio.file.Path dataDir(HostPaths paths) {
+        return paths.data().resolve("etcd");
+    }
+
     /** The etcd command line of a member: foreground, data in the host's data directory, 100 ms heartbeats. */
     public static List<String> command(Topology t, Host host, HostPaths paths) {
         String self = "http://" + host.address();
@@ -43,7 +48,7 @@ public final class Etcd {
                 .collect(Collectors.joining(","));
         return List.of("/usr/bin/etcd",
                 "--name", host.name(),
-                "--data-dir", Text.path(paths.data().resolve("etcd")),
+                "--data-dir", Text.path(dataDir(paths)),
                 "--listen-peer-urls", self + ":" + PEER_PORT,
                 "--initial-advertise-peer-urls", self + ":" + PEER_PORT,
                 "--listen-client-urls", self + ":" + CLIENT_PORT,

@@ -9,8 +9,10 @@ import java.nio.file.Path;
  * {@code haproxy.cfg} of a load balancer.
  *
  * <p>The config expects to be started in the host's namespace as
- * {@code haproxy -W -db -f <conf>/haproxy.cfg -p <run>/haproxy.pid}: master-worker, in the foreground (no
- * {@code daemon}, no user/chroot), logging to stderr. It binds the VIP on both load balancers, so the runtime must
+ * {@code haproxy -W -db -f <conf>/haproxy.cfg -p <run>/haproxy.pid} as root: master-worker, in the foreground (no
+ * {@code daemon}), logging to stderr. The master stays root (it binds ports 80 and 443, reads the TLS key, re-executes
+ * on a reload and runs keepalived, which needs root for the VIP); the workers, which parse every client's bytes, run
+ * as {@link #WORKER_USER}, chrooted to an empty directory ({@link #chroot}). It binds the VIP on both load balancers, so the runtime must
  * set {@code net.ipv4.ip_nonlocal_bind=1} in the namespace for the backup to start. The admin socket
  * {@code <run>/haproxy.sock} ({@link #socket(HostPaths)}) replaces a stats page.
  */
@@ -31,7 +33,15 @@ public final class HaproxyConfig {
     /** Requests declaring a larger body are refused at the edge with 413. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
+    /** The unprivileged user (and group) of HAProxy's workers; Debian's haproxy package makes it. */
+    public static final String WORKER_USER = "haproxy";
+
     private HaproxyConfig() {}
+
+    /** The empty directory, root's, the workers are chrooted to: a compromised worker sees no file at all. */
+    public static Path chroot(HostPaths paths) {
+        return paths.run().resolve("empty");
+    }
 
     public static Path socket(HostPaths paths) {
         return paths.run().resolve("haproxy.sock");
@@ -68,6 +78,46 @@ public final class HaproxyConfig {
                 """.formatted(limit, limit);
     }
 
+    /** The stick table of sign-in and sign-up rates per client address (a backend of its own: one table each). */
+    static final String AUTH_TABLE = "st_auth";
+    /** How long a client told 429 should wait: the rate's period, after which its count has fallen. */
+    static final int AUTH_RETRY_AFTER_SECONDS = 10;
+
+    /**
+     * The per-client limit of sign-ins and sign-ups (lb.auth_rate_limit_per_10s > 0): each costs the app a PBKDF2
+     * hash of 120,000 iterations, so one client sending them at line rate would take every core of the app tier.
+     * Only those requests count, against their source address over 10 s; above the limit the answer is 429 with a
+     * JSON reason and Retry-After, before any web host sees the request. Refused requests count too: a client that
+     * keeps hammering stays refused until it pauses. The path is matched decoded, lower-cased and by its last
+     * segment, so //api/Users or /api/%73essions/ count as well. Empty when off.
+     */
+    static String authRateLimit(Topology t) {
+        int limit = t.lb().edge().authRateLimitPer10s();
+        if (limit == 0) {
+            return "";
+        }
+        return """
+                    # at most %1$d sign-ins and sign-ups (a PBKDF2 hash each) per client address in 10 s, then 429
+                    acl auth_method method POST
+                    acl auth_path path,url_dec,lower -m reg (^|/)(sessions|users)/*$
+                    http-request track-sc1 src table %2$s if auth_method auth_path
+                    http-request return status 429 content-type application/json string '{"error":"rate_limited","message":"too many sign-ins or sign-ups from this address; try again in %3$d s"}' hdr Retry-After %3$d if auth_method auth_path { sc_http_req_rate(1) gt %1$d }
+                """.formatted(limit, AUTH_TABLE, AUTH_RETRY_AFTER_SECONDS);
+    }
+
+    /** The table {@link #authRateLimit} counts in, after a blank line; empty when off. */
+    static String authTable(Topology t) {
+        if (t.lb().edge().authRateLimitPer10s() == 0) {
+            return "";
+        }
+        return """
+
+                # sign-in and sign-up rates per client address (see fe_http)
+                backend %s
+                    stick-table type ip size 100k expire 30s store http_req_rate(10s)
+                """.formatted(AUTH_TABLE);
+    }
+
     /**
      * With lb.https_redirect: plain HTTP gets a 301 to the same URL over HTTPS, except the health path (monitors and
      * the control plane keep checking it over HTTP). Empty when off.
@@ -88,7 +138,7 @@ public final class HaproxyConfig {
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
         String content = Text.banner(t, host) + String.join("\n", "", global(paths), vrrpProgram(paths), defaults(),
-                frontend(t, host, paths), peerCheck(host), backendWeb(t), backendWebOnce(t));
+                frontend(t, host, paths), peerCheck(host), backendWeb(t), backendWebOnce(t)) + authTable(t);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
@@ -96,6 +146,10 @@ public final class HaproxyConfig {
         return """
                 global
                     master-worker
+                    # the workers drop to an unprivileged user in an empty directory (the master stays root)
+                    user %s
+                    group %s
+                    chroot %s
                     # an old process left by a reload ends within 60 s, however long its connections would last
                     hard-stop-after 60s
                     log stderr format raw local0 info
@@ -107,7 +161,8 @@ public final class HaproxyConfig {
                     ssl-default-bind-options %s
                     ssl-default-bind-ciphers %s
                     ssl-default-bind-ciphersuites %s
-                """.formatted(Text.path(socket(paths)), Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES);
+                """.formatted(WORKER_USER, WORKER_USER, Text.path(chroot(paths)), Text.path(socket(paths)), Tls.BIND_OPTIONS,
+                Tls.CIPHERS, Tls.CIPHERSUITES);
     }
 
     private static String vrrpProgram(HostPaths paths) {
@@ -148,7 +203,7 @@ public final class HaproxyConfig {
     /** The VIP's one frontend: its binds, then each request's checks in order, then the choice of backend. */
     private static String frontend(Topology t, Host host, HostPaths paths) {
         return "frontend fe_http\n" + binds(t, paths) + retrySafety() + rateLimit(t) + requestLimits()
-                + httpsRedirect(t) + headers(host) + routing();
+                + httpsRedirect(t) + authRateLimit(t) + headers(host) + routing();
     }
 
     /**

@@ -58,16 +58,19 @@ public final class NginxConfig {
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
+    /** The unprivileged user of nginx's workers (Debian's own for web servers). */
+    public static final String WORKER_USER = "www-data";
+
     /** The master in the foreground, one worker as www-data. */
     private static String main(HostPaths paths) {
         return """
                 daemon off;
                 master_process on;
                 worker_processes 1;
-                user www-data;
+                user %s;
                 pid %s;
                 error_log %s warn;
-                """.formatted(Text.path(pidFile(paths)), paths.journald() ? JOURNALD : Text.path(errorLog(paths)));
+                """.formatted(WORKER_USER, Text.path(pidFile(paths)), paths.journald() ? JOURNALD : Text.path(errorLog(paths)));
     }
 
     private static String events() {

@@ -150,6 +150,15 @@ public final class NetCommands {
         return List.of("nft", "delete", "table", "inet", FAULT_TABLE);
     }
 
+    /**
+     * An unprivileged system user for a server, with a group of its own name, no home directory and no login shell:
+     * nothing but the files given to it.
+     */
+    public static List<String> addSystemUser(String user) {
+        return List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                "--shell", "/usr/sbin/nologin", "--comment", "scaleup server", user);
+    }
+
     static List<String> concat(List<String> a, List<String> b) {
         var all = new java.util.ArrayList<String>(a.size() + b.size());
         all.addAll(a);

@@ -6,6 +6,13 @@ import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,6 +119,36 @@ public final class NetnsTarget implements Target {
         network.deleteBridgeAndVeths();
         sentences.add("removed the namespaces, veths and bridge " + network.names().bridge());
         return sentences;
+    }
+
+    @Override
+    public String ensureUser(String user) {
+        if (ProcFs.userExists(user)) {
+            return null;
+        }
+        Exec.Result result = Exec.run(NetCommands.addSystemUser(user));
+        // 9: made meanwhile by another deployment's up on this machine
+        if (!result.ok() && result.exitCode() != USER_EXISTS) {
+            result.orThrow();
+        }
+        return "created the system user " + user + " (no login, no home)";
+    }
+
+    /** useradd's exit status when the name is taken. */
+    private static final int USER_EXISTS = 9;
+
+    @Override
+    public void own(Host host, Path path, String user, String group, int mode) {
+        try {
+            PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+            view.setOwner(lookup.lookupPrincipalByName(user));
+            view.setGroup(lookup.lookupPrincipalByGroupName(group));
+            view.setPermissions(FileModes.of(mode));
+        } catch (IOException e) {
+            throw new UncheckedIOException(host.name() + ": cannot give " + path + " to " + user + ":" + group, e);
+        }
     }
 
     @Override

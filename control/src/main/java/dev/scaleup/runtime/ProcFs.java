@@ -39,6 +39,14 @@ final class ProcFs {
         return -1;
     }
 
+    static boolean userExists(String user) {
+        try {
+            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(line -> line.startsWith(user + ":"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /etc/passwd: " + e.getMessage());
+        }
+    }
+
     static long uidOf(String user) {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {

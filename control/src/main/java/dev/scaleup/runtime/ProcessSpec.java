@@ -2,6 +2,7 @@ package dev.scaleup.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +18,11 @@ import java.util.Map;
  *     scripts, e.g. Patroni runs as python3.11
  * @param parent name of the process of the same host that starts this one (null: the runtime starts it); such a
  *     process writes its own pid file and is brought back by restarting its parent
+ * @param stdin a file the runtime opens (as root) and gives the process as its standard input, or null for
+ *     /dev/null: how a process that runs as an unprivileged user reads a secret file it may not open itself
  */
 public record ProcessSpec(String name, List<String> argv, String user, Map<String, String> env, String stopSignal,
-                          String executable, String parent) {
+                          String executable, String parent, Path stdin) {
 
     public ProcessSpec {
         requireNonNull(name, "name is null");
@@ -32,24 +35,29 @@ public record ProcessSpec(String name, List<String> argv, String user, Map<Strin
     }
 
     public static ProcessSpec of(String name, List<String> argv) {
-        return new ProcessSpec(name, argv, null, Map.of(), "TERM", null, null);
+        return new ProcessSpec(name, argv, null, Map.of(), "TERM", null, null, null);
     }
 
     public ProcessSpec asUser(String newUser) {
-        return new ProcessSpec(name, argv, newUser, env, stopSignal, executable, parent);
+        return new ProcessSpec(name, argv, newUser, env, stopSignal, executable, parent, stdin);
     }
 
     public ProcessSpec withStopSignal(String signal) {
-        return new ProcessSpec(name, argv, user, env, signal, executable, parent);
+        return new ProcessSpec(name, argv, user, env, signal, executable, parent, stdin);
     }
 
     public ProcessSpec withExecutable(String fileName) {
-        return new ProcessSpec(name, argv, user, env, stopSignal, fileName, parent);
+        return new ProcessSpec(name, argv, user, env, stopSignal, fileName, parent, stdin);
     }
 
     /** A process that {@code parentName} starts (argv is then only what the parent runs, for the record). */
     public ProcessSpec startedBy(String parentName) {
-        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parentName);
+        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parentName, stdin);
+    }
+
+    /** The process reads this file (opened by the runtime, as root) on its standard input. */
+    public ProcessSpec withStdin(Path file) {
+        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parent, file);
     }
 
     public boolean supervised() {

@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * <pre>
  *   start:  ip netns exec NS setsid sh -c 'echo $$ > PIDFILE; exec "$@"' PIDFILE [setpriv --reuid USER ...] ARGV
- *           stdout+stderr appended to logs/NAME.log, stdin /dev/null
+ *           stdout+stderr appended to logs/NAME.log, stdin /dev/null or the spec's stdin file (opened here, as
+ *           root: an unprivileged server reads a secret it cannot open itself)
  *   find:   pid file → /proc/PID exists, its executable is ARGV[0], and it lives in namespace NS
  *   stop:   kill -STOPSIGNAL PID → wait deadline → kill -KILL PID
  * </pre>
@@ -45,7 +46,8 @@ public final class Processes {
             Files.deleteIfExists(pidFile);
             ProcessBuilder builder = new ProcessBuilder(startCommand(namespace, paths, spec));
             builder.environment().putAll(spec.env());
-            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.redirectInput(ProcessBuilder.Redirect.from(
+                    spec.stdin() == null ? new java.io.File("/dev/null") : spec.stdin().toFile()));
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(paths.log(spec.name()).toFile()));
             Process process = builder.start();

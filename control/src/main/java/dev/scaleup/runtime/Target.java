@@ -2,6 +2,7 @@ package dev.scaleup.runtime;
 
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.topology.Host;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,20 @@ public interface Target {
      * name is the deployment's, its processes, the veths and the bridge); sentences saying what it removed.
      */
     List<String> removeAll();
+
+    // --- users and the owners of files -----------------------------------------------------------------------------
+
+    /**
+     * Makes the unprivileged system user a server runs as ({@link ProcessSpec#user}), with a group of the same name,
+     * unless it exists; a sentence, or null when it was there.
+     */
+    String ensureUser(String user);
+
+    /**
+     * Gives one file or directory of the host (not what is inside) to the user and group, with the mode (e.g.
+     * 0700): a host's files are readable by the server that needs them, and by nobody else.
+     */
+    void own(Host host, Path path, String user, String group, int mode);
 
     // --- processes ----------------------------------------------------------------------------------------------
 

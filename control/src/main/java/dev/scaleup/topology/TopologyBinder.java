@@ -164,6 +164,7 @@ final class TopologyBinder {
         }
         boolean redirect = values.bool(lb, TopologyKey.LB_HTTPS_REDIRECT);
         int rateLimit = values.integer(lb, TopologyKey.LB_RATE_LIMIT);
+        int authRateLimit = values.integer(lb, TopologyKey.LB_AUTH_RATE_LIMIT);
         String tlsName = values.text(lb, TopologyKey.LB_TLS_NAME);
         boolean certGiven = lb.given(TopologyKey.LB_TLS_CERT);
         if (certGiven != lb.given(TopologyKey.LB_TLS_KEY)) {
@@ -177,7 +178,7 @@ final class TopologyBinder {
             cert = null;
             key = null;
         }
-        return new Edge(httpsPort, redirect, rateLimit, tlsName == null ? defaults.tlsName() : tlsName, cert, key);
+        return new Edge(httpsPort, redirect, rateLimit, authRateLimit, tlsName == null ? defaults.tlsName() : tlsName, cert, key);
     }
 
     /**

@@ -13,21 +13,31 @@ class ScenariosTest {
             "db-standby-partition", "etcd-quorum-loss");
     static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
             "restart-web", "restart-db");
+    static final List<String> ABUSE = List.of("login-flood");
 
     static DrillScenario scenario(String name) {
         return Scenarios.byName(name).orElseThrow();
     }
 
     @Test
-    void theFailuresComeFirstThenTheOperationsEachNamedOnce() {
-        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(19)
-                .containsExactlyElementsOf(java.util.stream.Stream.concat(FAULTS.stream(), OPS.stream()).toList());
+    void theFailuresComeFirstThenTheOperationsThenTheAbuseEachNamedOnce() {
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(20).containsExactlyElementsOf(
+                java.util.stream.Stream.of(FAULTS, OPS, ABUSE).flatMap(List::stream).toList());
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(FAULTS);
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).noneMatch(DrillScenario::operation);
         assertThat(Scenarios.group(DrillScenario.Group.OPS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(OPS);
         assertThat(Scenarios.group(DrillScenario.Group.OPS)).allMatch(DrillScenario::operation);
+        assertThat(Scenarios.group(DrillScenario.Group.ABUSE)).extracting(DrillScenario::name)
+                .containsExactlyElementsOf(ABUSE);
+    }
+
+    @Test
+    void theLoginFloodLastsItsMinuteBetweenTheFaultAndTheRestore() {
+        DrillTimeline timeline = DrillTimeline.of(scenario("login-flood"), 0);
+        assertThat(timeline.restoreAtMicros() - timeline.faultAtMicros())
+                .isBetween(60_000_000L, 61_000_000L);
     }
 
     @Test
@@ -47,8 +57,9 @@ class ScenariosTest {
         assertThat(Scenarios.select("ops")).get().asList().extracting("name").containsExactlyElementsOf(OPS);
         assertThat(Scenarios.select("all")).contains(Scenarios.all());
         assertThat(Scenarios.select("lb-explode")).isEmpty();
-        assertThat(Scenarios.selectors()).endsWith("restart-db", "faults", "ops", "all")
-                .containsAll(Scenarios.names()).hasSize(22);
+        assertThat(Scenarios.select("abuse")).get().asList().extracting("name").containsExactly("login-flood");
+        assertThat(Scenarios.selectors()).endsWith("login-flood", "faults", "ops", "abuse", "all")
+                .containsAll(Scenarios.names()).hasSize(24);
     }
 
     @Test
@@ -58,8 +69,9 @@ class ScenariosTest {
                         + "db-primary-kill, db-primary-partition, db-standby-freeze, db-standby-partition, etcd-quorum-loss.",
                 "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
                         + "restart-lb, restart-web, restart-db.",
+                "Abuse at the edge (hostile clients): login-flood.",
                 "Groups (one after the other, then a summary table): faults (the 12 failures), ops (the 7 operations), "
-                        + "all (all 19).");
+                        + "abuse (the 1 abuse drills), all (all 20).");
     }
 
     @Test

@@ -126,7 +126,7 @@ class TlsIT {
         // switched off: the load balancers' config as up renders it with lb.https_redirect: false, reloaded
         Edge edge = topology.lb().edge();
         try {
-            reloadHaproxy(topology.withEdge(new Edge(edge.httpsPort(), false, edge.rateLimitPer10s(), edge.tlsName(),
+            reloadHaproxy(topology.withEdge(new Edge(edge.httpsPort(), false, edge.rateLimitPer10s(), edge.authRateLimitPer10s(), edge.tlsName(),
                     edge.tlsCert(), edge.tlsKey())));
             int status = 0;
             for (int i = 0; i < 50 && status != 200; i++) {

@@ -44,7 +44,7 @@ class ScalePlanTest {
 
     @Test
     void theTargetChangesOnlyTheCounts() {
-        Topology custom = DEFAULT.withEdge(new Edge(8443, false, 100, "shop.example", null, null))
+        Topology custom = DEFAULT.withEdge(new Edge(8443, false, 100, 60, "shop.example", null, null))
                 .withSource(Path.of("/etc/scaleup.yaml"));
         Topology target = ScalePlan.of(custom, Map.of("web", 3, "app", 4, "db.replicas", 3)).target();
         assertThat(List.of(target.web().count(), target.app().count(), target.db().replicas())).containsExactly(3, 4, 3);

@@ -24,7 +24,7 @@ class TopologyStoreEdgeTest {
 
     @Test
     void edgeSettingsRoundTrip() {
-        Topology t = T.withEdge(new Edge(8443, true, 300, "www.shop.example", Path.of("/etc/c.pem"), Path.of("/etc/k.pem")));
+        Topology t = T.withEdge(new Edge(8443, true, 300, 7, "www.shop.example", Path.of("/etc/c.pem"), Path.of("/etc/k.pem")));
         assertThat(TopologyStore.fromJson(TopologyStore.toJson(t))).isEqualTo(t);
         assertThat(TopologyStore.fromJson(TopologyStore.toJson(T))).isEqualTo(T);
     }

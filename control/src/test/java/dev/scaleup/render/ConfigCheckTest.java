@@ -31,7 +31,7 @@ class ConfigCheckTest {
     static Stream<Topology> topologies() {
         return Stream.of(
                 Fixtures.defaultTopology(),
-                RenderersTest.BIG.withEdge(new dev.scaleup.topology.Edge(8443, true, 500, "shop.example", null, null)));
+                RenderersTest.BIG.withEdge(new dev.scaleup.topology.Edge(8443, true, 500, 0, "shop.example", null, null)));
     }
 
     // ---- haproxy

@@ -168,13 +168,27 @@ class RenderersTest {
     }
 
     @Test
+    void signInsAndSignUpsAreLimitedByDefaultAndNotWhenOff() {
+        String on = content(T, "lb1", "haproxy.cfg");
+        assertThat(on).contains("acl auth_method method POST\n", "acl auth_path path,url_dec,lower -m reg (^|/)(sessions|users)/*$\n",
+                "http-request track-sc1 src table st_auth if auth_method auth_path\n",
+                "hdr Retry-After 10 if auth_method auth_path { sc_http_req_rate(1) gt 30 }\n",
+                "backend st_auth\n    stick-table type ip size 100k expire 30s store http_req_rate(10s)\n");
+        // after the redirect: a POST over plain HTTP gets its 301 and costs no hash
+        assertThat(on.indexOf("track-sc1")).isGreaterThan(on.indexOf("redirect scheme https"));
+        Topology off = T.withEdge(new dev.scaleup.topology.Edge(443, true, 0, 0, "shop.test", null, null));
+        assertThat(content(off, "lb1", "haproxy.cfg")).doesNotContain("auth_", "st_auth", "429");
+    }
+
+    @Test
     void haproxyHasOneServerPerWebHost() {
         String cfg = content(BIG, "lb2", "haproxy.cfg");
         assertThat(cfg).contains("bind 198.19.4.200:8080", "http-response set-header X-Served-By-Lb lb2");
         for (int i = 1; i <= 5; i++) {
             assertThat(cfg).contains("    server web%d 198.19.4.%d:8081 check\n".formatted(i, 20 + i));
         }
-        assertThat(cfg).doesNotContain("daemon", "chroot", "user ");
+        assertThat(cfg).doesNotContain("daemon")
+                .contains("    user haproxy\n    group haproxy\n    chroot /state/hosts/lb2/run/empty\n");
     }
 
     @Test

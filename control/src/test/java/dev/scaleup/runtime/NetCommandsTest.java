@@ -30,6 +30,13 @@ class NetCommandsTest {
     }
 
     @Test
+    void aServerUserHasNoHomeNoShellAndAGroupOfItsOwn() {
+        assertThat(NetCommands.addSystemUser("scaleup-app")).containsExactly("useradd", "--system", "--user-group",
+                "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment",
+                "scaleup server", "scaleup-app");
+    }
+
+    @Test
     void buildsTheFaultCommands() {
         assertThat(NetCommands.signal("STOP", List.of(12L, 345L))).containsExactly("kill", "-s", "STOP", "12", "345");
         // one nft script: made anew each time, so dropping twice leaves one rule; its own table beside "scaleup"

@@ -21,7 +21,7 @@ class EdgeKeysTest {
     @Test
     void defaultsAreTlsOn443WithAGeneratedCertificateTheRedirectNoLimit() {
         Edge edge = parse("name: shop\n").lb().edge();
-        assertThat(edge).isEqualTo(new Edge(443, true, 0, "shop.test", null, null));
+        assertThat(edge).isEqualTo(new Edge(443, true, 0, 30, "shop.test", null, null));
         assertThat(parse("lb:\n  https_redirect: false\n").lb().edge().httpsRedirect()).isFalse();
         assertThat(edge.ownCertificate()).isFalse();
         assertThat(parse("").lb().edge().tlsName()).isEqualTo("scaleup.test");
@@ -38,11 +38,12 @@ class EdgeKeysTest {
                   https_port: 8443
                   https_redirect: true
                   rate_limit_per_10s: 500
+                  auth_rate_limit_per_10s: 12
                   tls_name: www.shop.example
                   tls_cert: c.pem
                   tls_key: k.pem
                 """, dir, dir, dir.resolve("scaleup.yaml"), true).lb().edge();
-        assertThat(edge).isEqualTo(new Edge(8443, true, 500, "www.shop.example", dir.resolve("c.pem"), dir.resolve("k.pem")));
+        assertThat(edge).isEqualTo(new Edge(8443, true, 500, 12, "www.shop.example", dir.resolve("c.pem"), dir.resolve("k.pem")));
     }
 
     @Test

@@ -6,10 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The command line: {@code [--config FILE]}; the environment variable {@code APP_CONFIG} is the fallback. */
+/**
+ * The command line: {@code [--config FILE]}; the environment variable {@code APP_CONFIG} is the fallback. The file
+ * {@code -} is standard input: a server that runs as an unprivileged user gets its secrets from a file it cannot open
+ * itself, opened for it by whoever starts it.
+ */
 public final class CommandLine {
 
-    static final String USAGE = "usage: java -jar app.jar [--config FILE]";
+    static final String USAGE = "usage: java -jar app.jar [--config FILE|-]";
+    /** The file name that means standard input. */
+    public static final String STDIN = "-";
 
     private CommandLine() {
     }

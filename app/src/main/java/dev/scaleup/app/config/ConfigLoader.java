@@ -3,6 +3,8 @@ package dev.scaleup.app.config;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,22 +43,43 @@ public final class ConfigLoader {
 
     /** Loads the file named by {@code --config} or {@code APP_CONFIG}, if any, and validates everything. */
     public AppConfig load(List<String> args) {
+        return load(args, System.in);
+    }
+
+    /** As {@link #load(List)}, with {@code stdin} for the file {@code -}. */
+    AppConfig load(List<String> args, InputStream stdin) {
         Optional<Path> file = CommandLine.configFile(args, env);
         if (file.isEmpty()) {
             return fromProperties(new Properties(), "(no config file)");
+        }
+        if (file.get().toString().equals(CommandLine.STDIN)) {
+            return fromProperties(read(new InputStreamReader(stdin, StandardCharsets.UTF_8), "standard input"),
+                    "(standard input)");
         }
         return fromProperties(readFile(file.get()), file.get().toString());
     }
 
     static Properties readFile(Path file) {
-        Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(reader, "'" + file + "'");
+        } catch (IOException e) {
+            throw cannotRead("'" + file + "'", e);
+        }
+    }
+
+    private static Properties read(Reader reader, String what) {
+        Properties properties = new Properties();
+        try {
             properties.load(reader);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("cannot read config file '" + file + "' (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw cannotRead(what, e);
         }
         return properties;
+    }
+
+    private static ConfigException cannotRead(String what, Exception e) {
+        return new ConfigException("cannot read config file " + what + " (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
     }
 
     /** Validates the given file content overlaid with the environment. */

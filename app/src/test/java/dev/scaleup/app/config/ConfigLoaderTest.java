@@ -3,7 +3,9 @@ package dev.scaleup.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,11 +144,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFileDashIsStandardInput() {
+        // how the control plane hands the app its secrets: a file only root can open, given as standard input
+        String properties = "db.hosts=a:1\ndb.password=from-stdin\napp.token-key=" + "k".repeat(40) + "\n";
+        AppConfig config = loader(Map.of()).load(List.of("--config", "-"),
+                new ByteArrayInputStream(properties.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(config.dbPassword()).isEqualTo("from-stdin");
+        assertThat(config.dbHosts()).containsExactly(new DbHost("a", 1));
+        assertThatThrownBy(() -> loader(Map.of()).load(List.of("--config", "-"),
+                new ByteArrayInputStream("app.prot=1\n".getBytes(StandardCharsets.UTF_8))))
+                .hasMessage("config: unknown key 'app.prot' in (standard input); did you mean 'app.port'?");
+    }
+
+    @Test
     void badArgumentsAreConfigErrors() {
         assertThatThrownBy(() -> loader(MINIMAL_ENV).load(List.of("--verbose")))
-                .hasMessage("config: unknown argument '--verbose'; usage: java -jar app.jar [--config FILE]");
+                .hasMessage("config: unknown argument '--verbose'; usage: java -jar app.jar [--config FILE|-]");
         assertThatThrownBy(() -> loader(MINIMAL_ENV).load(List.of("--config")))
-                .hasMessage("config: --config needs a file name; usage: java -jar app.jar [--config FILE]");
+                .hasMessage("config: --config needs a file name; usage: java -jar app.jar [--config FILE|-]");
     }
 
     @Test
