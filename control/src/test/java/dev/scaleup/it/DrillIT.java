@@ -125,7 +125,8 @@ class DrillIT {
         Exec.run(List.of("kill", "-KILL", Long.toString(app2))).orThrow();
         Cli.Run run = STACK.cli("drill", "web-kill");
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("waiting up to 20 s for the stack to be healthy").contains("not healthy").contains("app2");
+        assertThat(run.out() + run.err()).contains("waiting up to 20 s for the stack to be healthy");
+        assertThat(run.err()).contains("not healthy").contains("app2");
         Cli.Run up = STACK.up();
         assertThat(up.exitCode()).as(up.err()).isZero();
     }
