@@ -101,8 +101,10 @@ class DrillIT {
         }
         Cli.Run run = STACK.cli(args.toArray(String[]::new));
         JsonNode all = JSON.readTree(run.out());
+        // a group of one scenario prints that scenario's report itself, a larger group {"scenarios": [...], ...}
+        Iterable<JsonNode> reports = all.has("scenarios") ? all.path("scenarios") : List.of(all);
         List<String> scenarios = new ArrayList<>();
-        for (JsonNode s : all.path("scenarios")) {
+        for (JsonNode s : reports) {
             scenarios.add(s.path("scenario").asText());
             String what = s.path("scenario").asText() + ": " + s.path("checks") + " " + s.path("error");
             assertThat(s.path("data").path("lost").asLong()).as(what).isZero();
