@@ -39,20 +39,13 @@ ensure_packages() {
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    say "missing packages: ${missing[*]}; run as root so they can be installed"; exit 1
-  fi
-  say "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
   # the packages' own services are not wanted in the root namespace: scaleup starts its own servers
   local policy_made=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
+  if [ "$(id -u)" -eq 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; policy_made=1
   fi
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "the stack" "${missing[@]}"
   if [ "$policy_made" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
-  say "installed: ${missing[*]}"
 }
 
 # Installs the named Debian packages (apt-get update first), saying why; as root only.

@@ -6,6 +6,7 @@ import dev.scaleup.loadgen.LoadConfig;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
+import dev.scaleup.runtime.Readiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,16 +63,20 @@ public final class Drill {
      * undo did not answer in 2 s on a loaded machine, seen here) and is said; a broken stack is refused after it.
      */
     public Status.Report requireHealthy() {
-        Status.Report status = Status.collect(stack.deployment());
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        if (!status.healthy()) {
-            progress.step("waiting up to " + SETTLE.toSeconds() + " s for the stack to be healthy: "
-                    + String.join("; ", unhealthy(status)));
+        Status.Report first = Status.collect(stack.deployment());
+        if (first.healthy()) {
+            return first;
         }
-        while (!status.healthy() && System.nanoTime() < deadline) {
-            sleep(1000);
-            status = Status.collect(stack.deployment());
+        progress.step("waiting up to " + SETTLE.toSeconds() + " s for the stack to be healthy: "
+                + String.join("; ", unhealthy(first)));
+        Status.Report[] last = {first};
+        try {
+            Readiness.await("a healthy stack", SETTLE,
+                    () -> (last[0] = Status.collect(stack.deployment())).healthy(), () -> true);
+        } catch (Readiness.NotReadyException e) {
+            // refused below, naming what is still unhealthy
         }
+        Status.Report status = last[0];
         if (!status.healthy()) {
             throw new UnhealthyStackException("the stack " + stack.deployment().topology().name()
                     + " is not healthy, so a drill would prove nothing: " + String.join("; ", unhealthy(status))
@@ -142,15 +147,6 @@ public final class Drill {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the drill report", e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the stack to be healthy", e);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.scaleup.ops.RefusedException;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.Processes;
+import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.StateDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -213,22 +214,21 @@ public final class Lab {
     }
 
     private void waitSsh(Container c) {
-        long deadline = System.nanoTime() + SSH_DEADLINE.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
+        String[] last = {""};
+        try {
+            Readiness.await(c.host().name() + " answering SSH", SSH_DEADLINE, () -> {
+                Exec.Result r = ssh(c.host().name(), List.of("true"), Duration.ofSeconds(10));
+                last[0] = r.stderr().strip();
+                return r.ok();
+            }, () -> c.pid().isPresent());
+        } catch (Readiness.NotReadyException e) {
             if (c.pid().isEmpty()) {
                 throw new OperatorException(c.host().name() + " stopped while booting; the end of "
                         + dir.console(c.host().name()) + ":\n" + Processes.tail(dir.console(c.host().name()), 15));
             }
-            Exec.Result r = ssh(c.host().name(), List.of("true"), Duration.ofSeconds(10));
-            if (r.ok()) {
-                return;
-            }
-            last = r.stderr().strip();
-            sleep(Duration.ofMillis(500));
+            throw new OperatorException(c.host().name() + " (" + c.host().address() + ") did not answer SSH within "
+                    + SSH_DEADLINE.toSeconds() + " s (last: " + last[0] + "); see " + dir.console(c.host().name()));
         }
-        throw new OperatorException(c.host().name() + " (" + c.host().address() + ") did not answer SSH within "
-                + SSH_DEADLINE.toSeconds() + " s (last: " + last + "); see " + dir.console(c.host().name()));
     }
 
     private static Path pub(Path key) {
@@ -239,14 +239,5 @@ public final class Lab {
         byte[] bytes = new byte[n];
         new SecureRandom().nextBytes(bytes);
         return bytes;
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("interrupted", e);
-        }
     }
 }

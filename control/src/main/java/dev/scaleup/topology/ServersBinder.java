@@ -186,18 +186,11 @@ final class ServersBinder {
                     + (subnet == null ? "" : " in network.subnet " + subnet));
             return null;
         }
-        String text = values.string(host, TopologyKey.HOST_ADDRESS);
-        if (text == null) {
+        Ipv4 address = values.ipv4(host, TopologyKey.HOST_ADDRESS, "198.18.0.21");
+        if (address == null) {
             return null;
         }
-        Ipv4 address;
-        try {
-            address = Ipv4.parse(text);
-        } catch (IllegalArgumentException e) {
-            values.add(host.get(TopologyKey.HOST_ADDRESS), "'%s' must be an IPv4 address like 198.18.0.21, got %s",
-                    path, quote(text));
-            return null;
-        }
+        String text = values.string(host, TopologyKey.HOST_ADDRESS); // as written, for the messages below
         if (subnet != null && !subnet.contains(address)) {
             values.add(host.get(TopologyKey.HOST_ADDRESS), "'%s' must be inside network.subnet %s, got %s", path,
                     subnet, quote(text));

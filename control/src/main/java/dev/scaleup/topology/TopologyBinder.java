@@ -246,17 +246,11 @@ final class TopologyBinder {
         if (entry == null) {
             return subnet == null ? null : Network.in(subnet).vip();
         }
-        String text = values.string(network, TopologyKey.NETWORK_VIP);
-        if (text == null) {
+        Ipv4 vip = values.ipv4(network, TopologyKey.NETWORK_VIP, "198.18.0.100");
+        if (vip == null) {
             return null;
         }
-        Ipv4 vip;
-        try {
-            vip = Ipv4.parse(text);
-        } catch (IllegalArgumentException e) {
-            values.add(entry, "'network.vip' must be an IPv4 address like 198.18.0.100, got %s", quote(text));
-            return null;
-        }
+        String text = values.string(network, TopologyKey.NETWORK_VIP); // as written, for the messages below
         if (subnet == null) {
             return vip; // the subnet's own problem is reported; nothing to check against
         }

@@ -117,6 +117,20 @@ final class ValueReader {
         return value;
     }
 
+    /** An IPv4 address; null when absent or invalid (then with a problem, {@code example} in its message). */
+    Ipv4 ipv4(Block block, TopologyKey key, String example) {
+        String text = string(block, key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Ipv4.parse(text);
+        } catch (IllegalArgumentException e) {
+            add(block.get(key), "'%s' must be an IPv4 address like %s, got %s", block.path(key), example, quote(text));
+            return null;
+        }
+    }
+
     /** Any string; null when absent or not a string (then with a problem). */
     String string(Block block, TopologyKey key) {
         YamlNode.Entry entry = block.get(key);
