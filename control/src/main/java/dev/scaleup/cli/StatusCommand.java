@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Status;
+import dev.scaleup.topology.TopologyLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +29,15 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
 
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "Topology file: the hosts to check (default: the topology the deployment runs).")
+    Path file;
+
     @Override
     public Integer call() throws Exception {
         CommonOptions.requireRoot();
-        Deployment deployment = common.deployment();
+        Deployment deployment = file == null ? common.deployment()
+                : new Deployment(TopologyLoader.load(file, CommonOptions.repoRoot()), common.state(), CommonOptions.repoRoot());
         Status.Report report = Status.collect(deployment);
         System.out.println(json ? toJson(report) : toTable(report));
         return report.healthy() ? 0 : UNHEALTHY;
