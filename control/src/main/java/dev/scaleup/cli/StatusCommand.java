@@ -115,6 +115,7 @@ final class StatusCommand implements Callable<Integer> {
                 .map(e -> e.getKey() + (e.getValue() ? " healthy" : " DOWN")).toList())).append('\n');
         out.append("gateway firewall (only root reaches the hosts from this machine): ").append(switch (report.gateway()) {
             case CURRENT -> "current";
+            case NONE_NEEDED -> "none needed (the hosts are servers of their own)";
             case STALE -> "STALE (run scaleup up)";
             default -> "MISSING (run scaleup up)";
         }).append('\n');

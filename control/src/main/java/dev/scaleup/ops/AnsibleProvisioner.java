@@ -87,10 +87,19 @@ final class AnsibleProvisioner implements Provisioner {
         return changes + changed;
     }
 
+    /**
+     * Nothing before the operation itself: the drains and strays {@link Repair} undoes come from scale, deploy and
+     * restart, which do not run on servers yet, and up's playbook puts every file back and reloads what changed.
+     */
+    @Override
+    public List<String> mend() {
+        return List.of();
+    }
+
     /** The servers' own firewalls are all there is: this machine holds no rules for them. */
     @Override
     public Firewall.State gatewayState() {
-        return Firewall.State.CURRENT;
+        return Firewall.State.NONE_NEEDED;
     }
 
     /**

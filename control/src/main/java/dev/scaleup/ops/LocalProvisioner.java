@@ -2,6 +2,8 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
+
 /**
  * The netns target's converge step ({@link LocalConverge}) and removal: the hosts are namespaces of this machine,
  * so down removes them with every file, and the machine's own gateway rules.
@@ -23,6 +25,11 @@ final class LocalProvisioner implements Provisioner {
     @Override
     public int converge(Operation op) {
         return new LocalConverge(op).run();
+    }
+
+    @Override
+    public List<String> mend() {
+        return Repair.run(deployment);
     }
 
     @Override

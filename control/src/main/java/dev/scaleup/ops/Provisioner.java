@@ -1,5 +1,7 @@
 package dev.scaleup.ops;
 
+import java.util.List;
+
 /**
  * How a deployment's hosts are brought to what its topology says, and taken back: the one step of {@code up} and
  * {@code down} that differs between the targets. {@code up} runs the same frame around it on either (pre-flight,
@@ -19,6 +21,9 @@ interface Provisioner {
 
     /** Brings every host to the topology and starts what is missing; returns how many changes it made. */
     int converge(Operation op);
+
+    /** Undoes what an interrupted operation left half done ({@link Repair} on netns); a sentence per repair. */
+    List<String> mend();
 
     /** Whether this machine holds the rules a deployment needs here ({@link Firewall#gatewayState} on netns). */
     Firewall.State gatewayState();

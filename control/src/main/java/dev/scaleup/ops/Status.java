@@ -44,7 +44,7 @@ public final class Status {
         }
 
         public boolean healthy() {
-            return vipHolders() == 1 && etcdQuorum() && gateway == Firewall.State.CURRENT && degraded.isEmpty()
+            return vipHolders() == 1 && etcdQuorum() && gateway.inPlace() && degraded.isEmpty()
                     && hosts.stream().allMatch(HostStatus::healthy);
         }
     }

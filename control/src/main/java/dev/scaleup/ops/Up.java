@@ -96,7 +96,7 @@ public final class Up {
                     .map(h -> h.host().name() + " (" + h.health().details() + ")").toList();
             throw new OperatorException("not every host became healthy within 60 s: " + String.join(", ", unhealthy)
                     + (last[0] != null && !last[0].etcdQuorum() ? "; etcd has no quorum" : "")
-                    + (last[0] != null && last[0].gateway() != Firewall.State.CURRENT
+                    + (last[0] != null && !last[0].gateway().inPlace()
                             ? "; the gateway firewall is " + last[0].gateway().name().toLowerCase(java.util.Locale.ROOT) : "")
                     + "\n(`scaleup status` shows the deployment; `scaleup up` again starts what is missing)");
         }
