@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostsStackIT {
 
-    private static final String NAME = "hstit";
-    private static final Subnet SUBNET = Subnet.parse("198.19.11.0/24");
+    /** The lab's name and subnet; another machine's free ones with -Dit.hosts.name=… -Dit.hosts.subnet=…. */
+    private static final String NAME = System.getProperty("it.hosts.name", "hstit");
+    private static final Subnet SUBNET = Subnet.parse(System.getProperty("it.hosts.subnet", "198.19.11.0/24"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
