@@ -11,6 +11,7 @@ import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.VipAccess;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.runtime.StateDir;
+import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Subnet;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The hosts target end to end (issue 11): nine throwaway Debian 12 hosts ({@code hosts up}), the stack on them
  * through the generated Ansible project ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP
- * over HTTPS with the deployment's CA from every web and app host, status healthy with one VIP holder and one
- * primary, a second up that changes nothing, down that stops the units and leaves the servers reachable, and
+ * over HTTPS with the deployment's CA from every web and app host, a visit written through the app read back on a
+ * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, down that stops the units and leaves the servers reachable, and
  * {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time of each step and the
  * hosts' memory with the stack running.
  */
@@ -82,6 +84,8 @@ class HostsStackIT {
             assertThat(report.path("vip").path("holders").asInt()).isEqualTo(1);
             assertThat(StreamSupport.stream(report.path("hosts").spliterator(), false)
                     .filter(h -> h.path("db_role").asText().equals("primary")).count()).isEqualTo(1);
+            readBackOnAReplica(deployment, https, vip, report);
+
             long rss = plan.hosts().stream().mapToLong(h -> lab.rssKb(h.name())).sum();
             System.out.printf("HostsStackIT: the 9 hosts' processes use %d MB resident with the stack running%n", rss / 1024);
 
@@ -107,6 +111,30 @@ class HostsStackIT {
                 .as("overlay mounts").doesNotContain(LabDir.of(NAME).path().toString());
         assertThat(Exec.run(List.of("ip", "-o", "link")).stdout()).as("bridge and veths")
                 .doesNotContain(plan.bridge()).doesNotContain("vb-" + NAME + "-");
+    }
+
+    /** A visit written through the app (on the primary) is on a replica, read there over its own socket. */
+    private static void readBackOnAReplica(Deployment deployment, HttpClient https, VipAccess vip, JsonNode report)
+            throws Exception {
+        HttpResponse<String> created = https.send(HttpRequest.newBuilder(URI.create(vip.https() + "/api/visits"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode visit = JSON.readTree(created.body());
+        String replica = StreamSupport.stream(report.path("hosts").spliterator(), false)
+                .filter(h -> h.path("db_role").asText().equals("replica")).findFirst().orElseThrow().path("name").asText();
+        Host host = deployment.topology().host(replica).orElseThrow();
+        List<String> psql = new ArrayList<>(deployment.services().db().postgres().psql(host, deployment.topology().db().name()));
+        psql.addAll(List.of("-c", "select app_host from visits where id = " + visit.path("id").asLong()));
+        // the synchronous standby has it already; the other replica within moments
+        String onReplica = "";
+        for (int i = 0; i < 50 && onReplica.isEmpty(); i++) {
+            Exec.Result row = deployment.target().exec(host, psql, Duration.ofSeconds(20));
+            assertThat(row.ok()).as(row.stderr()).isTrue();
+            onReplica = row.stdout().strip();
+            Thread.sleep(100);
+        }
+        assertThat(onReplica).as("the visit on " + replica).isEqualTo(visit.path("app_host").asText());
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
