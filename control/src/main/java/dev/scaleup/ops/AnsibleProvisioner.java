@@ -110,9 +110,10 @@ final class AnsibleProvisioner implements Provisioner {
     public boolean remove(boolean purge, Progress progress) {
         HostPaths server = HostPaths.onServer();
         Parallel.forEach(deployment.topology().hosts(), host -> {
-            List<String> units = target.units(host);
-            target.exec(host, SshCommands.disableNow(units), DISABLE_TIMEOUT).orThrow();
-            progress.step(host.name() + ": disabled " + String.join(", ", units) + " (stopped, and not started at boot)");
+            List<String> disabled = target.exec(host, SshCommands.disableNow(target.units(host)), DISABLE_TIMEOUT).orThrow()
+                    .stdout().lines().toList();
+            progress.step(host.name() + ": " + (disabled.isEmpty() ? "no unit of the stack installed"
+                    : "disabled " + String.join(", ", disabled) + " (stopped, and not started at boot)"));
             if (purge) {
                 target.exec(host, List.of("rm", "-rf", "--one-file-system", server.data().toString()), DISABLE_TIMEOUT)
                         .orThrow();

@@ -95,10 +95,14 @@ public final class SshCommands {
         return List.of("systemctl", verb, unit + ".service");
     }
 
-    /** Stops the units and keeps them from starting at boot. */
+    /**
+     * Stops the units and keeps them from starting at boot; a unit that was never installed (an up that stopped
+     * before its play) is skipped. Prints each unit it disabled.
+     */
     public static List<String> disableNow(List<String> units) {
-        List<String> argv = new ArrayList<>(List.of("systemctl", "disable", "--now", "--quiet"));
-        units.forEach(u -> argv.add(u + ".service"));
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for u; do if systemctl cat \"$u.service\" >/dev/null 2>&1;"
+                + " then systemctl disable --now --quiet \"$u.service\" && echo \"$u\" || exit 1; fi; done", "sh"));
+        argv.addAll(units);
         return List.copyOf(argv);
     }
 

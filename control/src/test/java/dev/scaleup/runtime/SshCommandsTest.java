@@ -70,8 +70,9 @@ class SshCommandsTest {
                 .containsExactly("systemctl", "kill", "--kill-whom=all", "--signal=KILL", "patroni.service");
         assertThat(SshCommands.journal("etcd", 20))
                 .containsExactly("journalctl", "--unit=etcd.service", "--lines=20", "--no-pager", "--output=short-iso");
-        assertThat(SshCommands.disableNow(List.of("etcd", "patroni")))
-                .containsExactly("systemctl", "disable", "--now", "--quiet", "etcd.service", "patroni.service");
+        assertThat(SshCommands.disableNow(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "for u; do if"
+                + " systemctl cat \"$u.service\" >/dev/null 2>&1; then systemctl disable --now --quiet \"$u.service\""
+                + " && echo \"$u\" || exit 1; fi; done", "sh", "etcd", "patroni");
         assertThat(SshCommands.pidFromFile(Path.of("/run/scaleup/keepalived.pid"), "keepalived")).containsExactly("sh", "-c",
                 "p=$(cat \"$1\" 2>/dev/null) && [ \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" = \"$2\" ] && echo \"$p\"",
                 "sh", "/run/scaleup/keepalived.pid", "keepalived");
