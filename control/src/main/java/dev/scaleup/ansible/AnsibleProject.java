@@ -28,6 +28,9 @@ import java.util.List;
  */
 public final class AnsibleProject {
 
+    /** The Java the app runs on, on an app server: the runtime the project copies there. */
+    public static final java.nio.file.Path APP_JAVA = Units.APP_RUNTIME.resolve("bin/java");
+
     /** The fixed files, as resources under {@code dev/scaleup/ansible/}. */
     static final List<String> FIXED = fixed();
 
@@ -72,7 +75,7 @@ public final class AnsibleProject {
         return List.copyOf(paths);
     }
 
-    private static String resource(String path) {
+    static String resource(String path) {
         try (InputStream in = AnsibleProject.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("resource missing from the jar: dev/scaleup/ansible/" + path);

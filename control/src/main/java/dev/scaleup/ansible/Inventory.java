@@ -5,6 +5,7 @@ import dev.scaleup.render.VipCheck;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Server;
+import dev.scaleup.topology.Ssh;
 import dev.scaleup.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +57,24 @@ final class Inventory {
                           ansible_user: %s
                           ansible_ssh_private_key_file: %s
                           ansible_become: %s
+                          ansible_ssh_common_args: %s
                 """.formatted(host.name(), Yaml.quote(host.address()), server.ssh().port(), Yaml.quote(server.ssh().user()),
-                Yaml.quote(server.ssh().key()), server.ssh().sudo());
+                Yaml.quote(server.ssh().key()), server.ssh().sudo(), Yaml.quote(hostKeys(server.ssh())));
         if (host.role() == Role.LB && VipCheck.yields(t, host)) {
             vars += "          # this load balancer gives way in a split brain: it runs vip-check.sh\n"
                     + "          scaleup_vip_check: true\n";
         }
         return vars;
+    }
+
+    /**
+     * Where ssh checks the host's key: the file's ssh.known_hosts, strictly (a lab lists every key there), else
+     * known_hosts beside ansible.cfg, learned at the first connection (scaleup's own SSH uses the same file).
+     */
+    private static String hostKeys(Ssh ssh) {
+        return ssh.knownHosts() != null
+                ? "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=" + ssh.knownHosts()
+                : "-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=known_hosts";
     }
 
     private static String list(List<String> items) {

@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * Reads the output of {@code ansible-playbook} run with {@code ANSIBLE_STDOUT_CALLBACK=ansible.posix.jsonl} (in
- * Debian's ansible 7.7): one JSON object per line, {@code _event} naming it. A task's result on a host becomes a
- * {@link HostResult} (one progress line), the recap a {@link Recap} (how many tasks changed something: zero on a
+ * Debian's ansible 7.7): one JSON object per line, {@code _event} naming it. A play's start becomes a {@link Play}, a
+ * task's result on a host a {@link HostResult} (one progress line each), the recap a {@link Recap} (how many tasks changed something: zero on a
  * second run). Results of {@code no_log} tasks arrive censored by Ansible, so no secret reaches a line.
  */
 public final class PlaybookEvents {
@@ -23,7 +23,18 @@ public final class PlaybookEvents {
     /** What a task did on a host. */
     public enum Status { OK, CHANGED, FAILED, SKIPPED, UNREACHABLE }
 
-    public sealed interface Event permits HostResult, Recap {}
+    public sealed interface Event permits Play, HostResult, Recap {}
+
+    /** A play starts (site.yml has one per step of up: the base of every host, etcd, the primary, …). */
+    public record Play(String name) implements Event {
+        public Play {
+            requireNonNull(name, "name is null");
+        }
+
+        public String line() {
+            return "ansible: " + name;
+        }
+    }
 
     /**
      * One task's result on one host.
@@ -80,6 +91,7 @@ public final class PlaybookEvents {
         return switch (event) {
             case "v2_runner_on_ok", "v2_runner_on_failed", "v2_runner_on_skipped", "v2_runner_on_unreachable" ->
                     hostResult(event, node);
+            case "v2_playbook_on_play_start" -> Optional.of(new Play(node.path("play").path("name").asText()));
             case "v2_playbook_on_stats" -> Optional.of(recap(node.path("stats")));
             default -> Optional.empty();
         };

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Status;
+import dev.scaleup.topology.TopologyLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +29,15 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
 
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "Topology file: the hosts to check (default: the topology the deployment runs).")
+    Path file;
+
     @Override
     public Integer call() throws Exception {
         CommonOptions.requireRoot();
-        Deployment deployment = common.deployment();
+        Deployment deployment = file == null ? common.deployment()
+                : new Deployment(TopologyLoader.load(file, CommonOptions.repoRoot()), common.state(), CommonOptions.repoRoot());
         Status.Report report = Status.collect(deployment);
         System.out.println(json ? toJson(report) : toTable(report));
         return report.healthy() ? 0 : UNHEALTHY;
@@ -108,6 +115,7 @@ final class StatusCommand implements Callable<Integer> {
                 .map(e -> e.getKey() + (e.getValue() ? " healthy" : " DOWN")).toList())).append('\n');
         out.append("gateway firewall (only root reaches the hosts from this machine): ").append(switch (report.gateway()) {
             case CURRENT -> "current";
+            case NONE_NEEDED -> "none needed (the hosts are servers of their own)";
             case STALE -> "STALE (run scaleup up)";
             default -> "MISSING (run scaleup up)";
         }).append('\n');

@@ -102,7 +102,7 @@ public final class Drill {
         if (status.vipHolders() != 1) {
             names.add("VIP held by " + status.vipHolders() + " load balancers");
         }
-        if (status.gateway() != dev.scaleup.ops.Firewall.State.CURRENT) {
+        if (!status.gateway().inPlace()) {
             names.add("gateway firewall " + status.gateway().name().toLowerCase(Locale.ROOT));
         }
         return names;

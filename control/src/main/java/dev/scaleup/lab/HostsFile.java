@@ -18,7 +18,7 @@ public final class HostsFile {
         out.append("# Written by `scaleup hosts up`: ").append(plan.hosts().size())
                 .append(" throwaway Debian 12 hosts (systemd-nspawn containers) on this machine;\n")
                 .append("# `scaleup hosts down --name ").append(plan.name()).append("` removes them.\n")
-                .append("# Their sshd keys are in ").append(knownHosts).append(".\n")
+                .append("# Their sshd keys are in ssh.known_hosts, checked strictly.\n")
                 .append("name: ").append(plan.name()).append('\n')
                 .append("target: hosts\n")
                 .append("network:\n")
@@ -30,6 +30,7 @@ public final class HostsFile {
                 .append("  port: 22\n")
                 .append("  key: ").append(key).append('\n')
                 .append("  sudo: false\n")
+                .append("  known_hosts: ").append(knownHosts).append('\n')
                 .append("hosts:\n");
         plan.hosts().forEach(host -> out.append("  ").append(host.name()).append(":\n")
                 .append("    address: ").append(host.address()).append('\n'));

@@ -26,6 +26,24 @@ public final class AppArtifact {
         return repoRoot.resolve("app/target");
     }
 
+    /**
+     * The first up installs the repository's build; later builds arrive by {@code scaleup deploy}, never by up behind
+     * a running app tier's back. Returns a sentence, or null when the deployment has its build.
+     */
+    static String ensureInstalled(Deployment deployment) {
+        if (Files.exists(deployment.appArtifact().resolve("app.jar"))) {
+            return null;
+        }
+        Path artifact = install(buildDir(deployment.repoRoot()), deployment.state().artifacts());
+        deployment.useAppArtifact(artifact);
+        return "installed the app build " + artifact.getFileName();
+    }
+
+    /** The Java runtime the app ships with to servers ({@code jlink}, built by the app module's package phase). */
+    public static Path runtimeDir(Path repoRoot) {
+        return buildDir(repoRoot).resolve("runtime");
+    }
+
     /** Copies the build into {@code artifacts/app-HASH/} unless it is there; returns that directory. */
     public static Path install(Path buildDir, Path artifacts) {
         Path jar = buildDir.resolve("app.jar");

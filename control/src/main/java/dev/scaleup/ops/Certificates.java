@@ -37,9 +37,47 @@ public final class Certificates {
      */
     public static List<String> ensure(Deployment deployment, Progress progress) {
         Topology t = deployment.topology();
+        List<String> changes = new ArrayList<>();
+        Pem made = pem(deployment, changes);
+        LbService lb = deployment.services().lb();
+        for (Host host : t.hosts(Role.LB)) {
+            List<String> written = ConfigFiles.write(deployment.paths(host),
+                    List.of(new RenderedFile(Tls.PEM_FILE, made.pem(), RenderedFile.PRIVATE)));
+            if (written.isEmpty()) {
+                continue;
+            }
+            boolean running = lb.processes(host).stream().limit(1).allMatch(p -> deployment.isRunning(host, p));
+            String reloaded = running ? lb.reload(host, List.of(HaproxyConfig.FILE)) : "";
+            changes.add(host.name() + ": new certificate in conf/" + Tls.PEM_FILE
+                    + (running ? "; " + reloaded.substring(reloaded.indexOf(": ") + 2) : ""));
+        }
+        if (changes.isEmpty()) {
+            progress.step(made.hint());
+        } else {
+            changes.add(made.hint());
+        }
+        return changes;
+    }
+
+    /**
+     * The VIP's certificate chain and its key, as HAProxy reads them ({@code tls.pem}), and the sentence that says
+     * how to trust it.
+     */
+    record Pem(String pem, String hint) {
+        @Override
+        public String toString() {
+            return "Pem[" + hint + "]"; // the key inside is never printed
+        }
+    }
+
+    /**
+     * The deployment's certificate: the operator's own (checked to match its key), or one of the deployment's CA, made
+     * (CA first, at the first up) or made again when it no longer fits; each thing made is added to {@code changes}.
+     */
+    static Pem pem(Deployment deployment, List<String> changes) {
+        Topology t = deployment.topology();
         Edge edge = t.lb().edge();
         Path dir = Tls.dir(deployment.state().real());
-        List<String> changes = new ArrayList<>();
         String pem;
         String url = "https://" + t.network().vip() + (edge.httpsPort() == 443 ? "" : ":" + edge.httpsPort()) + "/";
         String hint;
@@ -70,24 +108,7 @@ public final class Certificates {
             hint = "tls: " + url + " (also as " + edge.tlsName() + ") with a certificate of the deployment's own CA;"
                     + " trust it with: curl --cacert " + dir.resolve(Tls.CA_CERT) + " " + url;
         }
-        LbService lb = deployment.services().lb();
-        for (Host host : t.hosts(Role.LB)) {
-            List<String> written = ConfigFiles.write(deployment.paths(host),
-                    List.of(new RenderedFile(Tls.PEM_FILE, pem, RenderedFile.PRIVATE)));
-            if (written.isEmpty()) {
-                continue;
-            }
-            boolean running = lb.processes(host).stream().limit(1).allMatch(p -> deployment.isRunning(host, p));
-            String reloaded = running ? lb.reload(host, List.of(HaproxyConfig.FILE)) : "";
-            changes.add(host.name() + ": new certificate in conf/" + Tls.PEM_FILE
-                    + (running ? "; " + reloaded.substring(reloaded.indexOf(": ") + 2) : ""));
-        }
-        if (changes.isEmpty()) {
-            progress.step(hint);
-        } else {
-            changes.add(hint);
-        }
-        return changes;
+        return new Pem(pem, hint);
     }
 
     /** Why the VIP's certificate must be made (anew), or null when it is fine. */

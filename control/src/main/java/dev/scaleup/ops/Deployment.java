@@ -6,7 +6,9 @@ import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.Renderers;
 import dev.scaleup.render.Secrets;
+import dev.scaleup.runtime.HostsTarget;
 import dev.scaleup.runtime.NetnsTarget;
+import dev.scaleup.runtime.SshCommands;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.runtime.Target;
@@ -31,6 +33,7 @@ public final class Deployment {
     private final Topology topology;
     private final StateDir state;
     private final Target target;
+    private final Provisioner provisioner;
     private final Path repoRoot;
     private Secrets secrets;
     private Tools tools;
@@ -40,7 +43,22 @@ public final class Deployment {
         this.topology = requireNonNull(topology, "topology is null");
         this.state = requireNonNull(state, "state is null");
         this.repoRoot = requireNonNull(repoRoot, "repoRoot is null");
-        this.target = new NetnsTarget(topology, state);
+        if (topology.onServers()) {
+            HostsTarget servers = new HostsTarget(topology, hostKeys(state), state.path().resolve("ssh"));
+            this.target = servers;
+            this.provisioner = new AnsibleProvisioner(this, servers);
+        } else {
+            this.target = new NetnsTarget(topology, state);
+            this.provisioner = new LocalProvisioner(this);
+        }
+    }
+
+    /**
+     * Where the keys of servers with no ssh.known_hosts are learned at the first connection and checked at every later
+     * one: the Ansible project's known_hosts, which Ansible reads too (the inventory names it).
+     */
+    private static SshCommands.HostKeys hostKeys(StateDir state) {
+        return new SshCommands.HostKeys(AnsibleProvisioner.projectDir(state.path()).resolve("known_hosts"), false);
     }
 
     /** The deployment running in the state directory (its stored topology); refused when there is none. */
@@ -73,6 +91,11 @@ public final class Deployment {
         return target;
     }
 
+    /** How up brings the hosts to the topology and down takes them back: the target's own way. */
+    Provisioner provisioner() {
+        return provisioner;
+    }
+
     public Path repoRoot() {
         return repoRoot;
     }
@@ -80,7 +103,7 @@ public final class Deployment {
     /** The server binaries, found on first use. */
     public synchronized Tools tools() {
         if (tools == null) {
-            tools = Tools.find();
+            tools = topology.onServers() ? Tools.ON_SERVERS : Tools.find();
         }
         return tools;
     }

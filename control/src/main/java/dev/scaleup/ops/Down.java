@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stops every process of a deployment (stop signal, deadline, KILL), removes its hosts (namespaces, veths, bridge)
- * and its state directory. Works after a partial up, and a second run finds nothing to do.
+ * Stops every process of a deployment (stop signal, deadline, KILL; on servers {@code systemctl stop}), then removes
+ * what up made ({@link Provisioner#remove}: namespaces, veths, bridge; on servers the units are disabled and they
+ * stay reachable) and the state directory. Works after a partial up, and a second run finds nothing to do.
  */
 public final class Down {
 
@@ -22,7 +23,11 @@ public final class Down {
     private Down() {
     }
 
-    public static void run(StateDir state, Path repoRoot, Progress progress) {
+    /**
+     * {@code purge}: the data as well, where it outlives down otherwise (on servers: {@code /var/lib/scaleup}, and the
+     * state directory whose secrets that data was made with); on netns everything goes anyway.
+     */
+    public static void run(StateDir state, Path repoRoot, boolean purge, Progress progress) {
         if (!state.exists()) {
             progress.step("nothing to do: no deployment at " + state.path());
             if (java.nio.file.Files.exists(state.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -33,21 +38,21 @@ public final class Down {
         Deployment deployment = Deployment.open(state, repoRoot);
         progress.logTo(state.log());
         try (Operation op = Operation.down(deployment, progress)) {
-            stop(deployment, progress);
+            stop(deployment, purge, progress);
         }
     }
 
-    private static void stop(Deployment deployment, Progress progress) {
+    private static void stop(Deployment deployment, boolean purge, Progress progress) {
         StateDir state = deployment.state();
         Topology topology = deployment.topology();
         progress.step("stopping deployment " + topology.name() + " (" + topology.hosts().size() + " hosts)");
         for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB)) {
             Parallel.forEach(topology.hosts(role), host -> stopHost(deployment, host, progress));
         }
-        deployment.target().removeAll().forEach(progress::step);
-        if (Firewall.removeGateway(topology)) {
-            progress.step("removed the gateway rules (table inet " + dev.scaleup.render.FirewallConfig.gatewayTable(topology)
-                    + ") from the machine's namespace");
+        if (!deployment.provisioner().remove(purge, progress)) {
+            progress.step("kept the state directory " + state.path() + ": the servers keep their data, made with its"
+                    + " secrets (`scaleup up` brings the deployment back; `scaleup down --purge` deletes both)");
+            return;
         }
         state.delete();
         progress.step("removed the state directory " + state.path());

@@ -37,7 +37,14 @@ public final class Firewall {
         /** no scaleup table: the host accepts everything */
         MISSING,
         /** the host's namespace does not exist */
-        NO_NAMESPACE
+        NO_NAMESPACE,
+        /** nothing to hold: the gateway rules of a deployment whose hosts are servers of their own (hosts target) */
+        NONE_NEEDED;
+
+        /** The rules are as they should be: the current ones, or none where none are needed. */
+        public boolean inPlace() {
+            return this == CURRENT || this == NONE_NEEDED;
+        }
     }
 
     /** Brings every host's rules up to date; returns one sentence per host whose rules it (re)loaded. */

@@ -1,36 +1,14 @@
 package dev.scaleup.ops;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** HAProxy's runtime API over its stats socket: one command per connection. */
+/** HAProxy's runtime API: what its {@code show stat} answers (asked through {@link dev.scaleup.runtime.Target#askSocket}). */
 public final class HaproxySocket {
 
     private HaproxySocket() {
-    }
-
-    public static String command(Path socket, String command) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(16384);
-            while (channel.read(buffer) > 0) {
-                out.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
     }
 
     /** A server line of {@code show stat}. */
@@ -43,11 +21,6 @@ public final class HaproxySocket {
         public boolean drained() {
             return status.startsWith("DRAIN") || status.startsWith("MAINT");
         }
-    }
-
-    /** The servers of one backend with their check status (UP, DOWN, MAINT, …). */
-    public static List<ServerState> servers(Path socket, String backend) throws IOException {
-        return parseStat(command(socket, "show stat"), backend);
     }
 
     static List<ServerState> parseStat(String csv, String backend) {

@@ -115,7 +115,7 @@ public final class LbService implements HostService {
     /** Runs a command of HAProxy's runtime API on the host; returns its answer, or throws. */
     public String command(Host host, String command) {
         try {
-            return HaproxySocket.command(socket(host), command);
+            return deployment.target().askSocket(host, socket(host), command);
         } catch (IOException e) {
             throw new OperatorException(host.name() + ": HAProxy's runtime API does not answer (" + command + "): "
                     + e.getMessage(), e);
@@ -124,7 +124,7 @@ public final class LbService implements HostService {
 
     List<HaproxySocket.ServerState> backends(Host host) {
         try {
-            return HaproxySocket.servers(socket(host), HaproxyConfig.BACKEND);
+            return HaproxySocket.parseStat(deployment.target().askSocket(host, socket(host), "show stat"), HaproxyConfig.BACKEND);
         } catch (IOException e) {
             return List.of();
         }
@@ -137,7 +137,7 @@ public final class LbService implements HostService {
     Map<String, Long> webSessions(Host host) {
         Map<String, Long> sessions = new LinkedHashMap<>();
         try {
-            String stat = HaproxySocket.command(socket(host), "show stat");
+            String stat = deployment.target().askSocket(host, socket(host), "show stat");
             for (String backend : List.of(HaproxyConfig.BACKEND, HaproxyConfig.ONCE_BACKEND)) {
                 for (HaproxySocket.ServerState server : HaproxySocket.parseStat(stat, backend)) {
                     sessions.merge(server.server(), server.sessions(), Long::sum);

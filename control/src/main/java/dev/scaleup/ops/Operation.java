@@ -110,7 +110,7 @@ public final class Operation implements AutoCloseable {
         step(interrupted.describe() + " did not finish; mending what it may have left half done");
         try {
             // on the topology the deployment runs (stored), not one an up was asked to apply
-            Repair.run(Deployment.open(deployment.state(), deployment.repoRoot())).forEach(this::step);
+            Deployment.open(deployment.state(), deployment.repoRoot()).provisioner().mend().forEach(this::step);
         } catch (RuntimeException e) {
             // not fatal: up renders every file again, and the operation itself may need the hosts it could not reach
             step("could not mend all of it (" + e.getMessage().lines().findFirst().orElse("") + ")");

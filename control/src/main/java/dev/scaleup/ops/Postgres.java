@@ -36,7 +36,8 @@ public final class Postgres {
     public List<String> query(Host host, String sql) {
         List<String> command = new ArrayList<>(psql(host, "postgres"));
         command.addAll(List.of("-c", sql));
-        Exec.Result result = Exec.run(command, Duration.ofSeconds(10), null).orThrow();
+        // on the host: its socket is a file of this machine on netns, of the server on the hosts target
+        Exec.Result result = deployment.target().exec(host, command, Duration.ofSeconds(10)).orThrow();
         return result.stdout().lines().filter(l -> !l.isBlank()).toList();
     }
 

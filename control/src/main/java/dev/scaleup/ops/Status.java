@@ -44,7 +44,7 @@ public final class Status {
         }
 
         public boolean healthy() {
-            return vipHolders() == 1 && etcdQuorum() && gateway == Firewall.State.CURRENT && degraded.isEmpty()
+            return vipHolders() == 1 && etcdQuorum() && gateway.inPlace() && degraded.isEmpty()
                     && hosts.stream().allMatch(HostStatus::healthy);
         }
     }
@@ -63,7 +63,7 @@ public final class Status {
         Coordination coordination = new Coordination(deployment);
         Map<String, Boolean> etcd = new LinkedHashMap<>();
         coordination.members().forEach(m -> etcd.put(m.name(), coordination.healthy(m)));
-        return new Report(topology, ordered, etcd, Firewall.gatewayState(deployment),
+        return new Report(topology, ordered, etcd, deployment.provisioner().gatewayState(),
                 degraded(Journal.read(deployment.state()), deployment.drainedApps(), ordered));
     }
 
@@ -90,7 +90,8 @@ public final class Status {
         Map<String, Optional<Long>> processes = new LinkedHashMap<>();
         if (!deployment.target().exists(host)) {
             deployment.processes(host).forEach(p -> processes.put(p.name(), Optional.empty()));
-            return new HostStatus(host, processes, HostHealth.of(false, "namespace missing"));
+            // netns: its namespace is gone; hosts: the server does not answer over SSH
+            return new HostStatus(host, processes, HostHealth.of(false, "host missing or unreachable"));
         }
         HostService service = deployment.services().of(host.role());
         for (ProcessSpec spec : deployment.processes(host)) {

@@ -12,6 +12,13 @@ public record Tools(Path haproxy, Path keepalived, Path nginx, Path pgBin, Path 
 
     public static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
 
+    /**
+     * The programs on a Debian 12 server of the hosts target, where the Ansible project installs them (the app's
+     * Java is the runtime it ships with). Nothing here is run on this machine: the units run them there.
+     */
+    public static final Tools ON_SERVERS = new Tools(Path.of("/usr/sbin/haproxy"), Path.of("/usr/sbin/keepalived"),
+            Path.of("/usr/sbin/nginx"), PG_BIN, dev.scaleup.ansible.AnsibleProject.APP_JAVA);
+
     public static Tools find() {
         Map<Path, String> required = new LinkedHashMap<>();
         required.put(Path.of("/usr/sbin/haproxy"), "haproxy");

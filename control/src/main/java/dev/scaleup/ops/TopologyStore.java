@@ -116,6 +116,9 @@ public final class TopologyStore {
             host.put("ssh_port", s.ssh().port());
             host.put("ssh_key", s.ssh().key().toString());
             host.put("sudo", s.ssh().sudo());
+            if (s.ssh().knownHosts() != null) {
+                host.put("ssh_known_hosts", s.ssh().knownHosts().toString());
+            }
             hosts.put(s.name(), host);
         }
         return hosts;
@@ -129,7 +132,8 @@ public final class TopologyStore {
             JsonNode h = e.getValue();
             listed.add(new Server(e.getKey(), role, Integer.parseInt(e.getKey().substring(role.prefix().length())),
                     Ipv4.parse(h.path("address").asText()), new Ssh(h.path("ssh_user").asText(),
-                    h.path("ssh_port").asInt(), Path.of(h.path("ssh_key").asText()), h.path("sudo").asBoolean())));
+                    h.path("ssh_port").asInt(), Path.of(h.path("ssh_key").asText()), h.path("sudo").asBoolean(),
+                    h.path("ssh_known_hosts").isTextual() ? Path.of(h.path("ssh_known_hosts").asText()) : null)));
         });
         return new Servers(netInterface, listed);
     }

@@ -33,7 +33,7 @@ public final class WebService implements HostService {
         return List.of(ProcessSpec.of("nginx", List.of(tools.nginx().toString(),
                 "-c", paths.conf(NginxConfig.FILE).toString(),
                 "-p", paths.root() + "/",
-                "-e", NginxConfig.errorLog(paths).toString())));
+                "-e", NginxConfig.startErrorLog(paths))));
     }
 
     @Override

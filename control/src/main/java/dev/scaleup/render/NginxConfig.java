@@ -32,6 +32,14 @@ public final class NginxConfig {
      */
     static final String JOURNALD = "syslog:server=unix:/dev/log,nohostname,tag=nginx";
 
+    /**
+     * nginx's {@code -e}: the log of its start, before it reads the config: the error log file, or on a server
+     * stderr (journald, through its unit).
+     */
+    public static String startErrorLog(HostPaths paths) {
+        return paths.journald() ? "stderr" : errorLog(paths).toString();
+    }
+
     public static Path errorLog(HostPaths paths) {
         return paths.logs().resolve("nginx-error.log");
     }

@@ -69,6 +69,33 @@ public final class Exec {
         }
     }
 
+    /**
+     * Runs a long command in {@code dir}, handing each line of its standard output to {@code lines} as it comes
+     * (progress of a playbook run); returns its exit code and standard error once it ends.
+     */
+    public static Result stream(List<String> command, java.util.Map<String, String> env, java.nio.file.Path dir,
+                                java.util.function.Consumer<String> lines) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            Process process = builder.start();
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    lines.accept(line);
+                }
+            }
+            return new Result(command, process.waitFor(), "", err.join());
+        } catch (IOException e) {
+            return new Result(command, 127, "", "cannot run " + command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
     private static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {

@@ -188,6 +188,12 @@ public final class NetnsTarget implements Target {
         return Exec.run(NetCommands.inNamespace(namespace(host), command), env, timeout, stdin);
     }
 
+    /** The host's sockets are files of this machine (in its run directory): read directly. */
+    @Override
+    public String askSocket(Host host, Path socket, String line) throws IOException {
+        return UnixSocket.ask(socket, line);
+    }
+
     @Override
     public boolean hasAddress(Host host, String address) {
         return network.hasAddress(host, address);

@@ -16,7 +16,7 @@ import java.util.Optional;
  *   NetnsTarget   hosts are network namespaces on this machine, joined by a bridge; processes are started detached
  *                 with verified pid files (today's target)
  *   HostsTarget   hosts are Debian servers reached over SSH; files and units are put in place by a generated
- *                 Ansible project, processes are systemd units (issue "Real servers"; not written yet)
+ *                 Ansible project, processes are systemd units
  * </pre>
  * Every method that changes something is idempotent and answers with a sentence saying what it did (or null when
  * there was nothing to do), so an operation can log it as a step.
@@ -100,6 +100,12 @@ public interface Target {
     default Exec.Result exec(Host host, List<String> command, Duration timeout) {
         return exec(host, command, Map.of(), timeout, null);
     }
+
+    /**
+     * Sends one line to a unix socket of the host and returns everything it answers (HAProxy's runtime API); throws
+     * when the socket does not answer.
+     */
+    String askSocket(Host host, Path socket, String line) throws java.io.IOException;
 
     /** Whether the address is on the host's interface (finds the VIP holder). */
     boolean hasAddress(Host host, String address);

@@ -128,7 +128,8 @@ final class ServersBinder {
             return null;
         }
         Path key = values.file(ssh, TopologyKey.SSH_KEY);
-        return user == null || key == null ? null : new Ssh(user, port, key, sudo);
+        Path knownHosts = ssh.given(TopologyKey.SSH_KNOWN_HOSTS) ? values.file(ssh, TopologyKey.SSH_KNOWN_HOSTS) : null;
+        return user == null || key == null ? null : new Ssh(user, port, key, sudo, knownHosts);
     }
 
     private List<Server> servers(Block top, Subnet subnet, Ipv4 vip, Ssh defaults) {
@@ -170,7 +171,8 @@ final class ServersBinder {
                 host.given(TopologyKey.HOST_SSH_USER) ? values.text(host, TopologyKey.HOST_SSH_USER) : defaults.user(),
                 host.given(TopologyKey.HOST_SSH_PORT) ? values.integer(host, TopologyKey.HOST_SSH_PORT) : defaults.port(),
                 host.given(TopologyKey.HOST_SSH_KEY) ? values.file(host, TopologyKey.HOST_SSH_KEY) : defaults.key(),
-                host.given(TopologyKey.HOST_SUDO) ? values.bool(host, TopologyKey.HOST_SUDO) : defaults.sudo());
+                host.given(TopologyKey.HOST_SUDO) ? values.bool(host, TopologyKey.HOST_SUDO) : defaults.sudo(),
+                defaults.knownHosts());
         if (address == null || ssh == null || ssh.user() == null || ssh.key() == null) {
             return null;
         }

@@ -32,6 +32,8 @@ enum TopologyKey {
     /** Required on the hosts target. */
     SSH_KEY(Section.SSH, "key", new Shape.File(), null, "identity", "identity_file", "private_key", "key_file"),
     SSH_SUDO(Section.SSH, "sudo", new Shape.Bool(), "false", "become"),
+    /** Optional: the servers' host keys, already known (a lab's); else learned at the first connection. */
+    SSH_KNOWN_HOSTS(Section.SSH, "known_hosts", new Shape.File(), null, "user_known_hosts_file", "known_hosts_file"),
     /** Required; the other keys of a host default to the ssh section's. */
     HOST_ADDRESS(Section.HOST, "address", Shape.CUSTOM, null, "ip", "addr"),
     HOST_SSH_USER(Section.HOST, "ssh_user", Shape.LOGIN, null, "user"),

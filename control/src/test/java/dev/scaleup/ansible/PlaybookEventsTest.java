@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleup.ansible.PlaybookEvents.Counts;
 import dev.scaleup.ansible.PlaybookEvents.Event;
 import dev.scaleup.ansible.PlaybookEvents.HostResult;
+import dev.scaleup.ansible.PlaybookEvents.Play;
 import dev.scaleup.ansible.PlaybookEvents.Recap;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,12 +33,13 @@ class PlaybookEventsTest {
     @Test
     void eachTaskResultIsALineAndTheRecapCountsTheChanges() throws IOException {
         List<Event> events = sample();
-        assertThat(events).hasSize(4);
-        assertThat(events.subList(0, 3)).extracting(e -> ((HostResult) e).line()).containsExactly(
+        assertThat(events).hasSize(5);
+        assertThat(((Play) events.get(0)).line()).isEqualTo("ansible: all");
+        assertThat(events.subList(1, 4)).extracting(e -> ((HostResult) e).line()).containsExactly(
                 "db1: a file: changed",
                 "db1: a secret: changed",
                 "db1: fails: failed (non-zero return code)");
-        Recap recap = (Recap) events.get(3);
+        Recap recap = (Recap) events.get(4);
         assertThat(recap.hosts()).isEqualTo(Map.of("db1", new Counts(3, 2, 0, 0, 0)));
         assertThat(recap.changed()).isEqualTo(2);
         assertThat(recap.failed()).isFalse();
@@ -45,7 +47,7 @@ class PlaybookEventsTest {
 
     @Test
     void aCensoredResultCarriesNoSecret() throws IOException {
-        HostResult secret = (HostResult) sample().get(1);
+        HostResult secret = (HostResult) sample().get(2);
         assertThat(secret.task()).isEqualTo("a secret");
         assertThat(secret.line()).doesNotContain("secret\\n");
     }

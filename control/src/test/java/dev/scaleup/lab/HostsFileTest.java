@@ -47,5 +47,7 @@ class HostsFileTest {
                 .containsExactly("app1@198.18.16.41", "app2@198.18.16.42", "app3@198.18.16.43");
         assertThat(t.db().replicas()).isEqualTo(2);
         assertThat(t.hosts()).hasSize(10);
+        // the lab's sshd keys, so SSH and Ansible check every host's key strictly
+        assertThat(t.servers().named("db3").orElseThrow().ssh().knownHosts()).isEqualTo(dir.resolve("known_hosts"));
     }
 }

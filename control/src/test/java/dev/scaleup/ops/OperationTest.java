@@ -69,7 +69,7 @@ class OperationTest {
         String topology = Files.readString(state.topologyFile());
         try (Operation deploy = Operation.begin(state, dir, "deploy", Progress.silent())) {
             String holder = "another operation is running on this deployment (deploy by pid " + ProcessHandle.current().pid();
-            assertThatThrownBy(() -> Down.run(state, dir, Progress.silent())).hasMessageContaining(holder);
+            assertThatThrownBy(() -> Down.run(state, dir, false, Progress.silent())).hasMessageContaining(holder);
             assertThatThrownBy(() -> Up.run(TopologyLoader.defaults(dir), state, dir, Progress.silent()))
                     .hasMessageContaining(holder);
         }

@@ -72,6 +72,13 @@ class HostsTargetTest {
     }
 
     @Test
+    void knownHostsNamedInTheSshSectionHoldForEveryHost() {
+        Topology t = parse(HEAD.replace("ssh:\n", "ssh:\n  known_hosts: lab/known_hosts\n") + SIX);
+        assertThat(t.servers().named("db2").orElseThrow().ssh().knownHosts()).isEqualTo(DIR.resolve("lab/known_hosts"));
+        assertThat(parse(HEAD + SIX).servers().named("db2").orElseThrow().ssh().knownHosts()).isNull();
+    }
+
+    @Test
     void perHostSshOverridesTheSection() {
         Topology t = parse(HEAD + SIX.replace("db2: {address: 198.18.16.82}",
                 "db2: {address: 198.18.16.82, ssh_user: admin, ssh_port: 2222, ssh_key: /keys/db2, sudo: true}"));

@@ -15,7 +15,7 @@ class TopologyKeyTest {
         assertThat(Section.TOP.allowed()).containsExactly("name", "target", "network", "ssh", "hosts", "lb", "web", "app",
                 "db", "site");
         assertThat(Section.NETWORK.allowed()).containsExactly("subnet", "vip", "interface");
-        assertThat(Section.SSH.allowed()).containsExactly("user", "port", "key", "sudo");
+        assertThat(Section.SSH.allowed()).containsExactly("user", "port", "key", "sudo", "known_hosts");
         assertThat(Section.HOST.allowed()).containsExactly("address", "ssh_user", "ssh_port", "ssh_key", "sudo");
         assertThat(Section.LB.allowed()).containsExactly("count", "port", "https_port", "https_redirect",
                 "rate_limit_per_10s", "auth_rate_limit_per_10s", "tls_name", "tls_cert", "tls_key");

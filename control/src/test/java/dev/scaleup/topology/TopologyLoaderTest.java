@@ -131,9 +131,11 @@ class TopologyLoaderTest {
                     "app3=198.18.16.43", "web1=198.18.16.21", "web2=198.18.16.22", "lb1=198.18.16.11", "lb2=198.18.16.12");
             Path examples = REPO.resolve("examples");
             assertThat(t.servers().named("web1").orElseThrow().ssh())
-                    .isEqualTo(new Ssh("root", 22, examples.resolve("lab/id_ed25519"), false));
+                    .isEqualTo(new Ssh("root", 22, examples.resolve("lab/id_ed25519"), false,
+                            examples.resolve("lab/known_hosts")));
             assertThat(t.servers().named("db3").orElseThrow().ssh())
-                    .isEqualTo(new Ssh("admin", 2222, examples.resolve("lab/db3_ed25519"), true));
+                    .isEqualTo(new Ssh("admin", 2222, examples.resolve("lab/db3_ed25519"), true,
+                            examples.resolve("lab/known_hosts")));
         }
 
         @Test

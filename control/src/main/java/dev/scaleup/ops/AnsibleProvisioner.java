@@ -1,0 +1,125 @@
+package dev.scaleup.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.ansible.AnsibleProject;
+import dev.scaleup.ansible.Inputs;
+import dev.scaleup.ansible.ProjectFiles;
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.runtime.HostsTarget;
+import dev.scaleup.runtime.SshCommands;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hosts target's converge step: the deployment's Ansible project rendered into {@code <state>/ansible/}
+ * ({@link AnsibleProject}) and its {@code site.yml} run ({@link Playbook}), which puts every file, user, firewall and
+ * unit in place and starts the stack with up's order and gates. Down stops and disables the units over SSH and
+ * leaves the servers as they were otherwise: reachable, their firewall loaded (it lets SSH in).
+ */
+final class AnsibleProvisioner implements Provisioner {
+
+    private static final Duration DISABLE_TIMEOUT = Duration.ofSeconds(120);
+    private final Deployment deployment;
+    private final HostsTarget target;
+
+    AnsibleProvisioner(Deployment deployment, HostsTarget target) {
+        this.deployment = requireNonNull(deployment, "deployment is null");
+        this.target = requireNonNull(target, "target is null");
+    }
+
+    /** The project's directory in the state directory (0700: the hosts' files hold secrets). */
+    static Path projectDir(Path state) {
+        return state.resolve("ansible");
+    }
+
+    /** Where each run's raw output is appended. */
+    static Path logFile(Path state) {
+        return state.resolve("ansible.log");
+    }
+
+    /** ansible-playbook and the app's runtime on this machine, then every server (one message per problem). */
+    @Override
+    public void preflight() {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isExecutable(Path.of("/usr/bin/ansible-playbook"))) {
+            problems.add("this machine has no /usr/bin/ansible-playbook (apt-get install ansible; ./scaleup installs it"
+                    + " for a file with target: hosts)");
+        }
+        Path runtime = AppArtifact.runtimeDir(deployment.repoRoot());
+        if (!Files.isExecutable(runtime.resolve("bin/java"))) {
+            problems.add("the app's Java runtime " + runtime + " is not built (./scaleup builds it: the app module's"
+                    + " package phase)");
+        }
+        problems.addAll(Preflight.problems(deployment.topology(), target));
+        if (!problems.isEmpty()) {
+            throw new OperatorException("up refused, nothing was changed on any server:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    @Override
+    public int converge(Operation op) {
+        Deployment d = op.deployment();
+        Progress progress = op.progress();
+        int changes = 0;
+        String installed = AppArtifact.ensureInstalled(d);
+        if (installed != null) {
+            progress.step(installed);
+            changes++;
+        }
+        List<String> made = new ArrayList<>();
+        Certificates.Pem pem = Certificates.pem(d, made);
+        made.forEach(progress::step);
+        progress.step(pem.hint());
+        changes += made.size();
+        Path state = d.state().real();
+        Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), d.appArtifact().resolve("app.jar"),
+                AppArtifact.runtimeDir(d.repoRoot()));
+        ProjectFiles.write(projectDir(state), AnsibleProject.render(d.topology(), inputs));
+        progress.step("ansible: the project is in " + projectDir(state) + "; running site.yml on "
+                + d.topology().hosts().size() + " servers (raw output in " + logFile(state) + ")");
+        int changed = new Playbook(projectDir(state), logFile(state)).run("site.yml", progress);
+        progress.step(changed == 0 ? "ansible: 0 tasks changed: every server already was as the topology says"
+                : "ansible: " + changed + " task" + (changed == 1 ? "" : "s") + " changed");
+        return changes + changed;
+    }
+
+    /**
+     * Nothing before the operation itself: the drains and strays {@link Repair} undoes come from scale, deploy and
+     * restart, which do not run on servers yet, and up's playbook puts every file back and reloads what changed.
+     */
+    @Override
+    public List<String> mend() {
+        return List.of();
+    }
+
+    /** The servers' own firewalls are all there is: this machine holds no rules for them. */
+    @Override
+    public Firewall.State gatewayState() {
+        return Firewall.State.NONE_NEEDED;
+    }
+
+    /**
+     * Every unit of the stack stopped and disabled on each server, at once; with {@code purge} the data directory
+     * deleted as well. Configs, units and the firewall stay: the next up finds them and changes only what differs.
+     */
+    @Override
+    public boolean remove(boolean purge, Progress progress) {
+        HostPaths server = HostPaths.onServer();
+        Parallel.forEach(deployment.topology().hosts(), host -> {
+            List<String> disabled = target.exec(host, SshCommands.disableNow(target.units(host)), DISABLE_TIMEOUT).orThrow()
+                    .stdout().lines().toList();
+            progress.step(host.name() + ": " + (disabled.isEmpty() ? "no unit of the stack installed"
+                    : "disabled " + String.join(", ", disabled) + " (stopped, and not started at boot)"));
+            if (purge) {
+                target.exec(host, List.of("rm", "-rf", "--one-file-system", server.data().toString()), DISABLE_TIMEOUT)
+                        .orThrow();
+                progress.step(host.name() + ": deleted " + server.data() + " (the data)");
+            }
+        });
+        return purge;
+    }
+}

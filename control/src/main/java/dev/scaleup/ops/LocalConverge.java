@@ -1,0 +1,177 @@
+package dev.scaleup.ops;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.runtime.Readiness;
+import dev.scaleup.runtime.Target;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Up's converge step on the netns target, once: creates what is missing (bridge, namespaces, users, firewalls,
+ * configs, data) and starts what is not running, tier by tier (db, app, web, lb), waiting until each process is
+ * ready; changed configs are reloaded, or rolled out one app host at a time.
+ */
+final class LocalConverge {
+
+    private final Operation op;
+    private final Deployment deployment;
+    private final Target target;
+    private final Services services;
+    private final Progress progress;
+    private final AtomicInteger changes = new AtomicInteger();
+    private final java.util.Set<Host> needRestart = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    LocalConverge(Operation op) {
+        this.op = op;
+        this.deployment = op.deployment();
+        this.target = deployment.target();
+        this.services = deployment.services();
+        this.progress = op.progress();
+    }
+
+    /** Returns how many changes it made. */
+    int run() {
+        Topology topology = deployment.topology();
+        changeIfAny(AppArtifact.ensureInstalled(deployment));
+        changeIfAny(target.ensureNetwork());
+        for (Host host : topology.hosts()) {
+            changeIfAny(target.ensureHost(host));
+        }
+        // security: the unprivileged users the servers run as exist before any of them starts
+        serverUsers().forEach(user -> changeIfAny(target.ensureUser(user)));
+        // security: each host's inbound firewall (nftables) is in place before any of its processes starts
+        changeIfAny(Firewall.applyGateway(deployment));
+        Firewall.apply(deployment).forEach(this::change);
+        // security: the certificate HAProxy serves at the VIP (made from the deployment's CA, or the operator's own)
+        Certificates.ensure(deployment, progress).forEach(this::change);
+        startCoordination();
+        for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
+            // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
+            Parallel.forEach(topology.hosts(role), this::bringUp);
+            if (role == Role.APP && !needRestart.isEmpty()) {
+                // new settings for running app servers: one at a time, drained in nginx first
+                List<Host> hosts = topology.hosts(Role.APP).stream().filter(needRestart::contains).toList();
+                new AppRollout(op).restart(hosts, 1, null, null);
+                changes.incrementAndGet();
+            }
+        }
+        return changes.get();
+    }
+
+    /** Every user a server process of the deployment runs as (root's processes name none). */
+    private java.util.Set<String> serverUsers() {
+        Coordination coordination = new Coordination(deployment);
+        java.util.Set<String> users = new java.util.TreeSet<>();
+        for (Host host : deployment.topology().hosts()) {
+            List<ProcessSpec> specs = new java.util.ArrayList<>(services.of(host.role()).processes(host));
+            coordination.process(host).ifPresent(specs::add);
+            specs.stream().map(ProcessSpec::user).filter(java.util.Objects::nonNull).forEach(users::add);
+        }
+        return users;
+    }
+
+    private void bringUp(Host host) {
+        HostService service = services.of(host.role());
+        HostPaths paths = deployment.paths(host);
+        List<RenderedFile> files = deployment.render(host);
+        boolean wasRunning = service.processes(host).stream().anyMatch(p -> deployment.isRunning(host, p));
+        List<String> written = ConfigFiles.write(paths, files);
+        changeIfAny(service.prepare(host));
+        if (!written.isEmpty()) {
+            List<String> checks = ConfigFiles.check(deployment, host, files);
+            change(host.name() + ": rendered " + String.join(", ", written)
+                    + (checks.isEmpty() ? "" : "; checked by " + String.join(", ", checks)));
+            if (wasRunning) {
+                String reloaded = service.reload(host, written);
+                if (reloaded == null) {
+                    needRestart.add(host);
+                }
+                changeIfAny(reloaded);
+            }
+        }
+        java.util.Set<String> startedNow = new java.util.HashSet<>();
+        // the host's etcd member, if any, was started with the others in startCoordination
+        for (ProcessSpec spec : service.processes(host)) {
+            if (deployment.isRunning(host, spec)) {
+                continue;
+            }
+            long start = System.nanoTime();
+            if (spec.supervised()) {
+                if (!startedNow.contains(spec.parent())) {
+                    restartParent(host, service, spec);
+                }
+            } else {
+                startedNow.add(spec.name());
+                long pid = target.start(host, spec);
+                change(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
+            }
+            try {
+                service.awaitReady(host, spec);
+            } catch (Readiness.NotReadyException e) {
+                throw new OperatorException(host.name() + " did not become healthy: " + e.getMessage()
+                        + "\n--- last lines of " + target.logName(host, spec.name()) + " ---\n" + target.logTail(host, spec.name(), 20)
+                        + "\n(the deployment is left as it is: `scaleup status` shows it, `scaleup down` removes it)");
+            }
+            progress.step(String.format("%s: %s ready in %.1f s", host.name(), spec.name(), (System.nanoTime() - start) / 1e9));
+        }
+        service.afterStart(host, progress);
+    }
+
+    /** A supervised process is missing while its parent runs: restart the parent, which starts it again. */
+    private void restartParent(Host host, HostService service, ProcessSpec child) {
+        ProcessSpec parent = service.processes(host).stream().filter(p -> p.name().equals(child.parent())).findFirst()
+                .orElseThrow(() -> new IllegalStateException(child.name() + " names an unknown parent " + child.parent()));
+        if (deployment.isRunning(host, parent)) {
+            String how = target.stop(host, parent, Down.STOP_DEADLINE);
+            long pid = target.start(host, parent);
+            change(host.name() + ": " + child.name() + " was not running; restarted " + parent.name()
+                    + " (old one " + how + ", new pid " + pid + ") to bring it back");
+        }
+    }
+
+    /** The etcd members start together (none is healthy alone); Patroni needs their quorum. */
+    private void startCoordination() {
+        Coordination coordination = new Coordination(deployment);
+        boolean started = false;
+        for (Host member : coordination.members()) {
+            ProcessSpec etcd = coordination.process(member).orElseThrow();
+            if (!deployment.isRunning(member, etcd)) {
+                coordination.prepare(member);
+                long pid = target.start(member, etcd);
+                change(member.name() + ": started etcd (pid " + pid + ")");
+                started = true;
+            }
+        }
+        if (started) {
+            long start = System.nanoTime();
+            try {
+                coordination.awaitQuorum(Duration.ofSeconds(60));
+            } catch (Readiness.NotReadyException e) {
+                Host first = coordination.members().get(0);
+                throw new OperatorException("etcd did not form a cluster: " + e.getMessage() + "\n--- last lines of "
+                        + target.logName(first, "etcd") + " ---\n" + target.logTail(first, "etcd", 20));
+            }
+            progress.step(String.format("etcd: quorum of %d members in %.1f s (%s)", coordination.members().size(),
+                    (System.nanoTime() - start) / 1e9,
+                    String.join(", ", coordination.members().stream().map(Host::name).toList())));
+        }
+    }
+
+    private void change(String sentence) {
+        changes.incrementAndGet();
+        progress.step(sentence);
+    }
+
+    /** A change when something was done (a sentence), nothing when it was already so (null). */
+    private void changeIfAny(String sentence) {
+        if (sentence != null) {
+            change(sentence);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.scaleup.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The netns target's converge step ({@link LocalConverge}) and removal: the hosts are namespaces of this machine,
+ * so down removes them with every file, and the machine's own gateway rules.
+ */
+final class LocalProvisioner implements Provisioner {
+
+    private final Deployment deployment;
+
+    LocalProvisioner(Deployment deployment) {
+        this.deployment = requireNonNull(deployment, "deployment is null");
+    }
+
+    /** The servers run on this machine: every program is named, with its Debian package, before anything is made. */
+    @Override
+    public void preflight() {
+        deployment.tools();
+    }
+
+    @Override
+    public int converge(Operation op) {
+        return new LocalConverge(op).run();
+    }
+
+    @Override
+    public List<String> mend() {
+        return Repair.run(deployment);
+    }
+
+    @Override
+    public Firewall.State gatewayState() {
+        return Firewall.gatewayState(deployment);
+    }
+
+    /** Namespaces, veths and bridge, and the gateway rules; the data goes with the state directory in any case. */
+    @Override
+    public boolean remove(boolean purge, Progress progress) {
+        deployment.target().removeAll().forEach(progress::step);
+        if (Firewall.removeGateway(deployment.topology())) {
+            progress.step("removed the gateway rules (table inet "
+                    + dev.scaleup.render.FirewallConfig.gatewayTable(deployment.topology())
+                    + ") from the machine's namespace");
+        }
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.scaleup.ops;
+
+import java.util.List;
+
+/**
+ * How a deployment's hosts are brought to what its topology says, and taken back: the one step of {@code up} and
+ * {@code down} that differs between the targets. {@code up} runs the same frame around it on either (pre-flight,
+ * state, then the VIP gate, the health gate and the final line), {@code down} stops every process first.
+ * <pre>
+ *   LocalProvisioner    netns: makes the namespaces, renders and checks each file, starts each process, tier by tier
+ *   AnsibleProvisioner  hosts: renders the Ansible project and runs its site.yml; down stops and disables the units
+ * </pre>
+ */
+interface Provisioner {
+
+    /**
+     * Refuses, with one clear sentence per problem and before anything is made, a deployment that cannot work
+     * (missing programs, servers that do not answer, are not Debian 12, or give no root).
+     */
+    void preflight();
+
+    /** Brings every host to the topology and starts what is missing; returns how many changes it made. */
+    int converge(Operation op);
+
+    /** Undoes what an interrupted operation left half done ({@link Repair} on netns); a sentence per repair. */
+    List<String> mend();
+
+    /** Whether this machine holds the rules a deployment needs here ({@link Firewall#gatewayState} on netns). */
+    Firewall.State gatewayState();
+
+    /**
+     * After every process is stopped: removes what up made, with {@code purge} the data too; each step a sentence.
+     * Returns whether nothing of the deployment is left that its state directory would be needed for.
+     */
+    boolean remove(boolean purge, Progress progress);
+}
