@@ -36,12 +36,12 @@ final class GroupVars {
                 # on the control machine
                 scaleup_site: %s
                 scaleup_ca: %s
-                scaleup_app_jar: %s
-                scaleup_app_runtime: %s
+                scaleup_app_bundle: %s
+                scaleup_app_release: %s
                 """.formatted(Yaml.quote(t.name()), Yaml.quote(t.network().vip()), Yaml.quote(t.hostInterface()),
                 t.lb().port(), t.lb().edge().httpsPort(), HaproxyConfig.PEER_PORT, t.web().port(), t.app().port(),
                 t.db().port(), Yaml.quote(t.db().user()), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
                 Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(t.site()),
-                Yaml.quote(in.caCert()), Yaml.quote(in.appJar()), Yaml.quote(in.appRuntime()));
+                Yaml.quote(in.caCert()), Yaml.quote(in.appBundle()), Yaml.quote(in.appRelease()));
     }
 }

@@ -11,16 +11,17 @@ import java.nio.file.Path;
  * @param secrets the deployment's passwords and token key (rendered into the hosts' files)
  * @param tlsPem the VIP's certificate chain and key, as HAProxy reads them (the load balancers' tls.pem)
  * @param caCert the deployment's CA certificate: the last gate checks {@code https://VIP/} against it
- * @param appJar the application's jar
- * @param appRuntime the Java runtime the app ships with (a jlink image directory): the app hosts need no JDK
+ * @param appBundle the archive app servers run: the app's jar, its libraries and the Java runtime it ships with (a
+ *     jlink image), so the app hosts need no JDK
+ * @param appRelease the bundle's name on a server ({@code /opt/scaleup/releases/<release>}), made of its hashes
  */
-public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appJar, Path appRuntime) {
+public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease) {
 
     public Inputs {
         requireNonNull(secrets, "secrets is null");
         requireNonNull(tlsPem, "tlsPem is null");
         requireNonNull(caCert, "caCert is null");
-        requireNonNull(appJar, "appJar is null");
-        requireNonNull(appRuntime, "appRuntime is null");
+        requireNonNull(appBundle, "appBundle is null");
+        requireNonNull(appRelease, "appRelease is null");
     }
 }

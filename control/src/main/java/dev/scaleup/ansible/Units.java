@@ -22,9 +22,10 @@ import java.util.List;
  */
 final class Units {
 
-    /** Where the app's runtime and jar are put on an app server (the role copies them there). */
-    static final Path APP_RUNTIME = Path.of("/opt/scaleup/runtime");
-    static final Path APP_JAR = Path.of("/opt/scaleup/app/app.jar");
+    /** The release an app server runs: a link to {@code /opt/scaleup/releases/<release>} (the role unpacks it there). */
+    static final Path APP_HOME = Path.of("/opt/scaleup/current");
+    static final Path APP_RUNTIME = APP_HOME.resolve("runtime");
+    static final Path APP_JAR = APP_HOME.resolve("app/app.jar");
     static final String APP_USER = AppProperties.SERVER_USER;
 
     private Units() {}

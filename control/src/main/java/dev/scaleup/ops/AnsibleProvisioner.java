@@ -76,8 +76,9 @@ final class AnsibleProvisioner implements Provisioner {
         progress.step(pem.hint());
         changes += made.size();
         Path state = d.state().real();
-        Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), d.appArtifact().resolve("app.jar"),
-                AppArtifact.runtimeDir(d.repoRoot()));
+        AppArtifact.Bundle bundle = AppArtifact.bundle(d.appArtifact(), AppArtifact.runtimeDir(d.repoRoot()),
+                d.state().artifacts());
+        Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
         ProjectFiles.write(projectDir(state), AnsibleProject.render(d.topology(), inputs));
         progress.step("ansible: the project is in " + projectDir(state) + "; running site.yml on "
                 + d.topology().hosts().size() + " servers (raw output in " + logFile(state) + ")");

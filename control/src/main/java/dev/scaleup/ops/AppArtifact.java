@@ -68,6 +68,39 @@ public final class AppArtifact {
         }
     }
 
+    /**
+     * What an app server runs, as one archive: the installed build ({@code app/app.jar}, {@code app/lib/}) and the Java
+     * runtime it ships with ({@code runtime/}). Named after both hashes, so a server that has the release already is
+     * told so by a checksum of one file, and made once per build: {@code artifacts/bundles/<release>.tar.gz}.
+     */
+    public record Bundle(Path archive, String release) {}
+
+    /** The bundle of {@code artifact} (an installed build) with the runtime in {@code runtimeDir}; made when missing. */
+    public static Bundle bundle(Path artifact, Path runtimeDir, Path artifacts) {
+        try {
+            List<Path> runtimeFiles;
+            try (Stream<Path> walk = Files.walk(runtimeDir)) {
+                runtimeFiles = walk.filter(Files::isRegularFile).sorted().toList();
+            }
+            String release = artifact.getFileName() + "-rt" + hash(runtimeFiles, runtimeDir);
+            Path bundles = Files.createDirectories(artifacts.resolve("bundles"));
+            Path archive = bundles.resolve(release + ".tar.gz");
+            if (!Files.isRegularFile(archive)) {
+                Path tmp = bundles.resolve(release + ".tar.gz.tmp");
+                dev.scaleup.runtime.Exec.run(List.of("tar", "--create", "--gzip", "--file", tmp.toString(),
+                        "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
+                        "--transform", "s,^" + artifact.getFileName() + ",app,",
+                        "-C", artifact.toAbsolutePath().getParent().toString(), artifact.getFileName().toString(),
+                        "-C", runtimeDir.toAbsolutePath().getParent().toString(), "--transform", "s,^" + runtimeDir.getFileName() + ",runtime,",
+                        runtimeDir.getFileName().toString()), java.time.Duration.ofMinutes(5), null).orThrow();
+                Files.move(tmp, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return new Bundle(archive, release);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the app's bundle in " + artifacts, e);
+        }
+    }
+
     private static List<Path> filesOf(Path buildDir) throws IOException {
         List<Path> files = new java.util.ArrayList<>();
         files.add(buildDir.resolve("app.jar"));

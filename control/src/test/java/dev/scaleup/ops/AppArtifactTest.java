@@ -1,0 +1,51 @@
+package dev.scaleup.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scaleup.runtime.Exec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The app's build installed under its hash, and the bundle servers receive (a real tar). */
+class AppArtifactTest {
+
+    @Test
+    void theBundleHoldsTheAppAndItsRuntimeUnderFixedNamesAndIsMadeOncePerRelease(@TempDir Path tmp) throws Exception {
+        Path build = Files.createDirectories(tmp.resolve("build/lib"));
+        Files.writeString(tmp.resolve("build/app.jar"), "jar");
+        Files.writeString(build.resolve("dep.jar"), "dep");
+        Path runtime = Files.createDirectories(tmp.resolve("jlink/bin")).getParent();
+        Files.writeString(runtime.resolve("bin/java"), "java");
+        Path artifacts = tmp.resolve("state/artifacts");
+
+        Path installed = AppArtifact.install(tmp.resolve("build"), artifacts);
+        AppArtifact.Bundle bundle = AppArtifact.bundle(installed, runtime, artifacts);
+
+        assertThat(bundle.release()).matches("app-[0-9a-f]{12}-rt[0-9a-f]{12}").startsWith(installed.getFileName() + "-rt");
+        assertThat(bundle.archive()).isEqualTo(artifacts.resolve("bundles/" + bundle.release() + ".tar.gz"));
+        List<String> members = Arrays.stream(Exec.run(List.of("tar", "--list", "--gzip", "--file", bundle.archive().toString()))
+                .orThrow().stdout().split("\n")).filter(m -> !m.endsWith("/")).toList();
+        assertThat(members).containsExactly("app/app.jar", "app/lib/dep.jar", "runtime/bin/java");
+
+        Files.setLastModifiedTime(bundle.archive(), FileTime.fromMillis(0));
+        assertThat(AppArtifact.bundle(installed, runtime, artifacts)).isEqualTo(bundle);
+        assertThat(Files.getLastModifiedTime(bundle.archive()).toMillis()).as("made once, not again").isZero();
+
+        Files.writeString(runtime.resolve("bin/java"), "another java");
+        AppArtifact.Bundle rebuilt = AppArtifact.bundle(installed, runtime, artifacts);
+        assertThat(rebuilt.release()).isNotEqualTo(bundle.release()).startsWith(installed.getFileName() + "-rt");
+        assertThat(rebuilt.archive()).exists();
+    }
+
+    @Test
+    void anUnbuiltAppIsAClearRefusal(@TempDir Path tmp) {
+        assertThatThrownBy(() -> AppArtifact.install(tmp, tmp.resolve("artifacts")))
+                .hasMessageContaining("the app is not built").hasMessageContaining("app.jar is missing");
+    }
+}
