@@ -135,6 +135,22 @@ final class Container {
         return host.name() + " killed: it did not halt within " + HALT_DEADLINE.toSeconds() + " s";
     }
 
+    /**
+     * Cuts the host's power: its init is KILLed, so the kernel ends every process of the container at once, with no
+     * shutdown (no service stops, keepalived sends no goodbye). nspawn then exits; the disk (the overlay) stays.
+     */
+    String powerCut() {
+        Optional<Long> pid = pid();
+        if (pid.isEmpty()) {
+            return host.name() + " was not running";
+        }
+        Exec.run(NetCommands.signal("KILL", children(pid.get())));
+        if (!Processes.waitGone(pid.get(), Duration.ofSeconds(10))) {
+            Processes.terminate(pid.get(), "KILL", Duration.ofSeconds(5));
+        }
+        return host.name() + " lost its power";
+    }
+
     /** The direct children of a process (of nspawn: the container's init). */
     private static List<Long> children(long pid) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

@@ -117,6 +117,11 @@ public final class Lab {
         return container(host).poweroff();
     }
 
+    /** Cuts one host's power: every process of it ends at once, no shutdown; its disk stays, for {@link #boot}. */
+    public String powerCut(String host) {
+        return container(host).powerCut();
+    }
+
     /** Boots a powered-off host again and waits until it answers SSH. */
     public void boot(String host) {
         Container c = container(host);

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The hosts target end to end (issue 11): nine throwaway Debian 12 hosts ({@code hosts up}), the stack on them
  * through the generated Ansible project ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP
  * over HTTPS with the deployment's CA from every web and app host, a visit written through the app read back on a
- * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, down that stops the units and leaves the servers reachable, and
+ * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, a power cut of the
+ * VIP holder under a probe (the VIP moves, the site answers again), down that stops the units and leaves the servers
+ * reachable, and
  * {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time of each step and the
  * hosts' memory with the stack running.
  */
@@ -57,7 +59,7 @@ class HostsStackIT {
             Cli.Run cold = timed("up (cold)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));
             assertThat(cold.exitCode()).as(cold.err()).isZero();
             assertThat(cold.out()).contains("ansible: Base of every host").contains("ansible: etcd members")
-                    .contains("db1: patroni.yml (passwords inside): changed").contains("up: 9 hosts healthy in");
+                    .contains("db1: db : patroni.yml (passwords inside): changed").contains("up: 9 hosts healthy in");
 
             Deployment deployment = Deployment.open(new StateDir(Path.of(state)), RootOnly.repoRoot());
             VipAccess vip = VipAccess.of(deployment);
@@ -93,6 +95,8 @@ class HostsStackIT {
             assertThat(warm.exitCode()).as(warm.err()).isZero();
             assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 9 hosts are running");
 
+            powerCutOfTheVipHolder(lab, https, vip, state);
+
             Cli.Run down = timed("down", () -> Cli.run("down", "--state-dir", state));
             assertThat(down.exitCode()).as(down.err()).isZero();
             for (String host : List.of("lb1", "web1", "app1", "db1")) {
@@ -111,6 +115,105 @@ class HostsStackIT {
                 .as("overlay mounts").doesNotContain(LabDir.of(NAME).path().toString());
         assertThat(Exec.run(List.of("ip", "-o", "link")).stdout()).as("bridge and veths")
                 .doesNotContain(plan.bridge()).doesNotContain("vb-" + NAME + "-");
+    }
+
+    /**
+     * The VIP holder loses its power under a probe (a GET of the site every 50 ms, new connection each, 1 s timeout):
+     * the other load balancer takes the VIP and the site answers again within the limit; the host boots again and
+     * the stack is healthy with one VIP holder.
+     */
+    private static void powerCutOfTheVipHolder(Lab lab, HttpClient https, VipAccess vip, String state) throws Exception {
+        String holder = JSON.readTree(Cli.run("status", "--json", "--state-dir", state).out()).path("vip").path("holder")
+                .asText();
+        assertThat(holder).isIn("lb1", "lb2");
+        Probe probe = new Probe(vip.https() + "/", vip);
+        Thread thread = Thread.ofPlatform().name("probe").start(probe);
+        Thread.sleep(2_000);
+        System.out.println("HostsStackIT: " + lab.powerCut(holder));
+        long cut = System.nanoTime();
+        String newHolder = "";
+        while (System.nanoTime() - cut < 30_000_000_000L) {
+            JsonNode now = JSON.readTree(Cli.run("status", "--json", "--state-dir", state).out());
+            newHolder = now.path("vip").path("holder").asText();
+            if (!newHolder.isEmpty() && !newHolder.equals(holder) && now.path("vip").path("holders").asInt() == 1) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(3_000);
+        probe.stop();
+        thread.join();
+        System.out.printf("HostsStackIT: power cut of the VIP holder %s: the VIP moved to %s; probe %d requests, %d"
+                + " failed, longest gap %.2f s%n", holder, newHolder, probe.requests, probe.failed, probe.longestGapMs / 1000.0);
+        assertThat(newHolder).as("the VIP's new holder").isNotEqualTo(holder).isIn("lb1", "lb2");
+        assertThat(probe.longestGapMs).as("longest time without an answer (ms)").isLessThan(10_000);
+        assertThat(probe.lastOk).as("the site answers after the cut").isTrue();
+
+        long boot = System.nanoTime();
+        lab.boot(holder);
+        JsonNode report = null;
+        while (System.nanoTime() - boot < 90_000_000_000L) {
+            Cli.Run status = Cli.run("status", "--json", "--state-dir", state);
+            report = JSON.readTree(status.out());
+            if (status.exitCode() == 0 && report.path("healthy").asBoolean()) {
+                break;
+            }
+            Thread.sleep(1_000);
+        }
+        System.out.printf("HostsStackIT: %s booted again, the stack healthy %.1f s after the boot began%n", holder,
+                (System.nanoTime() - boot) / 1e9);
+        assertThat(report.path("healthy").asBoolean()).as(report.toString()).isTrue();
+        assertThat(report.path("vip").path("holders").asInt()).isEqualTo(1);
+    }
+
+    /** GETs a URL every 50 ms over a new connection each time, until stopped; counts failures and the longest gap. */
+    private static final class Probe implements Runnable {
+        private final URI uri;
+        private final VipAccess vip;
+        private volatile boolean running = true;
+        int requests;
+        int failed;
+        long longestGapMs;
+        boolean lastOk;
+
+        Probe(String url, VipAccess vip) {
+            this.uri = URI.create(url);
+            this.vip = vip;
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            long lastSuccess = System.nanoTime();
+            while (running) {
+                boolean ok;
+                // a client per request: a kept-alive connection would stay with the dead holder
+                try (HttpClient client = HttpClient.newBuilder().sslContext(vip.tls())
+                        .connectTimeout(Duration.ofSeconds(1)).build()) {
+                    ok = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (Exception e) {
+                    ok = false;
+                }
+                requests++;
+                long now = System.nanoTime();
+                if (ok) {
+                    longestGapMs = Math.max(longestGapMs, (now - lastSuccess) / 1_000_000);
+                    lastSuccess = now;
+                } else {
+                    failed++;
+                }
+                lastOk = ok;
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     /** A visit written through the app (on the primary) is on a replica, read there over its own socket. */
