@@ -29,7 +29,8 @@ final class AppDatabase {
     List<String> query(Host host, String sql) {
         List<String> command = new ArrayList<>(postgres.psql(host, deployment.topology().db().name()));
         command.addAll(List.of("-c", sql));
-        Exec.Result result = Exec.run(command, Duration.ofSeconds(60), null);
+        // through the target: the socket is a file of this machine on netns, of the server on the hosts target
+        Exec.Result result = deployment.target().exec(host, command, Duration.ofSeconds(60));
         if (!result.ok()) {
             throw new OperatorException("query on " + host.name() + " failed: " + result.stderr().strip());
         }

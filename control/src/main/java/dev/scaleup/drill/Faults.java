@@ -90,9 +90,9 @@ final class Faults {
         return done != null ? done : host.name() + ": VRRP was not blocked";
     }
 
-    /** {@code scaleup up}: starts whatever is missing, waits until it is ready. */
+    /** As {@code scaleup up} on an unchanged topology: starts whatever is missing, waits until it is ready. */
     String up(Progress progress) {
-        Up.run(deployment.topology(), deployment.state(), deployment.repoRoot(), progress);
+        Up.startStopped(deployment, progress);
         return "up: every process is running again";
     }
 

@@ -27,6 +27,12 @@ final class LocalProvisioner implements Provisioner {
         return new LocalConverge(op).run();
     }
 
+    /** Up's converge: on this machine it starts what is missing and leaves what runs alone, in moments. */
+    @Override
+    public int startStopped(Operation op) {
+        return converge(op);
+    }
+
     @Override
     public List<String> mend() {
         return Repair.run(deployment);

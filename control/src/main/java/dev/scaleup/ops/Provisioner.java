@@ -22,6 +22,13 @@ interface Provisioner {
     /** Brings every host to the topology and starts what is missing; returns how many changes it made. */
     int converge(Operation op);
 
+    /**
+     * Starts what the topology wants running and is not, and changes no file: a drill's restore after a fault that
+     * killed processes. Returns how many it started. On netns that is {@link #converge} (fast there); on servers
+     * {@code systemctl start} of the stopped units, not the whole playbook.
+     */
+    int startStopped(Operation op);
+
     /** Undoes what an interrupted operation left half done ({@link Repair} on netns); a sentence per repair. */
     List<String> mend();
 

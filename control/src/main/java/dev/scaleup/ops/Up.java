@@ -23,8 +23,15 @@ public final class Up {
     private final Services services;
     private final Progress progress;
 
+    private final boolean onlyStart;
+
     private Up(Operation op) {
+        this(op, false);
+    }
+
+    private Up(Operation op, boolean onlyStart) {
         this.op = op;
+        this.onlyStart = onlyStart;
         this.deployment = op.deployment();
         this.services = deployment.services();
         this.progress = op.progress();
@@ -51,6 +58,18 @@ public final class Up {
         }
     }
 
+    /**
+     * Starts what a fault stopped and waits for one VIP holder and every host healthy, changing no file (a drill's
+     * restore): the deployment as it is recorded in {@code state}. On servers this is {@code systemctl start} of the
+     * stopped units instead of the whole playbook; a changed topology still needs {@code up}.
+     */
+    public static void startStopped(Deployment deployment, Progress progress) {
+        progress.logTo(deployment.state().log());
+        try (Operation op = Operation.up(deployment, progress)) {
+            new Up(op, true).run();
+        }
+    }
+
     /** Same deployment apart from settings up may change in place (ports excepted: those need new hosts). */
     static boolean sameShape(Topology a, Topology b) {
         return a.name().equals(b.name()) && a.network().subnet().equals(b.network().subnet()) && a.network().vip().equals(b.network().vip())
@@ -70,7 +89,7 @@ public final class Up {
         Topology topology = deployment.topology();
         progress.step("up: deployment " + topology.name() + ", " + topology.hosts().size() + " hosts in "
                 + topology.network().subnet() + ", state in " + deployment.state().path());
-        int changes = deployment.provisioner().converge(op);
+        int changes = onlyStart ? deployment.provisioner().startStopped(op) : deployment.provisioner().converge(op);
         VipAccess access = VipAccess.of(deployment);
         Host holder = awaitVip(access);
         awaitAllHealthy();

@@ -182,7 +182,7 @@ public final class HostsTarget implements Target {
             return false;
         }
         run(host, spec.supervised() ? NetCommands.signal(signal, List.of(pid.get()))
-                : SshCommands.kill(unitOf(spec), signal, "main"), SSH_TIMEOUT).orThrow();
+                : SshCommands.signalMain(unitOf(spec), signal), SSH_TIMEOUT).orThrow();
         return true;
     }
 
@@ -242,7 +242,7 @@ public final class HostsTarget implements Target {
     public String killEverything(Host host) {
         List<String> killed = new ArrayList<>();
         for (String unit : units(host)) {
-            if (run(host, SshCommands.kill(unit, "KILL", "all"), SSH_TIMEOUT).ok()) {
+            if (run(host, SshCommands.killUnit(unit), SSH_TIMEOUT).ok()) {
                 killed.add(unit);
             }
         }
@@ -263,7 +263,7 @@ public final class HostsTarget implements Target {
             run(host, NetCommands.signal("KILL", List.of(pid.get())), SSH_TIMEOUT).orThrow();
             return host.name() + ": SIGKILL " + spec.name() + " [" + pid.get() + "]";
         }
-        run(host, SshCommands.kill(unitOf(spec), "KILL", "all"), SSH_TIMEOUT).orThrow();
+        run(host, SshCommands.killUnit(unitOf(spec)), SSH_TIMEOUT).orThrow();
         return host.name() + ": SIGKILL " + spec.name() + " (every process of " + unitOf(spec) + ".service, main pid "
                 + pid.get() + ")";
     }

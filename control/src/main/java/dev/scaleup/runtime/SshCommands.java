@@ -106,12 +106,34 @@ public final class SshCommands {
         return List.copyOf(argv);
     }
 
+    /** Starts each installed unit that is not active, in order; prints the name of each it started. */
+    public static List<String> startStopped(List<String> units) {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for u; do if systemctl cat \"$u.service\" >/dev/null 2>&1"
+                + " && ! systemctl is-active --quiet \"$u.service\"; then systemctl start \"$u.service\" && echo \"$u\""
+                + " || exit 1; fi; done", "sh"));
+        argv.addAll(units);
+        return List.copyOf(argv);
+    }
+
     /**
-     * Sends the signal to the unit's processes: {@code main} only (a reload: USR2 to HAProxy's master, HUP to
-     * nginx's), or {@code all} of them (a fault: KILL ends the master, its workers and what it started).
+     * SIGKILL to every process of the unit at once, read from its control group (a fault: the master, its workers and
+     * what it started, as when a server's processes die). Not {@code systemctl kill --kill-whom=all}: on a host with
+     * hybrid cgroups (an nspawn container here) it signals the main process and then fails on the others ("Failed
+     * to send signal SIGKILL to auxiliary processes: Input/output error"), leaving e.g. PostgreSQL running under a
+     * killed Patroni. A process outside the server's PID namespace reads as 0 there, which {@code kill} would take
+     * for "my process group" (it ended the SSH session): only pids above 1 are signalled. Prints how many processes
+     * it signalled; exits 3 when the unit has none.
      */
-    public static List<String> kill(String unit, String signal, String whom) {
-        return List.of("systemctl", "kill", "--kill-whom=" + whom, "--signal=" + signal, unit + ".service");
+    public static List<String> killUnit(String unit) {
+        return List.of("sh", "-c", "cg=\"$(systemctl show --property=ControlGroup --value \"$1.service\")\"; [ -n \"$cg\" ] || exit 3;"
+                + " pids=\"$(for r in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do"
+                + " [ -d \"$r$cg\" ] && find \"$r$cg\" -name cgroup.procs -exec cat {} +; done | awk '$1 > 1' | sort -u)\";"
+                + " [ -n \"$pids\" ] || exit 3; kill -KILL $pids 2>/dev/null; echo $pids | wc -w", "sh", unit);
+    }
+
+    /** Sends the signal to the unit's main process (a reload: USR2 to HAProxy's master, HUP to nginx's). */
+    public static List<String> signalMain(String unit, String signal) {
+        return List.of("systemctl", "kill", "--kill-whom=main", "--signal=" + signal, unit + ".service");
     }
 
     /** The unit's last lines in its journal. */

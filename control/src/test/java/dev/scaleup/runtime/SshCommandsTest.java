@@ -64,10 +64,15 @@ class SshCommandsTest {
         assertThat(SshCommands.mainPid("scaleup-app"))
                 .containsExactly("systemctl", "show", "--property=MainPID", "--value", "scaleup-app.service");
         assertThat(SshCommands.systemctl("stop", "patroni")).containsExactly("systemctl", "stop", "patroni.service");
-        assertThat(SshCommands.kill("haproxy", "USR2", "main"))
+        assertThat(SshCommands.signalMain("haproxy", "USR2"))
                 .containsExactly("systemctl", "kill", "--kill-whom=main", "--signal=USR2", "haproxy.service");
-        assertThat(SshCommands.kill("patroni", "KILL", "all"))
-                .containsExactly("systemctl", "kill", "--kill-whom=all", "--signal=KILL", "patroni.service");
+        // a fault kills every process of the unit's control group, in whichever hierarchy the server has it
+        assertThat(SshCommands.killUnit("patroni")).hasSize(5).startsWith("sh", "-c").endsWith("sh", "patroni");
+        assertThat(SshCommands.killUnit("patroni").get(2)).contains("systemctl show --property=ControlGroup --value")
+                .contains("/sys/fs/cgroup/unified /sys/fs/cgroup/systemd").contains("kill -KILL $pids");
+        assertThat(SshCommands.startStopped(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "for u; do if"
+                + " systemctl cat \"$u.service\" >/dev/null 2>&1 && ! systemctl is-active --quiet \"$u.service\"; then"
+                + " systemctl start \"$u.service\" && echo \"$u\" || exit 1; fi; done", "sh", "etcd", "patroni");
         assertThat(SshCommands.journal("etcd", 20))
                 .containsExactly("journalctl", "--unit=etcd.service", "--lines=20", "--no-pager", "--output=short-iso");
         assertThat(SshCommands.disableNow(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "for u; do if"
