@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The hosts target end to end (issue 11): nine throwaway Debian 12 hosts ({@code hosts up}), the stack on them
  * through the generated Ansible project ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP
  * over HTTPS with the deployment's CA from every web and app host, a visit written through the app read back on a
- * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, a power cut of the
+ * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, the drills app-kill
+ * and db-primary-kill (issue 12; the others run on netns in DrillIT), a power cut of the
  * VIP holder under a probe (the VIP moves, the site answers again), down that stops the units and leaves the servers
  * reachable, and
  * {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time of each step and the
@@ -95,6 +96,9 @@ class HostsStackIT {
             assertThat(warm.exitCode()).as(warm.err()).isZero();
             assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 9 hosts are running");
 
+            for (String scenario : List.of("app-kill", "db-primary-kill")) {
+                drill(scenario, state);
+            }
             powerCutOfTheVipHolder(lab, https, vip, state);
 
             Cli.Run down = timed("down", () -> Cli.run("down", "--state-dir", state));
@@ -115,6 +119,28 @@ class HostsStackIT {
                 .as("overlay mounts").doesNotContain(LabDir.of(NAME).path().toString());
         assertThat(Exec.run(List.of("ip", "-o", "link")).stdout()).as("bridge and veths")
                 .doesNotContain(plan.bridge()).doesNotContain("vb-" + NAME + "-");
+    }
+
+    /**
+     * A drill on the servers (issue 12): load through the VIP, the fault done as on a real server (every process of
+     * the unit KILLed through its control group), the stopped units started again; no acknowledged write lost or
+     * applied twice, the scenario's limit held, the stack healthy again.
+     */
+    private static void drill(String scenario, String state) throws Exception {
+        Cli.Run run = timed("drill " + scenario, () -> Cli.run("drill", scenario, "--json", "--clients", "8", "--users",
+                "10", "--state-dir", state));
+        JsonNode report = JSON.readTree(run.out());
+        String what = scenario + ": " + report.path("checks") + " " + report.path("error") + "\n" + run.err();
+        System.out.printf("HostsStackIT: drill %s: passed %s, longest gap %s ms, %s requests, %s failed, %s lost, %s"
+                + " doubled%n", scenario, report.path("passed"), report.path("load").path("longest_gap_ms"),
+                report.path("load").path("requests"), report.path("load").path("failed_requests"), report.path("data").path("lost"),
+                report.path("data").path("duplicated"));
+        assertThat(report.path("data").path("lost").asLong()).as(what).isZero();
+        assertThat(report.path("data").path("duplicated").asLong()).as(what).isZero();
+        assertThat(report.path("data").path("acknowledged").asLong()).as(what).isPositive();
+        assertThat(report.path("recovery").path("healthy_again").asBoolean()).as(what).isTrue();
+        assertThat(report.path("passed").asBoolean()).as(what).isTrue();
+        assertThat(run.exitCode()).as(what).isZero();
     }
 
     /**
