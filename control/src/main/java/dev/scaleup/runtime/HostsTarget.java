@@ -241,6 +241,7 @@ public final class HostsTarget implements Target {
     @Override
     public String killEverything(Host host) {
         List<String> killed = new ArrayList<>();
+        run(host, SshCommands.holdDown(units(host)), SSH_TIMEOUT).orThrow();
         for (String unit : units(host)) {
             if (run(host, SshCommands.killUnit(unit), SSH_TIMEOUT).ok()) {
                 killed.add(unit);
@@ -263,6 +264,7 @@ public final class HostsTarget implements Target {
             run(host, NetCommands.signal("KILL", List.of(pid.get())), SSH_TIMEOUT).orThrow();
             return host.name() + ": SIGKILL " + spec.name() + " [" + pid.get() + "]";
         }
+        run(host, SshCommands.holdDown(List.of(unitOf(spec))), SSH_TIMEOUT).orThrow();
         run(host, SshCommands.killUnit(unitOf(spec)), SSH_TIMEOUT).orThrow();
         return host.name() + ": SIGKILL " + spec.name() + " (every process of " + unitOf(spec) + ".service, main pid "
                 + pid.get() + ")";
@@ -274,6 +276,8 @@ public final class HostsTarget implements Target {
         if (processes.isEmpty()) {
             throw new IllegalStateException(host.name() + ": no process of " + user + " runs; nothing to kill");
         }
+        // the units those processes belong to stay down until the restore, as a killed process does on netns
+        run(host, SshCommands.holdDown(units(host)), SSH_TIMEOUT).orThrow();
         return signalAll(host, "KILL", processes);
     }
 

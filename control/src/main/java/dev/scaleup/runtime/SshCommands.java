@@ -106,9 +106,30 @@ public final class SshCommands {
         return List.copyOf(argv);
     }
 
-    /** Starts each installed unit that is not active, in order; prints the name of each it started. */
+    /** The runtime drop-in that keeps a killed unit down until the restore (in /run: a reboot forgets it too). */
+    static final String HOLD_DOWN = "/run/systemd/system/$u.service.d/scaleup-fault.conf";
+
+    /**
+     * Keeps the units down once a fault kills them: a runtime drop-in {@code Restart=no}, so systemd does not start
+     * them again at once (patroni.service restarts on failure within 100 ms, and a killed primary would be back
+     * before its leader key expired). {@link #startStopped} removes it.
+     */
+    public static List<String> holdDown(List<String> units) {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for u; do mkdir -p \"$(dirname " + HOLD_DOWN + ")\""
+                + " && printf '# a drill holds this unit down until its restore\\n[Service]\\nRestart=no\\n' > \"" + HOLD_DOWN
+                + "\" || exit 1; done; systemctl daemon-reload", "sh"));
+        argv.addAll(units);
+        return List.copyOf(argv);
+    }
+
+    /**
+     * Lets the units restart on failure again ({@link #holdDown} undone), then starts each installed unit that is
+     * not active, in order; prints the name of each it started.
+     */
     public static List<String> startStopped(List<String> units) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for u; do if systemctl cat \"$u.service\" >/dev/null 2>&1"
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "held=0; for u; do if [ -e \"" + HOLD_DOWN + "\" ];"
+                + " then rm -f \"" + HOLD_DOWN + "\"; held=1; fi; done; [ $held = 0 ] || systemctl daemon-reload;"
+                + " for u; do if systemctl cat \"$u.service\" >/dev/null 2>&1"
                 + " && ! systemctl is-active --quiet \"$u.service\"; then systemctl start \"$u.service\" && echo \"$u\""
                 + " || exit 1; fi; done", "sh"));
         argv.addAll(units);

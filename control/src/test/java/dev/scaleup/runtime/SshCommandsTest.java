@@ -70,9 +70,15 @@ class SshCommandsTest {
         assertThat(SshCommands.killUnit("patroni")).hasSize(5).startsWith("sh", "-c").endsWith("sh", "patroni");
         assertThat(SshCommands.killUnit("patroni").get(2)).contains("systemctl show --property=ControlGroup --value")
                 .contains("/sys/fs/cgroup/unified /sys/fs/cgroup/systemd").contains("kill -KILL $pids");
-        assertThat(SshCommands.startStopped(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "for u; do if"
-                + " systemctl cat \"$u.service\" >/dev/null 2>&1 && ! systemctl is-active --quiet \"$u.service\"; then"
-                + " systemctl start \"$u.service\" && echo \"$u\" || exit 1; fi; done", "sh", "etcd", "patroni");
+        String held = "/run/systemd/system/$u.service.d/scaleup-fault.conf";
+        assertThat(SshCommands.holdDown(List.of("patroni"))).containsExactly("sh", "-c", "for u; do mkdir -p \"$(dirname "
+                + held + ")\" && printf '# a drill holds this unit down until its restore\\n[Service]\\nRestart=no\\n' > \""
+                + held + "\" || exit 1; done; systemctl daemon-reload", "sh", "patroni");
+        assertThat(SshCommands.startStopped(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "held=0; for u; do if"
+                + " [ -e \"" + held + "\" ]; then rm -f \"" + held + "\"; held=1; fi; done; [ $held = 0 ] || systemctl"
+                + " daemon-reload; for u; do if systemctl cat \"$u.service\" >/dev/null 2>&1 && ! systemctl is-active --quiet"
+                + " \"$u.service\"; then systemctl start \"$u.service\" && echo \"$u\" || exit 1; fi; done", "sh", "etcd",
+                "patroni");
         assertThat(SshCommands.journal("etcd", 20))
                 .containsExactly("journalctl", "--unit=etcd.service", "--lines=20", "--no-pager", "--output=short-iso");
         assertThat(SshCommands.disableNow(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "for u; do if"
