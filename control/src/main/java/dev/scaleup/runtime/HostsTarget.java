@@ -278,7 +278,17 @@ public final class HostsTarget implements Target {
         }
         // the units those processes belong to stay down until the restore, as a killed process does on netns
         run(host, SshCommands.holdDown(units(host)), SSH_TIMEOUT).orThrow();
-        return signalAll(host, "KILL", processes);
+        String done = signalAll(host, "KILL", processes);
+        // a backend PostgreSQL forked between the listing and the kill survives it, orphaned, and holds the shared
+        // memory the next start refuses to take over (seen on the lab): again until none of the user's is left
+        for (int round = 0; round < 10; round++) {
+            List<String[]> left = processesOf(host, user).stream().filter(p -> !except.contains(p[1])).toList();
+            if (left.isEmpty()) {
+                break;
+            }
+            signalAll(host, "KILL", left);
+        }
+        return done;
     }
 
     @Override
