@@ -52,6 +52,11 @@ public final class PgBackRestConfig {
         return List.of("pgbackrest", "--config=" + Text.path(paths.conf(FILE)), "--stanza=" + stanza(t));
     }
 
+    /** The host's TLS server, in the foreground: {@code pgbackrest --config=... server}. */
+    public static List<String> serverCommand(HostPaths paths) {
+        return List.of("/usr/bin/pgbackrest", "--config=" + Text.path(paths.conf(FILE)), "server");
+    }
+
     /** Patroni's archive_command: push one WAL segment to the repository (PostgreSQL replaces %p). */
     public static String archiveCommand(Topology t, HostPaths paths) {
         return String.join(" ", command(t, paths)) + " archive-push %p";
@@ -74,6 +79,8 @@ public final class PgBackRestConfig {
                 repo1-host-ca-file=%5$s
                 repo1-host-cert-file=%6$s
                 repo1-host-key-file=%7$s
+                # the repository host's own file: the remote side reads its settings (repo1-path, the cipher) there
+                repo1-host-config=%13$s
                 %8$s
                 [%9$s]
                 pg1-path=%10$s
@@ -81,7 +88,8 @@ public final class PgBackRestConfig {
                 pg1-socket-path=%12$s
                 """.formatted(host.name(), repository.name(), repository.address(), Backup.TLS_PORT,
                 Text.path(paths.conf(CA)), Text.path(paths.conf(CERT)), Text.path(paths.conf(KEY)),
-                common(t, host, paths), stanza(t), Text.path(pgData(paths)), t.db().port(), Text.path(paths.run()));
+                common(t, host, paths), stanza(t), Text.path(pgData(paths)), t.db().port(), Text.path(paths.run()),
+                Text.path(peer(paths, repository).conf(FILE)));
     }
 
     private static String backupHost(Topology t, Host host, HostPaths paths, Secrets secrets) {
@@ -99,12 +107,13 @@ public final class PgBackRestConfig {
                     pg%1$d-host-ca-file=%4$s
                     pg%1$d-host-cert-file=%5$s
                     pg%1$d-host-key-file=%6$s
+                    pg%1$d-host-config=%10$s
                     pg%1$d-path=%7$s
                     pg%1$d-port=%8$d
                     pg%1$d-socket-path=%9$s
                     """.formatted(i++, db.address(), Backup.TLS_PORT, Text.path(paths.conf(CA)),
                     Text.path(paths.conf(CERT)), Text.path(paths.conf(KEY)), Text.path(pgData(dbPaths)), t.db().port(),
-                    Text.path(dbPaths.run())));
+                    Text.path(dbPaths.run()), Text.path(dbPaths.conf(FILE))));
         }
         return Text.banner(t, host) + """
                 # pgBackRest repository of deployment %1$s. Backups run here and reach the db hosts' TLS servers;
