@@ -1,5 +1,6 @@
 package dev.scaleup.cli;
 
+import dev.scaleup.ops.BackupInfo;
 import dev.scaleup.ops.Backups;
 import dev.scaleup.ops.Progress;
 import java.util.concurrent.Callable;
@@ -27,11 +28,11 @@ final class BackupCommand implements Callable<Integer> {
         CommonOptions.requireRoot();
         Progress progress = new Progress(System.out);
         Backups.Taken taken = new Backups(common.deployment()).backup(type, progress);
-        progress.step(String.format(java.util.Locale.ROOT, "backup: %s %s done in %.1f s: %s of data (%s in the"
-                        + " repository, compressed and encrypted), %.1f MB/s; WAL %s to %s", taken.entry().type(),
-                taken.entry().label(), taken.seconds(), Backups.bytes(taken.entry().size()),
-                Backups.bytes(taken.entry().repositorySize()), taken.megabytesPerSecond(), taken.entry().walStart(),
-                taken.entry().walStop()));
+        BackupInfo.Entry b = taken.entry();
+        progress.step(String.format(java.util.Locale.ROOT, "backup: %s %s done in %.1f s: copied %s of a %s database"
+                        + " (%s added to the repository, compressed and encrypted), %.1f MB/s; WAL %s to %s", b.type(),
+                b.label(), taken.seconds(), Backups.bytes(b.delta()), Backups.bytes(b.size()),
+                Backups.bytes(b.repositoryDelta()), taken.megabytesPerSecond(), b.walStart(), b.walStop()));
         return 0;
     }
 }

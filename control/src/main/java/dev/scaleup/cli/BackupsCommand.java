@@ -52,13 +52,13 @@ final class BackupsCommand implements Callable<Integer> {
     static String toTable(BackupInfo info, ArchiveStatus archive, String archiveProblem) {
         StringBuilder out = new StringBuilder("stanza " + info.stanza() + ": " + info.statusMessage() + "\n");
         if (!info.backups().isEmpty()) {
-            out.append(String.format("%-26s %-5s %-20s %-20s %10s %10s  %s%n", "LABEL", "TYPE", "START", "STOP", "SIZE",
-                    "IN REPO", "WAL"));
+            out.append(String.format("%-34s %-5s %-20s %-20s %10s %10s %10s  %s%n", "LABEL", "TYPE", "START", "STOP",
+                    "DATABASE", "COPIED", "IN REPO", "WAL"));
         }
         for (BackupInfo.Entry b : info.backups()) {
-            out.append(String.format("%-26s %-5s %-20s %-20s %10s %10s  %s..%s%n", b.label(), b.type(),
-                    TIME.format(b.start()), TIME.format(b.stop()), Backups.bytes(b.size()),
-                    Backups.bytes(b.repositorySize()), b.walStart(), b.walStop()));
+            out.append(String.format("%-34s %-5s %-20s %-20s %10s %10s %10s  %s..%s%n", b.label(), b.type(),
+                    TIME.format(b.start()), TIME.format(b.stop()), Backups.bytes(b.size()), Backups.bytes(b.delta()),
+                    Backups.bytes(b.repositoryDelta()), b.walStart(), b.walStop()));
         }
         out.append("archive: WAL ").append(info.walMin() == null ? "none" : info.walMin() + ".." + info.walMax()).append('\n');
         out.append("primary's archiver: ").append(archiver(archive, archiveProblem));
@@ -87,7 +87,9 @@ final class BackupsCommand implements Callable<Integer> {
             backup.put("stop", b.stop().toString());
             backup.put("age_s", Duration.between(b.stop(), Instant.now()).toSeconds());
             backup.put("size_bytes", b.size());
+            backup.put("delta_bytes", b.delta());
             backup.put("repository_bytes", b.repositorySize());
+            backup.put("repository_delta_bytes", b.repositoryDelta());
             backup.put("wal_start", b.walStart());
             backup.put("wal_stop", b.walStop());
             list.add(backup);

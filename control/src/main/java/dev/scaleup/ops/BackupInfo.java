@@ -39,13 +39,16 @@ public record BackupInfo(String stanza, int statusCode, String statusMessage, Li
      * @param type full, diff or incr
      * @param start when it started
      * @param stop when it ended
-     * @param size the database's size it copied (bytes, before compression)
-     * @param repositorySize what it takes in the repository (compressed, encrypted)
+     * @param size the database's size when it was taken (bytes, before compression)
+     * @param delta what this backup copied: all of it for a full backup, the files changed since its reference for
+     *     a diff or incr
+     * @param repositorySize what a restore of it reads from the repository (compressed, encrypted)
+     * @param repositoryDelta what this backup added to the repository
      * @param walStart the first WAL segment a restore of it needs
      * @param walStop the last one it needs to be consistent
      */
-    public record Entry(String label, String type, Instant start, Instant stop, long size, long repositorySize,
-                        String walStart, String walStop) {
+    public record Entry(String label, String type, Instant start, Instant stop, long size, long delta,
+                        long repositorySize, long repositoryDelta, String walStart, String walStop) {
         public Entry {
             requireNonNull(label, "label is null");
             requireNonNull(type, "type is null");
@@ -85,7 +88,9 @@ public record BackupInfo(String stanza, int statusCode, String statusMessage, Li
             backups.add(new Entry(b.path("label").asText(), b.path("type").asText(),
                     Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()),
                     Instant.ofEpochSecond(b.path("timestamp").path("stop").asLong()),
-                    b.path("info").path("size").asLong(), b.path("info").path("repository").path("size").asLong(),
+                    b.path("info").path("size").asLong(), b.path("info").path("delta").asLong(),
+                    b.path("info").path("repository").path("size").asLong(),
+                    b.path("info").path("repository").path("delta").asLong(),
                     text(b.path("archive").path("start")), text(b.path("archive").path("stop"))));
         }
         // the archive of the database the stanza has now (a stanza-upgrade adds another; the last is current)

@@ -44,8 +44,9 @@ public final class Backups {
      * @param seconds how long the command ran
      */
     public record Taken(BackupInfo.Entry entry, double seconds) {
+        /** What the backup copied per second of the command (checkpoint and WAL waits included). */
         public double megabytesPerSecond() {
-            return entry.size() / 1e6 / Math.max(seconds, 0.001);
+            return entry.delta() / 1e6 / Math.max(seconds, 0.001);
         }
     }
 

@@ -25,15 +25,28 @@ class BackupInfoTest {
         assertThat(info.statusMessage()).isEqualTo("ok");
         assertThat(info.backups()).containsExactly(
                 new BackupInfo.Entry("20261130-082939F", "full", Instant.ofEpochSecond(1796027379),
-                        Instant.ofEpochSecond(1796027389), 30985635, 4131984,
+                        Instant.ofEpochSecond(1796027389), 30985635, 30985635, 4131984, 4131984,
                         "00000001000000000000000A", "00000001000000000000000A"),
                 new BackupInfo.Entry("20261130-083010F", "full", Instant.ofEpochSecond(1796027410),
-                        Instant.ofEpochSecond(1796027415), 31034787, 4134336,
+                        Instant.ofEpochSecond(1796027415), 31034787, 31034787, 4134336, 4134336,
                         "00000001000000000000000C", "00000001000000000000000D"));
         assertThat(info.newest()).map(BackupInfo.Entry::label).contains("20261130-083010F");
         // retention_full 2: the second full expired the WAL only older backups needed (…01 to …09)
         assertThat(info.walMin()).isEqualTo("00000001000000000000000A");
         assertThat(info.walMax()).isEqualTo("00000001000000000000000E");
+    }
+
+    @Test
+    void anIncrAndADiffCopyOnlyWhatChangedSinceTheirFull() throws IOException {
+        BackupInfo info = BackupInfo.parse(resource("info-full-incr-diff.json"), "bkp");
+        assertThat(info.backups()).extracting(BackupInfo.Entry::type).containsExactly("full", "full", "incr", "diff");
+        assertThat(info.backups().get(2)).isEqualTo(new BackupInfo.Entry("20261130-084222F_20261130-084301I", "incr",
+                Instant.ofEpochSecond(1796028181), Instant.ofEpochSecond(1796028186), 193384623, 1016076, 13947792,
+                180496, "00000002000000000000002E", "00000002000000000000002E"));
+        assertThat(info.newest()).map(BackupInfo.Entry::delta).contains(1204492L);
+        // archiving went on across a failover: the archive spans timelines 1 and 2
+        assertThat(info.walMin()).isEqualTo("00000001000000000000000C");
+        assertThat(info.walMax()).isEqualTo("000000020000000000000032");
     }
 
     @Test
