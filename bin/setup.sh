@@ -31,6 +31,8 @@ ensure_packages() {
   [ -x /usr/lib/postgresql/15/bin/psql ] || missing+=(postgresql-client-15)
   [ -x /usr/bin/patroni ] || missing+=(patroni)
   [ -x /usr/bin/etcd ] || missing+=(etcd-server)
+  # backups (backup.enabled): the repository host and every db host run pgBackRest
+  [ -x /usr/bin/pgbackrest ] || missing+=(pgbackrest)
   /usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
   [ -x /usr/sbin/nft ] || missing+=(nftables)
   [ -x /usr/bin/openssl ] || missing+=(openssl)

@@ -86,12 +86,7 @@ public final class Certificates {
             pem = chainAndKey(edge.tlsCert(), edge.tlsKey());
             hint = "tls: " + url + " serves your certificate " + edge.tlsCert();
         } else {
-            makeDirectory(dir);
-            if (!Files.exists(dir.resolve(Tls.CA_CERT)) || !Files.exists(dir.resolve(Tls.CA_KEY))) {
-                openssl(Tls.newCa(dir, t));
-                makePrivate(dir.resolve(Tls.CA_KEY));
-                changes.add("tls: made the deployment's own CA " + dir.resolve(Tls.CA_CERT));
-            }
+            ensureCa(dir, t, changes);
             String why = serverCertificateProblem(t, dir);
             if (why != null) {
                 Path csr = dir.resolve("server.csr");
@@ -109,6 +104,16 @@ public final class Certificates {
                     + " trust it with: curl --cacert " + dir.resolve(Tls.CA_CERT) + " " + url;
         }
         return new Pem(pem, hint);
+    }
+
+    /** The deployment's own CA in {@code dir}, made at the first up that needs it; what was made goes to {@code changes}. */
+    static void ensureCa(Path dir, Topology t, List<String> changes) {
+        makeDirectory(dir);
+        if (!Files.exists(dir.resolve(Tls.CA_CERT)) || !Files.exists(dir.resolve(Tls.CA_KEY))) {
+            openssl(Tls.newCa(dir, t));
+            makePrivate(dir.resolve(Tls.CA_KEY));
+            changes.add("tls: made the deployment's own CA " + dir.resolve(Tls.CA_CERT));
+        }
     }
 
     /** Why the VIP's certificate must be made (anew), or null when it is fine. */
@@ -157,7 +162,7 @@ public final class Certificates {
         }
     }
 
-    private static void openssl(List<String> command) {
+    static void openssl(List<String> command) {
         if (!Files.isExecutable(Path.of("/usr/bin/openssl"))) {
             throw new OperatorException("missing program /usr/bin/openssl (apt-get install openssl); ./scaleup installs it");
         }
@@ -177,7 +182,7 @@ public final class Certificates {
         }
     }
 
-    private static void makePrivate(Path file) {
+    static void makePrivate(Path file) {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
@@ -185,7 +190,7 @@ public final class Certificates {
         }
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Files.writeString(file, text);
         } catch (IOException e) {
@@ -193,7 +198,7 @@ public final class Certificates {
         }
     }
 
-    private static void delete(Path file) {
+    static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

@@ -56,8 +56,10 @@ public final class DbService implements HostService {
     @Override
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
-        return List.of(ProcessSpec.of("patroni", List.of("/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
-                .asUser(USER).withExecutable(python));
+        ProcessSpec patroni = ProcessSpec.of("patroni", List.of("/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
+                .asUser(USER).withExecutable(python);
+        // with backups, pgBackRest's TLS server, through which the backup host takes backups of this host
+        return deployment.topology().backup().enabled() ? List.of(patroni, BackupService.server(paths)) : List.of(patroni);
     }
 
     @Override
@@ -66,6 +68,9 @@ public final class DbService implements HostService {
         try {
             for (Path dir : List.of(paths.data(), paths.run(), paths.logs(), paths.conf())) {
                 Files.createDirectories(dir);
+            }
+            if (deployment.topology().backup().enabled()) {
+                Files.createDirectories(paths.run().resolve(BackupService.PROCESS)); // pgBackRest's lock-path
             }
             // configs (patroni.yml and bootstrap.sql hold secrets, 0600), sockets and logs: postgres's
             List<String> chown = new ArrayList<>(List.of("chown", "-R", USER + ":" + USER));
@@ -86,6 +91,10 @@ public final class DbService implements HostService {
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
+        if (spec.name().equals(BackupService.PROCESS)) {
+            BackupService.awaitListening(deployment, host, spec);
+            return;
+        }
         Readiness.await(host.name() + " Patroni GET " + api(host, "/health") + " = 200 (PostgreSQL running)",
                 Duration.ofSeconds(120), () -> status(api(host, "/health")) == 200, () -> deployment.isRunning(host, spec));
         Readiness.await(host.name() + " streaming from the leader, or leading", Duration.ofSeconds(60),

@@ -46,7 +46,8 @@ public final class Down {
         StateDir state = deployment.state();
         Topology topology = deployment.topology();
         progress.step("stopping deployment " + topology.name() + " (" + topology.hosts().size() + " hosts)");
-        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB)) {
+        // the reverse of up's order (db, backup, app, web, lb)
+        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.BACKUP, Role.DB)) {
             Parallel.forEach(topology.hosts(role), host -> stopHost(deployment, host, progress));
         }
         if (!deployment.provisioner().remove(purge, progress)) {

@@ -50,8 +50,10 @@ final class LocalConverge {
         Firewall.apply(deployment).forEach(this::change);
         // security: the certificate HAProxy serves at the VIP (made from the deployment's CA, or the operator's own)
         Certificates.ensure(deployment, progress).forEach(this::change);
+        // security: the certificate pgBackRest's hosts present to each other, with backup.enabled
+        BackupCertificates.ensure(deployment).forEach(this::change);
         startCoordination();
-        for (Role role : List.of(Role.DB, Role.APP, Role.WEB, Role.LB)) {
+        for (Role role : List.of(Role.DB, Role.BACKUP, Role.APP, Role.WEB, Role.LB)) {
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
             Parallel.forEach(topology.hosts(role), this::bringUp);
             if (role == Role.APP && !needRestart.isEmpty()) {

@@ -55,6 +55,8 @@ public final class Restart {
                 case LB -> restart.loadBalancers(hosts);
                 case APP -> new AppRollout(op).restart(hosts, 1, null, null);
                 case DB -> restart.databases(hosts);
+                case BACKUP -> throw new RefusedException("restart: the backup host has no restart of its own yet;"
+                        + " `scaleup up` starts its pgBackRest server again when it is down");
             }
             op.step(String.format("done in %.1f s", op.elapsedSeconds()));
         }

@@ -14,6 +14,7 @@ public final class Services {
         byRole.put(Role.WEB, new WebService(deployment, tools));
         byRole.put(Role.APP, new AppService(deployment, tools));
         byRole.put(Role.DB, new DbService(deployment, tools));
+        byRole.put(Role.BACKUP, new BackupService(deployment));
     }
 
     public HostService of(Role role) {

@@ -28,6 +28,7 @@ public record Tools(Path haproxy, Path keepalived, Path nginx, Path pgBin, Path 
         required.put(Path.of("/usr/bin/setpriv"), "util-linux");
         required.put(Path.of("/usr/bin/patroni"), "patroni");
         required.put(Path.of("/usr/bin/etcd"), "etcd-server");
+        required.put(Path.of("/usr/bin/pgbackrest"), "pgbackrest");
         List<String> missing = new ArrayList<>();
         required.forEach((path, pkg) -> {
             if (!Files.isExecutable(path)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scaleup.topology.App;
+import dev.scaleup.topology.Backup;
 import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
@@ -64,6 +65,9 @@ public final class TopologyStore {
         db.put("name", t.db().name());
         db.put("user", t.db().user());
         root.put("db", db);
+        Map<String, Object> backup = ordered("enabled", t.backup().enabled(), "retention_full", t.backup().retentionFull());
+        backup.put("archive_timeout", t.backup().archiveTimeoutSeconds());
+        root.put("backup", backup);
         root.put("site", t.site().toString());
         root.put("source", t.source() == null ? null : t.source().toString());
         try {
@@ -87,6 +91,7 @@ public final class TopologyStore {
                             n.path("app").path("heap_mb").asInt()),
                     new Db(db.path("replicas").asInt(), db.path("port").asInt(), db.path("name").asText(),
                             db.path("user").asText()),
+                    backup(n.path("backup")),
                     Path.of(n.path("site").asText()),
                     n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()),
                     n.path("target").asText("netns").equals("hosts")
@@ -94,6 +99,13 @@ public final class TopologyStore {
         } catch (IOException | RuntimeException e) {
             throw new OperatorException("the state directory's topology.json is unreadable: " + e.getMessage(), e);
         }
+    }
+
+    /** The backup section; state directories written before it existed get the defaults (off). */
+    private static Backup backup(JsonNode backup) {
+        return new Backup(backup.path("enabled").asBoolean(Backup.DEFAULTS.enabled()),
+                backup.path("retention_full").asInt(Backup.DEFAULTS.retentionFull()),
+                backup.path("archive_timeout").asInt(Backup.DEFAULTS.archiveTimeoutSeconds()));
     }
 
     /** The edge settings; state directories written before they existed get the defaults. */

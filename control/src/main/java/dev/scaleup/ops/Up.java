@@ -74,7 +74,8 @@ public final class Up {
     static boolean sameShape(Topology a, Topology b) {
         return a.name().equals(b.name()) && a.network().subnet().equals(b.network().subnet()) && a.network().vip().equals(b.network().vip())
                 && a.lb().count() == b.lb().count() && a.web().count() == b.web().count() && a.app().count() == b.app().count()
-                && a.db().replicas() == b.db().replicas() && a.db().name().equals(b.db().name()) && a.db().user().equals(b.db().user());
+                && a.db().replicas() == b.db().replicas() && a.db().name().equals(b.db().name()) && a.db().user().equals(b.db().user())
+                && a.backup().enabled() == b.backup().enabled();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.scaleup.render;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.topology.Backup;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Ipv4;
 import dev.scaleup.topology.Role;
@@ -31,6 +32,8 @@ import java.util.stream.Collectors;
  *   other db hosts            → PostgreSQL port, Patroni REST 8008             (db hosts)
  *   other db hosts            → etcd client 2379                               (etcd members, all db hosts)
  *   other etcd members        → etcd peer 2380                                 (etcd members)
+ *   the backup host           → pgBackRest TLS server 8432 (backups)          (db hosts, with backup.enabled)
+ *   db hosts                  → pgBackRest TLS server 8432 (WAL archive)      (the backup host)
  *   the gateway (control plane) → web port, app port, 8008, 2379              (every host but the load balancers)
  * </pre>
  * The gateway is the bridge's address in the root namespace, where the control plane and local clients both live: on
@@ -115,7 +118,13 @@ public final class FirewallConfig {
                 }
                 rules.add(new Allow("control plane: Patroni REST API", List.of(gateway), null, "tcp",
                         List.of(PatroniConfig.REST_PORT)));
+                if (t.backup().enabled()) {
+                    rules.add(new Allow("the backup host: pgBackRest backups", addresses(t.hosts(Role.BACKUP)), null,
+                            "tcp", List.of(Backup.TLS_PORT)));
+                }
             }
+            case BACKUP -> rules.add(new Allow("db hosts: WAL archive (pgBackRest)", addresses(t.hosts(Role.DB)), null,
+                    "tcp", List.of(Backup.TLS_PORT)));
         }
         List<Host> members = Etcd.members(t);
         if (members.contains(host)) {

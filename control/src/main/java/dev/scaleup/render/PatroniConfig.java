@@ -154,6 +154,14 @@ public final class PatroniConfig {
         parameters.put("logging_collector", "off");
         parameters.put("log_line_prefix", "%m [%p] " + host.name() + " ");
         parameters.put("cluster_name", t.name() + "-" + host.name());
+        if (t.backup().enabled()) {
+            // continuous archiving to the backup host, set in every member's file: only a primary archives
+            // (archive_mode on), so whichever member is promoted carries on, on its new timeline
+            parameters.put("archive_mode", "on");
+            parameters.put("archive_command", PgBackRestConfig.archiveCommand(t, paths));
+            // a segment is switched and archived at least this often when there were writes
+            parameters.put("archive_timeout", t.backup().archiveTimeoutSeconds());
+        }
         pg.put("parameters", parameters);
         pg.put("pg_hba", pgHba(t));
         pg.put("remove_data_directory_on_rewind_failure", true);

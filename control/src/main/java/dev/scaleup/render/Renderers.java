@@ -31,7 +31,11 @@ public final class Renderers {
             case DB -> {
                 files.add(PatroniConfig.render(t, host, paths, secrets, Etcd.members(t)));
                 files.add(BootstrapSql.render(t, host, paths, secrets));
+                if (t.backup().enabled()) {
+                    files.add(PgBackRestConfig.render(t, host, paths, secrets));
+                }
             }
+            case BACKUP -> files.add(PgBackRestConfig.render(t, host, paths, secrets));
         }
         files.add(FirewallConfig.render(t, host, paths));
         return List.copyOf(files);

@@ -11,13 +11,25 @@ import static java.util.Objects.requireNonNull;
  * @param appTokenKey the key every app server signs and checks session tokens with
  * @param appDbUser the login role the app servers connect as, when {@code scaleup secrets rotate app-db} has moved
  *     them to the other one of {@link AppLogins#of}; null means the topology's {@code db.user}
+ * @param backupCipherPass the passphrase the pgBackRest repository is encrypted with ({@code repo1-cipher-pass});
+ *     null in a deployment made before backups existed (it cannot have a backup host: enabling one takes a new up)
  */
 public record Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey,
-                      String appDbUser) {
+                      String appDbUser, String backupCipherPass) {
 
     /** Secrets of a deployment whose app servers log in as the topology's {@code db.user}. */
     public Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey) {
-        this(replicationPassword, appDbPassword, superuserPassword, appTokenKey, null);
+        this(replicationPassword, appDbPassword, superuserPassword, appTokenKey, null, null);
+    }
+
+    public Secrets(String replicationPassword, String appDbPassword, String superuserPassword, String appTokenKey,
+                   String appDbUser) {
+        this(replicationPassword, appDbPassword, superuserPassword, appTokenKey, appDbUser, null);
+    }
+
+    /** The same secrets with the repository's passphrase. */
+    public Secrets withBackupCipherPass(String pass) {
+        return new Secrets(replicationPassword, appDbPassword, superuserPassword, appTokenKey, appDbUser, pass);
     }
 
     public Secrets {

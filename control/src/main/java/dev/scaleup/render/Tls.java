@@ -1,5 +1,6 @@
 package dev.scaleup.render;
 
+import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,12 @@ import java.util.List;
  *   &lt;state&gt;/tls/private/ca.key, server.key  their keys: directory 0700, files 0600
  *   &lt;lb&gt;/conf/tls.pem                   what HAProxy loads: certificate chain and key, 0600
  * </pre>
- * With {@code lb.tls_cert} and {@code lb.tls_key} set, tls.pem is made of those instead and no CA is made.
+ * With {@code lb.tls_cert} and {@code lb.tls_key} set, tls.pem is made of those instead (the CA is then made only
+ * for pgBackRest, with {@code backup.enabled}). pgBackRest's hosts share one certificate of the same CA:
+ * <pre>
+ *   &lt;state&gt;/tls/pgbackrest.crt            CN pgbackrest, SAN every db host's and the backup host's address, server and client
+ *   &lt;state&gt;/tls/private/pgbackrest.key
+ * </pre>
  */
 public final class Tls {
 
@@ -81,11 +87,55 @@ public final class Tls {
 
     /** The CA signs the request with {@link #serverExtensions} (in {@code extensions}). */
     public static List<String> signServer(Path dir, Path csr, Path extensions) {
+        return sign(dir, csr, extensions, dir.resolve(SERVER_CERT));
+    }
+
+    private static List<String> sign(Path dir, Path csr, Path extensions, Path out) {
         return List.of("openssl", "x509", "-req", "-in", csr.toString(),
                 "-CA", dir.resolve(CA_CERT).toString(), "-CAkey", dir.resolve(CA_KEY).toString(), "-CAcreateserial",
                 "-CAserial", dir.resolve("ca.srl").toString(),
                 "-days", Integer.toString(SERVER_DAYS), "-sha256", "-extfile", extensions.toString(),
-                "-out", dir.resolve(SERVER_CERT).toString());
+                "-out", out.toString());
+    }
+
+    /** The certificate pgBackRest's TLS servers and clients present (db hosts and the backup host). */
+    public static final String PGBACKREST_CERT = "pgbackrest.crt";
+    public static final String PGBACKREST_KEY = "private/pgbackrest.key";
+
+    /**
+     * The addresses pgBackRest's certificate is for: every db host and the backup host, as a subjectAltName value.
+     * Each address is there twice, as an IP and as a DNS name: pgBackRest (2.45) matches the host it connects to
+     * against the CN and the DNS names only ("unable to find hostname '198.19.60.83' in certificate common name or
+     * subject alternative names" with IP entries alone).
+     */
+    public static String pgBackRestSubjectAltName(Topology t) {
+        return String.join(",", t.hosts().stream().filter(h -> h.role() == Role.DB || h.role() == Role.BACKUP)
+                .map(h -> "IP:" + h.address() + ",DNS:" + h.address()).toList());
+    }
+
+    /**
+     * openssl -extfile contents for pgBackRest's certificate: one certificate serves both ends of each connection
+     * (the archive-push client and the repository's server, the backup client and a db host's server).
+     */
+    public static String pgBackRestExtensions(Topology t) {
+        return "subjectAltName=" + pgBackRestSubjectAltName(t) + "\n"
+                + "basicConstraints=critical,CA:FALSE\n"
+                + "keyUsage=critical,digitalSignature\n"
+                + "extendedKeyUsage=serverAuth,clientAuth\n"
+                + "subjectKeyIdentifier=hash\n"
+                + "authorityKeyIdentifier=keyid\n";
+    }
+
+    /** A new key for pgBackRest's certificate and a request for it, CN {@link PgBackRestConfig#CLIENT_CN}. */
+    public static List<String> newPgBackRestRequest(Path dir, Path csr) {
+        return List.of("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", dir.resolve(PGBACKREST_KEY).toString(), "-out", csr.toString(),
+                "-subj", "/O=scaleup/CN=" + PgBackRestConfig.CLIENT_CN);
+    }
+
+    /** The CA signs pgBackRest's request with {@link #pgBackRestExtensions} (in {@code extensions}). */
+    public static List<String> signPgBackRest(Path dir, Path csr, Path extensions) {
+        return sign(dir, csr, extensions, dir.resolve(PGBACKREST_CERT));
     }
 
     /** Prints the certificate's subjectAltName extension. */

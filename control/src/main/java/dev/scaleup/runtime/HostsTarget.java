@@ -68,6 +68,8 @@ public final class HostsTarget implements Target {
             case WEB -> "nginx";
             case APP -> "scaleup-app";
             case DB -> "patroni";
+            // the binder refuses backup.enabled with target: hosts
+            case BACKUP -> throw new IllegalStateException("no backup host on the hosts target yet");
         });
         return List.copyOf(units);
     }

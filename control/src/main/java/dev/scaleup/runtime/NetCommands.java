@@ -165,4 +165,9 @@ public final class NetCommands {
         all.addAll(b);
         return List.copyOf(all);
     }
+
+    /** {@code ss}: the TCP sockets listening on the port, one line each, no header (run inside the host's namespace). */
+    public static List<String> listening(int port) {
+        return List.of("ss", "-H", "-l", "-t", "-n", "sport = :" + port);
+    }
 }

@@ -40,6 +40,11 @@ public final class StateDir {
     private static final Path FALLBACK_PARENT = Path.of("/var/lib/scaleup");
     private static final List<String> SECRET_KEYS =
             List.of("replication.password", "app.db.password", "superuser.password", "app.token.key");
+    /**
+     * The pgBackRest repository's passphrase: made with the others for a new deployment, but not required, so a state
+     * directory made before backups existed still opens (such a deployment has no backup host).
+     */
+    public static final String BACKUP_CIPHER_PASS = "backup.cipher.pass";
     /** The login role the app uses after a rotation (absent: the topology's db.user); see ops.SecretRotation. */
     public static final String APP_DB_USER = "app.db.user";
     private final Path path;
@@ -144,7 +149,10 @@ public final class StateDir {
      */
     public void createSecrets() {
         Properties properties = loadSecrets();
-        List<String> missing = missingSecrets(properties);
+        List<String> missing = new java.util.ArrayList<>(missingSecrets(properties));
+        if (properties.getProperty(BACKUP_CIPHER_PASS) == null) {
+            missing.add(BACKUP_CIPHER_PASS);
+        }
         missing.forEach(key -> properties.setProperty(key, randomSecret()));
         if (!missing.isEmpty()) {
             saveSecrets(properties);
@@ -166,7 +174,7 @@ public final class StateDir {
         }
         return new Secrets(properties.getProperty("replication.password"), properties.getProperty("app.db.password"),
                 properties.getProperty("superuser.password"), properties.getProperty("app.token.key"),
-                properties.getProperty(APP_DB_USER));
+                properties.getProperty(APP_DB_USER), properties.getProperty(BACKUP_CIPHER_PASS));
     }
 
     private static List<String> missingSecrets(Properties properties) {

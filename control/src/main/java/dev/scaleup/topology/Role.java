@@ -5,7 +5,9 @@ public enum Role {
     LB("lb", 10, 9),
     WEB("web", 20, 19),
     APP("app", 40, 39),
-    DB("db", 80, 9);
+    DB("db", 80, 9),
+    /** The pgBackRest repository: one host, present only with {@code backup.enabled}. */
+    BACKUP("backup", 90, 1);
 
     private final String prefix;
     private final int firstOffset;
@@ -17,7 +19,7 @@ public enum Role {
         this.capacity = capacity;
     }
 
-    /** Host name prefix: lb, web, app, db. */
+    /** Host name prefix: lb, web, app, db, backup. */
     public String prefix() {
         return prefix;
     }

@@ -55,10 +55,12 @@ final class TopologyBinder {
         Block webKeys = section(top, Section.WEB);
         Block appKeys = section(top, Section.APP);
         Block dbKeys = section(top, Section.DB);
+        Block backupKeys = section(top, Section.BACKUP);
         Lb lb = lb(lbKeys, name == null ? TopologyKey.NAME.defaultText() : name);
         Web web = web(webKeys);
         App app = app(appKeys);
         Db db = db(dbKeys);
+        Backup backup = backup(backupKeys, onServers);
         Path site = site(top);
         Servers servers = null;
         if (onServers) {
@@ -82,7 +84,7 @@ final class TopologyBinder {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Topology(name, network, lb, web, app, db, site, source, servers);
+        return new Topology(name, network, lb, web, app, db, backup, site, source, servers);
     }
 
     /** Null when the subnet or VIP is invalid (then with a problem). */
@@ -120,6 +122,19 @@ final class TopologyBinder {
             return null;
         }
         return name == null || user == null ? null : new Db(replicas, port, name, user);
+    }
+
+    /** The backup host exists on the netns target only, for now: the hosts target has no role for it yet. */
+    private Backup backup(Block keys, boolean onServers) {
+        boolean enabled = values.bool(keys, TopologyKey.BACKUP_ENABLED);
+        Backup backup = new Backup(enabled, values.integer(keys, TopologyKey.BACKUP_RETENTION_FULL),
+                values.integer(keys, TopologyKey.BACKUP_ARCHIVE_TIMEOUT));
+        if (enabled && onServers) {
+            values.add(keys.get(TopologyKey.BACKUP_ENABLED), "'backup.enabled' must be false with 'target: hosts'"
+                    + " (the backup host runs on the netns target only, for now), got true");
+            return null;
+        }
+        return backup;
     }
 
     // ---- the mappings of the file

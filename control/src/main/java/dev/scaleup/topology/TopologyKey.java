@@ -64,6 +64,13 @@ enum TopologyKey {
     DB_PORT(Section.DB, "port", Shape.PORT, "5432"),
     DB_NAME(Section.DB, "name", Shape.IDENTIFIER, "app", "database", "dbname"),
     DB_USER(Section.DB, "user", Shape.IDENTIFIER, "app", "username"),
+    /** Off by default until the backup drills prove it; netns target only for now. */
+    BACKUP_ENABLED(Section.BACKUP, "enabled", new Shape.Bool(), "false", "enable"),
+    BACKUP_RETENTION_FULL(Section.BACKUP, "retention_full", new Shape.IntRange(1, 100), "2", "retention", "keep",
+            "full_retention", "repo1_retention_full"),
+    /** Seconds; PostgreSQL's archive_timeout. */
+    BACKUP_ARCHIVE_TIMEOUT(Section.BACKUP, "archive_timeout", new Shape.IntRange(1, 3600), "60", "archive_timeout_s",
+            "archive_timeout_seconds"),
     /** Relative to the repository root when defaulted, to the file when set. */
     SITE(Section.TOP, "site", Shape.CUSTOM, "site");
 
@@ -72,7 +79,7 @@ enum TopologyKey {
         TOP(""), NETWORK("network"), SSH("ssh"),
         /** One host's mapping under {@code hosts:} (keyed by the host's name, so its keys' paths are hosts.NAME.key). */
         HOST("hosts"),
-        LB("lb"), WEB("web"), APP("app"), DB("db");
+        LB("lb"), WEB("web"), APP("app"), DB("db"), BACKUP("backup");
 
         private final String path;
 

@@ -44,7 +44,11 @@ record FlowPolicy(Topology topology) {
             case WEB -> port == t.web().port() && (from == Role.LB || fromRoot);
             case APP -> port == t.app().port() && (from == Role.WEB || fromRoot);
             case DB -> port == t.db().port() && (from == Role.APP || from == Role.DB)
-                    || port == 8008 && (from == Role.DB || fromRoot);
+                    || port == 8008 && (from == Role.DB || fromRoot)
+                    // pgBackRest: the backup host takes backups through each db host's TLS server
+                    || port == 8432 && from == Role.BACKUP;
+            // pgBackRest: the primary pushes WAL to the repository's TLS server
+            case BACKUP -> port == 8432 && from == Role.DB;
         };
         if (Etcd.members(t).contains(target)) {
             allowed |= port == 2379 && (from == Role.DB || fromMember || fromRoot) || port == 2380 && fromMember;
@@ -64,7 +68,8 @@ record FlowPolicy(Topology topology) {
             case LB -> port == 8404;
             case WEB -> port == t.web().port();
             case APP -> port == t.app().port();
-            case DB -> port == t.db().port() || port == 8008;
+            case DB -> port == t.db().port() || port == 8008 || port == 8432 && t.backup().enabled();
+            case BACKUP -> port == 8432;
         } || member && (port == 2379 || port == 2380);
     }
 

@@ -7,12 +7,19 @@ import java.nio.file.Path;
 /** The default deployment the golden files are rendered from. */
 final class Fixtures {
 
-    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret", "super-secret", "token-key-0123456789abcdef0123456789abcdef");
+    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret", "super-secret", "token-key-0123456789abcdef0123456789abcdef")
+            .withBackupCipherPass("cipher-secret");
 
     private Fixtures() {}
 
     static Topology defaultTopology() {
         return Topology.defaults("scaleup", Path.of("/srv/site"));
+    }
+
+    /** The default deployment with the backup host (backup.enabled: true). */
+    static Topology backupTopology() {
+        Topology t = defaultTopology();
+        return t.withBackup(t.backup().withEnabled(true));
     }
 
     static HostPaths goldenPaths(Host host) {

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every file of lb1, lb2, web1, app1, db1, db2 of the default deployment, compared with
- * {@code src/test/resources/golden/<host>/<file>}. After an intended change, regenerate with
+ * {@code src/test/resources/golden/<host>/<file>}; and of db1, db2, backup1 of the same deployment with
+ * {@code backup.enabled: true}, with {@code golden/backup/<host>/<file>}. After an intended change, regenerate with
  * {@code ./mvnw -B -pl control test -Dtest=GoldenFilesTest -Dgolden.update=true} and review the git diff.
  */
 public class GoldenFilesTest {
 
     static final List<String> HOSTS = List.of("lb1", "lb2", "web1", "app1", "db1", "db2");
+    static final List<String> BACKUP_HOSTS = List.of("db1", "db2", "backup1");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     public static Path goldenDir() {
@@ -46,6 +48,18 @@ public class GoldenFilesTest {
             Host host = Fixtures.host(t, name);
             return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
                     .map(file -> DynamicTest.dynamicTest(name + "/" + file.name(),
+                            () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> withBackupsRenderedFilesMatchGoldenFiles() {
+        Topology t = Fixtures.backupTopology();
+        Path golden = goldenDir().resolve("backup");
+        return BACKUP_HOSTS.stream().flatMap(name -> {
+            Host host = Fixtures.host(t, name);
+            return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
+                    .map(file -> DynamicTest.dynamicTest("backup/" + name + "/" + file.name(),
                             () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
         });
     }

@@ -27,6 +27,7 @@ class NetCommandsTest {
                 .containsExactly("ip", "netns", "exec", "scaleup-lb1", "sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
         assertThat(NetCommands.defaultRoute("198.18.0.1")).containsExactly("ip", "route", "replace", "default", "via", "198.18.0.1", "dev", "eth0");
         assertThat(NetCommands.addressesOf("scaleup-lb2", "eth0")).containsExactly("ip", "-n", "scaleup-lb2", "-4", "-o", "addr", "show", "dev", "eth0");
+        assertThat(NetCommands.listening(8432)).containsExactly("ss", "-H", "-l", "-t", "-n", "sport = :8432");
     }
 
     @Test

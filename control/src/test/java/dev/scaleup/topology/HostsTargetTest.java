@@ -195,4 +195,10 @@ class HostsTargetTest {
                 .containsExactly("hosts.yaml:7: 'hosts' has no web1: the web hosts in use are web1 (web.count 1),"
                         + " numbered from 1 without gaps; listed: web2");
     }
+
+    @Test
+    void theBackupHostIsRefusedOnServersForNow() {
+        assertThat(problems(HEAD + SIX + "backup:\n  enabled: true\n")).containsExactly("hosts.yaml:15: 'backup.enabled'"
+                + " must be false with 'target: hosts' (the backup host runs on the netns target only, for now), got true");
+    }
 }

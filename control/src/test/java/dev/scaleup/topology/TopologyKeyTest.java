@@ -13,7 +13,7 @@ class TopologyKeyTest {
     @Test
     void theTopLevelListsItsKeysAndTheSectionsInDocumentationOrder() {
         assertThat(Section.TOP.allowed()).containsExactly("name", "target", "network", "ssh", "hosts", "lb", "web", "app",
-                "db", "site");
+                "db", "backup", "site");
         assertThat(Section.NETWORK.allowed()).containsExactly("subnet", "vip", "interface");
         assertThat(Section.SSH.allowed()).containsExactly("user", "port", "key", "sudo", "known_hosts");
         assertThat(Section.HOST.allowed()).containsExactly("address", "ssh_user", "ssh_port", "ssh_key", "sudo");
@@ -22,6 +22,7 @@ class TopologyKeyTest {
         assertThat(Section.WEB.allowed()).containsExactly("count", "port");
         assertThat(Section.APP.allowed()).containsExactly("count", "port", "heap_mb");
         assertThat(Section.DB.allowed()).containsExactly("replicas", "port", "name", "user");
+        assertThat(Section.BACKUP.allowed()).containsExactly("enabled", "retention_full", "archive_timeout");
     }
 
     @Test
@@ -30,7 +31,8 @@ class TopologyKeyTest {
         assertThat(TopologyKey.APP_HEAP_MB.path()).isEqualTo("app.heap_mb");
         assertThat(Section.byPath("db")).contains(Section.DB);
         assertThat(Section.byPath("")).contains(Section.TOP);
-        assertThat(Section.byPath("backup")).isEmpty();
+        assertThat(Section.byPath("backup")).contains(Section.BACKUP);
+        assertThat(Section.byPath("monitoring")).isEmpty();
     }
 
     @Test

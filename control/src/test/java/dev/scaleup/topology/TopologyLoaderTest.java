@@ -191,9 +191,9 @@ class TopologyLoaderTest {
         @Test
         void topLevelMustBeAMapping() {
             assertThat(problem("- web\n- app\n")).isEqualTo(
-                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, site, got a list");
+                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, backup, site, got a list");
             assertThat(problem("scaleup\n")).isEqualTo(
-                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, site, got 'scaleup'");
+                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, backup, site, got 'scaleup'");
         }
 
         @Test
@@ -216,9 +216,9 @@ class TopologyLoaderTest {
         @Test
         void misspelledTopLevelKey() {
             assertThat(problem("nmae: x\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'nmae'; did you mean 'name'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'nmae'; did you mean 'name'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
             assertThat(problem("netwrok:\n  subnet: 198.18.0.0/24\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'netwrok'; did you mean 'network'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'netwrok'; did you mean 'network'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
         }
 
         @Test
@@ -228,18 +228,18 @@ class TopologyLoaderTest {
             assertThat(problem("web:\n  colour: blue\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'web.colour'; allowed under 'web': count, port");
             assertThat(problem("monitoring: true\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'monitoring'; allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'monitoring'; allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
         }
 
         @Test
         void keyOfAnotherSection() {
             assertThat(problem("subnet: 198.18.0.0/24\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'subnet'; did you mean 'network.subnet'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
+                    "scaleup.yaml:1: unknown key 'subnet'; did you mean 'network.subnet'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
             assertThat(problem("web:\n  heap_mb: 256\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'web.heap_mb'; did you mean 'app.heap_mb'? allowed under 'web': count, port");
             assertThat(problem("port: 80\n")).isEqualTo(
                     "scaleup.yaml:1: unknown key 'port'; did you mean 'ssh.port', 'lb.port', 'web.port', 'app.port' or 'db.port'?"
-                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
+                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
         }
 
         @Test
@@ -254,7 +254,7 @@ class TopologyLoaderTest {
         void dottedKey() {
             assertThat(problem("web.count: 3\n")).isEqualTo(
                     "scaleup.yaml:1: unknown key 'web.count'; write 'count' indented under 'web:' instead of a dotted key;"
-                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site");
+                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
         }
 
         @Test
@@ -468,12 +468,12 @@ class TopologyLoaderTest {
         void vipOutsideTheSubnet() {
             assertThat(problem("network:\n  subnet: 198.18.1.0/24\n  vip: 198.18.0.100\n")).isEqualTo(
                     "scaleup.yaml:3: 'network.vip' must be inside network.subnet 198.18.1.0/24, got '198.18.0.100';"
-                            + " free addresses there: .2-.10, .20, .40, .80, .90-.254");
+                            + " free addresses there: .2-.10, .20, .40, .80, .90, .92-.254");
         }
 
         @Test
         void vipOnAReservedAddress() {
-            String free = "; free: .2-.10, .20, .40, .80, .90-.254";
+            String free = "; free: .2-.10, .20, .40, .80, .90, .92-.254";
             String prefix = "scaleup.yaml:2: 'network.vip' must be a free address of 198.18.0.0/24, got ";
             assertThat(problem("network:\n  vip: 198.18.0.0\n")).isEqualTo(prefix + "'198.18.0.0' (the network address)" + free);
             assertThat(problem("network:\n  vip: 198.18.0.255\n")).isEqualTo(prefix + "'198.18.0.255' (the broadcast address)" + free);
@@ -620,10 +620,48 @@ class TopologyLoaderTest {
                     f + ":15: 'db.replicas' must be between 0 and 8, got 9",
                     f + ":16: 'db.user' must not be 'postgres' or 'replicator' (scaleup uses them for the superuser"
                             + " and for replication), got 'postgres'",
-                    f + ":17: unknown key 'sitee'; did you mean 'site'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, site",
+                    f + ":17: unknown key 'sitee'; did you mean 'site'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site",
                     f + ": 'site' is not set and its default " + repo.resolve("site")
                             + " does not exist; set 'site' to the static site's directory, relative to this file");
             assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+        }
+    }
+
+    @Nested
+    class BackupSection {
+
+        @Test
+        void offByDefaultWithItsDefaults() {
+            Topology t = parse("name: a\n");
+            assertThat(t.backup()).isEqualTo(new Backup(false, 2, 60));
+            assertThat(t.hosts(Role.BACKUP)).isEmpty();
+        }
+
+        @Test
+        void enabledAddsBackup1AtNetworkPlus91() {
+            Topology t = parse("network:\n  subnet: 198.19.60.0/24\nbackup:\n  enabled: true\n  retention_full: 4\n"
+                    + "  archive_timeout: 30\n");
+            assertThat(t.backup()).isEqualTo(new Backup(true, 4, 30));
+            assertThat(t.hosts(Role.BACKUP)).extracting(h -> h.name() + " " + h.address()).containsExactly("backup1 198.19.60.91");
+        }
+
+        @Test
+        void everyBadValueIsNamedWithItsLineAndWhatIsAllowed() {
+            assertThat(problems("""
+                    backup:
+                      enabled: yes please
+                      retention_full: 0
+                      archive_timeout: 3601
+                    """)).containsExactly(
+                    "scaleup.yaml:2: 'backup.enabled' must be true or false, got 'yes please'",
+                    "scaleup.yaml:3: 'backup.retention_full' must be between 1 and 100, got 0",
+                    "scaleup.yaml:4: 'backup.archive_timeout' must be between 1 and 3600, got 3601");
+        }
+
+        @Test
+        void unknownKeysGetASuggestion() {
+            assertThat(problem("backup:\n  retention: 3\n")).isEqualTo("scaleup.yaml:2: unknown key 'backup.retention';"
+                    + " did you mean 'backup.retention_full'? allowed under 'backup': enabled, retention_full, archive_timeout");
         }
     }
 

@@ -43,8 +43,14 @@ class TopologyTest {
 
     @Test
     void countsAndPortsPerRole() {
-        assertThat(List.of(Role.values())).extracting(topology::count).containsExactly(2, 2, 3, 3);
-        assertThat(List.of(Role.values())).extracting(topology::port).containsExactly(80, 80, 8080, 5432);
+        assertThat(List.of(Role.values())).extracting(topology::count).containsExactly(2, 2, 3, 3, 0);
+        assertThat(List.of(Role.values())).extracting(topology::port).containsExactly(80, 80, 8080, 5432, 8432);
+        Topology withBackup = topology.withBackup(topology.backup().withEnabled(true));
+        assertThat(withBackup.count(Role.BACKUP)).isEqualTo(1);
+        assertThat(withBackup.hosts(Role.BACKUP)).extracting(Host::name, h -> h.address().toString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("backup1", "198.18.0.91"));
+        // start order: the backup host right after the db hosts (its stanza needs the primary)
+        assertThat(withBackup.hosts()).extracting(Host::name).containsSubsequence("db3", "backup1", "app1");
     }
 
     @Test

@@ -1,0 +1,144 @@
+package dev.scaleup.ops;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.PgBackRestConfig;
+import dev.scaleup.runtime.Exec;
+import dev.scaleup.runtime.NetCommands;
+import dev.scaleup.runtime.ProcessSpec;
+import dev.scaleup.runtime.Readiness;
+import dev.scaleup.topology.Backup;
+import dev.scaleup.topology.Host;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backup host: pgBackRest's TLS server in front of the repository, as postgres (the user that owns the db
+ * hosts' data and runs their archive-push, so one unprivileged user on both ends). Once it serves, the stanza is
+ * made (once; {@code stanza-create} again is a no-op) and {@code pgbackrest check} proves the primary's archiving
+ * reaches it. Healthy while the stanza is readable and the primary's latest archive attempt did not fail.
+ */
+public final class BackupService implements HostService {
+
+    static final String USER = DbService.USER;
+    static final String PROCESS = "pgbackrest";
+    private final Deployment deployment;
+    private final Backups backups;
+
+    public BackupService(Deployment deployment) {
+        this.deployment = requireNonNull(deployment, "deployment is null");
+        this.backups = new Backups(deployment);
+    }
+
+    /** The TLS server on a db host or the backup host. */
+    static ProcessSpec server(HostPaths paths) {
+        return ProcessSpec.of(PROCESS, PgBackRestConfig.serverCommand(paths)).asUser(USER);
+    }
+
+    @Override
+    public List<ProcessSpec> processes(Host host) {
+        return List.of(server(deployment.paths(host)));
+    }
+
+    @Override
+    public String prepare(Host host) {
+        HostPaths paths = deployment.paths(host);
+        Path repository = paths.data().resolve(PgBackRestConfig.REPOSITORY);
+        try {
+            for (Path dir : List.of(paths.conf(), paths.logs(), paths.run().resolve(PROCESS), repository)) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + host.name(), e);
+        }
+        // the config (the repository's passphrase) and the certificate's key are 0600: postgres's alone
+        List<String> chown = new ArrayList<>(List.of("chown", "-R", USER + ":" + USER));
+        for (Path dir : List.of(paths.conf(), paths.run(), paths.logs(), paths.data())) {
+            chown.add(dir.toString());
+        }
+        Exec.run(chown).orThrow();
+        deployment.target().own(host, paths.root(), USER, USER, 0700);
+        deployment.target().own(host, repository, USER, USER, 0750);
+        return null;
+    }
+
+    @Override
+    public void awaitReady(Host host, ProcessSpec spec) {
+        awaitListening(deployment, host, spec);
+    }
+
+    /** Waits until the host's pgBackRest server listens (seen from inside its namespace: the firewall has no say). */
+    static void awaitListening(Deployment deployment, Host host, ProcessSpec spec) {
+        Readiness.await(host.name() + " pgBackRest TLS server listening on " + host.address() + ":" + Backup.TLS_PORT,
+                Duration.ofSeconds(20), () -> !deployment.target().exec(host, NetCommands.listening(Backup.TLS_PORT),
+                        Duration.ofSeconds(5)).stdout().isBlank(), () -> deployment.isRunning(host, spec));
+    }
+
+    /** The stanza, once the primary serves; then a check that a WAL segment reaches the repository. */
+    @Override
+    public void afterStart(Host host, Progress progress) {
+        if (!backups.stanzaExists()) {
+            long start = System.nanoTime();
+            Exec.Result create = backups.pgbackrest(List.of("stanza-create"), Duration.ofMinutes(2));
+            if (!create.ok()) {
+                throw new OperatorException(host.name() + ": pgbackrest stanza-create failed: "
+                        + (create.stderr() + create.stdout()).strip());
+            }
+            progress.step(String.format("%s: made the stanza %s in the repository in %.1f s", host.name(),
+                    PgBackRestConfig.stanza(deployment.topology()), (System.nanoTime() - start) / 1e9));
+            start = System.nanoTime();
+            Exec.Result check = backups.pgbackrest(List.of("check"), Duration.ofMinutes(2));
+            if (!check.ok()) {
+                throw new OperatorException(host.name() + ": pgbackrest check failed (WAL archiving does not reach the"
+                        + " repository): " + (check.stderr() + check.stdout()).strip());
+            }
+            progress.step(String.format("%s: pgbackrest check: the primary's WAL reaches the repository (%.1f s)",
+                    host.name(), (System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    @Override
+    public HostHealth health(Host host) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        BackupInfo info;
+        try {
+            info = backups.info();
+        } catch (OperatorException e) {
+            return HostHealth.of(false, "pgbackrest info failed: " + e.getMessage());
+        }
+        boolean healthy = info.statusCode() == 0 || info.backups().isEmpty() && info.statusCode() == 2;
+        StringBuilder details = new StringBuilder("stanza " + info.stanza() + ": " + info.statusMessage());
+        facts.put("backups", info.backups().size());
+        info.newest().ifPresentOrElse(b -> {
+            long age = Duration.between(b.stop(), java.time.Instant.now()).toSeconds();
+            facts.put("last_backup", b.label());
+            facts.put("last_backup_age_s", age);
+            details.append(", last backup ").append(b.type()).append(' ').append(Backups.age(age)).append(" ago");
+        }, () -> details.append(", no backup yet"));
+        facts.put("wal_max", info.walMax());
+        try {
+            ArchiveStatus archive = backups.archiveStatus();
+            facts.put("archive_failing", archive.failing());
+            facts.put("last_archived_wal", archive.lastArchivedWal());
+            facts.put("last_archived_age_s", archive.lastArchivedAgeSeconds());
+            if (archive.failing()) {
+                healthy = false;
+                details.append(", WAL archiving FAILING (").append(archive.lastFailedWal()).append(" not archived)");
+            } else if (archive.lastArchivedWal() != null) {
+                details.append(", WAL archived ").append(Backups.age(archive.lastArchivedAgeSeconds())).append(" ago");
+            }
+        } catch (OperatorException e) {
+            healthy = false;
+            details.append(", archiver unknown: ").append(e.getMessage());
+        }
+        return new HostHealth(healthy, details.toString(), facts);
+    }
+}

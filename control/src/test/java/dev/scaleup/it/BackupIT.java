@@ -1,0 +1,137 @@
+package dev.scaleup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.ops.VipAccess;
+import dev.scaleup.runtime.Exec;
+import dev.scaleup.runtime.Readiness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backups on a stack of its own ({@code bkit}, 198.19.61.0/24: 1 web, 1 app, a primary and one replica, backup1):
+ * a full backup lands in the repository, and a row written through the app afterwards reaches the WAL archive.
+ */
+class BackupIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path WORK = Path.of("target", "backup-it").toAbsolutePath();
+    private static final Path STATE = WORK.resolve("state");
+    private static Cli.Run up;
+
+    @BeforeAll
+    static void bringUp() throws Exception {
+        RootOnly.require();
+        Files.createDirectories(WORK);
+        Path file = WORK.resolve("bkit.yaml");
+        Files.writeString(file, """
+                # BackupIT's stack: the smallest with a replica, and the backup host
+                name: bkit
+                network:
+                  subnet: 198.19.61.0/24
+                web:
+                  count: 1
+                app:
+                  count: 1
+                db:
+                  replicas: 1
+                backup:
+                  enabled: true
+                  archive_timeout: 10
+                site: %s
+                """.formatted(RootOnly.repoRoot().resolve("site")));
+        cli("down"); // whatever a run that was killed left behind
+        up = Cli.run("up", "-f", file.toString(), "--state-dir", STATE.toString());
+    }
+
+    @AfterAll
+    static void takeDown() {
+        if (up != null) {
+            assertThat(cli("down").exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void aFullBackupThenARowWrittenThroughTheAppIsArchived() throws Exception {
+        assertThat(up.exitCode()).as("up:\n" + up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("backup1: made the stanza bkit", "backup1: pgbackrest check");
+
+        Cli.Run backup = cli("backup", "--type", "full");
+        assertThat(backup.exitCode()).as(backup.err()).isZero();
+        assertThat(backup.out()).containsPattern("backup: full \\S+F done in [0-9.]+ s: .* MB/s");
+
+        HttpResponse<String> created = https().send(HttpRequest.newBuilder(URI.create("https://198.19.61.100/api/visits"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        // acknowledged, so committed: the segment being written now holds the row or comes after it; it is closed so
+        // that it is archived at once (not after archive_timeout)
+        String primary = primary();
+        String rowWal = psql(primary, "select pg_walfile_name(pg_current_wal_insert_lsn())");
+        psql(primary, "select pg_switch_wal()");
+        String[] walMax = new String[1];
+        Readiness.await("the row's WAL " + rowWal + " in the archive", Duration.ofSeconds(30), () -> {
+            walMax[0] = backups().path("wal_max").asText();
+            return walMax[0].compareTo(rowWal) >= 0;
+        }, () -> true);
+
+        JsonNode listed = backups();
+        assertThat(listed.path("backups")).hasSize(1);
+        assertThat(listed.path("backups").get(0).path("type").asText()).isEqualTo("full");
+        assertThat(listed.path("backups").get(0).path("size_bytes").asLong()).isPositive();
+        assertThat(listed.path("archiver").path("failing").asBoolean()).isFalse();
+        assertThat(listed.path("archiver").path("last_archived_wal").asText()).isGreaterThanOrEqualTo(rowWal);
+
+        Cli.Run status = cli("status");
+        assertThat(status.exitCode()).as(status.out()).isZero();
+        assertThat(status.out()).contains("backup1").contains("last backup full");
+    }
+
+    private static JsonNode backups() {
+        try {
+            return JSON.readTree(cli("backups", "--json").out());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String primary() throws Exception {
+        for (JsonNode host : JSON.readTree(cli("status", "--json").out()).path("hosts")) {
+            if (host.path("db_role").asText().equals("primary")) {
+                return host.path("name").asText();
+            }
+        }
+        throw new AssertionError("no primary in status");
+    }
+
+    private static String psql(String host, String sql) {
+        Exec.Result result = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STATE.resolve("hosts/" + host + "/run").toString(),
+                "-p", "5432", "-U", "postgres", "-d", "app", "-c", sql)).orThrow();
+        return result.stdout().strip();
+    }
+
+    private static HttpClient https() throws Exception {
+        return HttpClient.newBuilder().sslContext(VipAccess.trusting(STATE.resolve("tls/ca.crt")))
+                .connectTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    private static Cli.Run cli(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--state-dir";
+        all[args.length + 1] = STATE.toString();
+        return Cli.run(all);
+    }
+}
