@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The hosts target end to end (issue 11): nine throwaway Debian 12 hosts ({@code hosts up}), the stack on them
  * through the generated Ansible project ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP
- * over HTTPS with the deployment's CA from every web and app host, a visit written through the app read back on a
+ * over HTTPS with the deployment's CA from every web and app host, a transfer written through the app read back on a
  * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, the drills app-kill
  * and db-primary-kill (issue 12; the others run on netns in DrillIT), a power cut of the
  * VIP holder under a probe (the VIP moves, the site answers again), down that stops the units and leaves the servers
@@ -242,19 +242,34 @@ class HostsStackIT {
         }
     }
 
-    /** A visit written through the app (on the primary) is on a replica, read there over its own socket. */
+    /**
+     * A transfer written through the app (a user signs up, signs in and pays another; on the primary) is on a
+     * replica, read there over its own socket.
+     */
     private static void readBackOnAReplica(Deployment deployment, HttpClient https, VipAccess vip, JsonNode report)
             throws Exception {
-        HttpResponse<String> created = https.send(HttpRequest.newBuilder(URI.create(vip.https() + "/api/visits"))
-                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode visit = JSON.readTree(created.body());
+        String email = "hstit-" + System.nanoTime() + "@example.com";
+        HttpResponse<String> user = post(https, vip, "/api/users", null, null,
+                "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        HttpResponse<String> other = post(https, vip, "/api/users", null, null,
+                "{\"email\":\"other-" + email + "\",\"password\":\"correct horse\"}");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(201);
+        long otherAccount = JSON.readTree(other.body()).path("account_id").asLong();
+        HttpResponse<String> session = post(https, vip, "/api/sessions", null, null,
+                "{\"email\":\"" + email + "\",\"password\":\"correct horse\"}");
+        String token = JSON.readTree(session.body()).path("token").asText();
+        String key = "hstit-" + System.nanoTime();
+        HttpResponse<String> transfer = post(https, vip, "/api/transfers", token, key,
+                "{\"to_account\":" + otherAccount + ",\"amount_cents\":1250}");
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(201);
+
         String replica = StreamSupport.stream(report.path("hosts").spliterator(), false)
                 .filter(h -> h.path("db_role").asText().equals("replica")).findFirst().orElseThrow().path("name").asText();
         Host host = deployment.topology().host(replica).orElseThrow();
         List<String> psql = new ArrayList<>(deployment.services().db().postgres().psql(host, deployment.topology().db().name()));
-        psql.addAll(List.of("-c", "select app_host from visits where id = " + visit.path("id").asLong()));
+        // the key is [a-z0-9-] only, so it is safe inline
+        psql.addAll(List.of("-c", "select amount_cents, to_account from transfers where idempotency_key = '" + key + "'"));
         // the synchronous standby has it already; the other replica within moments
         String onReplica = "";
         for (int i = 0; i < 50 && onReplica.isEmpty(); i++) {
@@ -263,7 +278,20 @@ class HostsStackIT {
             onReplica = row.stdout().strip();
             Thread.sleep(100);
         }
-        assertThat(onReplica).as("the visit on " + replica).isEqualTo(visit.path("app_host").asText());
+        assertThat(onReplica).as("the transfer on " + replica).isEqualTo("1250|" + otherAccount);
+    }
+
+    private static HttpResponse<String> post(HttpClient https, VipAccess vip, String path, String token,
+            String idempotencyKey, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(vip.https() + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
