@@ -27,14 +27,11 @@ final class AppDatabase {
 
     /** Runs one query in the app's database on the host; returns the rows, fields separated by '|'. */
     List<String> query(Host host, String sql) {
-        List<String> command = new ArrayList<>(postgres.psql(host, deployment.topology().db().name()));
-        command.addAll(List.of("-c", sql));
-        // through the target: the socket is a file of this machine on netns, of the server on the hosts target
-        Exec.Result result = deployment.target().exec(host, command, Duration.ofSeconds(60));
+        Exec.Result result = postgres.run(host, deployment.topology().db().name(), sql, Duration.ofSeconds(60));
         if (!result.ok()) {
             throw new OperatorException("query on " + host.name() + " failed: " + result.stderr().strip());
         }
-        return result.stdout().lines().filter(l -> !l.isBlank()).toList();
+        return Postgres.rows(result);
     }
 
     DataCheck.Balances balances(Host primary) {

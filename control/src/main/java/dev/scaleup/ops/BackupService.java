@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +59,7 @@ public final class BackupService implements HostService {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);
         }
         // the config (the repository's passphrase) and the certificate's key are 0600: postgres's alone
-        List<String> chown = new ArrayList<>(List.of("chown", "-R", USER + ":" + USER));
-        for (Path dir : List.of(paths.conf(), paths.run(), paths.logs(), paths.data())) {
-            chown.add(dir.toString());
-        }
-        Exec.run(chown).orThrow();
+        deployment.target().ownTrees(host, List.of(paths.conf(), paths.run(), paths.logs(), paths.data()), USER);
         deployment.target().own(host, paths.root(), USER, USER, 0700);
         deployment.target().own(host, repository, USER, USER, 0750);
         return null;

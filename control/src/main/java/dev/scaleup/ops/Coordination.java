@@ -7,7 +7,6 @@ import dev.scaleup.render.Etcd;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
-import dev.scaleup.runtime.Exec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -64,7 +63,7 @@ public final class Coordination {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + dir, e);
         }
-        Exec.run(List.of("chown", "-R", USER + ":" + USER, dir.toString())).orThrow();
+        deployment.target().ownTrees(member, List.of(dir), USER);
         deployment.target().own(member, dir, USER, USER, 0700);
     }
 

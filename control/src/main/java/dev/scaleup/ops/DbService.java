@@ -73,11 +73,7 @@ public final class DbService implements HostService {
                 Files.createDirectories(paths.run().resolve(BackupService.PROCESS)); // pgBackRest's lock-path
             }
             // configs (patroni.yml and bootstrap.sql hold secrets, 0600), sockets and logs: postgres's
-            List<String> chown = new ArrayList<>(List.of("chown", "-R", USER + ":" + USER));
-            for (Path dir : List.of(paths.conf(), paths.run(), paths.logs())) {
-                chown.add(dir.toString());
-            }
-            Exec.run(chown).orThrow();
+            deployment.target().ownTrees(host, List.of(paths.conf(), paths.run(), paths.logs()), USER);
             // the host's directory and data/ (PostgreSQL's data in data/pgdata, made by postgres itself): postgres's,
             // and etcd's group may pass through to its own data/etcd (never recursive: that one is etcd's)
             for (Path dir : List.of(paths.root(), paths.data())) {

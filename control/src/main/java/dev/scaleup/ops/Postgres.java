@@ -34,10 +34,19 @@ public final class Postgres {
 
     /** Runs one query on the host; returns the result rows (fields separated by '|'), or throws. */
     public List<String> query(Host host, String sql) {
-        List<String> command = new ArrayList<>(psql(host, "postgres"));
+        return rows(run(host, "postgres", sql, Duration.ofSeconds(10)).orThrow());
+    }
+
+    /** Runs one query in the database on the host, through the target; the caller reads or refuses the result. */
+    public Exec.Result run(Host host, String database, String sql, Duration timeout) {
+        List<String> command = new ArrayList<>(psql(host, database));
         command.addAll(List.of("-c", sql));
         // on the host: its socket is a file of this machine on netns, of the server on the hosts target
-        Exec.Result result = deployment.target().exec(host, command, Duration.ofSeconds(10)).orThrow();
+        return deployment.target().exec(host, command, timeout);
+    }
+
+    /** psql -A -t's output as rows, blank lines dropped. */
+    public static List<String> rows(Exec.Result result) {
         return result.stdout().lines().filter(l -> !l.isBlank()).toList();
     }
 

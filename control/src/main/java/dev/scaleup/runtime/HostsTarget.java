@@ -137,6 +137,12 @@ public final class HostsTarget implements Target {
         throw new UnsupportedOperationException(host.name() + ": on servers the Ansible project sets the owner of " + path);
     }
 
+    /** The Ansible project sets every owner; nothing on the hosts target calls this. */
+    @Override
+    public void ownTrees(Host host, List<Path> dirs, String user) {
+        throw new UnsupportedOperationException(host.name() + ": on servers the Ansible project sets the owner of " + dirs);
+    }
+
     @Override
     public long start(Host host, ProcessSpec spec) {
         String unit = unitOf(spec);

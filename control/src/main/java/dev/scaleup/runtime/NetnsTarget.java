@@ -137,6 +137,14 @@ public final class NetnsTarget implements Target {
     /** useradd's exit status when the name is taken. */
     private static final int USER_EXISTS = 9;
 
+    /** {@code chown -R}: the host's directories are files of this machine. */
+    @Override
+    public void ownTrees(Host host, List<Path> dirs, String user) {
+        List<String> chown = new ArrayList<>(List.of("chown", "-R", user + ":" + user));
+        dirs.forEach(dir -> chown.add(dir.toString()));
+        Exec.run(chown).orThrow();
+    }
+
     @Override
     public void own(Host host, Path path, String user, String group, int mode) {
         try {

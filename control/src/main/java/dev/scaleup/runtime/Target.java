@@ -72,6 +72,9 @@ public interface Target {
      */
     void own(Host host, Path path, String user, String group, int mode);
 
+    /** Gives the directories of the host and everything inside them to the user (its group too); modes stay. */
+    void ownTrees(Host host, List<Path> dirs, String user);
+
     // --- processes ----------------------------------------------------------------------------------------------
 
     /** Starts the server process detached, so it outlives the CLI; returns its pid once it runs the server. */
