@@ -3,6 +3,7 @@ package dev.scaleup.ansible;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.NginxConfig;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.Renderers;
 import dev.scaleup.render.Tls;
@@ -54,6 +55,25 @@ public final class AnsibleProject {
         return List.copyOf(files);
     }
 
+    /**
+     * For a rolling deploy ({@code deploy.yml}): each web host's nginx.conf with one batch of app hosts drained,
+     * {@code host_files/<web>/nginx.drain.<app1+app2>.conf}, the batch named as Ansible's {@code ansible_play_batch}
+     * joined with "+" (the app hosts in inventory order, which is the topology's).
+     */
+    public static List<ProjectFile> drainFiles(Topology t, List<List<Host>> batches) {
+        List<ProjectFile> files = new ArrayList<>();
+        for (List<Host> batch : batches) {
+            java.util.Set<String> drained = new java.util.TreeSet<>(batch.stream().map(Host::name).toList());
+            String key = String.join("+", batch.stream().map(Host::name).toList());
+            for (Host web : t.hosts(Role.WEB)) {
+                RenderedFile conf = NginxConfig.render(t, web, HostPaths.onServer(), drained);
+                files.add(new ProjectFile("host_files/" + web.name() + "/nginx.drain." + key + ".conf", conf.content(),
+                        conf.mode()));
+            }
+        }
+        return List.copyOf(files);
+    }
+
     /** Every file of one host, under {@code host_files/<host>/}, each with the mode it has on the server. */
     static List<ProjectFile> hostFiles(Topology t, Host host, Inputs in) {
         List<RenderedFile> rendered = new ArrayList<>(Renderers.forHost(t, host, HostPaths.onServer(), in.secrets()));
@@ -67,7 +87,7 @@ public final class AnsibleProject {
     }
 
     private static List<String> fixed() {
-        List<String> paths = new ArrayList<>(List.of("ansible.cfg", "site.yml"));
+        List<String> paths = new ArrayList<>(List.of("ansible.cfg", "site.yml", "deploy.yml", "roles/app/tasks/release.yml"));
         for (String role : List.of("common", "etcd", "db", "app", "web", "lb")) {
             paths.add("roles/" + role + "/tasks/main.yml");
             paths.add("roles/" + role + "/handlers/main.yml");

@@ -22,7 +22,8 @@ final class Inventory {
     static final Map<Role, List<String>> PACKAGES = Map.of(
             Role.LB, List.of("haproxy", "keepalived", "iputils-arping", "curl"),
             Role.WEB, List.of("nginx"),
-            Role.APP, List.of(),
+            // psql: secrets rotate checks the new database login from an app host, as the app will use it
+            Role.APP, List.of("postgresql-client-15"),
             Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"));
     static final List<String> ETCD_PACKAGES = List.of("etcd-server");
 

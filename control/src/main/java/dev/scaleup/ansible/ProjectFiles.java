@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Writes the project to disk: the directory 0700 (the hosts' files hold secrets), each file with its own mode. */
 public final class ProjectFiles {
@@ -30,6 +35,56 @@ public final class ProjectFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the Ansible project into " + dir, e);
+        }
+    }
+
+    /** Beside the project: each file's checksum as of the last run of site.yml that succeeded on every host. */
+    static final String APPLIED = ".applied";
+
+    /**
+     * The files (project paths) that differ from what the last successful run applied, or that it did not have: a
+     * run that failed half way leaves its hosts in this set until one succeeds.
+     */
+    public static Set<String> changedSinceApplied(Path dir, List<ProjectFile> files) {
+        Map<String, String> applied = applied(dir);
+        Set<String> changed = new TreeSet<>();
+        for (ProjectFile file : files) {
+            if (!checksum(file).equals(applied.get(file.path()))) {
+                changed.add(file.path());
+            }
+        }
+        return changed;
+    }
+
+    /** Records the files as applied (after a run that succeeded on every host). */
+    public static void markApplied(Path dir, List<ProjectFile> files) {
+        StringBuilder lines = new StringBuilder("# the project's files as of the last run that succeeded on every host\n");
+        files.forEach(f -> lines.append(f.path()).append(" = ").append(checksum(f)).append('\n'));
+        write(dir, List.of(new ProjectFile(APPLIED, lines.toString(), 0600)));
+    }
+
+    private static Map<String, String> applied(Path dir) {
+        Path file = dir.resolve(APPLIED);
+        Map<String, String> sums = new HashMap<>();
+        if (!Files.exists(file)) {
+            return sums;
+        }
+        try {
+            Properties p = new Properties();
+            p.load(new java.io.StringReader(Files.readString(file)));
+            p.forEach((k, v) -> sums.put((String) k, (String) v));
+            return sums;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String checksum(ProjectFile file) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((file.mode() + "\n" + file.content()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -4,9 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.ansible.AnsibleProject;
 import dev.scaleup.ansible.Inputs;
+import dev.scaleup.ansible.ProjectFile;
 import dev.scaleup.ansible.ProjectFiles;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.runtime.HostsTarget;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.util.Set;
+import java.util.TreeSet;
 import dev.scaleup.runtime.SshCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +70,22 @@ final class AnsibleProvisioner implements Provisioner {
 
     @Override
     public int converge(Operation op) {
+        return run(op, false);
+    }
+
+    /**
+     * site.yml limited ({@code --limit}) to the hosts whose files differ from what the last successful run applied:
+     * the new hosts of a scale-out, and those that learn of them (HAProxy's backends, nginx's upstreams, pg_hba,
+     * the firewalls), each reloaded by its role's handlers. The load balancers are always in it: the last play's
+     * gate (one VIP holder, the site through the VIP) runs on them. A change beyond the hosts' files (the app
+     * release, the roles) runs on every host.
+     */
+    @Override
+    public int reconfigure(Operation op) {
+        return run(op, true);
+    }
+
+    private int run(Operation op, boolean onlyChanged) {
         Deployment d = op.deployment();
         Progress progress = op.progress();
         int changes = 0;
@@ -81,13 +103,60 @@ final class AnsibleProvisioner implements Provisioner {
         AppArtifact.Bundle bundle = AppArtifact.bundle(d.appArtifact(), AppArtifact.runtimeDir(d.repoRoot()),
                 d.state().artifacts());
         Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
-        ProjectFiles.write(projectDir(state), AnsibleProject.render(d.topology(), inputs));
-        progress.step("ansible: the project is in " + projectDir(state) + "; running site.yml on "
-                + d.topology().hosts().size() + " servers (raw output in " + logFile(state) + ")");
-        int changed = new Playbook(projectDir(state), logFile(state)).run("site.yml", progress);
+        List<ProjectFile> project = AnsibleProject.render(d.topology(), inputs);
+        Path dir = projectDir(state);
+        List<String> limit = onlyChanged ? limit(d.topology(), ProjectFiles.changedSinceApplied(dir, project)) : List.of();
+        ProjectFiles.write(dir, project);
+        if (onlyChanged && limit.isEmpty()) {
+            progress.step("ansible: every server already has the files this topology gives it");
+            return changes;
+        }
+        List<String> args = limit.isEmpty() || limit.contains(ALL) ? List.of() : List.of("--limit", String.join(",", limit));
+        progress.step("ansible: the project is in " + dir + "; running site.yml on "
+                + (args.isEmpty() ? d.topology().hosts().size() + " servers" : String.join(", ", limit))
+                + " (raw output in " + logFile(state) + ")");
+        int changed = new Playbook(dir, logFile(state)).run("site.yml", args, progress);
+        // every host's files: a limited run reached all whose files changed; a host scaled in drops out of the list
+        ProjectFiles.markApplied(dir, project);
         progress.step(changed == 0 ? "ansible: 0 tasks changed: every server already was as the topology says"
                 : "ansible: " + changed + " task" + (changed == 1 ? "" : "s") + " changed");
         return changes + changed;
+    }
+
+    private static final String ALL = "all";
+
+    /**
+     * The hosts a limited run must reach, given the project files that changed: those whose own files changed, with
+     * the load balancers; {@code all} when a file every host uses changed; none when nothing did.
+     */
+    static List<String> limit(Topology t, Set<String> changed) {
+        Set<String> hosts = new TreeSet<>();
+        for (String path : changed) {
+            if (path.startsWith("host_files/")) {
+                hosts.add(path.split("/")[1]);
+            } else if (!path.equals("inventory.yml")) {
+                return List.of(ALL);
+            }
+        }
+        if (hosts.isEmpty()) {
+            return List.of();
+        }
+        t.hosts(Role.LB).forEach(h -> hosts.add(h.name()));
+        return t.hosts().stream().map(Host::name).filter(hosts::contains).toList();
+    }
+
+    /**
+     * The host's units stopped and disabled, and its data deleted (a db host's copy of the database would be stale
+     * at a later scale-out: Patroni clones the primary again into an empty directory); the server stays, a spare.
+     */
+    @Override
+    public String retire(Host host, Progress progress) {
+        List<String> disabled = target.exec(host, SshCommands.disableNow(target.units(host)), DISABLE_TIMEOUT).orThrow()
+                .stdout().lines().toList();
+        String data = HostPaths.onServer().data().toString();
+        target.exec(host, List.of("rm", "-rf", "--one-file-system", data), DISABLE_TIMEOUT).orThrow();
+        return host.name() + ": out of service (" + (disabled.isEmpty() ? "no unit was enabled"
+                : "disabled " + String.join(", ", disabled)) + "; " + data + " deleted); the server stays, a spare";
     }
 
     /** The stack's units that are installed and not active, started on each server at once (one SSH command each). */

@@ -64,7 +64,7 @@ final class AppRollout {
         if (artifact != null) {
             deployment.useAppArtifact(host, artifact);
         }
-        ConfigFiles.write(deployment.paths(host), deployment.render(host));
+        ConfigFiles.write(deployment, host, deployment.render(host));
         try {
             start(host, app);
         } catch (Readiness.NotReadyException | IllegalStateException e) {

@@ -57,7 +57,7 @@ final class BackupCertificates {
                 new RenderedFile(PgBackRestConfig.KEY, read(dir.resolve(Tls.PGBACKREST_KEY)), RenderedFile.PRIVATE));
         for (Host host : t.hosts()) {
             if (host.role() == Role.DB || host.role() == Role.BACKUP) {
-                List<String> written = ConfigFiles.write(deployment.paths(host), files);
+                List<String> written = ConfigFiles.write(deployment, host, files);
                 if (!written.isEmpty()) {
                     // a running server keeps the certificate it started with: stopped here, started again by the
                     // converge that follows (the primary's archive-push retries meanwhile)

@@ -41,7 +41,7 @@ public final class Certificates {
         Pem made = pem(deployment, changes);
         LbService lb = deployment.services().lb();
         for (Host host : t.hosts(Role.LB)) {
-            List<String> written = ConfigFiles.write(deployment.paths(host),
+            List<String> written = ConfigFiles.write(deployment, host,
                     List.of(new RenderedFile(Tls.PEM_FILE, made.pem(), RenderedFile.PRIVATE)));
             if (written.isEmpty()) {
                 continue;

@@ -20,31 +20,9 @@ final class ConfigFiles {
     private ConfigFiles() {
     }
 
-    /** Writes the files that differ from what is on disk; returns their names. */
-    static List<String> write(HostPaths paths, List<RenderedFile> files) {
-        List<String> changed = new ArrayList<>();
-        try {
-            for (Path dir : List.of(paths.conf(), paths.data(), paths.logs(), paths.run())) {
-                Files.createDirectories(dir);
-            }
-            for (RenderedFile file : files) {
-                Path target = paths.conf(file.name());
-                if (Files.exists(target) && Files.readString(target).equals(file.content())) {
-                    continue;
-                }
-                Path tmp = paths.conf(file.name() + ".new");
-                Files.deleteIfExists(tmp);
-                Files.createFile(tmp);
-                Files.setPosixFilePermissions(tmp, FileModes.of(file.mode()));
-                Files.writeString(tmp, file.content());
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                changed.add(file.name());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write configs into " + paths.conf(), e);
-        }
-        return changed;
+    /** Writes the files that differ from what the host has, through its target; returns their names. */
+    static List<String> write(Deployment deployment, dev.scaleup.topology.Host host, List<RenderedFile> files) {
+        return deployment.target().writeConfigs(host, files);
     }
 
     /**
@@ -54,11 +32,13 @@ final class ConfigFiles {
     static String refresh(Deployment deployment, dev.scaleup.topology.Host host) {
         HostService service = deployment.services().of(host.role());
         List<RenderedFile> files = deployment.render(host);
-        List<String> written = write(deployment.paths(host), files);
+        List<String> written = write(deployment, host, files);
         if (written.isEmpty()) {
             return null;
         }
-        service.prepare(host);
+        if (!deployment.topology().onServers()) {
+            service.prepare(host); // file owners; on servers a replaced file keeps its own
+        }
         if (!deployment.isRunning(host, service.processes(host).get(0))) {
             return null;
         }
@@ -80,11 +60,9 @@ final class ConfigFiles {
             Exec.Result result = deployment.target().exec(host, command.get(), Duration.ofSeconds(30));
             if (!result.ok() && !ConfigCheck.acceptable(file.name(), result.stdout() + result.stderr())) {
                 // the running process keeps its old config; without the file the next run renders and checks again
-                try {
-                    Files.deleteIfExists(paths.conf(file.name()));
-                } catch (IOException ignored) {
-                    // the message below matters more
-                }
+                // (the message below matters more than whether the removal worked)
+                deployment.target().exec(host, List.of("rm", "-f", "--", paths.conf(file.name()).toString()),
+                        Duration.ofSeconds(30));
                 throw new OperatorException(host.name() + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
                         + "`:\n" + (result.stderr() + result.stdout()).strip());
             }

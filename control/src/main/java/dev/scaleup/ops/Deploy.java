@@ -46,7 +46,11 @@ public final class Deploy {
             op.step("app " + previous.getFileName() + " -> " + build.getFileName() + " on "
                     + String.join(", ", outdated.stream().map(Host::name).toList()) + ", " + batch + " at a time");
             try {
-                new AppRollout(op).restart(outdated, batch, build, previous);
+                if (deployment.topology().onServers()) {
+                    new AnsibleDeploy(op).run(outdated, batch, build);
+                } else {
+                    new AppRollout(op).restart(outdated, batch, build, previous);
+                }
             } catch (RuntimeException e) {
                 throw op.failed("deploy stopped: ", e);
             }

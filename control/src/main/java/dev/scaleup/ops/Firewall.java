@@ -73,7 +73,7 @@ public final class Firewall {
     static String applyTo(Deployment deployment, Host host) {
         HostPaths paths = deployment.paths(host);
         RenderedFile file = FirewallConfig.render(deployment.topology(), host, paths);
-        List<String> written = ConfigFiles.write(paths, List.of(file));
+        List<String> written = ConfigFiles.write(deployment, host, List.of(file));
         State state = state(deployment, host);
         if (state == State.NO_NAMESPACE) {
             throw new OperatorException(host.name() + ": cannot load its firewall: the host (its namespace) is missing");

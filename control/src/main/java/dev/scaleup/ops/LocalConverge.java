@@ -83,7 +83,7 @@ final class LocalConverge {
         HostPaths paths = deployment.paths(host);
         List<RenderedFile> files = deployment.render(host);
         boolean wasRunning = service.processes(host).stream().anyMatch(p -> deployment.isRunning(host, p));
-        List<String> written = ConfigFiles.write(paths, files);
+        List<String> written = ConfigFiles.write(deployment, host, files);
         changeIfAny(service.prepare(host));
         if (!written.isEmpty()) {
             List<String> checks = ConfigFiles.check(deployment, host, files);

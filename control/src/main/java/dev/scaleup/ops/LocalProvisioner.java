@@ -2,6 +2,8 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.runtime.StateDir;
+import dev.scaleup.topology.Host;
 import java.util.List;
 
 /**
@@ -25,6 +27,19 @@ final class LocalProvisioner implements Provisioner {
     @Override
     public int converge(Operation op) {
         return new LocalConverge(op).run();
+    }
+
+    /** On this machine converge already changes only what differs, in moments. */
+    @Override
+    public int reconfigure(Operation op) {
+        return converge(op);
+    }
+
+    @Override
+    public String retire(Host host, Progress progress) {
+        Down.stopHost(deployment, host, progress);
+        StateDir.deleteTree(deployment.paths(host).root());
+        return host.name() + ": removed (processes, namespace, files)";
     }
 
     /** Up's converge: on this machine it starts what is missing and leaves what runs alone, in moments. */

@@ -34,12 +34,6 @@ public final class Operation implements AutoCloseable {
     /** Opens the running deployment for the operation {@code name} and takes the lock; refused when there is none. */
     public static Operation begin(StateDir state, Path repoRoot, String name, Progress progress) {
         Deployment deployment = Deployment.open(state, repoRoot);
-        if (deployment.topology().onServers()) {
-            // scale, deploy, restart and secrets rotate render and start on this machine: on servers they would
-            // change files here and nothing there
-            throw new OperatorException("`scaleup " + name + "` does not run on the hosts target yet (issue 12);"
-                    + " nothing was changed. On servers today: up, status, down and drill");
-        }
         progress.logTo(state.log());
         return start(deployment, progress, new History(state.historyFile(), name), name);
     }

@@ -38,11 +38,16 @@ final class Playbook {
 
     /** Runs the playbook; returns how many tasks changed something, or throws with what failed. */
     int run(String playbook, Progress progress) {
+        return run(playbook, List.of(), progress);
+    }
+
+    /** Runs the playbook with more arguments ({@code --limit}, {@code -e}); as {@link #run(String, Progress)}. */
+    int run(String playbook, List<String> args, Progress progress) {
         List<String> failures = new ArrayList<>();
         PlaybookEvents.Recap[] recap = new PlaybookEvents.Recap[1];
         Exec.Result result;
         try (BufferedWriter raw = open()) {
-            result = Exec.stream(List.of("ansible-playbook", playbook), ENV, project, line -> {
+            result = Exec.stream(command("ansible-playbook", playbook, args), ENV, project, line -> {
                 write(raw, line);
                 PlaybookEvents.parse(line).ifPresent(event -> {
                     switch (event) {
@@ -67,10 +72,16 @@ final class Playbook {
             throw new OperatorException("ansible-playbook " + playbook + " failed (exit " + result.exitCode() + ")"
                     + (failures.isEmpty() ? "" : ":\n  " + String.join("\n  ", failures))
                     + (result.stderr().isBlank() ? "" : "\n" + result.stderr().strip())
-                    + "\nthe whole output is in " + log + "; run it by hand from " + project + " with `ansible-playbook "
-                    + playbook + "`");
+                    + "\nthe whole output is in " + log + "; run it by hand from " + project + " with `"
+                    + String.join(" ", command("ansible-playbook", playbook, args)) + "`");
         }
         return recap[0].changed();
+    }
+
+    private static List<String> command(String program, String playbook, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(program, playbook));
+        command.addAll(args);
+        return command;
     }
 
     private BufferedWriter open() throws IOException {

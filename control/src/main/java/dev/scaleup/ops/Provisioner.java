@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.topology.Host;
 import java.util.List;
 
 /**
@@ -21,6 +22,19 @@ interface Provisioner {
 
     /** Brings every host to the topology and starts what is missing; returns how many changes it made. */
     int converge(Operation op);
+
+    /**
+     * Brings the hosts to a changed topology (a scale): like {@link #converge}, but on servers only the hosts whose
+     * files change are reached (the new ones, and those that learn of them), not every server.
+     */
+    int reconfigure(Operation op);
+
+    /**
+     * Takes a host out of service for good once the others no longer use it (a scale-in): its processes stopped and
+     * its data deleted; netns: its namespace and files removed; servers: its units stopped and disabled (not started
+     * at boot), the server itself stays, a spare. A sentence.
+     */
+    String retire(Host host, Progress progress);
 
     /**
      * Starts what the topology wants running and is not, and changes no file: a drill's restore after a fault that

@@ -2,6 +2,7 @@ package dev.scaleup.ops;
 
 import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -61,11 +62,7 @@ public final class Scale {
                         + "; run the same scale again to finish it): ", e);
             }
             for (Host host : plan.removed()) {
-                if (host.role() != Role.DB) {
-                    Down.stopHost(now, host, progress);
-                }
-                StateDir.deleteTree(now.paths(host).root());
-                op.step(host.name() + ": removed (processes, namespace, files)");
+                op.step(now.provisioner().retire(host, progress));
             }
             TopologyStore.save(plan.target(), state.topologyFile());
             op.step(String.format("done in %.1f s: %d hosts added, %d removed", op.elapsedSeconds(),
@@ -171,13 +168,11 @@ public final class Scale {
 
     /** Sets one tag in the host's patroni.yml and reloads Patroni (nosync: never the synchronous standby). */
     private static void tag(Deployment deployment, DbService db, Host host, String tag, Object value) {
-        Path conf = deployment.paths(host).conf(PatroniConfig.FILE);
-        try {
-            // in place: the file keeps its owner (postgres) and mode; the next render writes it whole again
-            Files.writeString(conf, PatroniConfig.withTag(Files.readString(conf), tag, value));
-        } catch (IOException e) {
-            throw new OperatorException("cannot tag " + host.name() + " " + tag + ": " + e.getMessage(), e);
-        }
+        String conf = deployment.target().readConfig(host, PatroniConfig.FILE).orElseThrow(() ->
+                new OperatorException("cannot tag " + host.name() + " " + tag + ": it has no " + PatroniConfig.FILE));
+        // the file keeps its owner (postgres) and mode; the next render writes it whole again
+        ConfigFiles.write(deployment, host, List.of(new RenderedFile(PatroniConfig.FILE,
+                PatroniConfig.withTag(conf, tag, value), RenderedFile.PRIVATE)));
         db.reload(host, List.of(PatroniConfig.FILE));
     }
 

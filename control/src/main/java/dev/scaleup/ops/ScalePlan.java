@@ -59,6 +59,9 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
             problems.add("db.replicas must be between " + minReplicas + " and " + (Role.DB.capacity() - 1)
                     + why(minReplicas, current) + ", got " + replicas);
         }
+        if (problems.isEmpty() && current.onServers()) {
+            problems.addAll(unlisted(current, new java.util.EnumMap<>(Map.of(Role.WEB, web, Role.APP, app, Role.DB, replicas + 1))));
+        }
         if (!problems.isEmpty()) {
             throw new RefusedException("scale refused, nothing changed: " + String.join("; ", problems));
         }
@@ -73,6 +76,31 @@ public record ScalePlan(Topology current, Topology target, List<Host> added, Lis
         List<Host> added = target.hosts().stream().filter(h -> !current.hosts().contains(h)).toList();
         List<Host> removed = current.hosts().stream().filter(h -> !target.hosts().contains(h)).toList();
         return new ScalePlan(current, target, added, removed);
+    }
+
+    /**
+     * On servers a tier grows only onto hosts its file lists (spares): a sentence for each tier that would need a
+     * host that is not there, naming what to add.
+     */
+    private static List<String> unlisted(Topology current, Map<Role, Integer> wanted) {
+        List<String> problems = new ArrayList<>();
+        wanted.forEach((role, count) -> {
+            List<String> missing = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                if (current.servers().named(role.hostName(i)).isEmpty()) {
+                    missing.add(role.hostName(i));
+                }
+            }
+            if (!missing.isEmpty()) {
+                String listed = String.join(", ", current.servers().of(role).stream().map(s -> s.name()).toList());
+                problems.add((role == Role.DB ? "db.replicas=" + (count - 1) : role.prefix() + "=" + count) + " needs "
+                        + String.join(", ", missing) + ", which the deployment's hosts do not list (" + role.prefix()
+                        + " hosts listed: " + (listed.isEmpty() ? "none" : listed) + "); add "
+                        + (missing.size() == 1 ? "it" : "them") + " under 'hosts' in the topology file and run"
+                        + " `scaleup up -f FILE` (it records the spares and changes nothing that runs), then scale");
+            }
+        });
+        return problems;
     }
 
     public boolean changesNothing() {

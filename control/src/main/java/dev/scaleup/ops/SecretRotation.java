@@ -114,7 +114,7 @@ public final class SecretRotation {
         step("every app server logs in as " + now);
         // the other files that hold the password (bootstrap.sql) match the secrets again, so `up` finds nothing to do
         for (Host host : topology.hosts()) {
-            List<String> written = ConfigFiles.write(deployment.paths(host), deployment.render(host));
+            List<String> written = ConfigFiles.write(deployment, host, deployment.render(host));
             if (host.role() == Role.DB && !written.isEmpty()) {
                 services.db().prepare(host); // the files belong to postgres
             }
@@ -148,7 +148,7 @@ public final class SecretRotation {
     private void ensurePgHba(Deployment deployment, Services services) {
         for (Host db : topology.hosts(Role.DB)) {
             List<RenderedFile> files = deployment.render(db);
-            List<String> written = ConfigFiles.write(deployment.paths(db), files);
+            List<String> written = ConfigFiles.write(deployment, db, files);
             if (!written.isEmpty()) {
                 services.db().prepare(db);
             }
@@ -163,10 +163,10 @@ public final class SecretRotation {
                 "no database primary answers (Patroni names no leader); nothing was changed"));
     }
 
-    /** Runs SQL as postgres over the host's unix socket, from stdin (never on a command line). */
+    /** Runs SQL as postgres over the host's unix socket, on the host, from stdin (never on a command line). */
     private void psql(Deployment deployment, Services services, Host host, String sql) {
-        List<String> command = new ArrayList<>(services.db().postgres().psql(host, "postgres"));
-        Exec.Result result = Exec.run(command, Duration.ofSeconds(30), sql);
+        List<String> command = services.db().postgres().psql(host, "postgres");
+        Exec.Result result = deployment.target().exec(host, command, java.util.Map.of(), Duration.ofSeconds(30), sql);
         if (!result.ok()) {
             throw new OperatorException(host.name() + ": psql failed (exit " + result.exitCode() + "): "
                     + result.stderr().strip());

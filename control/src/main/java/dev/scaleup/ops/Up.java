@@ -23,15 +23,18 @@ public final class Up {
     private final Services services;
     private final Progress progress;
 
-    private final boolean onlyStart;
+    /** What the target's step does: bring every host to the topology, only those a scale changes, or only start. */
+    private enum Mode { CONVERGE, RECONFIGURE, START_STOPPED }
+
+    private final Mode mode;
 
     private Up(Operation op) {
-        this(op, false);
+        this(op, Mode.CONVERGE);
     }
 
-    private Up(Operation op, boolean onlyStart) {
+    private Up(Operation op, Mode mode) {
         this.op = op;
-        this.onlyStart = onlyStart;
+        this.mode = mode;
         this.deployment = op.deployment();
         this.services = deployment.services();
         this.progress = op.progress();
@@ -66,7 +69,7 @@ public final class Up {
     public static void startStopped(Deployment deployment, Progress progress) {
         progress.logTo(deployment.state().log());
         try (Operation op = Operation.up(deployment, progress)) {
-            new Up(op, true).run();
+            new Up(op, Mode.START_STOPPED).run();
         }
     }
 
@@ -83,14 +86,19 @@ public final class Up {
      * the target topology once everything succeeded (so a failed scale can simply be run again).
      */
     static void converge(Operation op) {
-        new Up(op).run();
+        new Up(op, Mode.RECONFIGURE).run();
     }
 
     void run() {
         Topology topology = deployment.topology();
         progress.step("up: deployment " + topology.name() + ", " + topology.hosts().size() + " hosts in "
                 + topology.network().subnet() + ", state in " + deployment.state().path());
-        int changes = onlyStart ? deployment.provisioner().startStopped(op) : deployment.provisioner().converge(op);
+        Provisioner provisioner = deployment.provisioner();
+        int changes = switch (mode) {
+            case CONVERGE -> provisioner.converge(op);
+            case RECONFIGURE -> provisioner.reconfigure(op);
+            case START_STOPPED -> provisioner.startStopped(op);
+        };
         VipAccess access = VipAccess.of(deployment);
         Host holder = awaitVip(access);
         awaitAllHealthy();

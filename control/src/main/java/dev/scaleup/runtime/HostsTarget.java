@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.scaleup.render.Etcd;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Ssh;
 import dev.scaleup.topology.Topology;
@@ -100,6 +101,34 @@ public final class HostsTarget implements Target {
     @Override
     public boolean exists(Host host) {
         return run(host, List.of("true"), Duration.ofSeconds(10)).ok();
+    }
+
+    /**
+     * One SSH command learns the checksum of every file on the server; each file that differs is then sent on
+     * standard input and renamed over the old one, which keeps its owner and mode ({@link SshCommands#replaceFile}).
+     */
+    @Override
+    public List<String> writeConfigs(Host host, List<RenderedFile> files) {
+        HostPaths paths = paths(host);
+        List<String> names = files.stream().map(f -> paths.conf(f.name()).toString()).toList();
+        // sha256sum exits 1 when a file is missing and still prints the others
+        Map<String, String> onServer = SshCommands.checksums(run(host, SshCommands.sha256sum(names), SSH_TIMEOUT).stdout());
+        List<String> changed = new ArrayList<>();
+        for (RenderedFile file : files) {
+            Path path = paths.conf(file.name());
+            if (SshCommands.sha256(file.content()).equals(onServer.get(path.toString()))) {
+                continue;
+            }
+            Exec.run(ssh(host, SshCommands.replaceFile(path, file.mode())), SSH_TIMEOUT, file.content()).orThrow();
+            changed.add(file.name());
+        }
+        return changed;
+    }
+
+    @Override
+    public Optional<String> readConfig(Host host, String name) {
+        Exec.Result result = run(host, List.of("cat", "--", paths(host).conf(name).toString()), SSH_TIMEOUT);
+        return result.ok() ? Optional.of(result.stdout()) : Optional.empty();
     }
 
     /** Everything else on a server is the server's own (sshd, journald): nothing is left over. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
 import java.io.IOException;
@@ -67,6 +68,21 @@ public final class NetnsTarget implements Target {
     @Override
     public boolean exists(Host host) {
         return HostNetwork.namespaceExists(namespace(host));
+    }
+
+    @Override
+    public List<String> writeConfigs(Host host, List<RenderedFile> files) {
+        return LocalConfigs.write(paths(host), files);
+    }
+
+    @Override
+    public Optional<String> readConfig(Host host, String name) {
+        Path file = paths(host).conf(name);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     @Override

@@ -224,4 +224,37 @@ public final class SshCommands {
     public static List<String> deleteCut() {
         return List.of("nft", "delete", "table", "inet", CUT_TABLE);
     }
+    /** {@code sha256sum -- FILES}: a line "HASH  FILE" for each file that exists. */
+    public static List<String> sha256sum(List<String> files) {
+        return NetCommands.concat(List.of("sha256sum", "--"), files);
+    }
+
+    /** The checksums {@link #sha256sum} printed, by file. */
+    public static Map<String, String> checksums(String output) {
+        Map<String, String> sums = new java.util.HashMap<>();
+        output.lines().map(l -> l.split("  ", 2)).filter(p -> p.length == 2 && p[0].matches("[0-9a-f]{64}"))
+                .forEach(p -> sums.put(p[1], p[0]));
+        return sums;
+    }
+
+    /** The SHA-256 of the text's UTF-8 bytes, as sha256sum prints it. */
+    public static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Replaces the file with standard input: written to FILE.new (private while it is written), given the old file's
+     * owner and mode (or {@code mode} when there was none), then renamed over it, so no reader sees half a file.
+     */
+    public static List<String> replaceFile(Path file, int mode) {
+        return List.of("sh", "-c", "set -e; t=\"$1.new\"; rm -f \"$t\"; (umask 077; cat > \"$t\");"
+                + " if [ -e \"$1\" ]; then chown --reference=\"$1\" \"$t\"; chmod --reference=\"$1\" \"$t\";"
+                + " else chmod \"$2\" \"$t\"; fi; mv -f \"$t\" \"$1\"", "sh", file.toString(),
+                String.format("%04o", mode));
+    }
 }

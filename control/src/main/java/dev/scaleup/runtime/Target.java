@@ -1,6 +1,7 @@
 package dev.scaleup.runtime;
 
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.topology.Host;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,18 @@ public interface Target {
 
     /** Gives the directories of the host and everything inside them to the user (its group too); modes stay. */
     void ownTrees(Host host, List<Path> dirs, String user);
+
+    // --- config files ---------------------------------------------------------------------------------------------
+
+    /**
+     * Writes the rendered files into the host's conf directory, only those whose content differs, each replaced
+     * whole (a reader never sees half a file); returns their names. A file that was there keeps its owner and mode
+     * (on servers the Ansible project set them), a new one gets the rendered mode.
+     */
+    List<String> writeConfigs(Host host, List<RenderedFile> files);
+
+    /** One of the host's config files as it is now; empty when the host has none of that name. */
+    Optional<String> readConfig(Host host, String name);
 
     // --- processes ----------------------------------------------------------------------------------------------
 

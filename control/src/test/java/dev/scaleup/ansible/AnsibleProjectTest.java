@@ -173,13 +173,17 @@ class AnsibleProjectTest {
         Tools.Result result = Tools.run(argv);
         assertThat(result.exitCode()).as(Tools.describe(argv, result)).isZero();
         assertThat(result.output()).contains("playbook: " + project.resolve("site.yml"));
+        List<String> deploy = new ArrayList<>(argv.subList(0, argv.size() - 1));
+        deploy.add(project.resolve("deploy.yml").toString());
+        Tools.Result deployed = Tools.run(deploy);
+        assertThat(deployed.exitCode()).as(Tools.describe(deploy, deployed)).isZero();
     }
 
     /** Every task of the roles and of site.yml, blocks opened. */
     private static List<JsonNode> tasks(List<ProjectFile> files) {
         List<JsonNode> tasks = new ArrayList<>();
         for (ProjectFile f : files) {
-            if (f.path().startsWith("roles/") || f.path().equals("site.yml")) {
+            if (f.path().startsWith("roles/") || f.path().endsWith(".yml") && !f.path().contains("/")) {
                 try {
                     JsonNode doc = YAML.readTree(f.content());
                     for (JsonNode item : doc) {

@@ -2,30 +2,10 @@ package dev.scaleup.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scaleup.render.HostPaths;
-import dev.scaleup.render.RenderedFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ConfigFilesTest {
-
-    @Test
-    void writesOnlyWhatChangedWithTheRequestedMode(@TempDir Path dir) throws Exception {
-        HostPaths paths = new HostPaths(dir.resolve("app1"));
-        List<RenderedFile> files = List.of(new RenderedFile("a.conf", "one\n", 0644), new RenderedFile("s.properties", "pw\n", 0600));
-        assertThat(ConfigFiles.write(paths, files)).containsExactly("a.conf", "s.properties");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.conf("s.properties")))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.conf("a.conf")))).isEqualTo("rw-r--r--");
-        assertThat(ConfigFiles.write(paths, files)).isEmpty();
-        assertThat(ConfigFiles.write(paths, List.of(new RenderedFile("a.conf", "two\n", 0644)))).containsExactly("a.conf");
-        assertThat(Files.readString(paths.conf("a.conf"))).isEqualTo("two\n");
-        assertThat(paths.logs()).isDirectory();
-        assertThat(paths.run()).isDirectory();
-    }
 
     @Test
     void portsInUseAreExpectedOnlyFromPatroniOnARunningHost() {

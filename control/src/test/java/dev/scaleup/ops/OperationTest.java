@@ -42,23 +42,6 @@ class OperationTest {
     }
 
     @Test
-    void operationsNotBuiltForServersAreRefusedThereAndChangeNothing() throws Exception {
-        StateDir state = new StateDir(dir.resolve("state"));
-        state.create();
-        Path repo = Files.isDirectory(Path.of("examples")) ? Path.of("").toAbsolutePath() : Path.of("..").toAbsolutePath().normalize();
-        TopologyStore.save(TopologyLoader.parse(Files.readString(repo.resolve("examples/hosts.yaml")),
-                repo.resolve("examples"), repo, Path.of("hosts.yaml"), false), state.topologyFile());
-        state.createSecrets();
-        for (String name : List.of("scale", "deploy", "restart app", "secrets rotate db")) {
-            assertThatThrownBy(() -> Operation.begin(state, dir, name, Progress.silent()))
-                    .isInstanceOf(OperatorException.class)
-                    .hasMessage("`scaleup " + name + "` does not run on the hosts target yet (issue 12); nothing was"
-                            + " changed. On servers today: up, status, down and drill");
-        }
-        assertThat(state.historyFile()).doesNotExist();
-    }
-
-    @Test
     void aSecondOperationIsRefusedAtOnceNamingTheHolderAndItsCommand() throws Exception {
         StateDir state = deployment();
         try (Operation first = Operation.begin(state, dir, "deploy", Progress.silent())) {

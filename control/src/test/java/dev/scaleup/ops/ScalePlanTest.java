@@ -52,6 +52,26 @@ class ScalePlanTest {
                 .usingRecursiveComparison().ignoringFields("web.count", "app.count", "db.replicas").isEqualTo(custom);
     }
 
+    /** On servers a tier grows only onto hosts the file lists; shrinking needs nothing listed. */
+    @Test
+    void onServersRefusesToGrowOntoHostsNotListed() throws Exception {
+        Path repo = java.nio.file.Files.isDirectory(Path.of("examples")) ? Path.of("").toAbsolutePath()
+                : Path.of("..").toAbsolutePath().normalize();
+        Topology servers = dev.scaleup.topology.TopologyLoader.parse(java.nio.file.Files.readString(
+                repo.resolve("examples/hosts.yaml")), repo.resolve("examples"), repo, Path.of("hosts.yaml"), false);
+        assertThat(servers.web().count()).isEqualTo(2);
+        assertThat(servers.app().count()).isEqualTo(3);
+        assertThatThrownBy(() -> ScalePlan.of(servers, Map.of("web", 3, "app", 5)))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("scale refused, nothing changed: web=3 needs web3, which the deployment's hosts do"
+                        + " not list (web hosts listed: web1, web2); add it under 'hosts' in the topology file")
+                .hasMessageContaining("app=5 needs app4, app5, which the deployment's hosts do not list (app hosts"
+                        + " listed: app1, app2, app3); add them");
+        ScalePlan in = ScalePlan.of(servers, Map.of("app", 2));
+        assertThat(in.removed()).extracting(Host::name).containsExactly("app3");
+        assertThat(in.target().hosts()).extracting(Host::address).contains(servers.hosts().get(0).address());
+    }
+
     @Test
     void refusesCountsOutsideTheLimitsAndChangesNothing() {
         assertThatThrownBy(() -> ScalePlan.of(DEFAULT, Map.of("web", 0, "app", 40, "db.replicas", 0)))

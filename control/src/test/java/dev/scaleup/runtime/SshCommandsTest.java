@@ -130,4 +130,31 @@ class SshCommandsTest {
     void preflightAsksDistributionReleaseAndUserInOneRound() {
         assertThat(SshCommands.preflight()).containsExactly("sh", "-c", ". /etc/os-release && echo \"$ID $VERSION_ID $(id -u)\"");
     }
+
+    /** The command a server runs, run here by a real sh: a new file gets the mode, a replaced one keeps its own. */
+    @Test
+    void replacesAFileWholeKeepingTheModeOfTheOldOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("patroni.yml");
+        Exec.run(SshCommands.replaceFile(file, 0600), java.time.Duration.ofSeconds(10), "one\n").orThrow();
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("one\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Exec.run(SshCommands.replaceFile(file, 0644), java.time.Duration.ofSeconds(10), "two\n").orThrow();
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("two\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r-----");
+        assertThat(dir.resolve("patroni.yml.new")).doesNotExist();
+    }
+
+    @Test
+    void readsTheChecksumsSha256sumPrintsAndMatchesItsOwn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("nginx.conf");
+        java.nio.file.Files.writeString(file, "events {}\n");
+        Exec.Result result = Exec.run(SshCommands.sha256sum(List.of(file.toString(), dir.resolve("missing").toString())),
+                java.time.Duration.ofSeconds(10), null);
+        assertThat(result.exitCode()).isEqualTo(1); // the missing file
+        assertThat(SshCommands.checksums(result.stdout())).containsExactly(
+                Map.entry(file.toString(), SshCommands.sha256("events {}\n")));
+    }
 }
