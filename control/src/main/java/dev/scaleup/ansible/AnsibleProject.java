@@ -57,17 +57,22 @@ public final class AnsibleProject {
 
     /**
      * For a rolling deploy ({@code deploy.yml}): each web host's nginx.conf with one batch of app hosts drained,
-     * {@code host_files/<web>/nginx.drain.<app1+app2>.conf}, the batch named as Ansible's {@code ansible_play_batch}
-     * joined with "+" (the app hosts in inventory order, which is the topology's).
+     * {@code host_files/<web>/drain/nginx.<app1+app2>.conf}, the batch named as Ansible's {@code ansible_play_batch}
+     * joined with "+" (the app hosts in inventory order, which is the topology's), and as it is with none drained,
+     * {@code drain/nginx.conf}, which ends each batch.
      */
     public static List<ProjectFile> drainFiles(Topology t, List<List<Host>> batches) {
         List<ProjectFile> files = new ArrayList<>();
+        for (Host web : t.hosts(Role.WEB)) {
+            RenderedFile conf = NginxConfig.render(t, web, HostPaths.onServer(), java.util.Set.of());
+            files.add(new ProjectFile("host_files/" + web.name() + "/drain/nginx.conf", conf.content(), conf.mode()));
+        }
         for (List<Host> batch : batches) {
             java.util.Set<String> drained = new java.util.TreeSet<>(batch.stream().map(Host::name).toList());
             String key = String.join("+", batch.stream().map(Host::name).toList());
             for (Host web : t.hosts(Role.WEB)) {
                 RenderedFile conf = NginxConfig.render(t, web, HostPaths.onServer(), drained);
-                files.add(new ProjectFile("host_files/" + web.name() + "/nginx.drain." + key + ".conf", conf.content(),
+                files.add(new ProjectFile("host_files/" + web.name() + "/drain/nginx." + key + ".conf", conf.content(),
                         conf.mode()));
             }
         }
@@ -87,7 +92,8 @@ public final class AnsibleProject {
     }
 
     private static List<String> fixed() {
-        List<String> paths = new ArrayList<>(List.of("ansible.cfg", "site.yml", "deploy.yml", "roles/app/tasks/release.yml"));
+        List<String> paths = new ArrayList<>(List.of("ansible.cfg", "site.yml", "deploy.yml", "roles/app/tasks/release.yml",
+                "roles/app/tasks/gate.yml", "roles/app/tasks/prune.yml"));
         for (String role : List.of("common", "etcd", "db", "app", "web", "lb")) {
             paths.add("roles/" + role + "/tasks/main.yml");
             paths.add("roles/" + role + "/handlers/main.yml");

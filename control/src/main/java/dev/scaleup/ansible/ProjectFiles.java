@@ -63,6 +63,13 @@ public final class ProjectFiles {
         write(dir, List.of(new ProjectFile(APPLIED, lines.toString(), 0600)));
     }
 
+    /** The hosts the last successful run had files for: those a run has set up (the others are new). */
+    public static Set<String> appliedHosts(Path dir) {
+        Set<String> hosts = new TreeSet<>();
+        applied(dir).keySet().stream().filter(p -> p.startsWith("host_files/")).map(p -> p.split("/")[1]).forEach(hosts::add);
+        return hosts;
+    }
+
     private static Map<String, String> applied(Path dir) {
         Path file = dir.resolve(APPLIED);
         Map<String, String> sums = new HashMap<>();

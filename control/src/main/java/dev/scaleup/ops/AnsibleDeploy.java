@@ -45,11 +45,12 @@ final class AnsibleDeploy {
         files.addAll(AnsibleProject.drainFiles(d.topology(), batches));
         Path dir = AnsibleProvisioner.projectDir(state);
         ProjectFiles.write(dir, files);
-        op.step("ansible: deploy.yml on " + names(hosts) + ", " + batchSize + " at a time (release " + bundle.release()
+        op.step("ansible: deploy.yml on " + String.join(", ", names(hosts)) + ", " + batchSize + " at a time (release " + bundle.release()
                 + "; raw output in " + AnsibleProvisioner.logFile(state) + ")");
         try {
             new Playbook(dir, AnsibleProvisioner.logFile(state)).run("deploy.yml",
-                    List.of("-e", "scaleup_batch=" + batchSize, "--limit", String.join(",", names(hosts))), op.progress());
+                    List.of("-e", "scaleup_batch=" + batchSize, "--limit", String.join(",", names(hosts)) + ",web"),
+                    op.progress());
         } finally {
             recordRunning(hosts);
         }

@@ -6,7 +6,11 @@ import dev.scaleup.ansible.AnsibleProject;
 import dev.scaleup.ansible.Inputs;
 import dev.scaleup.ansible.ProjectFile;
 import dev.scaleup.ansible.ProjectFiles;
+import dev.scaleup.render.BootstrapSql;
+import dev.scaleup.render.FirewallConfig;
+import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.runtime.HostsTarget;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -70,22 +74,130 @@ final class AnsibleProvisioner implements Provisioner {
 
     @Override
     public int converge(Operation op) {
-        return run(op, false);
+        return run(op);
     }
 
     /**
-     * site.yml limited ({@code --limit}) to the hosts whose files differ from what the last successful run applied:
-     * the new hosts of a scale-out, and those that learn of them (HAProxy's backends, nginx's upstreams, pg_hba,
-     * the firewalls), each reloaded by its role's handlers. The load balancers are always in it: the last play's
-     * gate (one VIP holder, the site through the VIP) runs on them. A change beyond the hosts' files (the app
-     * release, the roles) runs on every host.
+     * A scale, the way the netns target does it: site.yml runs only on the new hosts ({@code --limit}), and the hosts
+     * that were there learn of them by their files replaced over SSH and a reload, in the order that keeps the site
+     * serving: before the new hosts start, those they need (a new app host's database: firewall and pg_hba); after
+     * they passed their gates, those that send them requests (nginx's upstreams, HAProxy's backends). App servers
+     * whose database list changed restart one at a time, drained. A change beyond the hosts' files (the roles, the
+     * app release), or a project no run has applied yet, runs the whole site.yml instead.
      */
     @Override
     public int reconfigure(Operation op) {
-        return run(op, true);
+        Deployment d = op.deployment();
+        Project project = project(op);
+        Set<String> setUp = ProjectFiles.appliedHosts(project.dir());
+        Set<String> changed = ProjectFiles.changedSinceApplied(project.dir(), project.files());
+        java.util.Map<String, List<String>> changedFiles = new java.util.HashMap<>();
+        for (Host host : d.topology().hosts()) {
+            String prefix = "host_files/" + host.name() + "/";
+            changedFiles.put(host.name(), changed.stream().filter(p -> p.startsWith(prefix))
+                    .map(p -> p.substring(prefix.length())).toList());
+        }
+        if (setUp.isEmpty() || !onlyHostFiles(changed) || !onlyRendered(d, setUp, changedFiles)) {
+            return run(op, project);
+        }
+        List<Host> fresh = d.topology().hosts().stream().filter(h -> !setUp.contains(h.name())).toList();
+        List<Host> known = new ArrayList<>(); // from the top down: HAProxy first, the database last
+        for (Role role : TIER_ORDER) {
+            d.topology().hosts(role).stream().filter(h -> setUp.contains(h.name())).forEach(h -> known.add(0, h));
+        }
+        ProjectFiles.write(project.dir(), project.files());
+        List<Host> restart = new ArrayList<>();
+        int changes = project.changes();
+        if (!fresh.isEmpty()) {
+            // first what lets the new hosts in (firewalls, pg_hba), from the bottom up: their gates need it
+            for (Host host : known.reversed()) {
+                changes += learn(op, host, changedFiles.get(host.name()).stream().filter(ADMITTING::contains).toList(),
+                        restart);
+            }
+            List<String> names = fresh.stream().map(Host::name).toList();
+            Path log = logFile(d.state().real());
+            op.progress().step("ansible: running site.yml on the new hosts " + String.join(", ", names)
+                    + " (raw output in " + log + ")");
+            changes += new Playbook(project.dir(), log).run("site.yml", List.of("--limit", String.join(",", names)),
+                    op.progress());
+        }
+        // then what sends requests (HAProxy's backends, nginx's upstreams, the app's database list), from the top
+        // down: new hosts passed their gates; a host going away leaves the backends before its firewall shuts
+        for (Host host : known) {
+            changes += learn(op, host, changedFiles.get(host.name()).stream()
+                    .filter(f -> fresh.isEmpty() || !ADMITTING.contains(f)).toList(), restart);
+        }
+        if (!restart.isEmpty()) {
+            new AppRollout(op).restart(restart, 1, null, null);
+            changes += restart.size();
+        }
+        ProjectFiles.markApplied(project.dir(), project.files());
+        return changes;
     }
 
-    private int run(Operation op, boolean onlyChanged) {
+    /** The tiers from the bottom up: a host needs those before it, and is sent requests by those after it. */
+    private static final List<Role> TIER_ORDER = List.of(Role.DB, Role.APP, Role.WEB, Role.LB);
+
+    /** The files that let hosts in (and only that): applied before new hosts start, safe at any time. */
+    private static final Set<String> ADMITTING = Set.of(FirewallConfig.FILE, PatroniConfig.FILE, BootstrapSql.FILE);
+
+    /** Whether only hosts' own files (and the inventory that lists the hosts) changed. */
+    static boolean onlyHostFiles(Set<String> changed) {
+        return changed.stream().allMatch(p -> p.startsWith("host_files/") || p.equals("inventory.yml"));
+    }
+
+    /**
+     * Whether every file that changed on a host that was there is one scaleup renders and reloads (configs), not a
+     * unit or the certificate, which only the playbook puts in place.
+     */
+    private static boolean onlyRendered(Deployment d, Set<String> setUp, java.util.Map<String, List<String>> changed) {
+        return d.topology().hosts().stream().filter(h -> setUp.contains(h.name())).allMatch(h -> d.render(h).stream()
+                .map(RenderedFile::name).toList().containsAll(changed.get(h.name())));
+    }
+
+    /**
+     * A host that was there gets the files the new topology gives it, over SSH, and applies those that changed since
+     * the last successful run (a run that failed half way may have written one and not applied it): the firewall
+     * reloaded when its rules changed, the other files checked and the server reloaded (an app server, which reads
+     * its config only at start, is added to {@code restart}). Returns 1 when anything changed.
+     */
+    private int learn(Operation op, Host host, List<String> changed, List<Host> restart) {
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        Deployment d = op.deployment();
+        List<RenderedFile> files = d.render(host).stream().filter(f -> changed.contains(f.name())).toList();
+        ConfigFiles.write(d, host, files);
+        return apply(op, host, files, changed, restart);
+    }
+
+    private int apply(Operation op, Host host, List<RenderedFile> files, List<String> changed, List<Host> restart) {
+        Deployment d = op.deployment();
+        List<String> said = new ArrayList<>();
+        List<String> written = new ArrayList<>(changed);
+        if (written.remove(FirewallConfig.FILE)) {
+            // what nftables.service's reload runs (the common role's handler says why not the unit's reload)
+            target.exec(host, List.of("nft", "-f", "/etc/nftables.conf"), DISABLE_TIMEOUT).orThrow();
+            said.add("firewall reloaded");
+        }
+        if (!written.isEmpty()) {
+            ConfigFiles.check(d, host, files);
+            String reloaded = d.services().of(host.role()).reload(host, written);
+            if (reloaded == null) {
+                restart.add(host);
+                said.add(String.join(", ", written) + " written (a restart applies it)");
+            } else {
+                said.add(reloaded.substring(reloaded.indexOf(": ") + 2));
+            }
+        }
+        op.step(host.name() + ": " + String.join("; ", said));
+        return 1;
+    }
+
+    /** The project as the deployment's topology says, rendered (not yet written), and what making it changed. */
+    private record Project(Path dir, List<ProjectFile> files, int changes) {}
+
+    private Project project(Operation op) {
         Deployment d = op.deployment();
         Progress progress = op.progress();
         int changes = 0;
@@ -99,50 +211,28 @@ final class AnsibleProvisioner implements Provisioner {
         made.forEach(progress::step);
         progress.step(pem.hint());
         changes += made.size();
-        Path state = d.state().real();
         AppArtifact.Bundle bundle = AppArtifact.bundle(d.appArtifact(), AppArtifact.runtimeDir(d.repoRoot()),
                 d.state().artifacts());
         Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
-        List<ProjectFile> project = AnsibleProject.render(d.topology(), inputs);
-        Path dir = projectDir(state);
-        List<String> limit = onlyChanged ? limit(d.topology(), ProjectFiles.changedSinceApplied(dir, project)) : List.of();
-        ProjectFiles.write(dir, project);
-        if (onlyChanged && limit.isEmpty()) {
-            progress.step("ansible: every server already has the files this topology gives it");
-            return changes;
-        }
-        List<String> args = limit.isEmpty() || limit.contains(ALL) ? List.of() : List.of("--limit", String.join(",", limit));
-        progress.step("ansible: the project is in " + dir + "; running site.yml on "
-                + (args.isEmpty() ? d.topology().hosts().size() + " servers" : String.join(", ", limit))
-                + " (raw output in " + logFile(state) + ")");
-        int changed = new Playbook(dir, logFile(state)).run("site.yml", args, progress);
-        // every host's files: a limited run reached all whose files changed; a host scaled in drops out of the list
-        ProjectFiles.markApplied(dir, project);
-        progress.step(changed == 0 ? "ansible: 0 tasks changed: every server already was as the topology says"
-                : "ansible: " + changed + " task" + (changed == 1 ? "" : "s") + " changed");
-        return changes + changed;
+        return new Project(projectDir(d.state().real()), AnsibleProject.render(d.topology(), inputs), changes);
     }
 
-    private static final String ALL = "all";
+    private int run(Operation op) {
+        return run(op, project(op));
+    }
 
-    /**
-     * The hosts a limited run must reach, given the project files that changed: those whose own files changed, with
-     * the load balancers; {@code all} when a file every host uses changed; none when nothing did.
-     */
-    static List<String> limit(Topology t, Set<String> changed) {
-        Set<String> hosts = new TreeSet<>();
-        for (String path : changed) {
-            if (path.startsWith("host_files/")) {
-                hosts.add(path.split("/")[1]);
-            } else if (!path.equals("inventory.yml")) {
-                return List.of(ALL);
-            }
-        }
-        if (hosts.isEmpty()) {
-            return List.of();
-        }
-        t.hosts(Role.LB).forEach(h -> hosts.add(h.name()));
-        return t.hosts().stream().map(Host::name).filter(hosts::contains).toList();
+    /** site.yml on every host; the project's files are then the applied ones. */
+    private int run(Operation op, Project project) {
+        Path log = logFile(op.deployment().state().real());
+        ProjectFiles.write(project.dir(), project.files());
+        op.progress().step("ansible: the project is in " + project.dir() + "; running site.yml on "
+                + op.deployment().topology().hosts().size() + " servers (raw output in " + log + ")");
+        int changed = new Playbook(project.dir(), log).run("site.yml", op.progress());
+        // every host's files: a host scaled in drops out of the list, so a later scale-out sets it up again
+        ProjectFiles.markApplied(project.dir(), project.files());
+        op.progress().step(changed == 0 ? "ansible: 0 tasks changed: every server already was as the topology says"
+                : "ansible: " + changed + " task" + (changed == 1 ? "" : "s") + " changed");
+        return project.changes() + changed;
     }
 
     /**

@@ -60,9 +60,16 @@ final class ConfigFiles {
             Exec.Result result = deployment.target().exec(host, command.get(), Duration.ofSeconds(30));
             if (!result.ok() && !ConfigCheck.acceptable(file.name(), result.stdout() + result.stderr())) {
                 // the running process keeps its old config; without the file the next run renders and checks again
-                // (the message below matters more than whether the removal worked)
-                deployment.target().exec(host, List.of("rm", "-f", "--", paths.conf(file.name()).toString()),
-                        Duration.ofSeconds(30));
+                // the running process keeps its old config; without the file the next run renders and checks again.
+                // On a server the file stays (made anew it would lack the owner the playbook gave it): the next run
+                // applies it again, since it is not recorded as applied (AnsibleProvisioner.reconfigure)
+                if (!deployment.topology().onServers()) {
+                    try {
+                        Files.deleteIfExists(paths.conf(file.name()));
+                    } catch (IOException ignored) {
+                        // the message below matters more
+                    }
+                }
                 throw new OperatorException(host.name() + ": " + file.name() + " was rejected by `" + String.join(" ", command.get())
                         + "`:\n" + (result.stderr() + result.stdout()).strip());
             }

@@ -63,6 +63,9 @@ public final class ConfigCheck {
     }
 
     public static List<String> nginx(HostPaths paths, UnaryOperator<String> program) {
+        if (paths.journald()) { // a server: as nginx.service's ExecStartPre checks it (nginx logs to journald there)
+            return List.of(program.apply("nginx"), "-t", "-q", "-c", paths.conf(NginxConfig.FILE).toString());
+        }
         return List.of(program.apply("nginx"), "-t",
                 "-e", NginxConfig.errorLog(paths).toString(),
                 "-c", paths.conf(NginxConfig.FILE).toString(),

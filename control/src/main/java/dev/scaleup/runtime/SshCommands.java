@@ -49,7 +49,9 @@ public final class SshCommands {
                 "-o", "StrictHostKeyChecking=" + (keys.strict() ? "yes" : "accept-new"),
                 "-o", "UserKnownHostsFile=" + keys.file(),
                 ssh.user() + "@" + address, "--"));
-        argv.add(remote(ssh.sudo() ? NetCommands.concat(List.of("sudo", "-n", "--"), command) : command));
+        // from /: a command run as another user (runuser -u postgres) could not enter the login's home, and
+        // PostgreSQL's programs say so on every run
+        argv.add("cd / && " + remote(ssh.sudo() ? NetCommands.concat(List.of("sudo", "-n", "--"), command) : command));
         return List.copyOf(argv);
     }
 

@@ -23,7 +23,7 @@ class SshCommandsTest {
                 .containsExactly("ssh", "-i", "/lab/id_ed25519", "-p", "22", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
                         "-o", "ControlMaster=auto", "-o", "ControlPath=/state/ssh/%C", "-o", "ControlPersist=60",
                         "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=/state/ansible/known_hosts",
-                        "root@198.19.54.21", "--", "'systemctl' 'show' '--property=MainPID' '--value' 'nginx.service'");
+                        "root@198.19.54.21", "--", "cd / && 'systemctl' 'show' '--property=MainPID' '--value' 'nginx.service'");
     }
 
     @Test
@@ -34,7 +34,7 @@ class SshCommandsTest {
         assertThat(argv).containsSequence("-p", "2222").contains("StrictHostKeyChecking=yes",
                 "UserKnownHostsFile=/var/lib/scaleup/lab/lup/known_hosts");
         assertThat(argv.subList(argv.size() - 3, argv.size())).containsExactly("admin@10.0.0.82", "--",
-                "'sudo' '-n' '--' 'true'");
+                "cd / && 'sudo' '-n' '--' 'true'");
     }
 
     @Test
