@@ -32,6 +32,9 @@ public final class AnsibleProject {
     /** The Java the app runs on, on an app server: the runtime the project copies there. */
     public static final java.nio.file.Path APP_JAVA = Units.APP_RUNTIME.resolve("bin/java");
 
+    /** What the roles know of the deployment (the app release among it). */
+    public static final String GROUP_VARS = "group_vars/all.yml";
+
     /** The fixed files, as resources under {@code dev/scaleup/ansible/}. */
     static final List<String> FIXED = fixed();
 
@@ -45,7 +48,7 @@ public final class AnsibleProject {
         }
         List<ProjectFile> files = new ArrayList<>();
         files.add(new ProjectFile("inventory.yml", Inventory.render(t), RenderedFile.PUBLIC));
-        files.add(new ProjectFile("group_vars/all.yml", GroupVars.render(t, in), RenderedFile.PUBLIC));
+        files.add(new ProjectFile(GROUP_VARS, GroupVars.render(t, in), RenderedFile.PUBLIC));
         for (String path : FIXED) {
             files.add(new ProjectFile(path, resource(path), RenderedFile.PUBLIC));
         }

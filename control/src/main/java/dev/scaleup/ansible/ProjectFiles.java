@@ -56,10 +56,23 @@ public final class ProjectFiles {
         return changed;
     }
 
-    /** Records the files as applied (after a run that succeeded on every host). */
+    /** Records the files as applied (after a run that succeeded on every host); the record holds only these. */
     public static void markApplied(Path dir, List<ProjectFile> files) {
+        Map<String, String> sums = new java.util.TreeMap<>();
+        files.forEach(f -> sums.put(f.path(), checksum(f)));
+        record(dir, sums);
+    }
+
+    /** Records one more file as applied, the others as they were (a deploy applied the app release everywhere). */
+    public static void markAppliedToo(Path dir, ProjectFile file) {
+        Map<String, String> sums = new java.util.TreeMap<>(applied(dir));
+        sums.put(file.path(), checksum(file));
+        record(dir, sums);
+    }
+
+    private static void record(Path dir, Map<String, String> sums) {
         StringBuilder lines = new StringBuilder("# the project's files as of the last run that succeeded on every host\n");
-        files.forEach(f -> lines.append(f.path()).append(" = ").append(checksum(f)).append('\n'));
+        sums.forEach((path, sum) -> lines.append(path).append(" = ").append(sum).append('\n'));
         write(dir, List.of(new ProjectFile(APPLIED, lines.toString(), 0600)));
     }
 

@@ -51,6 +51,9 @@ final class AnsibleDeploy {
             new Playbook(dir, AnsibleProvisioner.logFile(state)).run("deploy.yml",
                     List.of("-e", "scaleup_batch=" + batchSize, "--limit", String.join(",", names(hosts)) + ",web"),
                     op.progress());
+            // every app host runs the release group_vars names now: a later scale need not run site.yml everywhere
+            files.stream().filter(f -> f.path().equals(AnsibleProject.GROUP_VARS)).findFirst()
+                    .ifPresent(f -> ProjectFiles.markAppliedToo(dir, f));
         } finally {
             recordRunning(hosts);
         }

@@ -115,8 +115,8 @@ public final class SecretRotation {
         // the other files that hold the password (bootstrap.sql) match the secrets again, so `up` finds nothing to do
         for (Host host : topology.hosts()) {
             List<String> written = ConfigFiles.write(deployment, host, deployment.render(host));
-            if (host.role() == Role.DB && !written.isEmpty()) {
-                services.db().prepare(host); // the files belong to postgres
+            if (host.role() == Role.DB && !written.isEmpty() && !topology.onServers()) {
+                services.db().prepare(host); // the files belong to postgres (on a server a replaced file keeps its owner)
             }
         }
         if (!old.equals(now)) {
@@ -149,8 +149,8 @@ public final class SecretRotation {
         for (Host db : topology.hosts(Role.DB)) {
             List<RenderedFile> files = deployment.render(db);
             List<String> written = ConfigFiles.write(deployment, db, files);
-            if (!written.isEmpty()) {
-                services.db().prepare(db);
+            if (!written.isEmpty() && !topology.onServers()) {
+                services.db().prepare(db); // on a server a replaced file keeps its owner
             }
             if (written.contains(PatroniConfig.FILE)) {
                 step(services.db().reload(db, written));
