@@ -16,6 +16,9 @@ final class DrillStack {
     private Deployment deployment;
     private Faults faults;
     private AppDatabase db;
+    private java.util.function.LongSupplier loadClock = () -> {
+        throw new IllegalStateException("the load has not started");
+    };
 
     DrillStack(Deployment deployment, Progress progress) {
         this.progress = requireNonNull(progress, "progress is null");
@@ -44,6 +47,15 @@ final class DrillStack {
 
     AppDatabase db() {
         return db;
+    }
+
+    /** The load's clock (microseconds since it started), for a scenario that marks moments the data check uses. */
+    void timeLoad(java.util.function.LongSupplier clock) {
+        loadClock = requireNonNull(clock, "clock is null");
+    }
+
+    long loadMicros() {
+        return loadClock.getAsLong();
     }
 
     Operations operations() {

@@ -6,6 +6,7 @@ import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PgBackRestConfig;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.List;
 /**
  * The restore on the db host that becomes the new primary, with Patroni stopped: pgBackRest puts the backup's files
  * in its data directory (a delta restore: files that match stay) and writes the recovery settings; PostgreSQL, run
- * here outside Patroni with no TCP listener, replays the archive to the target and promotes itself; then it stops,
- * so that Patroni takes the data directory as it is. This is the order of autobase's pitr role and of Patroni's
+ * here outside Patroni with no TCP listener and this host's own settings, replays the archive to the target and
+ * promotes itself; then it stops, so that Patroni takes the data directory as it is. This is the order of autobase's pitr role and of Patroni's
  * documentation: recovery to a target is not something Patroni does to a member it manages.
  */
 final class PitrRecovery {
@@ -39,6 +40,11 @@ final class PitrRecovery {
 
     /** {@code pgbackrest … restore} into the host's data directory, as postgres; a sentence. */
     String restore(RestoreTarget target) {
+        if (pgCtl("status").ok()) {
+            // a recovery server an interrupted restore left running (Patroni is stopped): pgBackRest refuses to
+            // restore under a running server
+            pgCtl("-m", "fast", "-w", "-t", "120", "stop").orThrow();
+        }
         List<String> command = new ArrayList<>(Postgres.AS_POSTGRES);
         command.addAll(PgBackRestConfig.command(deployment.topology(), paths));
         command.addAll(target.pgbackrestArgs());
@@ -58,7 +64,8 @@ final class PitrRecovery {
      */
     String recover(Progress progress) {
         pgCtl("-l", pgData().resolveSibling(LOG).toString(), "-W", "-o",
-                "-c listen_addresses='' -c synchronous_standby_names=''", "start").orThrow();
+                String.join(" ", serverOptions(deployment.topology(), paths)), "start")
+                .orThrow();
         long start = System.nanoTime();
         long said = start;
         while (true) {
@@ -88,6 +95,21 @@ final class PitrRecovery {
         String timeline = postgres.query(host, "select substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)").get(0);
         return String.format(java.util.Locale.ROOT, "%s: recovery replayed the archive and promoted in %.1f s; new"
                 + " timeline %d", host.name(), (System.nanoTime() - start) / 1e9, Long.parseLong(timeline, 16));
+    }
+
+    /**
+     * The settings of this host that the restored postgresql.conf may not have: Patroni wrote that file on the host
+     * the backup was taken from (its socket directory, archive_command, pg_hba.conf's path), and rewrites it only when
+     * it starts. No TCP listener (only the control plane connects, through the socket) and no synchronous standby
+     * (none runs). pg_ctl hands the options to a shell: each value is quoted.
+     */
+    static List<String> serverOptions(Topology t, HostPaths paths) {
+        java.nio.file.Path data = PgBackRestConfig.pgData(paths);
+        return List.of("-c listen_addresses=''", "-c synchronous_standby_names=''", "-c port=" + t.db().port(),
+                "-c unix_socket_directories='" + paths.run() + "'",
+                "-c hba_file='" + data.resolve("pg_hba.conf") + "'",
+                "-c ident_file='" + data.resolve("pg_ident.conf") + "'",
+                "-c archive_command='" + PgBackRestConfig.archiveCommand(t, paths) + "'");
     }
 
     /**

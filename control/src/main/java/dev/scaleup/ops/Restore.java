@@ -53,8 +53,10 @@ public final class Restore {
      * @param backup the backup it started from
      * @param primary the host that is primary after it
      * @param seconds from the app servers' stop to a healthy stack
+     * @param writesStopped when the last app server had stopped: no write is acknowledged after it until the
+     *     restored database serves
      */
-    public record Result(String target, String backup, String primary, double seconds, List<String> steps) {
+    public record Result(String target, String backup, String primary, double seconds, Instant writesStopped) {
     }
 
     private Restore(Operation op) {
@@ -130,6 +132,7 @@ public final class Restore {
         op.step("to " + plan.target().describe() + " from " + plan.backup().label() + " onto "
                 + plan.primary().name());
         stopApps();
+        Instant writesStopped = Instant.now();
         try {
             archiveNow(plan.leader());
         } catch (RuntimeException e) {
@@ -160,7 +163,7 @@ public final class Restore {
                 + " (`scaleup backup`): restores to later points then start from it rather than replaying this one's"
                 + " history", seconds, plan.primary().name()));
         return new Result(plan.target().describe(), plan.backup().label(), plan.primary().name(), seconds,
-                op.progress().sentences());
+                writesStopped);
     }
 
     /** The primary's clock (now()): how far the archive reaches once the restore switched the WAL segment. */
