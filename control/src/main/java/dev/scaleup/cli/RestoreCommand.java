@@ -6,8 +6,10 @@ import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Restore;
 import dev.scaleup.ops.RestoreTarget;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,15 +78,15 @@ final class RestoreCommand implements Callable<Integer> {
         return true;
     }
 
-    private static boolean ask(List<String> plan, PrintStream out) throws java.io.UncheckedIOException {
+    private static boolean ask(List<String> plan, PrintStream out) {
         show(plan, out);
         out.print("Restore now? [y/N] ");
         out.flush();
         try {
             String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             return answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Progress;
+import java.util.function.LongSupplier;
 
 /**
  * The running stack as a drill sees it: the deployment and what acts on it (faults, operations, the app's
@@ -16,7 +17,7 @@ final class DrillStack {
     private Deployment deployment;
     private Faults faults;
     private AppDatabase db;
-    private java.util.function.LongSupplier loadClock = () -> {
+    private LongSupplier loadClock = () -> {
         throw new IllegalStateException("the load has not started");
     };
 
@@ -50,7 +51,7 @@ final class DrillStack {
     }
 
     /** The load's clock (microseconds since it started), for a scenario that marks moments the data check uses. */
-    void timeLoad(java.util.function.LongSupplier clock) {
+    void timeLoad(LongSupplier clock) {
         loadClock = requireNonNull(clock, "clock is null");
     }
 

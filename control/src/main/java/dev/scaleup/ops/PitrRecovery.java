@@ -7,9 +7,11 @@ import dev.scaleup.render.PgBackRestConfig;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The restore on the db host that becomes the new primary, with Patroni stopped: pgBackRest puts the backup's files
@@ -54,7 +56,7 @@ final class PitrRecovery {
             throw new OperatorException(host.name() + ": pgbackrest restore failed: "
                     + (result.stderr() + result.stdout()).strip());
         }
-        return String.format(java.util.Locale.ROOT, "%s: pgbackrest %s done in %.1f s", host.name(),
+        return String.format(Locale.ROOT, "%s: pgbackrest %s done in %.1f s", host.name(),
                 String.join(" ", target.pgbackrestArgs()), (System.nanoTime() - start) / 1e9);
     }
 
@@ -93,7 +95,7 @@ final class PitrRecovery {
             sleep();
         }
         String timeline = postgres.query(host, "select substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)").get(0);
-        return String.format(java.util.Locale.ROOT, "%s: recovery replayed the archive and promoted in %.1f s; new"
+        return String.format(Locale.ROOT, "%s: recovery replayed the archive and promoted in %.1f s; new"
                 + " timeline %d", host.name(), (System.nanoTime() - start) / 1e9, Long.parseLong(timeline, 16));
     }
 
@@ -104,7 +106,7 @@ final class PitrRecovery {
      * (none runs). pg_ctl hands the options to a shell: each value is quoted.
      */
     static List<String> serverOptions(Topology t, HostPaths paths) {
-        java.nio.file.Path data = PgBackRestConfig.pgData(paths);
+        Path data = PgBackRestConfig.pgData(paths);
         return List.of("-c listen_addresses=''", "-c synchronous_standby_names=''", "-c port=" + t.db().port(),
                 "-c unix_socket_directories='" + paths.run() + "'",
                 "-c hba_file='" + data.resolve("pg_hba.conf") + "'",
@@ -133,7 +135,7 @@ final class PitrRecovery {
         return deployment.target().exec(host, command, Duration.ofMinutes(3));
     }
 
-    private java.nio.file.Path pgData() {
+    private Path pgData() {
         return PgBackRestConfig.pgData(paths);
     }
 

@@ -18,6 +18,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -159,7 +161,7 @@ public final class Restore {
         Up.converge(op);
         archiveNow(db.leader());
         double seconds = (System.nanoTime() - start) / 1e9;
-        op.step(String.format(java.util.Locale.ROOT, "done in %.1f s; %s is primary. Take a full backup now"
+        op.step(String.format(Locale.ROOT, "done in %.1f s; %s is primary. Take a full backup now"
                 + " (`scaleup backup`): restores to later points then start from it rather than replaying this one's"
                 + " history", seconds, plan.primary().name()));
         return new Result(plan.target().describe(), plan.backup().label(), plan.primary().name(), seconds,
@@ -198,7 +200,7 @@ public final class Restore {
             throw new OperatorException("WAL archiving does not reach the repository (pgbackrest check): "
                     + (check.stderr() + check.stdout()).strip());
         }
-        op.step(String.format(java.util.Locale.ROOT, "%s: switched its WAL segment, archived in %.1f s (pgbackrest"
+        op.step(String.format(Locale.ROOT, "%s: switched its WAL segment, archived in %.1f s (pgbackrest"
                 + " check)", leader.get().name(), (System.nanoTime() - start) / 1e9));
     }
 
@@ -215,7 +217,7 @@ public final class Restore {
                 .toString(), "remove", scope));
         // the third answer is asked only while a leader key is held (a Patroni that was killed, before its ttl)
         String answers = scope + "\n" + REMOVE_CONFIRMATION + "\n" + plan.leader().map(Host::name).orElse("") + "\n";
-        Exec.Result result = deployment.target().exec(plan.primary(), command, java.util.Map.of(),
+        Exec.Result result = deployment.target().exec(plan.primary(), command, Map.of(),
                 Duration.ofSeconds(60), answers);
         if (!result.ok()) {
             throw new OperatorException("patronictl remove " + scope + " failed: " + (result.stderr() + result.stdout())
