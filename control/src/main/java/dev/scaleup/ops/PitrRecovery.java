@@ -42,11 +42,7 @@ final class PitrRecovery {
 
     /** {@code pgbackrest … restore} into the host's data directory, as postgres; a sentence. */
     String restore(RestoreTarget target) {
-        if (pgCtl("status").ok()) {
-            // a recovery server an interrupted restore left running (Patroni is stopped): pgBackRest refuses to
-            // restore under a running server
-            pgCtl("-m", "fast", "-w", "-t", "120", "stop").orThrow();
-        }
+        stopLeftover();
         List<String> command = new ArrayList<>(Postgres.AS_POSTGRES);
         command.addAll(PgBackRestConfig.command(deployment.topology(), paths));
         command.addAll(target.pgbackrestArgs());
@@ -126,6 +122,19 @@ final class PitrRecovery {
         }
         pgCtl("-m", "fast", "-w", "-t", "120", "stop").orThrow();
         return host.name() + ": reset " + String.join(", ", RECOVERY_SETTINGS) + " and stopped PostgreSQL cleanly";
+    }
+
+    /**
+     * Stops a PostgreSQL that runs on the data directory without Patroni (a recovery server an interrupted restore
+     * left, or one whose Patroni was killed alone): pgBackRest refuses to restore under it, and a replica's directory
+     * is not emptied under it. A sentence, or null when none ran.
+     */
+    String stopLeftover() {
+        if (!pgCtl("status").ok()) {
+            return null;
+        }
+        pgCtl("-m", "fast", "-w", "-t", "120", "stop").orThrow();
+        return host.name() + ": stopped a PostgreSQL that ran without Patroni";
     }
 
     private Exec.Result pgCtl(String... args) {

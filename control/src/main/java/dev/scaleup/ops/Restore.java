@@ -153,6 +153,7 @@ public final class Restore {
         op.step(recovery.reset());
         removeCluster(plan);
         for (Host replica : plan.replicas()) {
+            Optional.ofNullable(new PitrRecovery(deployment, replica).stopLeftover()).ifPresent(op::step);
             deployment.target().exec(replica, List.of("rm", "-rf", PgBackRestConfig.pgData(deployment.paths(replica))
                     .toString()), Duration.ofMinutes(10)).orThrow();
             op.step(replica.name() + ": emptied its data directory (Patroni clones it from " + plan.primary().name() + ")");
