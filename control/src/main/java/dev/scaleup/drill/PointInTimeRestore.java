@@ -101,7 +101,7 @@ final class PointInTimeRestore extends DrillScenario {
 
         @Override
         public String target() {
-            return "db tier, backup1";
+            return "db tier, " + new Backups(stack.deployment()).host().name();
         }
 
         @Override
