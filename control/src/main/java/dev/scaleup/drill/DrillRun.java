@@ -43,6 +43,7 @@ final class DrillRun {
     private String restoreDone;
     private String error;
     private LoadResult result;
+    private List<Check> dataChecks = List.of();
 
     private DrillRun(DrillStack stack, DrillScenario scenario, Injection injection, DrillTimeline timeline,
                      String runId, LoadGenerator load, Host primaryBefore, DataCheck.Balances balancesBefore) {
@@ -89,6 +90,7 @@ final class DrillRun {
 
     void startLoad() {
         load.start();
+        stack.timeLoad(load::elapsedMicros);
     }
 
     void perform(DrillTimeline.Phase phase) throws Exception {
@@ -216,8 +218,9 @@ final class DrillRun {
             }
             Host primary = primaryWithRetry(after);
             List<DataCheck.Row> rows = stack.db().transfers(primary, runId);
-            DataCheck.Result data = DataCheck.compare(result.transfers(), rows, balancesBefore,
+            DataCheck.Result data = DataCheck.compare(injection.expected(result.transfers()), rows, balancesBefore,
                     stack.db().balances(primary));
+            dataChecks = injection.dataChecks(result.transfers(), rows);
             progress.step(String.format(Locale.ROOT, "%s: data on %s: %d acknowledged transfers, %d lost, %d applied "
                             + "twice; %d of %d with unknown outcome applied; balances %s", name, primary.name(),
                     data.acknowledged(), data.lost(), data.duplicated(), data.unknownApplied(), data.unknown(),
@@ -236,6 +239,7 @@ final class DrillRun {
         Recovery recovery = marks.recovery(scenario, result, injection.rolledBack());
         List<Check> checks = new ArrayList<>(Limits.checks(scenario, recovery, result.report(), data));
         checks.addAll(injection.checks());
+        checks.addAll(dataChecks);
         if (error != null) {
             checks.add(new Check("drill completed", "no: " + error.lines().findFirst().orElse(""), "yes", false));
         }

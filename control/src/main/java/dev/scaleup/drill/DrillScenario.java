@@ -18,6 +18,8 @@ public abstract class DrillScenario {
     public enum Group {
         FAULTS("faults", "Failures", "failures"),
         OPS("ops", "Operations under load (the operation is the fault)", "operations"),
+        /** Restores from the backup repository; only on a stack with backup.enabled, so not in faults or ops. */
+        BACKUPS("backups", "Restores from backup under load (backup.enabled)", "restore drills"),
         /** Hostile clients; minutes long, so not in the groups CI runs. */
         ABUSE("abuse", "Abuse at the edge (hostile clients)", "abuse drills");
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Progress;
+import java.util.function.LongSupplier;
 
 /**
  * The running stack as a drill sees it: the deployment and what acts on it (faults, operations, the app's
@@ -16,6 +17,9 @@ final class DrillStack {
     private Deployment deployment;
     private Faults faults;
     private AppDatabase db;
+    private LongSupplier loadClock = () -> {
+        throw new IllegalStateException("the load has not started");
+    };
 
     DrillStack(Deployment deployment, Progress progress) {
         this.progress = requireNonNull(progress, "progress is null");
@@ -44,6 +48,15 @@ final class DrillStack {
 
     AppDatabase db() {
         return db;
+    }
+
+    /** The load's clock (microseconds since it started), for a scenario that marks moments the data check uses. */
+    void timeLoad(LongSupplier clock) {
+        loadClock = requireNonNull(clock, "clock is null");
+    }
+
+    long loadMicros() {
+        return loadClock.getAsLong();
     }
 
     Operations operations() {

@@ -1,6 +1,8 @@
 package dev.scaleup.drill;
 
+import dev.scaleup.loadgen.TransferRecord;
 import dev.scaleup.ops.Status;
+import java.util.List;
 
 /** One run of a scenario, bound to its target: injects the fault (or runs the operation) and undoes it. */
 interface Injection {
@@ -22,8 +24,21 @@ interface Injection {
      * Checks only the injection can make, of what it saw while it ran (login-flood: the VIP and the Patroni leader
      * stayed); empty for most scenarios.
      */
-    default java.util.List<Check> checks() {
-        return java.util.List.of();
+    default List<Check> checks() {
+        return List.of();
+    }
+
+    /**
+     * What the database must hold of the transfers the clients sent: what they were told (every scenario but a
+     * restore, which discards what came after its target).
+     */
+    default List<TransferRecord> expected(List<TransferRecord> sent) {
+        return sent;
+    }
+
+    /** Checks of the rows only the injection can make (a restore: what came after its target is absent). */
+    default List<Check> dataChecks(List<TransferRecord> sent, List<DataCheck.Row> rows) {
+        return List.of();
     }
 
     /** deploy-bad-artifact's finding: the failed deploy was rolled back; null for the scenarios that verify nothing. */

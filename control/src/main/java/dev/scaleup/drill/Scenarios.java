@@ -33,6 +33,8 @@ public final class Scenarios {
             new RestartTier("lb"),
             new RestartTier("web"),
             new RestartDb(),
+            new PointInTimeRestore(false),
+            new PointInTimeRestore(true),
             new LoginFloodAttack()));
 
     private Scenarios() {

@@ -226,7 +226,7 @@ public final class LoadGenerator {
             }
             long amount = 1 + random.nextInt(config.maxAmountCents());
             String key = config.keyPrefix() + "-" + client + "-" + seq;
-            intent = new TransferRecord(key, user.accountId(), to.accountId(), amount, null, null);
+            intent = new TransferRecord(key, user.accountId(), to.accountId(), amount, null, null, elapsedMicros(), 0);
             ObjectNode body = JSON.createObjectNode();
             if (to.accountIdIsNumber()) {
                 body.put("to_account", Long.parseLong(to.accountId()));
@@ -274,7 +274,8 @@ public final class LoadGenerator {
                 }
                 if (intent != null) {
                     recorder.transfers.add(new TransferRecord(intent.key(), intent.fromAccount(), intent.toAccount(),
-                            intent.amountCents(), transferId(a.body()), TransferRecord.Fate.ACKNOWLEDGED));
+                            intent.amountCents(), transferId(a.body()), TransferRecord.Fate.ACKNOWLEDGED,
+                            intent.sentMicros(), end));
                 }
                 return;
             }
@@ -289,7 +290,8 @@ public final class LoadGenerator {
                     // the server's first and final word: not applied
                     recorder.failedRequest(op);
                     recorder.transfers.add(new TransferRecord(intent.key(), intent.fromAccount(), intent.toAccount(),
-                            intent.amountCents(), null, TransferRecord.Fate.REJECTED));
+                            intent.amountCents(), null, TransferRecord.Fate.REJECTED, intent.sentMicros(),
+                            micros(a.endNanos())));
                     return;
                 }
                 finalFailure(recorder, op, intent);
@@ -298,11 +300,11 @@ public final class LoadGenerator {
         }
     }
 
-    private static void finalFailure(Recorder recorder, Op op, TransferRecord intent) {
+    private void finalFailure(Recorder recorder, Op op, TransferRecord intent) {
         recorder.failedRequest(op);
         if (intent != null) {
             recorder.transfers.add(new TransferRecord(intent.key(), intent.fromAccount(), intent.toAccount(),
-                    intent.amountCents(), null, TransferRecord.Fate.UNKNOWN));
+                    intent.amountCents(), null, TransferRecord.Fate.UNKNOWN, intent.sentMicros(), elapsedMicros()));
         }
     }
 

@@ -12,7 +12,7 @@ class DataCheckTest {
     static final DataCheck.Balances BEFORE = new DataCheck.Balances(20, 2_000_000, 0);
 
     static TransferRecord t(String key, Fate fate) {
-        return new TransferRecord(key, "1", "2", 10, fate == Fate.ACKNOWLEDGED ? "id-" + key : null, fate);
+        return new TransferRecord(key, "1", "2", 10, fate == Fate.ACKNOWLEDGED ? "id-" + key : null, fate, 0, 1);
     }
 
     static DataCheck.Row row(String key) {

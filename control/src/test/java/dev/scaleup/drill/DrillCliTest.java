@@ -32,7 +32,7 @@ class DrillCliTest {
         Cli.Run run = run("drill", "lb-explode", "--state-dir", "/nonexistent");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown scenario 'lb-explode'")
-                .contains(String.join(", ", Scenarios.names()) + ", faults, ops, abuse, all");
+                .contains(String.join(", ", Scenarios.names()) + ", faults, ops, backups, abuse, all");
     }
 
     @Test

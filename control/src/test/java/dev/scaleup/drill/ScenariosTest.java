@@ -13,6 +13,7 @@ class ScenariosTest {
             "db-standby-partition", "etcd-quorum-loss");
     static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
             "restart-web", "restart-db");
+    static final List<String> BACKUPS = List.of("restore", "restore-after-failover");
     static final List<String> ABUSE = List.of("login-flood");
 
     static DrillScenario scenario(String name) {
@@ -20,15 +21,19 @@ class ScenariosTest {
     }
 
     @Test
-    void theFailuresComeFirstThenTheOperationsThenTheAbuseEachNamedOnce() {
-        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(20).containsExactlyElementsOf(
-                java.util.stream.Stream.of(FAULTS, OPS, ABUSE).flatMap(List::stream).toList());
+    void theFailuresComeFirstThenTheOperationsThenTheRestoresThenTheAbuseEachNamedOnce() {
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(22).containsExactlyElementsOf(
+                java.util.stream.Stream.of(FAULTS, OPS, BACKUPS, ABUSE).flatMap(List::stream).toList());
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(FAULTS);
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).noneMatch(DrillScenario::operation);
         assertThat(Scenarios.group(DrillScenario.Group.OPS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(OPS);
         assertThat(Scenarios.group(DrillScenario.Group.OPS)).allMatch(DrillScenario::operation);
+        assertThat(Scenarios.group(DrillScenario.Group.BACKUPS)).extracting(DrillScenario::name)
+                .containsExactlyElementsOf(BACKUPS);
+        assertThat(Scenarios.group(DrillScenario.Group.BACKUPS)).noneMatch(DrillScenario::operation)
+                .allMatch(DrillScenario::changesDeployment);
         assertThat(Scenarios.group(DrillScenario.Group.ABUSE)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(ABUSE);
     }
@@ -58,8 +63,9 @@ class ScenariosTest {
         assertThat(Scenarios.select("all")).contains(Scenarios.all());
         assertThat(Scenarios.select("lb-explode")).isEmpty();
         assertThat(Scenarios.select("abuse")).get().asList().extracting("name").containsExactly("login-flood");
-        assertThat(Scenarios.selectors()).endsWith("login-flood", "faults", "ops", "abuse", "all")
-                .containsAll(Scenarios.names()).hasSize(24);
+        assertThat(Scenarios.select("backups")).get().asList().extracting("name").containsExactlyElementsOf(BACKUPS);
+        assertThat(Scenarios.selectors()).endsWith("login-flood", "faults", "ops", "backups", "abuse", "all")
+                .containsAll(Scenarios.names()).hasSize(27);
     }
 
     @Test
@@ -69,9 +75,10 @@ class ScenariosTest {
                         + "db-primary-kill, db-primary-partition, db-standby-freeze, db-standby-partition, etcd-quorum-loss.",
                 "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
                         + "restart-lb, restart-web, restart-db.",
+                "Restores from backup under load (backup.enabled): restore, restore-after-failover.",
                 "Abuse at the edge (hostile clients): login-flood.",
                 "Groups (one after the other, then a summary table): faults (the 12 failures), ops (the 7 operations), "
-                        + "abuse (the 1 abuse drills), all (all 20).");
+                        + "backups (the 2 restore drills), abuse (the 1 abuse drills), all (all 22).");
     }
 
     @Test
@@ -95,7 +102,8 @@ class ScenariosTest {
     @Test
     void theDatabaseScenariosWaitLongerForHealth() {
         for (DrillScenario s : Scenarios.all()) {
-            boolean db = s.name().startsWith("db-") || s.name().startsWith("etcd-") || s.name().equals("restart-db");
+            boolean db = s.name().startsWith("db-") || s.name().startsWith("etcd-") || s.name().equals("restart-db")
+                    || s.group() == DrillScenario.Group.BACKUPS;
             assertThat(s.healthWait()).as(s.name()).isEqualTo(Duration.ofSeconds(db ? 150 : 60));
         }
         assertThat(scenario("db-replica-kill").defaultSeconds()).isEqualTo(25);
@@ -106,10 +114,12 @@ class ScenariosTest {
     @Test
     void operationsMayRunLongAndChangeTheDeploymentFaultsDoNot() {
         for (DrillScenario s : Scenarios.all()) {
-            assertThat(s.overrun()).as(s.name()).isEqualTo(Duration.ofSeconds(s.operation() ? 600
+            // a restore is an operation too, run to its end, outside the ops group
+            boolean operation = s.operation() || s.group() == DrillScenario.Group.BACKUPS;
+            assertThat(s.overrun()).as(s.name()).isEqualTo(Duration.ofSeconds(operation ? 600
                     : s instanceof PrimaryFailover ? 40 : s instanceof SyncStandbyFault ? 45
                     : s instanceof EtcdQuorumLoss ? 30 : 10));
-            assertThat(s.changesDeployment()).as(s.name()).isEqualTo(s.operation());
+            assertThat(s.changesDeployment()).as(s.name()).isEqualTo(operation);
             assertThat(s.expectedAlerts()).as(s.name()).isEmpty();
         }
     }

@@ -17,12 +17,18 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Backups on a stack of its own ({@code bkit}, 198.19.61.0/24: 1 web, 1 app, a primary and one replica, backup1):
- * a full backup lands in the repository, and a row written through the app afterwards reaches the WAL archive.
+ * a full backup lands in the repository, and a row written through the app afterwards reaches the WAL archive; then
+ * the two restore drills (`drill backups`) restore the database to a point in time under load, once on the timeline
+ * of the backup and once across a failover.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +69,7 @@ class BackupIT {
     }
 
     @Test
+    @Order(1)
     void aFullBackupThenARowWrittenThroughTheAppIsArchived() throws Exception {
         assertThat(up.exitCode()).as("up:\n" + up.out() + up.err()).isZero();
         assertThat(up.out()).contains("backup1: made the stanza bkit", "backup1: pgbackrest check");
@@ -96,6 +103,40 @@ class BackupIT {
         Cli.Run status = cli("status");
         assertThat(status.exitCode()).as(status.out()).isZero();
         assertThat(status.out()).contains("backup1").contains("last backup full");
+    }
+
+    /**
+     * `drill restore` and `drill restore-after-failover`: everything acknowledged before T is there exactly once, what
+     * was acknowledged after T (before the restore) is not, what the restored database acknowledged is, the balances
+     * add up, the stack is healthy again, and archiving works on the new timeline (the restore checks it).
+     */
+    @Test
+    @Order(2)
+    void aRestoreToAPointInTimeUnderLoadKeepsWhatCameBeforeItAndNothingAfter() throws Exception {
+        Cli.Run run = cli("drill", "backups", "--json", "--clients", "8", "--users", "10");
+        JsonNode all = JSON.readTree(run.out());
+        List<String> scenarios = new java.util.ArrayList<>();
+        for (JsonNode s : all.path("scenarios")) {
+            scenarios.add(s.path("scenario").asText());
+            String what = s.path("scenario").asText() + ": " + s.path("checks") + " " + s.path("error");
+            assertThat(s.path("data").path("lost").asLong()).as(what).isZero();
+            assertThat(s.path("data").path("duplicated").asLong()).as(what).isZero();
+            assertThat(s.path("data").path("rejected_applied").asLong()).as(what).isZero();
+            assertThat(s.path("data").path("sum_difference_cents").asLong()).as(what).isZero();
+            assertThat(s.path("recovery").path("healthy_again").asBoolean()).as(what).isTrue();
+            List<String> checks = new java.util.ArrayList<>();
+            s.path("checks").forEach(c -> checks.add(c.path("name").asText() + (c.path("ok").asBoolean() ? "" : " FAILED")));
+            assertThat(checks).as(what).contains("acknowledged after T (before the restore) absent",
+                    "acknowledged before T, checked present", "acknowledged after the restore, checked present",
+                    "restore time (RTO)");
+            assertThat(s.path("fault_done").asText()).as(what).contains("restored to T in", "MB/s",
+                    "archive delay after a WAL switch");
+            assertThat(s.path("passed").asBoolean()).as(what).isTrue();
+        }
+        assertThat(scenarios).containsExactly("restore", "restore-after-failover");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Cli.Run status = cli("status");
+        assertThat(status.exitCode()).as(status.out()).isZero();
     }
 
     private static JsonNode backups() {

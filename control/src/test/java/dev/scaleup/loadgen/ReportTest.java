@@ -23,11 +23,11 @@ class ReportTest {
         r.retries++;
         r.attempt(Op.TRANSFER);
         r.success(Op.TRANSFER, offsetMicros + 10_000, offsetMicros + 14_000);
-        r.transfers.add(new TransferRecord("k-0-1", "1", "2", 5, "77", TransferRecord.Fate.ACKNOWLEDGED));
+        r.transfers.add(new TransferRecord("k-0-1", "1", "2", 5, "77", TransferRecord.Fate.ACKNOWLEDGED, 0, 1));
         r.attempt(Op.TRANSFER);
         r.failedAttempt(Op.TRANSFER, "connection_refused", -1);
         r.failedRequest(Op.TRANSFER);
-        r.transfers.add(new TransferRecord("k-0-2", "1", "2", 5, null, TransferRecord.Fate.UNKNOWN));
+        r.transfers.add(new TransferRecord("k-0-2", "1", "2", 5, null, TransferRecord.Fate.UNKNOWN, 0, 1));
         return r;
     }
 
