@@ -118,9 +118,17 @@ public final class Restart {
                 step(host.name() + ": released the VIP (keepalived stopped), the standby took it");
             }
             ProcessSpec haproxy = lb.processes(host).get(0);
-            target.signal(host, haproxy, "USR1");
-            target.stop(host, haproxy, Down.STOP_DEADLINE);
-            step(host.name() + ": HAProxy stopped softly (current requests finished)");
+            if (deployment.topology().onServers()) {
+                // systemctl stop: TERM to HAProxy's master, which stops its workers and keepalived. After a USR1
+                // (soft stop) the master of a systemd unit waited for keepalived, which it had not signalled, until
+                // systemd's 90 s timeout KILLed the unit; this host holds no VIP now, so no client is cut
+                target.stop(host, haproxy, Down.STOP_DEADLINE);
+                step(host.name() + ": HAProxy stopped (systemctl stop; the host held no VIP)");
+            } else {
+                target.signal(host, haproxy, "USR1");
+                target.stop(host, haproxy, Down.STOP_DEADLINE);
+                step(host.name() + ": HAProxy stopped softly (current requests finished)");
+            }
             startProcesses(host);
         }
     }
