@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * spares), the stack on nine of them through the generated Ansible project ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP
  * over HTTPS with the deployment's CA from every web and app host, a transfer written through the app read back on a
  * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, the drills
- * app-kill, db-primary-kill, lb-kill, db-primary-partition, scale-out (onto the spares and back), scale-in, deploy and
- * deploy-bad-artifact (the others run on netns in DrillIT), a power cut of the
+ * app-kill, db-primary-kill, lb-kill, db-primary-partition, scale-out (onto the spares, and back in: the scale-in
+ * under the same load), deploy and deploy-bad-artifact (the others run on netns in DrillIT), a power cut of the
  * VIP holder under a probe (the VIP moves, the site answers again), down that stops the units and leaves the servers
  * reachable, and
  * {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time of each step and the
@@ -105,8 +105,9 @@ class HostsStackIT {
             assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 9 hosts are running");
 
             // the faults as they happen to servers, and the operations through Ansible, all under load (issue 12)
+            // (scale-out's undo is the scale-in, under the same load and data check)
             for (String scenario : List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition", "scale-out",
-                    "scale-in", "deploy", "deploy-bad-artifact")) {
+                    "deploy", "deploy-bad-artifact")) {
                 drill(scenario, state);
             }
             assertThat(lab.ssh("web3", List.of("systemctl", "is-enabled", "nginx"), Duration.ofSeconds(20)).stdout())
