@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +18,10 @@ final class LocalConfigs {
     private LocalConfigs() {
     }
 
-    /** Writes the files that differ from what is on disk (made with their mode, then renamed over); their names. */
+    /**
+     * Writes the files that differ from what is on disk (made with their mode and the old file's owner, then renamed
+     * over); their names.
+     */
     static List<String> write(HostPaths paths, List<RenderedFile> files) {
         List<String> changed = new ArrayList<>();
         try {
@@ -33,6 +38,13 @@ final class LocalConfigs {
                 Files.createFile(tmp);
                 Files.setPosixFilePermissions(tmp, FileModes.of(file.mode()));
                 Files.writeString(tmp, file.content());
+                if (Files.exists(target)) {
+                    // the owner stays (patroni.yml is postgres's: Patroni reads it again at a reload)
+                    PosixFileAttributes old = Files.readAttributes(target, PosixFileAttributes.class);
+                    PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+                    view.setOwner(old.owner());
+                    view.setGroup(old.group());
+                }
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 changed.add(file.name());
             }

@@ -141,13 +141,14 @@ class HostsStackIT {
      */
     private static void drill(String scenario, String state) throws Exception {
         Cli.Run run = timed("drill " + scenario, () -> Cli.run("drill", scenario, "--json", "--clients", "8", "--users",
-                "10", "--state-dir", state));
+                "10", "--seconds", "12", "--state-dir", state));
         JsonNode report = JSON.readTree(run.out());
         String what = scenario + ": " + report.path("checks") + " " + report.path("error") + "\n" + run.err();
         System.out.printf("HostsStackIT: drill %s: passed %s, longest gap %s ms, %s requests, %s failed, %s lost, %s"
-                + " doubled%n", scenario, report.path("passed"), report.path("load").path("longest_gap_ms"),
+                + " doubled; %s; %s; recovery %s%n", scenario, report.path("passed"), report.path("load").path("longest_gap_ms"),
                 report.path("load").path("requests"), report.path("load").path("failed_requests"), report.path("data").path("lost"),
-                report.path("data").path("duplicated"));
+                report.path("data").path("duplicated"), report.path("fault_done").asText(), report.path("restore_done").asText(),
+                report.path("recovery"));
         assertThat(report.path("data").path("lost").asLong()).as(what).isZero();
         assertThat(report.path("data").path("duplicated").asLong()).as(what).isZero();
         assertThat(report.path("data").path("acknowledged").asLong()).as(what).isPositive();

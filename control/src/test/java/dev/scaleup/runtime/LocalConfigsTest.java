@@ -26,4 +26,18 @@ class LocalConfigsTest {
         assertThat(paths.logs()).isDirectory();
         assertThat(paths.run()).isDirectory();
     }
+
+    /** A replaced file keeps its owner (a reload must still read it); as root only, since it gives a file away. */
+    @Test
+    void aReplacedFileKeepsItsOwner(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        HostPaths paths = new HostPaths(dir.resolve("db1"));
+        LocalConfigs.write(paths, List.of(new RenderedFile("patroni.yml", "one\n", 0600)));
+        var lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(paths.conf("patroni.yml"), lookup.lookupPrincipalByName("nobody"));
+        assertThat(LocalConfigs.write(paths, List.of(new RenderedFile("patroni.yml", "two\n", 0600))))
+                .containsExactly("patroni.yml");
+        assertThat(Files.getOwner(paths.conf("patroni.yml")).getName()).isEqualTo("nobody");
+        assertThat(Files.readString(paths.conf("patroni.yml"))).isEqualTo("two\n");
+    }
 }
