@@ -135,12 +135,13 @@ class HostsStackIT {
     }
 
     /**
-     * A drill on the servers (issue 12): load through the VIP, the fault done as on a real server (every process of
-     * the unit KILLed through its control group), the stopped units started again; no acknowledged write lost or
-     * applied twice, the scenario's limit held, the stack healthy again.
+     * A drill on the servers (issue 12): load through the VIP (4 clients: with 8, the operations' Ansible runs shared
+     * the 2 cores with them and the scale-out drill took 313 s, the class 22 minutes), the fault done as on a real
+     * server (every process of the unit KILLed through its control group), the stopped units started again; no
+     * acknowledged write lost or applied twice, the scenario's limit held, the stack healthy again.
      */
     private static void drill(String scenario, String state) throws Exception {
-        Cli.Run run = timed("drill " + scenario, () -> Cli.run("drill", scenario, "--json", "--clients", "8", "--users",
+        Cli.Run run = timed("drill " + scenario, () -> Cli.run("drill", scenario, "--json", "--clients", "4", "--users",
                 "10", "--seconds", "12", "--state-dir", state));
         JsonNode report = JSON.readTree(run.out());
         String what = scenario + ": " + report.path("checks") + " " + report.path("error") + "\n" + run.err();
