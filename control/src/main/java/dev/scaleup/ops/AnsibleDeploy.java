@@ -34,9 +34,7 @@ final class AnsibleDeploy {
     void run(List<Host> hosts, int batchSize, Path build) {
         Deployment d = deployment;
         Path state = d.state().real();
-        AppArtifact.Bundle bundle = AppArtifact.bundle(build, AppArtifact.runtimeDir(d.repoRoot()), d.state().artifacts());
-        Certificates.Pem pem = Certificates.pem(d, new ArrayList<>());
-        Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
+        Inputs inputs = AnsibleProvisioner.inputs(d, build, new ArrayList<>());
         List<List<Host>> batches = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i += batchSize) {
             batches.add(hosts.subList(i, Math.min(hosts.size(), i + batchSize)));
@@ -45,7 +43,7 @@ final class AnsibleDeploy {
         files.addAll(AnsibleProject.drainFiles(d.topology(), batches));
         Path dir = AnsibleProvisioner.projectDir(state);
         ProjectFiles.write(dir, files);
-        op.step("ansible: deploy.yml on " + String.join(", ", names(hosts)) + ", " + batchSize + " at a time (release " + bundle.release()
+        op.step("ansible: deploy.yml on " + String.join(", ", names(hosts)) + ", " + batchSize + " at a time (release " + inputs.appRelease()
                 + "; raw output in " + AnsibleProvisioner.logFile(state) + ")");
         try {
             new Playbook(dir, AnsibleProvisioner.logFile(state)).run("deploy.yml",

@@ -207,14 +207,21 @@ final class AnsibleProvisioner implements Provisioner {
             changes++;
         }
         List<String> made = new ArrayList<>();
-        Certificates.Pem pem = Certificates.pem(d, made);
+        Inputs inputs = inputs(d, d.appArtifact(), made);
         made.forEach(progress::step);
-        progress.step(pem.hint());
-        changes += made.size();
-        AppArtifact.Bundle bundle = AppArtifact.bundle(d.appArtifact(), AppArtifact.runtimeDir(d.repoRoot()),
-                d.state().artifacts());
-        Inputs inputs = new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
+        changes += made.size() - 1; // the last sentence says how to trust the certificate: no change
         return new Project(projectDir(d.state().real()), AnsibleProject.render(d.topology(), inputs), changes);
+    }
+
+    /**
+     * What the project renders beside the topology, with {@code build} as the app release (a deploy's new one); the
+     * certificate's changes, then how to trust it, are added to {@code said}.
+     */
+    static Inputs inputs(Deployment d, Path build, List<String> said) {
+        Certificates.Pem pem = Certificates.pem(d, said);
+        said.add(pem.hint());
+        AppArtifact.Bundle bundle = AppArtifact.bundle(build, AppArtifact.runtimeDir(d.repoRoot()), d.state().artifacts());
+        return new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
     }
 
     private int run(Operation op) {
