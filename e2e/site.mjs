@@ -232,6 +232,8 @@ async function fullTest() {
   check(attempts[0] && attempts[0] === attempts[1], `the retry used another Idempotency-Key: ${attempts.join(' then ')}`);
   check(/^[A-Za-z0-9_-]{1,100}$/.test(attempts[0]), `bad Idempotency-Key format: ${attempts[0]}`);
   await balanceIs(startA - 168, "A's balance after the retried transfer");
+  // the balance and the list are two requests: the list may render after the balance
+  await until('the retried transfer in the list', (id) => document.querySelector(`#transfer-list tr[data-transfer-id="${id}"]`), t2);
   const listed = await page.locator('#transfer-list tr[data-testid="transfer-row"]').allTextContents();
   check(listed.filter((r) => r.includes('$0.45')).length === 1, `expected one $0.45 transfer listed, saw: ${listed.join(' | ')}`);
   check(t2 !== t1, 'the retried transfer has the id of the first one');
