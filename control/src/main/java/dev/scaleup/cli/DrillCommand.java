@@ -85,8 +85,17 @@ final class DrillCommand implements Callable<Integer> {
         Drill drill = new Drill(deployment, new Drill.Options(seconds, clients, users), progress);
         List<DrillResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<String> notApplicable = new ArrayList<>();
         String refused = null;
         for (DrillScenario s : scenarios) {
+            Optional<String> unavailable = s.unavailable(deployment);
+            if (scenarios.size() > 1 && unavailable.isPresent()) {
+                // a group runs what this stack can take; named alone, Drill.run refuses it with the reason
+                System.err.println("scaleup: " + s.name() + ": not run, it does not apply to this stack: "
+                        + unavailable.get());
+                notApplicable.add(s.name());
+                continue;
+            }
             if (refused != null) {
                 skipped.add(s.name());
                 continue;
@@ -116,6 +125,7 @@ final class DrillCommand implements Callable<Integer> {
                 all.put("passed", passed);
                 all.put("scenarios", results);
                 all.put("skipped", skipped);
+                all.put("not_applicable", notApplicable);
                 System.out.println(Json.write(all));
             }
         } else {
@@ -125,6 +135,9 @@ final class DrillCommand implements Callable<Integer> {
             }
             out.println();
             out.println(Summary.table(results, skipped));
+            if (!notApplicable.isEmpty()) {
+                out.println("not applicable to this stack (not run, not failed): " + String.join(", ", notApplicable));
+            }
         }
         if (results.isEmpty() && refused != null) {
             return UNHEALTHY;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.scaleup.loadgen.LoadConfig;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Progress;
+import dev.scaleup.ops.RefusedException;
 import dev.scaleup.ops.Status;
 import dev.scaleup.runtime.Readiness;
 import java.io.IOException;
@@ -112,6 +113,9 @@ public final class Drill {
     public DrillResult run(DrillScenario scenario) {
         Instant startedAt = Instant.now();
         stack.reload();
+        scenario.unavailable(stack.deployment()).ifPresent(why -> {
+            throw new RefusedException(scenario.name() + ": " + why);
+        });
         Status.Report before = requireHealthy();
         Injection injection = scenario.prepare(stack, before);
         DrillTimeline timeline = DrillTimeline.of(scenario, options.seconds());

@@ -3,9 +3,11 @@ package dev.scaleup.drill;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.loadgen.Report;
+import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.Status;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One drill scenario as a value: what it breaks (or which operation it runs under load), how that is undone, what the
@@ -125,6 +127,14 @@ public abstract class DrillScenario {
     /** The alerts the monitoring must raise during the drill (none is checked yet). */
     public List<String> expectedAlerts() {
         return List.of();
+    }
+
+    /**
+     * Why this stack cannot take the scenario at all (no backup host, no way to power a host on again), or empty. A
+     * group skips such a scenario and says why; named alone, it is refused with this reason.
+     */
+    public Optional<String> unavailable(Deployment deployment) {
+        return Optional.empty();
     }
 
     /** Whether the drill samples the VIP holders from the fault to the end and measures the longest split brain. */

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A careless operator, then {@code scaleup restore --to T}, all under load. A full backup is taken, the load goes
@@ -69,10 +70,16 @@ final class PointInTimeRestore extends DrillScenario {
     }
 
     @Override
+    public Optional<String> unavailable(Deployment deployment) {
+        return deployment.topology().backup().enabled() ? Optional.empty()
+                : Optional.of("the stack has no backup host (backup.enabled: true in its topology)");
+    }
+
+    @Override
     Injection prepare(DrillStack stack, Status.Report before) {
-        if (!stack.deployment().topology().backup().enabled()) {
-            throw new RefusedException(name() + ": the stack has no backup host (backup.enabled: true in its topology)");
-        }
+        unavailable(stack.deployment()).ifPresent(why -> {
+            throw new RefusedException(name() + ": " + why);
+        });
         return new Run(stack);
     }
 

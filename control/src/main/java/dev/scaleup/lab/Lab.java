@@ -11,6 +11,7 @@ import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.Processes;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.StateDir;
+import dev.scaleup.topology.Ipv4;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -110,6 +111,25 @@ public final class Lab {
         Exec.run(LabCommands.removeTree(dir.path()), Duration.ofMinutes(5), null).orThrow();
         progress.step("lab " + name + " removed: hosts, overlay mounts, bridge " + bridge + " and " + dir.path()
                 + " (the image cache stays)");
+    }
+
+    /**
+     * The lab on this machine (under {@code parent}, one directory a lab) that has a host of this name at this
+     * address: how a drill finds out that a server of a hosts file is a throwaway host it can power off and on.
+     */
+    public static Optional<Lab> holding(Path parent, String host, Ipv4 address) {
+        if (!Files.isDirectory(parent)) {
+            return Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(parent)) {
+            return dirs.filter(Files::isDirectory).sorted().map(LabDir::new)
+                    .flatMap(d -> d.loadPlan().filter(p -> p.hosts().stream()
+                            .anyMatch(h -> h.name().equals(host) && h.address().equals(address)))
+                            .map(p -> new Lab(p, d)).stream())
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + parent, e);
+        }
     }
 
     /** Halts one host as a power cut would leave it: its disk (the overlay) stays, for {@link #boot}. */

@@ -56,6 +56,11 @@ class DrillIT {
         Cli.Run run = STACK.cli("drill", "lb-explode");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown scenario 'lb-explode'").contains("lb-kill").contains("db-primary-partition");
+        // a power cut needs servers that can be booted again: refused with why, before any load (and no report: the
+        // next test counts the reports)
+        Cli.Run cut = STACK.cli("drill", "db-primary-power-cut");
+        assertThat(cut.exitCode()).as(cut.err()).isEqualTo(2);
+        assertThat(cut.err()).contains("db-primary-power-cut: a power cut needs servers (the hosts target)");
     }
 
     @Test

@@ -106,8 +106,8 @@ class HostsStackIT {
 
             // the faults as they happen to servers, and the operations through Ansible, all under load (issue 12)
             // (scale-out's undo is the scale-in, under the same load and data check)
-            for (String scenario : List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition", "scale-out",
-                    "deploy", "deploy-bad-artifact")) {
+            for (String scenario : List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition",
+                    "db-primary-power-cut", "scale-out", "deploy", "deploy-bad-artifact")) {
                 drill(scenario, state);
             }
             assertThat(lab.ssh("web3", List.of("systemctl", "is-enabled", "nginx"), Duration.ofSeconds(20)).stdout())

@@ -1,0 +1,59 @@
+package dev.scaleup.drill;
+
+import dev.scaleup.lab.Lab;
+import dev.scaleup.lab.LabDir;
+import dev.scaleup.loadgen.Report;
+import dev.scaleup.ops.Deployment;
+import dev.scaleup.topology.Host;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The primary's server loses its power: PostgreSQL, Patroni and the etcd member on it end at once with no shutdown,
+ * and its address stops answering. Patroni promotes the synchronous replica once the leader key expires; the server
+ * is then booted again and its database must rejoin as a replica. Only where a drill can power a server on again:
+ * the throwaway hosts of {@code scaleup hosts up} (the lab's container is KILLed and booted again, its disk kept).
+ */
+final class DbPrimaryPowerCut extends PrimaryFailover {
+
+    DbPrimaryPowerCut() {
+        super("db-primary-power-cut", "cut the power of the primary's server (throwaway hosts only)",
+                "boot it again, then up", "writes resume < 30 s; the old primary rejoins as a replica");
+    }
+
+    @Override
+    public Optional<String> unavailable(Deployment deployment) {
+        if (!deployment.target().kind().equals("hosts")) {
+            return Optional.of("a power cut needs servers (the hosts target); on network namespaces lb-kill and"
+                    + " db-primary-kill kill every process of a host instead");
+        }
+        return deployment.topology().hosts().stream().filter(h -> lab(h).isEmpty()).findFirst()
+                .map(h -> h.name() + " (" + h.address() + ") is not a throwaway host of `scaleup hosts up`: a drill"
+                        + " cannot power a server of its own on again");
+    }
+
+    @Override
+    String inject(DrillStack stack, Host target) {
+        return lab(target).orElseThrow().powerCut(target.name());
+    }
+
+    @Override
+    String restore(DrillStack stack, Host target) {
+        Lab lab = lab(target).orElseThrow();
+        double start = stack.progress().elapsedSeconds();
+        lab.boot(target.name());
+        String booted = String.format(java.util.Locale.ROOT, "%s booted, answering SSH in %.1f s", target.name(),
+                stack.progress().elapsedSeconds() - start);
+        return booted + "; " + stack.faults().up(stack.progress());
+    }
+
+    @Override
+    List<Check> limits(Recovery recovery, Report load) {
+        return List.of(writesResume(recovery), Check.isTrue("old primary rejoined as a replica",
+                Boolean.TRUE.equals(recovery.oldPrimaryRejoined()), "yes, within the bounded wait"));
+    }
+
+    private static Optional<Lab> lab(Host host) {
+        return Lab.holding(LabDir.PARENT, host.name(), host.address());
+    }
+}
