@@ -205,7 +205,10 @@ public final class NginxConfig {
         return """
                         # to the app tier: keep-alive connections; a failed idempotent request (GET, HEAD, or any
                         # request with an Idempotency-Key) goes to the next app server; others only when the
-                        # connection could not be made
+                        # connection could not be made. Not on a 503: the app answers 503 when the database cannot
+                        # serve it (a failover), which is no fault of that app server, and every case listed here
+                        # also counts to max_fails: a 503 from each app marked them all down for fail_timeout, and
+                        # every request, reads from a healthy replica too, got 502 "no live upstreams" meanwhile
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
@@ -222,12 +225,12 @@ public final class NginxConfig {
                                 return 418;
                             }
                             proxy_pass http://%1$s;
-                            proxy_next_upstream error timeout http_502 http_503 http_504;
+                            proxy_next_upstream error timeout http_502 http_504;
                         }
 
                         location @api_idempotent {
                             proxy_pass http://%1$s;
-                            proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
+                            proxy_next_upstream error timeout http_502 http_504 non_idempotent;
                         }
                 """.formatted(UPSTREAM);
     }
