@@ -86,6 +86,12 @@ final class DrillCommand implements Callable<Integer> {
         List<DrillResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> notApplicable = new ArrayList<>();
+        List<String> reasons = scenarios.stream().flatMap(s -> s.unavailable(deployment).map(why -> s.name() + ": " + why)
+                .stream()).toList();
+        if (reasons.size() == scenarios.size()) {
+            // `drill backups` on a stack without backups: nothing to run is a refusal, not a failed drill
+            throw new RefusedException(String.join("; ", reasons));
+        }
         String refused = null;
         for (DrillScenario s : scenarios) {
             Optional<String> unavailable = s.unavailable(deployment);
