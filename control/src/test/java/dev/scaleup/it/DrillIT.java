@@ -73,9 +73,12 @@ class DrillIT {
                     "app-kill", "db-replica-kill", "db-primary-kill", "db-primary-partition", "db-standby-freeze",
                     "db-standby-partition", "etcd-quorum-loss");
         } else {
-            // lb-kill, app-kill, db-primary-kill and db-primary-partition run on the servers in CI (HostsStackIT)
-            for (String scenario : List.of("lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill", "db-replica-kill",
-                    "db-standby-freeze", "db-standby-partition", "etcd-quorum-loss")) {
+            // lb-kill, app-kill, db-primary-kill, db-primary-partition and db-primary-power-cut run on the servers in
+            // CI (HostsStackIT); lb-partition and haproxy-crash only with ./test --long (the load balancer's loss is
+            // lb-kill and the VIP holder's power cut there, its split brain lb-vrrp-block here), to keep CI under 40
+            // minutes (38.6 in the run that added the power cut)
+            for (String scenario : List.of("lb-vrrp-block", "web-kill", "db-replica-kill", "db-standby-freeze",
+                    "db-standby-partition", "etcd-quorum-loss")) {
                 scenarios.addAll(drill(scenario, "12"));
             }
         }
