@@ -85,20 +85,21 @@ final class DrillCommand implements Callable<Integer> {
         Drill drill = new Drill(deployment, new Drill.Options(seconds, clients, users), progress);
         List<DrillResult> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        List<String> notApplicable = new ArrayList<>();
-        List<String> reasons = scenarios.stream().flatMap(s -> s.unavailable(deployment).map(why -> s.name() + ": " + why)
-                .stream()).toList();
-        if (reasons.size() == scenarios.size()) {
-            // `drill backups` on a stack without backups: nothing to run is a refusal, not a failed drill
-            throw new RefusedException(String.join("; ", reasons));
+        // what this stack cannot take (asked once: a power cut's answer reads the labs' plans)
+        Map<String, String> unavailable = new LinkedHashMap<>();
+        scenarios.forEach(s -> s.unavailable(deployment).ifPresent(why -> unavailable.put(s.name(), why)));
+        if (unavailable.size() == scenarios.size()) {
+            // one scenario named alone, or `drill backups` on a stack without backups: a refusal, not a failed drill
+            throw new RefusedException(String.join("; ", unavailable.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue()).toList()));
         }
+        List<String> notApplicable = new ArrayList<>();
         String refused = null;
         for (DrillScenario s : scenarios) {
-            Optional<String> unavailable = s.unavailable(deployment);
-            if (scenarios.size() > 1 && unavailable.isPresent()) {
-                // a group runs what this stack can take; named alone, Drill.run refuses it with the reason
+            if (unavailable.containsKey(s.name())) {
+                // a group runs what this stack can take
                 System.err.println("scaleup: " + s.name() + ": not run, it does not apply to this stack: "
-                        + unavailable.get());
+                        + unavailable.get(s.name()));
                 notApplicable.add(s.name());
                 continue;
             }

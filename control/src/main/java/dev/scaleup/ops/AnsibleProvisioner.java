@@ -207,19 +207,16 @@ final class AnsibleProvisioner implements Provisioner {
             changes++;
         }
         List<String> made = new ArrayList<>();
-        Inputs inputs = inputs(d, d.appArtifact(), made);
+        Certificates.Pem pem = Certificates.pem(d, made);
         made.forEach(progress::step);
-        changes += made.size() - 1; // the last sentence says how to trust the certificate: no change
+        progress.step(pem.hint());
+        changes += made.size();
+        Inputs inputs = inputs(d, d.appArtifact(), pem);
         return new Project(projectDir(d.state().real()), AnsibleProject.render(d.topology(), inputs), changes);
     }
 
-    /**
-     * What the project renders beside the topology, with {@code build} as the app release (a deploy's new one); the
-     * certificate's changes, then how to trust it, are added to {@code said}.
-     */
-    static Inputs inputs(Deployment d, Path build, List<String> said) {
-        Certificates.Pem pem = Certificates.pem(d, said);
-        said.add(pem.hint());
+    /** What the project renders beside the topology, with {@code build} as the app release (a deploy's new one). */
+    static Inputs inputs(Deployment d, Path build, Certificates.Pem pem) {
         AppArtifact.Bundle bundle = AppArtifact.bundle(build, AppArtifact.runtimeDir(d.repoRoot()), d.state().artifacts());
         return new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
     }
