@@ -186,6 +186,9 @@ public final class DbService implements HostService {
             healthy = false;
             details.append(", no synchronous standby: writes wait");
         }
+        if (primary && deployment.topology().db().replicas() == 0) {
+            details.append(", no replica: commits are on this host alone (RPO 0 needs db.replicas >= 1)");
+        }
         if (!primary) {
             String receiver = receiverStatus(host);
             facts.put("replication", receiver);
@@ -195,6 +198,55 @@ public final class DbService implements HostService {
             }
         }
         return new HostHealth(healthy, details.toString(), facts);
+    }
+
+    /**
+     * Brings Patroni's synchronous mode in etcd to what the topology asks for ({@link PatroniConfig#synchronousMode}):
+     * on with replicas, off without (a primary alone would never commit in strict mode). Read from and, when it
+     * differs, changed through the leader's {@code PATCH /config}: a deployment made with db.replicas 0 and scaled
+     * out (scale refuses 0, so the way back never comes up). Empty when nothing changed.
+     */
+    public Optional<String> ensureSynchronousMode(boolean wanted) {
+        Readiness.await("a Patroni leader", Duration.ofSeconds(30), () -> leader().isPresent(), () -> true);
+        Host leader = leader().orElseThrow();
+        JsonNode config = json(api(leader, "/config")).orElseThrow(() -> new OperatorException(
+                "Patroni on " + leader.name() + " does not answer GET " + api(leader, "/config")));
+        if (config.path("synchronous_mode").asBoolean() == wanted
+                && config.path("synchronous_mode_strict").asBoolean() == wanted) {
+            return Optional.empty();
+        }
+        String answer = send(leader, "PATCH", "/config",
+                "{\"synchronous_mode\":" + wanted + ",\"synchronous_mode_strict\":" + wanted + "}");
+        if (!answer.startsWith("200")) {
+            throw new OperatorException("Patroni on " + leader.name() + " refused to turn synchronous mode "
+                    + (wanted ? "on" : "off") + " (" + answer + ")");
+        }
+        return Optional.of(wanted
+                ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for a"
+                        + " synchronous standby"
+                : "synchronous mode off (no replica): the primary commits alone, RPO 0 is not promised");
+    }
+
+    /**
+     * "STATUS body" of a change through Patroni's REST API on the host (switchover, config): the unsafe endpoints
+     * take the superuser's password.
+     */
+    public String send(Host host, String method, String path, String json) {
+        try {
+            String credentials = java.util.Base64.getEncoder().encodeToString((PatroniConfig.REST_USER + ":"
+                    + deployment.secrets().superuserPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(api(host, path)))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .header("Authorization", "Basic " + credentials)
+                    .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body().strip();
+        } catch (IOException e) {
+            return "no answer: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     /** The member the host's Patroni names synchronous standby (from the leader's /sync key), if it answers. */

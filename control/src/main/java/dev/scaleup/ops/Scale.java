@@ -7,11 +7,6 @@ import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +23,6 @@ import java.util.Optional;
  * </pre>
  */
 public final class Scale {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private Scale() {
     }
@@ -121,7 +114,7 @@ public final class Scale {
             Host candidate = syncStandby(db, others).orElseThrow();
             List<Host> cascaded = cascade(op, db, others, candidate);
             String body = "{\"leader\":\"" + leaving.name() + "\",\"candidate\":\"" + candidate.name() + "\"}";
-            String answer = post(leaving, "/switchover", body, deployment.secrets().superuserPassword());
+            String answer = db.send(leaving, "POST", "/switchover", body);
             if (!answer.startsWith("200")) {
                 cascaded.forEach(h -> ConfigFiles.refresh(deployment, h));
                 throw new OperatorException("Patroni refused the switchover from " + leaving.name() + " to "
@@ -177,25 +170,6 @@ public final class Scale {
 
     private static Optional<Host> syncStandby(DbService db, List<Host> hosts) {
         return hosts.stream().filter(h -> db.health(h).facts().containsKey("sync_standby")).findFirst();
-    }
-
-    /** "STATUS body" of a POST to Patroni's REST API. */
-    private static String post(Host host, String path, String json, String password) {
-        try {
-            String credentials = java.util.Base64.getEncoder().encodeToString(
-                    (PatroniConfig.REST_USER + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.address() + ":" + PatroniConfig.REST_PORT + path))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .header("Authorization", "Basic " + credentials)
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() + " " + response.body().strip();
-        } catch (IOException e) {
-            return "no answer: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
     }
 
     private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {

@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
@@ -99,6 +100,12 @@ public final class Up {
             case RECONFIGURE -> provisioner.reconfigure(op);
             case START_STOPPED -> provisioner.startStopped(op);
         };
+        // the bootstrap set synchronous mode in etcd for the replica count of that day; a scale across 0 changes it
+        java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(PatroniConfig.synchronousMode(topology));
+        syncChange.ifPresent(progress::step);
+        if (syncChange.isPresent()) {
+            changes++;
+        }
         VipAccess access = VipAccess.of(deployment);
         Host holder = awaitVip(access);
         awaitAllHealthy();

@@ -96,15 +96,27 @@ public final class PatroniConfig {
         return head + block;
     }
 
+    /**
+     * Whether commits wait for a synchronous standby (Patroni's synchronous_mode and synchronous_mode_strict, both
+     * the same): with at least one replica. A cluster's bootstrap writes it to etcd once; later changes of the
+     * replica count set it there through Patroni's {@code PATCH /config}.
+     */
+    public static boolean synchronousMode(Topology t) {
+        return t.db().replicas() > 0;
+    }
+
     private static Map<String, Object> bootstrap(Topology t) {
         Map<String, Object> dcs = new LinkedHashMap<>();
         dcs.put("ttl", 10);
         dcs.put("loop_wait", 1);
         dcs.put("retry_timeout", 4);
         dcs.put("maximum_lag_on_failover", 1048576);
-        dcs.put("synchronous_mode", true);
-        // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait
-        dcs.put("synchronous_mode_strict", true);
+        // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait. A
+        // deployment without replicas cannot keep that promise and would never commit: there the primary commits
+        // alone, and up/scale switch the mode in etcd when the replica count crosses 0 (synchronousMode)
+        boolean sync = synchronousMode(t);
+        dcs.put("synchronous_mode", sync);
+        dcs.put("synchronous_mode_strict", sync);
         // losing etcd's quorum does not demote a primary that every other Patroni member still confirms
         dcs.put("failsafe_mode", true);
         // a primary that does not stop within 5 s (e.g. its walsenders wait on a dead link) is killed, so a demoted

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Backups on a stack of its own ({@code bkit}, 198.19.61.0/24: 1 web, 1 app, a primary and one replica, backup1):
- * a full backup lands in the repository, and a row written through the app afterwards reaches the WAL archive; then
- * the restore drills (`drill restore-after-failover` in CI, both of `drill backups` with ./test --long) restore the database to a point in time under load, once on the timeline
+ * Backups on a stack of its own ({@code bkit}, 198.19.61.0/24: 1 web, 1 app, a primary alone, backup1): a full
+ * backup lands in the repository, and a row written through the app afterwards reaches the WAL archive (the primary
+ * commits alone: no replica, no synchronous mode); then a replica is added ({@code scale db.replicas=1}), which turns
+ * strict synchronous replication on, and the restore drills (`drill restore-after-failover` in CI, both of `drill backups` with ./test --long) restore the database to a point in time under load, once on the timeline
  * of the backup and once across a failover.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,7 +43,7 @@ class BackupIT {
         Files.createDirectories(WORK);
         Path file = WORK.resolve("bkit.yaml");
         Files.writeString(file, """
-                # BackupIT's stack: the smallest with a replica, and the backup host
+                # BackupIT's stack: the smallest, and the backup host; a replica comes with a scale
                 name: bkit
                 network:
                   subnet: 198.19.61.0/24
@@ -51,7 +52,7 @@ class BackupIT {
                 app:
                   count: 1
                 db:
-                  replicas: 1
+                  replicas: 0
                 backup:
                   enabled: true
                   archive_timeout: 10
@@ -102,7 +103,37 @@ class BackupIT {
 
         Cli.Run status = cli("status");
         assertThat(status.exitCode()).as(status.out()).isZero();
-        assertThat(status.out()).contains("backup1").contains("last backup full");
+        assertThat(status.out()).contains("backup1").contains("last backup full")
+                .contains("no replica: commits are on this host alone");
+    }
+
+    /**
+     * A deployment made without replicas commits on its primary alone (strict synchronous mode would wait forever
+     * for a standby); the first replica turns synchronous mode on in etcd, so from then on a commit waits for it.
+     */
+    @Test
+    @Order(2)
+    void theFirstReplicaTurnsSynchronousReplicationOn() throws Exception {
+        JsonNode before = patroniConfig();
+        assertThat(before.path("synchronous_mode").asBoolean()).as(before.toString()).isFalse();
+
+        Cli.Run scale = cli("scale", "db.replicas=1");
+        assertThat(scale.exitCode()).as(scale.out() + scale.err()).isZero();
+        assertThat(scale.out()).contains("synchronous mode on (1 replicas)");
+
+        JsonNode after = patroniConfig();
+        assertThat(after.path("synchronous_mode").asBoolean()).as(after.toString()).isTrue();
+        assertThat(after.path("synchronous_mode_strict").asBoolean()).as(after.toString()).isTrue();
+        Cli.Run status = cli("status");
+        assertThat(status.exitCode()).as(status.out()).isZero();
+        assertThat(status.out()).contains("sync standby db2").doesNotContain("no replica");
+        HttpResponse<String> created = https().send(HttpRequest.newBuilder(URI.create("https://198.19.61.100/api/visits"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Cli.Run again = cli("up");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).as("a second up changes nothing").contains("nothing to do");
     }
 
     /**
@@ -111,7 +142,7 @@ class BackupIT {
      * add up, the stack is healthy again, and archiving works on the new timeline (the restore checks it).
      */
     @Test
-    @Order(2)
+    @Order(3)
     void aRestoreToAPointInTimeUnderLoadKeepsWhatCameBeforeItAndNothingAfter() throws Exception {
         // CI: the restore after a failover (a restore across the timeline switch, the harder case); ./test --long: both
         boolean both = Boolean.getBoolean("it.long");
@@ -149,6 +180,15 @@ class BackupIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Patroni's dynamic configuration in etcd, as db1 reads it. */
+    private static JsonNode patroniConfig() throws Exception {
+        HttpResponse<String> config = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://198.19.61.81:8008/config")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+        return JSON.readTree(config.body());
     }
 
     private static String primary() throws Exception {
