@@ -83,6 +83,22 @@ public final class Coordination {
         }
     }
 
+    /** True when this member says it is the etcd leader ({@code GET /v2/stats/self}: "state": "StateLeader"). */
+    public boolean leads(Host member) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(
+                    URI.create("http://" + member.address() + ":" + Etcd.CLIENT_PORT + "/v2/stats/self"))
+                    .timeout(Duration.ofSeconds(1)).GET().build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && "StateLeader".equals(JSON.readTree(response.body()).path("state").asText());
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Waits until a majority of members report a healthy cluster. */
     public void awaitQuorum(Duration timeout) {
         int majority = members().size() / 2 + 1;

@@ -46,16 +46,27 @@ public final class Down {
         StateDir state = deployment.state();
         Topology topology = deployment.topology();
         progress.step("stopping deployment " + topology.name() + " (" + topology.hosts().size() + " hosts)");
-        // the reverse of up's order (db, backup, app, web, lb)
-        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.BACKUP, Role.DB)) {
-            Parallel.forEach(topology.hosts(role), host -> stopHost(deployment, host, progress));
-        }
+        // the load balancers first: clients are cut off at the door (the VIP goes), not by a tier behind it; then
+        // every other host at once (each host's own processes in the reverse of their start order), the etcd members
+        // last: a Patroni still stopping that lost its etcd member waited for connect timeouts (2 s more)
+        Parallel.forEach(topology.hosts(Role.LB), host -> stopHost(deployment, host, progress));
+        List<Host> rest = topology.hosts().stream().filter(h -> h.role() != Role.LB).toList();
+        Coordination coordination = new Coordination(deployment);
+        Parallel.forEach(rest, host -> stopProcesses(deployment, host, coordination.process(host), progress));
+        // etcd's followers before its leader: a leader that stops hands its role to a peer it still sees, and when
+        // that peer was stopping at the same moment it waited for the handover's timeout (6.8 s) before exiting
+        List<Host> leaders = coordination.members().stream().filter(coordination::leads).toList();
+        Parallel.forEach(rest.stream().filter(h -> !leaders.contains(h)).toList(), host -> stopHost(deployment, host, progress));
+        Parallel.forEach(leaders, host -> stopHost(deployment, host, progress));
         if (!deployment.provisioner().remove(purge, progress)) {
+            deployment.target().awaitReaped();
             progress.step("kept the state directory " + state.path() + ": the servers keep their data, made with its"
                     + " secrets (`scaleup up` brings the deployment back; `scaleup down --purge` deletes both)");
             return;
         }
         state.delete();
+        // the exited processes leave the process table meanwhile (init reaps them)
+        deployment.target().awaitReaped();
         progress.step("removed the state directory " + state.path());
     }
 
@@ -65,14 +76,27 @@ public final class Down {
         if (!target.exists(host)) {
             return;
         }
+        stopProcesses(deployment, host, java.util.Optional.empty(), progress);
+        target.killLeftovers(host).forEach(progress::step);
+        target.removeHost(host);
+    }
+
+    /** Stops the host's processes that run, in reverse start order, but the one it keeps (if any). */
+    private static void stopProcesses(Deployment deployment, Host host, java.util.Optional<ProcessSpec> keep,
+                                      Progress progress) {
+        Target target = deployment.target();
+        if (!target.exists(host)) {
+            return;
+        }
         List<ProcessSpec> specs = new ArrayList<>(deployment.processes(host));
         java.util.Collections.reverse(specs);
         for (ProcessSpec spec : specs) {
+            if (keep.map(k -> k.name().equals(spec.name())).orElse(false)) {
+                continue;
+            }
             if (deployment.isRunning(host, spec)) {
                 progress.step(host.name() + ": " + target.stop(host, spec, STOP_DEADLINE));
             }
         }
-        target.killLeftovers(host).forEach(progress::step);
-        target.removeHost(host);
     }
 }

@@ -91,7 +91,7 @@ public final class NetnsTarget implements Target {
     }
 
     /** Whatever still runs in one of the deployment's namespaces is the deployment's: TERM, then KILL. */
-    private static List<String> killLeftovers(String namespace) {
+    private List<String> killLeftovers(String namespace) {
         List<String> sentences = new ArrayList<>();
         // again until none is left: a process may start another while the first round stops it (a supervisor)
         for (int round = 0; round < LEFTOVER_ROUNDS; round++) {
@@ -100,6 +100,7 @@ public final class NetnsTarget implements Target {
                 break;
             }
             for (long pid : pids) {
+                stopped.add(pid);
                 sentences.add(namespace + ": leftover process " + pid + " " + Processes.terminate(pid, "TERM", LEFTOVER_DEADLINE));
             }
         }
@@ -187,7 +188,17 @@ public final class NetnsTarget implements Target {
 
     @Override
     public String stop(Host host, ProcessSpec spec, Duration deadline) {
+        running(host, spec).ifPresent(stopped::add);
         return Processes.stop(namespace(host), paths(host), spec, deadline);
+    }
+
+    /** Every process this target stopped, for {@link #awaitReaped}. */
+    private final java.util.Set<Long> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void awaitReaped() {
+        Processes.awaitReaped(stopped, Processes.REAP_DEADLINE);
+        stopped.clear();
     }
 
     @Override

@@ -48,6 +48,13 @@ public interface Target {
     void removeHost(Host host);
 
     /**
+     * Returns once the processes this target stopped have left the process table (bounded): their parent reaps
+     * them. Nothing to wait for where a service manager stops them (systemd reaps its own).
+     */
+    default void awaitReaped() {
+    }
+
+    /**
      * Removes the hosts of the deployment that its topology does not name (made by a scale-out that was interrupted
      * before it saved the topology): their processes, the hosts and their files; a sentence for each.
      */

@@ -81,7 +81,11 @@ class InterruptedOperationsIT {
     private static Path otherBuild() throws IOException {
         Path repoBuild = RootOnly.repoRoot().resolve("app/target");
         Path build = STACK.work().resolve("other-build");
-        if (!Files.exists(build.resolve("app.jar"))) {
+        boolean current = Files.exists(build.resolve("app.jar"))
+                && Files.mismatch(build.resolve("app.jar"), repoBuild.resolve("app.jar")) == -1;
+        if (!current) {
+            // made from this build of the app (a copy of an older build, left in target/, would be another program)
+            dev.scaleup.runtime.StateDir.deleteTree(build);
             Files.createDirectories(build.resolve("lib"));
             Files.copy(repoBuild.resolve("app.jar"), build.resolve("app.jar"));
             try (var jars = Files.list(repoBuild.resolve("lib"))) {
