@@ -69,33 +69,27 @@ public final class Coordination {
 
     /** True when this member answers /health with {"health":"true"}: it is part of a cluster with quorum. */
     public boolean healthy(Host member) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(
-                    URI.create("http://" + member.address() + ":" + Etcd.CLIENT_PORT + "/health"))
-                    .timeout(Duration.ofSeconds(1)).GET().build();
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && "true".equals(JSON.readTree(response.body()).path("health").asText());
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return field(member, "/health", "health").equals("true");
     }
 
     /** True when this member says it is the etcd leader ({@code GET /v2/stats/self}: "state": "StateLeader"). */
     public boolean leads(Host member) {
+        return field(member, "/v2/stats/self", "state").equals("StateLeader");
+    }
+
+    /** One field of the member's JSON answer to a GET on its client port; "" when it does not answer 200 in 1 s. */
+    private static String field(Host member, String path, String name) {
         try {
             HttpRequest request = HttpRequest.newBuilder(
-                    URI.create("http://" + member.address() + ":" + Etcd.CLIENT_PORT + "/v2/stats/self"))
+                    URI.create("http://" + member.address() + ":" + Etcd.CLIENT_PORT + path))
                     .timeout(Duration.ofSeconds(1)).GET().build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && "StateLeader".equals(JSON.readTree(response.body()).path("state").asText());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()).path(name).asText() : "";
         } catch (IOException e) {
-            return false;
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "";
         }
     }
 

@@ -100,11 +100,14 @@ public final class Up {
             case RECONFIGURE -> provisioner.reconfigure(op);
             case START_STOPPED -> provisioner.startStopped(op);
         };
-        // the bootstrap set synchronous mode in etcd for the replica count of that day; a scale across 0 changes it
-        java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(PatroniConfig.synchronousMode(topology));
-        syncChange.ifPresent(progress::step);
-        if (syncChange.isPresent()) {
-            changes++;
+        if (mode == Mode.RECONFIGURE) {
+            // the bootstrap set synchronous mode in etcd for the replica count of that day, and only a scale changes
+            // the count (up refuses another one): a scale from 0 replicas turns it on
+            java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(PatroniConfig.synchronousMode(topology));
+            syncChange.ifPresent(progress::step);
+            if (syncChange.isPresent()) {
+                changes++;
+            }
         }
         VipAccess access = VipAccess.of(deployment);
         Host holder = awaitVip(access);

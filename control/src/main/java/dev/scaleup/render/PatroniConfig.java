@@ -113,7 +113,7 @@ public final class PatroniConfig {
         dcs.put("maximum_lag_on_failover", 1048576);
         // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait. A
         // deployment without replicas cannot keep that promise and would never commit: there the primary commits
-        // alone, and up/scale switch the mode in etcd when the replica count crosses 0 (synchronousMode)
+        // alone, and a scale switches the mode in etcd when the replica count crosses 0 (synchronousMode)
         boolean sync = synchronousMode(t);
         dcs.put("synchronous_mode", sync);
         dcs.put("synchronous_mode_strict", sync);

@@ -132,8 +132,8 @@ public final class Processes {
     /**
      * Waits until the exited processes are gone from the process table, all at once, bounded: a zombie still shows in
      * {@code ps}, so down would leave something behind for a moment. Their parent is init, which reaps them soon, or
-     * late: this machine's init reaped an orphan 1.2-1.3 s after it exited, and each stop that waited for it on its own
-     * made down 12 s slower on the default stack.
+     * late: this machine's init reaped an orphan 1.2-1.3 s after it exited, and a wait of its own after each stop
+     * added up over the stops one after another.
      */
     public static void awaitReaped(java.util.Collection<Long> pids, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
