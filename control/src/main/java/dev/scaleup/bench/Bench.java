@@ -2,11 +2,7 @@ package dev.scaleup.bench;
 
 import dev.scaleup.loadgen.Json;
 import dev.scaleup.loadgen.LoadConfig;
-import dev.scaleup.loadgen.LoadGenerator;
-import dev.scaleup.loadgen.LoadResult;
-import dev.scaleup.loadgen.Mix;
 import dev.scaleup.loadgen.Op;
-import dev.scaleup.loadgen.Report;
 import dev.scaleup.loadgen.User;
 import dev.scaleup.loadgen.UserSetup;
 import dev.scaleup.ops.Deployment;
@@ -14,29 +10,42 @@ import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
 import dev.scaleup.ops.VipAccess;
+import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * A benchmark, not a test: the same closed-loop load (C clients, T seconds, same settings) against each target in
- * one run, so the numbers compare. The baseline is nginx serving a static file through the whole stack
- * (VIP → HAProxy → nginx); every other target is reported as a ratio to it, and each endpoint measured both directly
- * and through the stack gives the overhead of the hops in front of it.
+ * A benchmark, not a test: wrk (a field-standard load generator, {@link Wrk}) puts the same closed-loop load
+ * (threads, connections, seconds) on each target in one run, so the numbers compare. For each target it reports
+ * throughput, latency and errors, and the CPU the stack's processes spent per request, by kind of process, read from
+ * /proc before and after ({@link ProcessUsage}), net of what the stack spends idle (measured first, in the same run).
+ * The baseline is nginx serving a static file through the whole stack (VIP → HAProxy → nginx); each endpoint
+ * measured both directly and through the stack gives what the hops in front of it cost, in latency, throughput and
+ * CPU: the chain's CPU per request ÷ the sum of its parts (the endpoint on the app directly + a static file through
+ * the VIP).
  */
 public final class Bench {
 
-    /** @param seconds per target; @param warmupSeconds unmeasured load before each target */
-    public record Options(int seconds, int warmupSeconds, int clients, int users) {
+    /**
+     * @param seconds per target; @param warmupSeconds unmeasured load before each target; @param idleSeconds the
+     * stack's idle cost is measured over this long before the first target
+     */
+    public record Options(int seconds, int warmupSeconds, int threads, int connections, int users, int idleSeconds) {
         public static Options defaults() {
-            return new Options(5, 1, LoadConfig.DEFAULT_CLIENTS, LoadConfig.DEFAULT_USERS);
+            return new Options(8, 2, 2, 32, LoadConfig.DEFAULT_USERS, 5);
         }
     }
 
@@ -47,25 +56,56 @@ public final class Bench {
         }
     }
 
+    /** What one target cost the stack: CPU microseconds per request, by kind of process and in all. */
+    public record Cpu(double totalMicros, Map<String, Double> byKindMicros) {
+        static Cpu perRequest(Map<String, Double> spentMicros, Map<String, Double> idleMicrosPerSecond, double seconds,
+                              long requests) {
+            Map<String, Double> byKind = new TreeMap<>();
+            for (Map.Entry<String, Double> e : spentMicros.entrySet()) {
+                double net = e.getValue() - idleMicrosPerSecond.getOrDefault(e.getKey(), 0.0) * seconds;
+                byKind.put(e.getKey(), requests <= 0 ? 0 : round(Math.max(0, net) / requests));
+            }
+            return new Cpu(round(byKind.values().stream().mapToDouble(Double::doubleValue).sum()), byKind);
+        }
+    }
+
     /**
      * The numbers of one target. Ratios are to the baseline (the static file through the stack) of the same run:
      * {@code rpsRatio} < 1 means fewer requests per second, {@code p50Ratio} > 1 slower.
      */
     public record TargetResult(String name, String what, String via, String url, long requests, long errors,
-                               double requestsPerSecond, double p50Ms, double p99Ms, double maxMs, double rpsRatio,
-                               double p50Ratio, double p99Ratio, Report load) {
+                               String errorDetail, double requestsPerSecond, double p50Ms, double p99Ms, double maxMs,
+                               double rpsRatio, double p50Ratio, double p99Ratio, Cpu cpuPerRequest) {
     }
 
-    /** What the hops in front of an endpoint cost: through the stack minus directly. */
+    /**
+     * What the hops in front of an endpoint cost: through the stack against directly. {@code cpuPartsMicros} is the
+     * endpoint directly plus a static file through the VIP (what HAProxy and nginx cost alone), or for the static file
+     * itself nginx directly; {@code cpuChainOverParts} is the chain's CPU per request ÷ that.
+     */
     public record Hop(String what, String hops, String stack, String direct, double p50OverheadMs,
-                      double p99OverheadMs, double throughputRatio) {
+                      double p99OverheadMs, double throughputRatio, double cpuStackMicros, double cpuPartsMicros,
+                      double cpuChainOverParts) {
     }
 
-    public record Result(String deployment, String startedAt, int clients, int secondsPerTarget, int warmupSeconds,
-                         int users, Machine machine, String baseline, List<TargetResult> targets, List<Hop> hops) {
+    /** The stack with no traffic: CPU by kind of process in percent of one core. */
+    public record Idle(double seconds, double totalPercentOfCore, Map<String, Double> byKindPercentOfCore) {
+    }
+
+    /** Resident memory of every process of the stack at the end of the run, by kind. */
+    public record Memory(double totalRssMb, int processes, Map<String, Double> byKindRssMb) {
+    }
+
+    public record Result(String deployment, String startedAt, String loadGenerator, int threads, int connections,
+                         int secondsPerTarget, int warmupSeconds, int users, Machine machine, Idle idle, Memory memory,
+                         String baseline, List<TargetResult> targets, List<Hop> hops) {
         public String toJson() {
             return Json.write(this);
         }
+    }
+
+    /** One target as measured: wrk's numbers and the CPU the stack spent meanwhile. */
+    record Measured(Wrk.Result load, Cpu cpu) {
     }
 
     private final Deployment deployment;
@@ -102,6 +142,7 @@ public final class Bench {
     }
 
     public Result run() {
+        Wrk.requireInstalled();
         Topology topology = deployment.topology();
         Status.Report status = Status.collect(deployment);
         if (!status.healthy()) {
@@ -114,78 +155,131 @@ public final class Bench {
         Instant startedAt = Instant.now();
         Machine machine = Machine.describe();
         List<Target> targets = targets(topology);
+        List<Host> hosts = topology.hosts();
+        Idle idle = idle(hosts);
+        Map<String, Double> idleMicrosPerSecond = new TreeMap<>();
+        idle.byKindPercentOfCore().forEach((k, v) -> idleMicrosPerSecond.put(k, v * 10_000));
+        progress.step(String.format(Locale.ROOT, "bench: the stack idle for %.0f s: %.1f %% of one core (%s)",
+                idle.seconds(), idle.totalPercentOfCore(), ProcessUsage.describe(idle.byKindPercentOfCore(), "%", 1)));
         String runId = "bn" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         SSLContext tls = VipAccess.of(deployment).tls();
-        List<User> users = UserSetup.create(targets.get(0).base(), options.users(), runId, Math.min(8, options.clients()),
-                tls);
-        progress.step(String.format(Locale.ROOT, "bench: %d targets, %d clients, %d s each after %d s of warm-up; "
-                        + "made %d users", targets.size(), options.clients(), options.seconds(), options.warmupSeconds(),
-                users.size()));
-        List<Report> reports = new ArrayList<>();
-        int n = 0;
-        for (Target target : targets) {
-            LoadConfig config = LoadConfig.defaults(target.base()).withMix(Mix.only(target.op()))
-                    .withClients(options.clients()).withKeyPrefix(runId + "-" + n++).withTls(tls);
-            if (options.warmupSeconds() > 0) {
-                new LoadGenerator(config.withDuration(Duration.ofSeconds(options.warmupSeconds()))
-                        .withKeyPrefix(config.keyPrefix() + "w"), users).run();
+        List<User> users = UserSetup.create(targets.get(0).base(), options.users(), runId, 8, tls);
+        Wrk.Load load = new Wrk.Load(options.threads(), options.connections(), options.seconds());
+        progress.step(String.format(Locale.ROOT, "bench: %d targets with wrk, %d threads and %d connections, %d s each "
+                        + "after %d s of warm-up; made %d users", targets.size(), options.threads(),
+                options.connections(), options.seconds(), options.warmupSeconds(), users.size()));
+        List<Measured> measured = new ArrayList<>();
+        Path scratch = scratch();
+        try {
+            int n = 0;
+            for (Target target : targets) {
+                String prefix = runId + "-" + n++;
+                if (options.warmupSeconds() > 0) {
+                    Wrk.run(target.url(), target.op(), users, prefix + "w",
+                            new Wrk.Load(options.threads(), options.connections(), options.warmupSeconds()), scratch);
+                }
+                ProcessUsage.Snapshot before = ProcessUsage.snapshot(deployment.target(), hosts);
+                Wrk.Result r = Wrk.run(target.url(), target.op(), users, prefix, load, scratch);
+                ProcessUsage.Snapshot after = ProcessUsage.snapshot(deployment.target(), hosts);
+                Cpu cpu = Cpu.perRequest(ProcessUsage.cpuMicros(before, after), idleMicrosPerSecond,
+                        ProcessUsage.seconds(before, after), r.requests() - r.errors());
+                measured.add(new Measured(r, cpu));
+                progress.step(String.format(Locale.ROOT, "bench: %-15s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  "
+                                + "CPU %5.0f µs/request (%s)%s", target.name(), r.requestsPerSecond(), r.p50Ms(),
+                        r.p99Ms(), cpu.totalMicros(), ProcessUsage.describe(cpu.byKindMicros(), ""),
+                        r.errors() == 0 ? "" : "  errors: " + r.errorSummary()));
             }
-            LoadResult result = new LoadGenerator(config.withDuration(Duration.ofSeconds(options.seconds())), users).run();
-            Report r = result.report();
-            reports.add(r);
-            progress.step(String.format(Locale.ROOT, "bench: %-15s %-22s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms%s",
-                    target.name(), target.url(), r.successesPerSecond(), r.latencyMs().p50(), r.latencyMs().p99(),
-                    r.errorCount() == 0 ? "" : "  errors " + r.errors()));
+        } finally {
+            StateDir.deleteTree(scratch);
         }
-        return assemble(topology.name(), startedAt.toString(), options, users.size(), machine, targets,
-                reports);
+        ProcessUsage.Snapshot end = ProcessUsage.snapshot(deployment.target(), hosts);
+        Map<String, Double> rss = ProcessUsage.rssMb(end);
+        Memory memory = new Memory(round(ProcessUsage.total(rss)), end.processes().size(), rss);
+        return assemble(topology.name(), startedAt.toString(), options, users.size(), machine, idle, memory, targets,
+                measured);
     }
 
-    /** Ratios and hops from the measured reports (same order as the targets). Pure. */
-    static Result assemble(String deployment, String startedAt, Options options, int users, Machine machine,
-                           List<Target> targets, List<Report> reports) {
-        Report base = reports.get(0);
+    private Idle idle(List<Host> hosts) {
+        ProcessUsage.Snapshot before = ProcessUsage.snapshot(deployment.target(), hosts);
+        try {
+            Thread.sleep(options.idleSeconds() * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperatorException("interrupted");
+        }
+        ProcessUsage.Snapshot after = ProcessUsage.snapshot(deployment.target(), hosts);
+        double seconds = ProcessUsage.seconds(before, after);
+        Map<String, Double> percent = new TreeMap<>();
+        ProcessUsage.cpuMicros(before, after).forEach((k, v) -> percent.put(k, round(v / seconds / 10_000)));
+        return new Idle(round(seconds), round(ProcessUsage.total(percent)), percent);
+    }
+
+    private static Path scratch() {
+        try {
+            return Files.createTempDirectory("scaleup-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ratios and hops from what was measured (same order as the targets). Pure. */
+    static Result assemble(String deployment, String startedAt, Options options, int users, Machine machine, Idle idle,
+                           Memory memory, List<Target> targets, List<Measured> measured) {
+        Wrk.Result base = measured.get(0).load();
         List<TargetResult> results = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
-            Report r = reports.get(i);
-            results.add(new TargetResult(t.name(), t.what(), t.via(), t.url(), r.requests(), r.errorCount(),
-                    r.successesPerSecond(), r.latencyMs().p50(), r.latencyMs().p99(), r.latencyMs().max(),
-                    ratio(r.successesPerSecond(), base.successesPerSecond()),
-                    ratio(r.latencyMs().p50(), base.latencyMs().p50()), ratio(r.latencyMs().p99(), base.latencyMs().p99()),
-                    r));
+            Wrk.Result r = measured.get(i).load();
+            results.add(new TargetResult(t.name(), t.what(), t.via(), t.url(), r.requests(), r.errors(),
+                    r.errorSummary(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(),
+                    ratio(r.requestsPerSecond(), base.requestsPerSecond()), ratio(r.p50Ms(), base.p50Ms()),
+                    ratio(r.p99Ms(), base.p99Ms()), measured.get(i).cpu()));
         }
+        TargetResult staticStack = results.get(0);
         List<Hop> hops = new ArrayList<>();
         for (TargetResult stack : results) {
             if (!stack.via().equals("stack")) {
                 continue;
             }
             results.stream().filter(d -> !d.via().equals("stack") && d.what().equals(stack.what())).findFirst()
-                    .ifPresent(direct -> hops.add(new Hop(stack.what(),
-                            direct.via().contains("web") ? "VIP (TLS) → haproxy" : "VIP (TLS) → haproxy → nginx",
-                            stack.name(), direct.name(), round(stack.p50Ms() - direct.p50Ms()),
-                            round(stack.p99Ms() - direct.p99Ms()), ratio(stack.requestsPerSecond(), direct.requestsPerSecond()))));
+                    .ifPresent(direct -> {
+                        boolean web = direct.via().contains("web");
+                        double parts = direct.cpuPerRequest().totalMicros()
+                                + (web ? 0 : staticStack.cpuPerRequest().totalMicros());
+                        hops.add(new Hop(stack.what(), web ? "VIP (TLS) → haproxy" : "VIP (TLS) → haproxy → nginx",
+                                stack.name(), direct.name(), round(stack.p50Ms() - direct.p50Ms()),
+                                round(stack.p99Ms() - direct.p99Ms()),
+                                ratio(stack.requestsPerSecond(), direct.requestsPerSecond()),
+                                stack.cpuPerRequest().totalMicros(), round(parts),
+                                ratio(stack.cpuPerRequest().totalMicros(), parts)));
+                    });
         }
-        return new Result(deployment, startedAt, options.clients(), options.seconds(), options.warmupSeconds(), users,
-                machine, targets.get(0).name(), results, hops);
+        return new Result(deployment, startedAt, "wrk", options.threads(), options.connections(), options.seconds(),
+                options.warmupSeconds(), users, machine, idle, memory, targets.get(0).name(), results, hops);
     }
 
-    /** The table for people (also the one in docs/BENCHMARKS.md). */
+    /** The tables for people (also the ones in docs/BENCHMARKS.md). */
     public static String table(Result result) {
         StringBuilder s = new StringBuilder();
-        s.append("| target | what | via | req/s | p50 ms | p99 ms | errors | req/s ÷ baseline | p50 ÷ baseline | p99 ÷ baseline |\n");
-        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("| target | what | via | req/s | p50 ms | p99 ms | errors | req/s ÷ baseline | CPU µs/request | by process (µs/request) |\n");
+        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (TargetResult t : result.targets()) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.2f |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.2f | %.2f | %d | %.2f | %.0f | %s |%n",
                     t.name(), t.what(), t.via(), t.requestsPerSecond(), t.p50Ms(), t.p99Ms(), t.errors(), t.rpsRatio(),
-                    t.p50Ratio(), t.p99Ratio()));
+                    t.cpuPerRequest().totalMicros(), ProcessUsage.describe(t.cpuPerRequest().byKindMicros(), "")));
         }
-        s.append("\n| endpoint | hops in front | p50 overhead ms | p99 overhead ms | req/s stack ÷ direct |\n");
-        s.append("|---|---|---:|---:|---:|\n");
+        s.append("\n| endpoint | hops in front | p50 overhead ms | p99 overhead ms | req/s stack ÷ direct | CPU µs chain "
+                + "| CPU µs parts | chain ÷ parts |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Hop h : result.hops()) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %+.2f | %+.2f | %.2f |%n", h.what(), h.hops(),
-                    h.p50OverheadMs(), h.p99OverheadMs(), h.throughputRatio()));
+            s.append(String.format(Locale.ROOT, "| %s | %s | %+.2f | %+.2f | %.2f | %.0f | %.0f | %.2f |%n", h.what(),
+                    h.hops(), h.p50OverheadMs(), h.p99OverheadMs(), h.throughputRatio(), h.cpuStackMicros(),
+                    h.cpuPartsMicros(), h.cpuChainOverParts()));
         }
+        s.append(String.format(Locale.ROOT, "%nidle: %.1f %% of one core over %.0f s (%s); memory: %.0f MB RSS in %d "
+                        + "processes (%s)", result.idle().totalPercentOfCore(), result.idle().seconds(),
+                ProcessUsage.describe(result.idle().byKindPercentOfCore(), "%", 1), result.memory().totalRssMb(),
+                result.memory().processes(), ProcessUsage.describe(result.memory().byKindRssMb(), "MB")));
         return s.toString().stripTrailing();
     }
 

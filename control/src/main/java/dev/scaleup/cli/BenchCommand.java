@@ -12,35 +12,47 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks the running stack (a measurement, not a test): the same closed-loop load against "
-                + "nginx serving a static file through the stack (the baseline) and directly, then app endpoints "
-                + "directly at app1 and through the VIP. Prints req/s, p50 and p99 of each, as ratios to the baseline, "
-                + "and the overhead of the hops in front of each endpoint."})
+        description = {"Benchmarks the running stack (a measurement, not a test) with wrk: the same closed-loop load "
+                + "against nginx serving a static file through the stack (the baseline) and directly, then app "
+                + "endpoints directly at app1 and through the VIP. Prints req/s, p50, p99 and errors of each, the CPU "
+                + "the stack spent per request by kind of process (from /proc, net of its idle cost), what the hops "
+                + "in front of each endpoint cost (the chain's CPU ÷ the sum of its parts), the stack's idle CPU and "
+                + "its memory."})
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
 
     @Option(names = "--seconds", paramLabel = "T", description = "Measured seconds per target (default ${DEFAULT-VALUE}).")
-    int seconds = 5;
+    int seconds = 8;
 
     @Option(names = "--warmup", paramLabel = "W", description = "Unmeasured seconds before each target (default ${DEFAULT-VALUE}).")
-    int warmup = 1;
+    int warmup = 2;
 
-    @Option(names = "--clients", paramLabel = "C", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
-    int clients = 8;
+    @Option(names = {"--connections", "--clients"}, paramLabel = "C",
+            description = "Open connections, each a closed loop (default ${DEFAULT-VALUE}).")
+    int connections = 32;
+
+    @Option(names = "--threads", paramLabel = "N", description = "wrk's threads (default ${DEFAULT-VALUE}).")
+    int threads = 2;
 
     @Option(names = "--users", paramLabel = "K", description = "Users for the authenticated endpoints (default ${DEFAULT-VALUE}).")
     int users = 20;
+
+    @Option(names = "--idle", paramLabel = "S", description = "Seconds over which the idle stack's CPU is measured "
+            + "first (default ${DEFAULT-VALUE}).")
+    int idle = 5;
 
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr).")
     boolean json;
 
     @Override
     public Integer call() {
-        if (seconds < 1 || seconds > 120 || warmup < 0 || warmup > 60 || clients < 1 || clients > 64 || users < 2
-                || users > 1000) {
-            System.err.println("scaleup: --seconds 1..120, --warmup 0..60, --clients 1..64, --users 2..1000");
+        if (seconds < 1 || seconds > 120 || warmup < 0 || warmup > 60 || connections < 1 || connections > 1000
+                || threads < 1 || threads > 16 || threads > connections || users < 2 || users > 1000 || idle < 1
+                || idle > 60) {
+            System.err.println("scaleup: --seconds 1..120, --warmup 0..60, --connections 1..1000, --threads 1..16 and "
+                    + "at most --connections, --users 2..1000, --idle 1..60");
             return Errors.USAGE;
         }
         CommonOptions.requireRoot();
@@ -49,7 +61,8 @@ final class BenchCommand implements Callable<Integer> {
         Progress progress = new Progress(out);
         Bench.Result result;
         try {
-            result = new Bench(deployment, new Bench.Options(seconds, warmup, clients, users), progress).run();
+            result = new Bench(deployment, new Bench.Options(seconds, warmup, threads, connections, users, idle),
+                    progress).run();
         } catch (LoadException e) {
             throw new OperatorException(e.getMessage());
         }
@@ -59,8 +72,8 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.println("machine: " + result.machine().cores() + " cores (" + result.machine().cpu() + "), "
                     + result.machine().memoryMb() + " MB, load average " + result.machine().loadAverage()
-                    + " at the start; " + result.clients() + " clients, " + result.secondsPerTarget()
-                    + " s per target; baseline " + result.baseline());
+                    + " at the start; wrk " + result.threads() + " threads, " + result.connections()
+                    + " connections, " + result.secondsPerTarget() + " s per target; baseline " + result.baseline());
             out.println(Bench.table(result));
         }
         return 0;

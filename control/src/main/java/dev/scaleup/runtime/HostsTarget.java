@@ -224,6 +224,13 @@ public final class HostsTarget implements Target {
     }
 
     /** keepalived writes to its parent's journal: HAProxy's master gave it its standard output. */
+    /** One cat over SSH: a server's /proc holds its own processes only (its own pid namespace). */
+    @Override
+    public List<String> processStats(Host host) {
+        Exec.Result result = run(host, List.of("sh", "-c", "cat /proc/[0-9]*/stat 2>/dev/null; true"), SSH_TIMEOUT);
+        return result.ok() ? result.stdout().lines().toList() : List.of();
+    }
+
     @Override
     public String logTail(Host host, String process, int lines) {
         Exec.Result result = run(host, SshCommands.journal(journalUnit(process), lines), SSH_TIMEOUT);

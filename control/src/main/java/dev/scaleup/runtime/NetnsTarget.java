@@ -208,6 +208,20 @@ public final class NetnsTarget implements Target {
         return pid.isPresent();
     }
 
+    /** The host's processes are this machine's processes in its namespace: read /proc directly. */
+    @Override
+    public List<String> processStats(Host host) {
+        List<String> lines = new ArrayList<>();
+        for (long pid : HostNetwork.pidsIn(namespace(host))) {
+            try {
+                lines.add(Files.readString(Path.of("/proc", Long.toString(pid), "stat")).strip());
+            } catch (IOException e) {
+                // ended meanwhile
+            }
+        }
+        return lines;
+    }
+
     @Override
     public String logTail(Host host, String process, int lines) {
         return Processes.tail(paths(host).log(process), lines);

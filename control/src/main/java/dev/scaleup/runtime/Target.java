@@ -109,6 +109,12 @@ public interface Target {
     /** Sends the signal to the process (a reload: HUP, USR2); false when it does not run. */
     boolean signal(Host host, ProcessSpec spec, String signal);
 
+    /**
+     * The /proc/PID/stat line of every process running on the host (a benchmark's CPU and memory by process). A
+     * process that ends while they are read is left out.
+     */
+    List<String> processStats(Host host);
+
     /** The last lines of the process's log, for error messages. */
     String logTail(Host host, String process, int lines);
 

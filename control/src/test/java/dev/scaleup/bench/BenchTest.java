@@ -2,7 +2,6 @@ package dev.scaleup.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scaleup.loadgen.Report;
 import dev.scaleup.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class BenchTest {
 
-    static Report report(double rps, double p50, double p99) {
-        return new Report("u", "m", 8, 20, 5, 100, 100, 100, 0, 0, Map.of(), 0, 0, 0, rps,
-                new Report.Latency(100, p50, p50, p99, p99, p50), 1, 0, new Report.Transfers(0, 0, 0, 0), Map.of());
+    static Bench.Measured measured(double rps, double p50, double p99, double cpuMicros) {
+        long requests = Math.round(rps * 8);
+        return new Bench.Measured(new Wrk.Result(requests, 8, 0, 0, 0, 0, 0, p50, p99, p99 * 2),
+                new Bench.Cpu(cpuMicros, Map.of("java", cpuMicros)));
     }
 
     @Test
@@ -29,13 +29,16 @@ class BenchTest {
     }
 
     @Test
-    void ratiosAreToTheBaselineAndHopsAreStackMinusDirect() {
+    void ratiosAreToTheBaselineHopsAreStackAgainstDirectAndTheChainIsComparedWithItsParts() {
         var targets = Bench.targets(TopologyLoader.defaults(Path.of("..")));
-        List<Report> reports = new ArrayList<>(List.of(report(4000, 2, 4), report(8000, 1, 2), report(9000, 0.5, 1),
-                report(2000, 4, 8), report(1000, 7, 12), report(2000, 4, 8), report(1000, 7, 12), report(500, 10, 20),
-                report(400, 12, 25)));
+        List<Bench.Measured> measured = new ArrayList<>(List.of(measured(4000, 2, 4, 100), measured(8000, 1, 2, 50),
+                measured(9000, 0.5, 1, 40), measured(2000, 4, 8, 200), measured(1000, 7, 12, 600),
+                measured(2000, 4, 8, 200), measured(1000, 7, 12, 300), measured(500, 10, 20, 900),
+                measured(400, 12, 25, 1000)));
         Bench.Result result = Bench.assemble("scaleup", "now", Bench.Options.defaults(), 20,
-                new Machine("cpu", 2, 1024, "Linux", "java", 0.5), targets, reports);
+                new Machine("cpu", 2, 1024, "Linux", "java", 0.5), new Bench.Idle(5, 3.2, Map.of("etcd", 2.0, "patroni", 1.2)),
+                new Bench.Memory(1500, 120, Map.of("java", 900.0, "postgres", 600.0)), targets, measured);
+        assertThat(result.loadGenerator()).isEqualTo("wrk");
         assertThat(result.targets().get(0).rpsRatio()).isEqualTo(1.0);
         assertThat(result.targets().get(1).rpsRatio()).isEqualTo(2.0);
         assertThat(result.targets().get(1).p50Ratio()).isEqualTo(0.5);
@@ -45,14 +48,32 @@ class BenchTest {
         assertThat(staticHop.hops()).isEqualTo("VIP (TLS) → haproxy");
         assertThat(staticHop.p50OverheadMs()).isEqualTo(1.0);
         assertThat(staticHop.throughputRatio()).isEqualTo(0.5);
+        assertThat(staticHop.cpuPartsMicros()).as("the static file's part is nginx directly").isEqualTo(50);
+        assertThat(staticHop.cpuChainOverParts()).isEqualTo(2.0);
         Bench.Hop me = result.hops().get(1);
         assertThat(me.what()).isEqualTo("GET /api/accounts/me");
         assertThat(me.hops()).isEqualTo("VIP (TLS) → haproxy → nginx");
         assertThat(me.p50OverheadMs()).isEqualTo(3.0);
         assertThat(me.p99OverheadMs()).isEqualTo(4.0);
+        assertThat(me.cpuStackMicros()).isEqualTo(600);
+        assertThat(me.cpuPartsMicros()).as("the app directly + a static file through the VIP").isEqualTo(300);
+        assertThat(me.cpuChainOverParts()).isEqualTo(2.0);
+        assertThat(result.hops().get(2).cpuChainOverParts()).as("posts: 300 / (200 + 100)").isEqualTo(1.0);
         String table = Bench.table(result);
-        assertThat(table).contains("| static-stack | nginx static file | stack | 4000 | 2.00 | 4.00 | 0 | 1.00 | 1.00 | 1.00 |")
-                .contains("| GET /api/accounts/me | VIP (TLS) → haproxy → nginx | +3.00 | +4.00 | 0.50 |");
-        assertThat(result.toJson()).contains("\"rps_ratio\"").contains("\"p50_overhead_ms\"");
+        assertThat(table).contains("| static-stack | nginx static file | stack | 4000 | 2.00 | 4.00 | 0 | 1.00 | 100 | java 100 |")
+                .contains("| GET /api/accounts/me | VIP (TLS) → haproxy → nginx | +3.00 | +4.00 | 0.50 | 600 | 300 | 2.00 |")
+                .contains("idle: 3.2 % of one core over 5 s (patroni 1.2, etcd 2.0 %)")
+                .contains("memory: 1500 MB RSS in 120 processes (java 900, postgres 600 MB)");
+        assertThat(result.toJson()).contains("\"rps_ratio\"").contains("\"cpu_chain_over_parts\"")
+                .contains("\"by_kind_micros\"").contains("\"total_percent_of_core\"");
+    }
+
+    @Test
+    void cpuPerRequestIsNetOfTheIdleStackAndNeverNegative() {
+        Bench.Cpu cpu = Bench.Cpu.perRequest(Map.of("java", 2_000_000.0, "etcd", 50_000.0),
+                Map.of("etcd", 10_000.0, "java", 5_000.0), 8, 10_000);
+        assertThat(cpu.byKindMicros()).containsEntry("java", 196.0).containsEntry("etcd", 0.0);
+        assertThat(cpu.totalMicros()).isEqualTo(196.0);
+        assertThat(Bench.Cpu.perRequest(Map.of("java", 1.0), Map.of(), 1, 0).totalMicros()).isZero();
     }
 }

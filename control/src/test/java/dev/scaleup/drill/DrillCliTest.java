@@ -23,7 +23,7 @@ class DrillCliTest {
             assertThat(unwrapped).as("the help lists every registered scenario").contains(line);
         }
         assertThat(run("bench", "--help").out()).contains("Usage: scaleup bench").contains("--seconds")
-                .contains("--clients").contains("baseline");
+                .contains("--connections").contains("--threads").contains("--idle").contains("wrk").contains("baseline");
         assertThat(run("--help").out()).contains("drill").contains("bench");
     }
 
@@ -41,6 +41,8 @@ class DrillCliTest {
         assertThat(run("drill", "lb-kill", "--seconds", "100000").exitCode()).isEqualTo(2);
         assertThat(run("drill", "lb-kill", "--clients", "0").exitCode()).isEqualTo(2);
         assertThat(run("bench", "--seconds", "0").exitCode()).isEqualTo(2);
-        assertThat(run("bench", "--clients", "1000").exitCode()).isEqualTo(2);
+        assertThat(run("bench", "--clients", "1001").exitCode()).isEqualTo(2);
+        assertThat(run("bench", "--threads", "8", "--connections", "4").exitCode()).as("more threads than connections")
+                .isEqualTo(2);
     }
 }

@@ -219,6 +219,41 @@ class StackIT {
         assertThat(dbRoles).containsExactlyInAnyOrder("primary", "replica", "replica");
     }
 
+    /** A smoke test of the benchmark (no timing asserts): wrk reaches every target and the CPU is read by kind. */
+    @Test
+    @Order(6)
+    void benchMeasuresEveryTargetWithWrkAndTheCpuOfEachKindOfProcess() throws Exception {
+        Cli.Run bench = STACK.cli("bench", "--seconds", "1", "--warmup", "0", "--idle", "1", "--connections", "4",
+                "--users", "4", "--json");
+        assertThat(bench.exitCode()).as(bench.out()).isZero();
+        JsonNode result = JSON.readTree(bench.out());
+        assertThat(result.path("load_generator").asText()).isEqualTo("wrk");
+        assertThat(result.path("targets")).hasSize(9);
+        for (JsonNode target : result.path("targets")) {
+            assertThat(target.path("requests").asLong()).as(target.toString()).isPositive();
+            assertThat(target.path("errors").asLong()).as(target.toString()).isZero();
+            assertThat(target.path("cpu_per_request").path("total_micros").asDouble()).as(target.toString()).isPositive();
+        }
+        JsonNode staticStack = result.path("targets").get(0).path("cpu_per_request").path("by_kind_micros");
+        assertThat(staticStack.path("haproxy").asDouble()).as(staticStack.toString()).isPositive();
+        assertThat(staticStack.path("nginx").asDouble()).as(staticStack.toString()).isPositive();
+        JsonNode meApp = result.path("targets").get(3);
+        assertThat(meApp.path("name").asText()).isEqualTo("me-app");
+        assertThat(meApp.path("cpu_per_request").path("by_kind_micros").path("java").asDouble()).isPositive();
+        assertThat(meApp.path("cpu_per_request").path("by_kind_micros").path("postgres").asDouble()).isPositive();
+        assertThat(result.path("hops")).hasSize(4);
+        for (JsonNode hop : result.path("hops")) {
+            assertThat(hop.path("cpu_chain_over_parts").asDouble()).as(hop.toString()).isPositive();
+        }
+        JsonNode memory = result.path("memory");
+        assertThat(memory.path("processes").asInt()).isGreaterThan(20);
+        for (String kind : List.of("haproxy", "keepalived", "nginx", "java", "postgres", "patroni", "etcd")) {
+            assertThat(memory.path("by_kind_rss_mb").path(kind).asDouble()).as(kind + " in " + memory).isPositive();
+        }
+        assertThat(result.path("idle").path("seconds").asDouble()).isGreaterThanOrEqualTo(0.9);
+        assertThat(result.path("idle").path("by_kind_percent_of_core").path("etcd").asDouble()).isPositive();
+    }
+
     @Test
     @Order(7)
     void upOnAHealthyDeploymentChangesNothing() {
