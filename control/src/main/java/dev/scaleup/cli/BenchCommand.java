@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks the running stack (a measurement, not a test) with wrk: the same closed-loop load "
                 + "against nginx serving a static file through the stack (the baseline) and directly, then app "
                 + "endpoints directly at app1 and through the VIP. Prints req/s, p50, p99 and errors of each, the CPU "
-                + "the stack spent per request by kind of process (from /proc, net of its idle cost), what the hops "
+                + "the stack spent per request by kind of process (from /proc), what the hops "
                 + "in front of each endpoint cost (the chain's CPU ÷ the sum of its parts), the stack's idle CPU and "
                 + "its memory."})
 final class BenchCommand implements Callable<Integer> {
@@ -27,7 +27,7 @@ final class BenchCommand implements Callable<Integer> {
     int seconds = 8;
 
     @Option(names = "--warmup", paramLabel = "W", description = "Unmeasured seconds before each target (default ${DEFAULT-VALUE}).")
-    int warmup = 2;
+    int warmup = 4;
 
     @Option(names = {"--connections", "--clients"}, paramLabel = "C",
             description = "Open connections, each a closed loop (default ${DEFAULT-VALUE}).")
