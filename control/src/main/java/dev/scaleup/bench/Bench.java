@@ -65,7 +65,7 @@ public final class Bench {
             for (Map.Entry<String, Double> e : spentMicros.entrySet()) {
                 byKind.put(e.getKey(), requests <= 0 ? 0 : round(e.getValue() / requests));
             }
-            return new Cpu(round(byKind.values().stream().mapToDouble(Double::doubleValue).sum()), byKind);
+            return new Cpu(round(ProcessUsage.total(byKind)), byKind);
         }
     }
 
@@ -125,7 +125,7 @@ public final class Bench {
         Host web = topology.hosts(Role.WEB).get(0);
         Host app = topology.hosts(Role.APP).get(0);
         URI webUrl = URI.create("http://" + web.address() + ":" + topology.web().port());
-        URI appUrl = URI.create("http://" + app.address() + ":" + topology.app().port());
+        URI appUrl = appUrl(topology);
         String stack = "stack";
         String direct = "direct " + web.name();
         String directApp = "direct " + app.name();
@@ -139,6 +139,12 @@ public final class Bench {
                 new Target("posts-stack", "GET /api/posts", stack, vip, Op.POSTS),
                 new Target("transfer-app", "POST /api/transfers", directApp, appUrl, Op.TRANSFER),
                 new Target("transfer-stack", "POST /api/transfers", stack, vip, Op.TRANSFER));
+    }
+
+    /** app1 directly, plain HTTP as the app serves. */
+    static URI appUrl(Topology topology) {
+        Host app = topology.hosts(Role.APP).get(0);
+        return URI.create("http://" + app.address() + ":" + topology.app().port());
     }
 
     public Result run() {
@@ -162,8 +168,7 @@ public final class Bench {
         String runId = "bn" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         // the users are made on app1 directly: through the VIP, the load balancers' limit on sign-ins and sign-ups
         // (30 in 10 s per client address) made 20 users take 22 s
-        URI app = targets.stream().filter(t -> t.op() == Op.HEALTHZ).findFirst().orElseThrow().base();
-        List<User> users = UserSetup.create(app, options.users(), runId, 8);
+        List<User> users = UserSetup.create(appUrl(topology), options.users(), runId, 8);
         Wrk.Load load = new Wrk.Load(options.threads(), options.connections(), options.seconds());
         progress.step(String.format(Locale.ROOT, "bench: %d targets with wrk, %d threads and %d connections, %d s each "
                         + "after %d s of warm-up; made %d users", targets.size(), options.threads(),

@@ -20,28 +20,30 @@ import picocli.CommandLine.Option;
                 + "its memory."})
 final class BenchCommand implements Callable<Integer> {
 
+    private static final Bench.Options DEFAULTS = Bench.Options.defaults();
+
     @Mixin
     CommonOptions common;
 
     @Option(names = "--seconds", paramLabel = "T", description = "Measured seconds per target (default ${DEFAULT-VALUE}).")
-    int seconds = 8;
+    int seconds = DEFAULTS.seconds();
 
     @Option(names = "--warmup", paramLabel = "W", description = "Unmeasured seconds before each target (default ${DEFAULT-VALUE}).")
-    int warmup = 4;
+    int warmup = DEFAULTS.warmupSeconds();
 
     @Option(names = {"--connections", "--clients"}, paramLabel = "C",
             description = "Open connections, each a closed loop (default ${DEFAULT-VALUE}).")
-    int connections = 32;
+    int connections = DEFAULTS.connections();
 
     @Option(names = "--threads", paramLabel = "N", description = "wrk's threads (default ${DEFAULT-VALUE}).")
-    int threads = 2;
+    int threads = DEFAULTS.threads();
 
     @Option(names = "--users", paramLabel = "K", description = "Users for the authenticated endpoints (default ${DEFAULT-VALUE}).")
-    int users = 20;
+    int users = DEFAULTS.users();
 
     @Option(names = "--idle", paramLabel = "S", description = "Seconds over which the idle stack's CPU is measured "
             + "first (default ${DEFAULT-VALUE}).")
-    int idle = 5;
+    int idle = DEFAULTS.idleSeconds();
 
     @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr).")
     boolean json;
