@@ -41,7 +41,7 @@ final class GroupVars {
                 """.formatted(Yaml.quote(t.name()), Yaml.quote(t.network().vip()), Yaml.quote(t.hostInterface()),
                 t.lb().port(), t.lb().edge().httpsPort(), HaproxyConfig.PEER_PORT, t.web().port(), t.app().port(),
                 t.db().port(), Yaml.quote(t.db().user()), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
-                Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(t.site()),
+                Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(in.site()),
                 Yaml.quote(in.caCert()), Yaml.quote(in.appBundle()), Yaml.quote(in.appRelease()));
     }
 }

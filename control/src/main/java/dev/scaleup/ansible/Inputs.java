@@ -14,8 +14,9 @@ import java.nio.file.Path;
  * @param appBundle the archive app servers run: the app's jar, its libraries and the Java runtime it ships with (a
  *     jlink image), so the app hosts need no JDK
  * @param appRelease the bundle's name on a server ({@code /opt/scaleup/releases/<release>}), made of its hashes
+ * @param site the built site the web hosts serve (render.SiteBuild), on the control machine
  */
-public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease) {
+public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site) {
 
     public Inputs {
         requireNonNull(secrets, "secrets is null");
@@ -23,5 +24,6 @@ public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle
         requireNonNull(caCert, "caCert is null");
         requireNonNull(appBundle, "appBundle is null");
         requireNonNull(appRelease, "appRelease is null");
+        requireNonNull(site, "site is null");
     }
 }

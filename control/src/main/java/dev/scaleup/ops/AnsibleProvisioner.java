@@ -11,6 +11,7 @@ import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
+import dev.scaleup.render.SiteBuild;
 import dev.scaleup.runtime.HostsTarget;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -218,7 +219,9 @@ final class AnsibleProvisioner implements Provisioner {
     /** What the project renders beside the topology, with {@code build} as the app release (a deploy's new one). */
     static Inputs inputs(Deployment d, Path build, Certificates.Pem pem) {
         AppArtifact.Bundle bundle = AppArtifact.bundle(build, AppArtifact.runtimeDir(d.repoRoot()), d.state().artifacts());
-        return new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release());
+        SiteBuild.build(d.topology().site(), d.state().site());
+        return new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release(),
+                d.state().site());
     }
 
     private int run(Operation op) {

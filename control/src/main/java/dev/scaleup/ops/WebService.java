@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.NginxConfig;
+import dev.scaleup.render.SiteBuild;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
@@ -16,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A web server: nginx serving its own copy of the site and passing /api/ to the app tier. */
+/** A web server: nginx serving its own copy of the built site (SiteBuild) and passing /api/ to the app tier. */
 public final class WebService implements HostService {
 
     private final Deployment deployment;
@@ -43,8 +44,10 @@ public final class WebService implements HostService {
             Files.createDirectories(paths.data());
             // nginx's master (root) reads the config; its workers (www-data) only the site and their temp files
             deployment.target().own(host, paths.root(), "root", NginxConfig.WORKER_USER, 0750);
-            return syncTree(deployment.topology().site(), paths.site())
-                    ? host.name() + ": copied the site from " + deployment.topology().site() : null;
+            Path built = deployment.state().site();
+            SiteBuild.build(deployment.topology().site(), built);
+            return syncTree(built, paths.site())
+                    ? host.name() + ": copied the site built from " + deployment.topology().site() : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);
         }

@@ -60,7 +60,8 @@ public final class NginxConfig {
     public static RenderedFile render(Topology t, Host host, HostPaths paths, java.util.Set<String> drainedApps) {
         Text.requireRole(host, Role.WEB, FILE);
         String content = Text.banner(t, host) + "\n" + main(paths) + "\n" + events() + "\n" + "http {\n"
-                + String.join("\n", types(), tempPaths(paths), requestIdMap(), retryMap(), logging(paths), limits(),
+                + String.join("\n", types(), tempPaths(paths), requestIdMap(), retryMap(), cacheControlMap(), logging(paths),
+                        limits(),
                         upstream(t, drainedApps), server(t, host, paths))
                 + "}\n";
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
@@ -128,6 +129,21 @@ public final class NginxConfig {
                 """;
     }
 
+    /** How long a browser or a cache in front may keep an answer, by its path (see SiteBuild). */
+    private static String cacheControlMap() {
+        return """
+                    # a file named by its content never changes: kept a year without asking; any other file of the
+                    # site (the pages, which name those files) is revalidated on every use (ETag, Last-Modified); the
+                    # app's answers and the health check get nothing from nginx
+                    map $uri $scaleup_cache_control {
+                        default        "no-cache";
+                        %s  "";
+                        ~^/api/        "";
+                        "~%s"  "public, max-age=31536000, immutable";
+                    }
+                """.formatted(HEALTH_PATH, SiteBuild.HASHED_NAME_REGEX);
+    }
+
     private static String logging(HostPaths paths) {
         return """
                     log_format scaleup '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
@@ -187,6 +203,8 @@ public final class NginxConfig {
                         add_header X-Frame-Options "DENY" always;
                         add_header Referrer-Policy "same-origin" always;
                         add_header Content-Security-Policy "%s" always;
+                        # not "always": only on answers that may be cached (200, 204, 206, 301-308)
+                        add_header Cache-Control $scaleup_cache_control;
                 """.formatted(host.name(), CONTENT_SECURITY_POLICY);
     }
 
@@ -238,9 +256,17 @@ public final class NginxConfig {
     private static String staticLocations() {
         return """
                         # static files only from the site's own tree: no symbolic link below it is followed, no
-                        # dot file is served, and only GET and HEAD are answered
+                        # dot file is served, and only GET and HEAD are answered. A client that takes gzip gets the
+                        # file's .gz made when the site was built (SiteBuild); other text files are compressed
+                        # here, once they are worth it
                         location / {
                             disable_symlinks on from=$document_root;
+                            gzip_static on;
+                            gzip on;
+                            gzip_vary on;
+                            gzip_min_length %d;
+                            gzip_types text/css application/javascript application/json image/svg+xml text/plain
+                                       text/xml application/xml application/manifest+json;
                             limit_except GET HEAD {
                                 deny all;
                             }
@@ -250,6 +276,6 @@ public final class NginxConfig {
                         location ~ /\\. {
                             return 404;
                         }
-                """;
+                """.formatted(SiteBuild.GZIP_MIN_BYTES);
     }
 }

@@ -29,6 +29,7 @@ import java.util.Set;
  *     secrets.properties generated passwords, mode 0600
  *     scaleup.log        every progress sentence of every command
  *     artifacts/         app builds the app hosts run (copied, so a rebuild never changes a running jar)
+ *     site/              the site as the web servers serve it (render.SiteBuild: content-named copies, .gz files)
  *     hosts/HOST/        conf, data, logs, run (pid files, sockets), site
  * </pre>
  * Server processes running as other users (postgres, nginx workers) must be able to traverse the path to it.
@@ -102,6 +103,11 @@ public final class StateDir {
 
     public Path log() {
         return real().resolve("scaleup.log");
+    }
+
+    /** The built site (render.SiteBuild), which every web host gets a copy of. */
+    public Path site() {
+        return real().resolve("site");
     }
 
     public Path artifacts() {

@@ -40,7 +40,8 @@ class AnsibleProjectTest {
     static final Secrets SECRETS = new Secrets("repl-secret", "app-secret", "super-secret", "token-key-0123456789abcdef0123456789abcdef");
     static final Inputs INPUTS = new Inputs(SECRETS, "-----BEGIN CERTIFICATE-----\nchain\n-----END CERTIFICATE-----\n"
             + "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n", Path.of("/state/tls/ca.crt"),
-            Path.of("/state/artifacts/bundles/app-0123abcd-rt4567ef.tar.gz"), "app-0123abcd-rt4567ef");
+            Path.of("/state/artifacts/bundles/app-0123abcd-rt4567ef.tar.gz"), "app-0123abcd-rt4567ef",
+            Path.of("/state/site"));
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** examples/hosts.yaml as if the repository were at /repo, so the golden files name no real directory. */

@@ -65,6 +65,35 @@ class StackIT {
 
     @Test
     @Order(2)
+    void staticFilesComeOverHttp2CompressedAndCacheableByTheirContentHash() throws Exception {
+        HttpResponse<String> page = STACK.get("/");
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(app\\.[0-9a-f]{10}\\.js)\"")
+                .matcher(page.body());
+        assertThat(script.find()).as("the page names the script by its content: " + page.body()).isTrue();
+        assertThat(page.body()).containsPattern("href=\"style\\.[0-9a-f]{10}\\.css\"");
+        assertThat(page.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+
+        HttpResponse<byte[]> js = STACK.https().send(HttpRequest.newBuilder(
+                URI.create("https://" + VIP + "/" + script.group(1))).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(js.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(js.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        assertThat(js.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        assertThat(js.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(js.body())).readAllBytes();
+        assertThat(plain).isEqualTo(Files.readAllBytes(RootOnly.repoRoot().resolve("site/app.js")));
+        assertThat(js.body().length).isLessThan(plain.length / 2);
+
+        HttpResponse<String> api = STACK.get("/api/info");
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(api.headers().firstValue("Cache-Control")).as("nginx adds nothing to the app's answers").isEmpty();
+    }
+
+    @Test
+    @Order(2)
     void plainHttpIsRedirectedToHttpsByDefaultExceptTheHealthCheck() throws Exception {
         HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> page = plain.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/api/info?x=1"))
