@@ -291,6 +291,11 @@ final class AnsibleProvisioner implements Provisioner {
      * deleted as well. Configs, units and the firewall stay: the next up finds them and changes only what differs.
      */
     @Override
+    public boolean hostsGoOnDown() {
+        return false;
+    }
+
+    @Override
     public boolean remove(boolean purge, Progress progress) {
         HostPaths server = HostPaths.onServer();
         Parallel.forEach(deployment.topology().hosts(), host -> {

@@ -12,9 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stops every process of a deployment (stop signal, deadline, KILL; on servers {@code systemctl stop}), then removes
- * what up made ({@link Provisioner#remove}: namespaces, veths, bridge; on servers the units are disabled and they
- * stay reachable) and the state directory. Works after a partial up, and a second run finds nothing to do.
+ * Stops every process of a deployment, then removes what up made ({@link Provisioner#remove}: namespaces, veths,
+ * bridge; on servers the units are disabled and they stay reachable) and the state directory. Works after a partial
+ * up, and a second run finds nothing to do.
+ *
+ * <p>On servers the processes are stopped in order ({@code systemctl stop}): their data stays. On netns every host
+ * goes with its files ({@link Provisioner#hostsGoOnDown}), so an orderly stop would only write what is deleted next
+ * (PostgreSQL's and etcd's shutdown flushes, whose pages then had to finish writing before their files could be
+ * deleted: 1.3 s) and wait for timers nobody is left to hear (keepalived's priority-0 advert, 1 s): the processes
+ * are killed at once, the load balancers' first, so clients are cut off at the door.
  */
 public final class Down {
 
@@ -46,6 +52,36 @@ public final class Down {
         StateDir state = deployment.state();
         Topology topology = deployment.topology();
         progress.step("stopping deployment " + topology.name() + " (" + topology.hosts().size() + " hosts)");
+        if (deployment.provisioner().hostsGoOnDown()) {
+            Parallel.forEach(topology.hosts(Role.LB), host -> killHost(deployment, host, progress));
+            Parallel.forEach(topology.hosts().stream().filter(h -> h.role() != Role.LB).toList(),
+                    host -> killHost(deployment, host, progress));
+        } else {
+            stopInOrder(deployment, progress);
+        }
+        if (!deployment.provisioner().remove(purge, progress)) {
+            deployment.target().awaitReaped();
+            progress.step("kept the state directory " + state.path() + ": the servers keep their data, made with its"
+                    + " secrets (`scaleup up` brings the deployment back; `scaleup down --purge` deletes both)");
+            return;
+        }
+        state.delete();
+        // the exited processes leave the process table meanwhile (init reaps them)
+        deployment.target().awaitReaped();
+        progress.step("removed the state directory " + state.path());
+    }
+
+    private static void killHost(Deployment deployment, Host host, Progress progress) {
+        if (deployment.target().exists(host)) {
+            String killed = deployment.target().killAll(host);
+            if (killed != null) {
+                progress.step(host.name() + ": " + killed);
+            }
+        }
+    }
+
+    private static void stopInOrder(Deployment deployment, Progress progress) {
+        Topology topology = deployment.topology();
         // the load balancers first: clients are cut off at the door (the VIP goes), not by a tier behind it; then
         // every other host at once (each host's own processes in the reverse of their start order), the etcd members
         // last: a Patroni still stopping that lost its etcd member waited for connect timeouts (2 s more)
@@ -58,16 +94,6 @@ public final class Down {
         List<Host> leaders = coordination.members().stream().filter(coordination::leads).toList();
         Parallel.forEach(rest.stream().filter(h -> !leaders.contains(h)).toList(), host -> stopHost(deployment, host, progress));
         Parallel.forEach(leaders, host -> stopHost(deployment, host, progress));
-        if (!deployment.provisioner().remove(purge, progress)) {
-            deployment.target().awaitReaped();
-            progress.step("kept the state directory " + state.path() + ": the servers keep their data, made with its"
-                    + " secrets (`scaleup up` brings the deployment back; `scaleup down --purge` deletes both)");
-            return;
-        }
-        state.delete();
-        // the exited processes leave the process table meanwhile (init reaps them)
-        deployment.target().awaitReaped();
-        progress.step("removed the state directory " + state.path());
     }
 
     /** Stops the host's processes in reverse start order, then whatever else runs there, and removes the host. */

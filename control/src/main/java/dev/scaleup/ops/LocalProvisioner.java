@@ -60,6 +60,11 @@ final class LocalProvisioner implements Provisioner {
 
     /** Namespaces, veths and bridge, and the gateway rules; the data goes with the state directory in any case. */
     @Override
+    public boolean hostsGoOnDown() {
+        return true;
+    }
+
+    @Override
     public boolean remove(boolean purge, Progress progress) {
         deployment.target().removeAll().forEach(progress::step);
         if (Firewall.removeGateway(deployment.topology())) {

@@ -54,4 +54,11 @@ interface Provisioner {
      * Returns whether nothing of the deployment is left that its state directory would be needed for.
      */
     boolean remove(boolean purge, Progress progress);
+
+    /**
+     * Whether down removes the hosts themselves, every file on them with them (netns), so that nothing of theirs needs
+     * an orderly stop: down kills their processes at once instead of stopping them one by one. False on servers,
+     * which stay, and whose units are always stopped in order.
+     */
+    boolean hostsGoOnDown();
 }

@@ -137,6 +137,12 @@ public final class HostsTarget implements Target {
         return List.of();
     }
 
+    /** A server is not removed, so its units are always stopped in order (systemctl stop). */
+    @Override
+    public String killAll(Host host) {
+        throw new UnsupportedOperationException("a server's processes are stopped by their units, not killed");
+    }
+
     /** A server is not removed: it stays, reachable, once its units are stopped. */
     @Override
     public void removeHost(Host host) {

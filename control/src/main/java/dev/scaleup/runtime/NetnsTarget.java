@@ -108,6 +108,30 @@ public final class NetnsTarget implements Target {
     }
 
     @Override
+    public String killAll(Host host) {
+        String namespace = namespace(host);
+        java.util.Map<String, Integer> killed = new java.util.TreeMap<>();
+        // again until none is left: a supervisor (Patroni, HAProxy's master) may start a process meanwhile
+        for (int round = 0; round < LEFTOVER_ROUNDS; round++) {
+            List<Long> pids = HostNetwork.pidsIn(namespace);
+            if (pids.isEmpty()) {
+                break;
+            }
+            for (long pid : pids) {
+                killed.merge(Processes.name(pid), 1, Integer::sum);
+            }
+            stopped.addAll(pids);
+            Processes.killAll(pids, LEFTOVER_DEADLINE);
+        }
+        if (killed.isEmpty()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        killed.forEach((name, count) -> names.add(count == 1 ? name : name + " ×" + count));
+        return "killed " + String.join(", ", names);
+    }
+
+    @Override
     public void removeHost(Host host) {
         network.removeHost(host);
     }

@@ -126,6 +126,26 @@ public final class Processes {
         return how;
     }
 
+    /** KILL to every one of them at once, then waits (bounded) until none is alive. */
+    public static void killAll(List<Long> pids, Duration deadline) {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        for (long pid : pids) {
+            waitGone(pid, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        }
+    }
+
+    /** The process's command name ({@code /proc/PID/comm}), or "?" once it is gone. */
+    public static String name(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     /** How long down waits for the processes it stopped to be reaped (to leave the process table). */
     public static final Duration REAP_DEADLINE = Duration.ofSeconds(2);
 

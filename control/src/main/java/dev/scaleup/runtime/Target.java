@@ -44,6 +44,13 @@ public interface Target {
     /** Every process still on the host after its servers were stopped: TERM, then KILL; a sentence for each. */
     List<String> killLeftovers(Host host);
 
+    /**
+     * Kills every process on the host at once (KILL) and returns once they are gone, for a host that is removed with
+     * its data right after (netns down); a sentence, or null when nothing ran there. Servers are not removed: their
+     * units are stopped in order instead, so they do not support this.
+     */
+    String killAll(Host host);
+
     /** Removes the host (netns: its namespace and veth pair), once it runs nothing. */
     void removeHost(Host host);
 
