@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "down", mixinStandardHelpOptions = true,
         description = {"Stops every process of the deployment and removes its namespaces, veths, bridge and state "
-                + "directory. Safe after a partial up and safe to run twice. On servers (target: hosts) it stops and"
+                + "directory (on netns the processes are killed at once, the load balancers' first: their hosts and"
+                + " data go with them). Safe after a partial up and safe to run twice. On servers (target: hosts) it stops and"
                 + " disables every unit scaleup installed and leaves the servers reachable; their data and the state"
                 + " directory stay unless --purge."})
 final class DownCommand implements Callable<Integer> {

@@ -238,6 +238,19 @@ public final class HostsTarget implements Target {
     }
 
     @Override
+    public Map<String, List<String>> logs(Host host, Optional<java.time.Instant> since) {
+        Map<String, List<String>> logs = new java.util.TreeMap<>();
+        for (String unit : units(host)) {
+            Exec.Result result = run(host, SshCommands.journalSince(unit, since), SSH_TIMEOUT).orThrow();
+            List<String> lines = result.stdout().lines().filter(l -> !l.startsWith("-- ")).toList();
+            if (!lines.isEmpty()) {
+                logs.put(unit, lines);
+            }
+        }
+        return logs;
+    }
+
+    @Override
     public String logTail(Host host, String process, int lines) {
         Exec.Result result = run(host, SshCommands.journal(journalUnit(process), lines), SSH_TIMEOUT);
         return result.ok() ? result.stdout() : "(journalctl failed: " + result.stderr().strip() + ")";

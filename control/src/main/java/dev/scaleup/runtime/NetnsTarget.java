@@ -247,6 +247,28 @@ public final class NetnsTarget implements Target {
     }
 
     @Override
+    public java.util.Map<String, List<String>> logs(Host host, Optional<java.time.Instant> since) {
+        java.util.Map<String, List<String>> logs = new java.util.TreeMap<>();
+        Path dir = paths(host).logs();
+        if (!Files.isDirectory(dir)) {
+            return logs;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                // a server may have written half a character when read: replaced, never a failure
+                String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+                if (!text.isEmpty()) {
+                    String name = file.getFileName().toString();
+                    logs.put(name.substring(0, name.length() - ".log".length()), text.lines().toList());
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the logs of " + host.name() + " in " + dir, e);
+        }
+        return logs;
+    }
+
+    @Override
     public String logTail(Host host, String process, int lines) {
         return Processes.tail(paths(host).log(process), lines);
     }

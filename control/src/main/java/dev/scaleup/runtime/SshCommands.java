@@ -164,6 +164,17 @@ public final class SshCommands {
         return List.of("journalctl", "--unit=" + unit + ".service", "--lines=" + lines, "--no-pager", "--output=short-iso");
     }
 
+    /**
+     * The unit's journal, from {@code since} on when given, each line starting with its time to the microsecond and
+     * the offset ({@code short-iso-precise}), without journalctl's own notes ({@code -q}).
+     */
+    public static List<String> journalSince(String unit, java.util.Optional<java.time.Instant> since) {
+        List<String> command = new java.util.ArrayList<>(List.of("journalctl", "--unit=" + unit + ".service",
+                "--no-pager", "--quiet", "--output=short-iso-precise"));
+        since.ifPresent(t -> command.add("--since=@" + t.getEpochSecond()));
+        return command;
+    }
+
     /** The pid in the pid file when that process runs the program {@code comm}; prints nothing otherwise. */
     public static List<String> pidFromFile(Path pidFile, String comm) {
         return List.of("sh", "-c", "p=$(cat \"$1\" 2>/dev/null) && [ \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" = \"$2\" ]"

@@ -125,6 +125,13 @@ public interface Target {
     /** The last lines of the process's log, for error messages. */
     String logTail(Host host, String process, int lines);
 
+    /**
+     * The host's logs by source, each oldest line first: netns, every file under the host's {@code logs/} (named
+     * without {@code .log}); servers, the journal of each of the host's units (named by the unit), from {@code since}
+     * on when given (netns reads whole files; the caller filters by time).
+     */
+    java.util.Map<String, List<String>> logs(Host host, java.util.Optional<java.time.Instant> since);
+
     /** Where the process's log is, as an operator would look for it. */
     String logName(Host host, String process);
 

@@ -86,6 +86,18 @@ class HostsStackIT {
             }
             assertThat(webs).containsExactly("web1", "web2");
             assertThat(apps).containsExactly("app1", "app2");
+            // one request through nginx's and the app's journals on their servers (scaleup logs over SSH)
+            String id = "hostsit-" + System.nanoTime();
+            HttpResponse<String> traced = https.send(HttpRequest.newBuilder(URI.create(vip.https() + "/api/info"))
+                    .header("X-Request-Id", id).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(traced.statusCode()).isEqualTo(200);
+            Cli.Run logs = Cli.run("logs", "--request", id, "--state-dir", state);
+            assertThat(logs.exitCode()).as(logs.err()).isZero();
+            assertThat(logs.out().lines().toList()).as(logs.out())
+                    .anyMatch(l -> l.startsWith(traced.headers().firstValue("X-Served-By-Web").orElseThrow() + " nginx ")
+                            && l.contains("rid=" + id))
+                    .anyMatch(l -> l.startsWith(traced.headers().firstValue("X-Served-By-App").orElseThrow() + " scaleup-app ")
+                            && l.contains("request_id=" + id));
 
             Cli.Run status = Cli.run("status", "--json", "--state-dir", state);
             assertThat(status.exitCode()).as(status.out()).isZero();

@@ -94,6 +94,36 @@ class StackIT {
 
     @Test
     @Order(2)
+    void logsFollowOneRequestThroughNginxAndTheAppAndMergeEveryHostByTime() throws Exception {
+        String id = "stackit-" + System.nanoTime();
+        HttpResponse<String> info = STACK.https().send(HttpRequest.newBuilder(URI.create("https://" + VIP + "/api/info"))
+                .header("X-Request-Id", id).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(info.statusCode()).isEqualTo(200);
+        String web = info.headers().firstValue("X-Served-By-Web").orElseThrow();
+        String app = info.headers().firstValue("X-Served-By-App").orElseThrow();
+
+        Cli.Run request = STACK.cli("logs", "--request", id);
+        assertThat(request.exitCode()).as(request.err()).isZero();
+        assertThat(request.out().lines().toList()).hasSize(2)
+                .anyMatch(l -> l.startsWith(web + " nginx-access | ") && l.contains("rid=" + id))
+                .anyMatch(l -> l.startsWith(app + " app ") && l.contains("request_id=" + id) && l.contains("status=200"));
+
+        Cli.Run recent = STACK.cli("logs", "--all", "--since", "10m");
+        assertThat(recent.exitCode()).as(recent.err()).isZero();
+        List<String> hosts = recent.out().lines().map(l -> l.substring(0, l.indexOf(' '))).distinct().toList();
+        assertThat(hosts).contains("lb1", "web1", "app1", "db1");
+
+        Cli.Run one = STACK.cli("logs", "db1", "patroni", "-n", "3");
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(one.out().lines().toList()).hasSize(3).allMatch(l -> l.startsWith("db1 patroni | "));
+
+        Cli.Run unknown = STACK.cli("logs", "db1", "nginx");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no log of 'nginx' on db1; the logs there: etcd, patroni");
+    }
+
+    @Test
+    @Order(2)
     void plainHttpIsRedirectedToHttpsByDefaultExceptTheHealthCheck() throws Exception {
         HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> page = plain.send(HttpRequest.newBuilder(URI.create("http://" + VIP + "/api/info?x=1"))
