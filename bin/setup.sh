@@ -40,6 +40,8 @@ ensure_packages() {
   command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+  # bounds the netns hosts' log files (ops.LogRotation)
+  [ -x /usr/sbin/logrotate ] || missing+=(logrotate)
   # scaleup bench's load generator
   [ -x /usr/bin/wrk ] || missing+=(wrk)
   [ ${#missing[@]} -eq 0 ] && return 0

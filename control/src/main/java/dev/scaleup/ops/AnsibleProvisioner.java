@@ -286,15 +286,15 @@ final class AnsibleProvisioner implements Provisioner {
         return Firewall.State.NONE_NEEDED;
     }
 
-    /**
-     * Every unit of the stack stopped and disabled on each server, at once; with {@code purge} the data directory
-     * deleted as well. Configs, units and the firewall stay: the next up finds them and changes only what differs.
-     */
     @Override
     public boolean hostsGoOnDown() {
         return false;
     }
 
+    /**
+     * Every unit of the stack stopped and disabled on each server, at once; with {@code purge} the data directory
+     * deleted as well. Configs, units and the firewall stay: the next up finds them and changes only what differs.
+     */
     @Override
     public boolean remove(boolean purge, Progress progress) {
         HostPaths server = HostPaths.onServer();

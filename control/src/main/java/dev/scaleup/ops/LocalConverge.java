@@ -63,6 +63,8 @@ final class LocalConverge {
                 changes.incrementAndGet();
             }
         }
+        // the hosts' log files stay bounded while the deployment runs, with or without a command
+        changeIfAny(LogRotation.ensure(deployment));
         return changes.get();
     }
 

@@ -58,14 +58,18 @@ final class LocalProvisioner implements Provisioner {
         return Firewall.gatewayState(deployment);
     }
 
-    /** Namespaces, veths and bridge, and the gateway rules; the data goes with the state directory in any case. */
     @Override
     public boolean hostsGoOnDown() {
         return true;
     }
 
+    /** Namespaces, veths and bridge, and the gateway rules; the data goes with the state directory in any case. */
     @Override
     public boolean remove(boolean purge, Progress progress) {
+        String rotation = LogRotation.stop(deployment.state());
+        if (rotation != null) {
+            progress.step(rotation);
+        }
         deployment.target().removeAll().forEach(progress::step);
         if (Firewall.removeGateway(deployment.topology())) {
             progress.step("removed the gateway rules (table inet "

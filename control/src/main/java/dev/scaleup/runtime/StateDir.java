@@ -30,6 +30,7 @@ import java.util.Set;
  *     scaleup.log        every progress sentence of every command
  *     artifacts/         app builds the app hosts run (copied, so a rebuild never changes a running jar)
  *     site/              the site as the web servers serve it (render.SiteBuild: content-named copies, .gz files)
+ *     logrotate.*        netns: the loop that bounds the hosts' log files (ops.LogRotation): conf, status, pid, log
  *     hosts/HOST/        conf, data, logs, run (pid files, sockets), site
  * </pre>
  * Server processes running as other users (postgres, nginx workers) must be able to traverse the path to it.

@@ -250,6 +250,42 @@ class StackIT {
     }
 
     @Test
+    @Order(5)
+    void logFilesAreRotatedOnceTooBigAndTheServerKeepsWritingToTheSameFile() throws Exception {
+        Path log = STACK.real().resolve("hosts/app1/logs/app.log");
+        byte[] filler = ("2026-12-01T00:00:00.000 filler line written by StackIT to push the log over the size "
+                + "logrotate keeps\n").repeat(1024).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long target = (dev.scaleup.render.LogrotateConfig.SIZE_MB + 4) * 1024L * 1024L;
+        try (var out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.APPEND)) {
+            for (long written = 0; written < target; written += filler.length) {
+                out.write(filler);
+            }
+        }
+        assertThat(Files.size(log)).isGreaterThan(target);
+
+        long end = System.nanoTime() + Duration.ofSeconds(dev.scaleup.render.LogrotateConfig.INTERVAL_SECONDS + 10).toNanos();
+        Path copy = log.resolveSibling("app.log.1.gz");
+        // logrotate empties the file first, then gzips the copy
+        while ((Files.size(log) > target || !Files.exists(copy)) && System.nanoTime() < end) {
+            Thread.sleep(250);
+        }
+        assertThat(Files.size(log)).as("app.log after the loop's next run").isLessThan(1024 * 1024);
+        assertThat(copy).exists();
+        assertThat(Files.size(copy)).as("gzipped").isLessThan(target / 10);
+
+        // app1 still writes to app.log: its next access line lands there
+        String id = "rotated-" + System.nanoTime();
+        String url = "http://198.19.7.41:8080/healthz"; // app1 of the subnet of VIP
+        assertThat(Exec.run(List.of("ip", "netns", "exec", NAME + "-web1", "curl", "-s", "-o", "/dev/null", "-H",
+                "X-Request-Id: " + id, url)).exitCode()).isZero();
+        end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!Files.readString(log).contains(id) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).contains("request_id=" + id);
+    }
+
+    @Test
     @Order(6)
     void statusJsonReportsEveryHostHealthyAndOneVipHolder() throws Exception {
         Cli.Run status = STACK.cli("status", "--json");
@@ -346,8 +382,12 @@ class StackIT {
     @Order(9)
     void downLeavesNothingBehindAndCanRunTwice() throws Exception {
         pidsSeen.addAll(STACK.pids().values());
+        long rotation = Long.parseLong(Files.readString(STACK.real().resolve("logrotate.pid")).strip());
+        assertThat(dev.scaleup.runtime.Processes.alive(rotation)).as("the logrotate loop runs").isTrue();
+        pidsSeen.add(rotation);
         Cli.Run down = STACK.down();
         assertThat(down.exitCode()).as(down.err()).isZero();
+        assertThat(down.out()).contains("logs: ended the logrotate loop (pid " + rotation + ")");
 
         assertThat(Exec.run(List.of("ip", "netns", "list")).stdout()).doesNotContain(NAME + "-");
         assertThat(Exec.run(List.of("ip", "-o", "link", "show")).stdout()).doesNotContain(NAME + "-");
