@@ -118,7 +118,10 @@ public final class NetnsTarget implements Target {
                 break;
             }
             for (long pid : pids) {
-                killed.merge(Processes.name(pid), 1, Integer::sum);
+                String name = Processes.name(pid);
+                if (!name.equals(Processes.GONE)) { // exited meanwhile (a postgres backend whose client left)
+                    killed.merge(name, 1, Integer::sum);
+                }
             }
             stopped.addAll(pids);
             Processes.killAll(pids, LEFTOVER_DEADLINE);

@@ -137,12 +137,15 @@ public final class Processes {
         }
     }
 
-    /** The process's command name ({@code /proc/PID/comm}), or "?" once it is gone. */
+    /** {@link #name} of a process that is gone. */
+    public static final String GONE = "?";
+
+    /** The process's command name ({@code /proc/PID/comm}), or {@link #GONE}. */
     public static String name(long pid) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
         } catch (IOException e) {
-            return "?";
+            return GONE;
         }
     }
 
