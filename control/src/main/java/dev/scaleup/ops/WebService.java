@@ -44,13 +44,25 @@ public final class WebService implements HostService {
             Files.createDirectories(paths.data());
             // nginx's master (root) reads the config; its workers (www-data) only the site and their temp files
             deployment.target().own(host, paths.root(), "root", NginxConfig.WORKER_USER, 0750);
-            Path built = deployment.state().site();
-            SiteBuild.build(deployment.topology().site(), built);
-            return syncTree(built, paths.site())
+            return syncTree(builtSite(), paths.site())
                     ? host.name() + ": copied the site built from " + deployment.topology().site() : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);
         }
+    }
+
+    private boolean siteBuilt;
+
+    /**
+     * The built site every web host copies, built once per command: the web hosts are prepared at once, and two
+     * builds writing the same files at the same moment could hand a host a half-written one.
+     */
+    private synchronized Path builtSite() {
+        if (!siteBuilt) {
+            SiteBuild.build(deployment.topology().site(), deployment.state().site());
+            siteBuilt = true;
+        }
+        return deployment.state().site();
     }
 
     @Override
