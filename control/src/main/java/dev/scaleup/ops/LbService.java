@@ -36,7 +36,7 @@ public final class LbService implements HostService {
         HostPaths paths = deployment.paths(host);
         return List.of(
                 ProcessSpec.of("haproxy", List.of(tools.haproxy().toString(), "-W", "-db",
-                        "-f", paths.conf(HaproxyConfig.FILE).toString())),
+                        "-f", paths.conf(HaproxyConfig.FILE).toString())).withLogPipe(),
                 ProcessSpec.of("keepalived", HaproxyConfig.keepalivedCommand(paths))
                         .withExecutable("keepalived").startedBy("haproxy"));
     }

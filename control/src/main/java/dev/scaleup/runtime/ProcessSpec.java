@@ -20,9 +20,15 @@ import java.util.Map;
  *     process writes its own pid file and is brought back by restarting its parent
  * @param stdin a file the runtime opens (as root) and gives the process as its standard input, or null for
  *     /dev/null: how a process that runs as an unprivileged user reads a secret file it may not open itself
+ * @param logPipe where processes log to files: the process writes its output into a pipe that a {@code cat} appends
+ *     to the log file, instead of into the file itself. For a server that clears O_APPEND on its output (HAProxy sets
+ *     O_NONBLOCK with F_SETFL, which drops every other flag): it would write on at its old offset after logrotate's
+ *     copytruncate, leaving a hole as big as the file was, so the file would stay "too big" and be rotated away
+ *     every 15 s
  */
 public record ProcessSpec(String name, List<String> argv, String user, Map<String, String> env, String stopSignal,
-                          String executable, String parent, Path stdin) {
+                          String executable, String parent, Path stdin,
+                          boolean logPipe) {
 
     public ProcessSpec {
         requireNonNull(name, "name is null");
@@ -35,29 +41,34 @@ public record ProcessSpec(String name, List<String> argv, String user, Map<Strin
     }
 
     public static ProcessSpec of(String name, List<String> argv) {
-        return new ProcessSpec(name, argv, null, Map.of(), "TERM", null, null, null);
+        return new ProcessSpec(name, argv, null, Map.of(), "TERM", null, null, null, false);
     }
 
     public ProcessSpec asUser(String newUser) {
-        return new ProcessSpec(name, argv, newUser, env, stopSignal, executable, parent, stdin);
+        return new ProcessSpec(name, argv, newUser, env, stopSignal, executable, parent, stdin, logPipe);
     }
 
     public ProcessSpec withStopSignal(String signal) {
-        return new ProcessSpec(name, argv, user, env, signal, executable, parent, stdin);
+        return new ProcessSpec(name, argv, user, env, signal, executable, parent, stdin, logPipe);
     }
 
     public ProcessSpec withExecutable(String fileName) {
-        return new ProcessSpec(name, argv, user, env, stopSignal, fileName, parent, stdin);
+        return new ProcessSpec(name, argv, user, env, stopSignal, fileName, parent, stdin, logPipe);
     }
 
     /** A process that {@code parentName} starts (argv is then only what the parent runs, for the record). */
     public ProcessSpec startedBy(String parentName) {
-        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parentName, stdin);
+        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parentName, stdin, logPipe);
     }
 
     /** The process reads this file (opened by the runtime, as root) on its standard input. */
     public ProcessSpec withStdin(Path file) {
-        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parent, file);
+        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parent, file, logPipe);
+    }
+
+    /** The process logs through a pipe ({@code logPipe}). */
+    public ProcessSpec withLogPipe() {
+        return new ProcessSpec(name, argv, user, env, stopSignal, executable, parent, stdin, true);
     }
 
     public boolean supervised() {

@@ -26,10 +26,23 @@ public final class Processes {
     private Processes() {
     }
 
+    /**
+     * sh writes its pid (the server's, once it execs) into the pid file given as $0. With {@link ProcessSpec#logPipe},
+     * it first makes a FIFO next to the pid file and starts {@code cat}, which appends what comes through it to the log
+     * file (opened with O_APPEND, which the server cannot take away), in a subshell that leaves it to init rather than
+     * to the server; the server's output then goes into the FIFO. The cat ends when the last writer (the server and
+     * its children) has closed it.
+     */
+    static final String PIPED_LOG = "echo $$ > \"$0\"; f=\"${0%.pid}-log.fifo\"; l=\"$1\"; shift; rm -f \"$f\"; "
+            + "mkfifo -m 600 \"$f\" || exit 1; (cat \"$f\" >> \"$l\" &); exec \"$@\" > \"$f\" 2>&1";
+
     public static List<String> startCommand(String namespace, HostPaths paths, ProcessSpec spec) {
         List<String> command = new ArrayList<>(List.of(
-                "ip", "netns", "exec", namespace, "setsid", "sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
-                paths.pidFile(spec.name()).toString()));
+                "ip", "netns", "exec", namespace, "setsid", "sh", "-c",
+                spec.logPipe() ? PIPED_LOG : "echo $$ > \"$0\"; exec \"$@\"", paths.pidFile(spec.name()).toString()));
+        if (spec.logPipe()) {
+            command.add(paths.log(spec.name()).toString());
+        }
         if (spec.user() != null) {
             command.addAll(List.of("setpriv", "--reuid=" + spec.user(), "--regid=" + spec.user(), "--init-groups"));
         }

@@ -89,6 +89,45 @@ class NetCommandsTest {
     }
 
     @Test
+    void aServerThatClearsOAppendStillAppendsThroughThePipeAfterTheLogWasTruncated(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        HostPaths paths = new HostPaths(dir);
+        java.nio.file.Files.createDirectories(paths.run());
+        java.nio.file.Files.createDirectories(paths.logs());
+        Path log = paths.log("haproxy");
+        Path go = dir.resolve("go");
+        java.nio.file.Files.writeString(log, "x".repeat(4096) + "\n");
+        // as HAProxy does to its output: F_SETFL with O_NONBLOCK alone, which clears O_APPEND
+        String server = "import fcntl, os, time\n"
+                + "fcntl.fcntl(1, fcntl.F_SETFL, os.O_NONBLOCK)\n"
+                + "os.write(1, b'before\\n')\n"
+                + "while not os.path.exists('" + go + "'): time.sleep(0.02)\n"
+                + "os.write(1, b'after\\n')\n";
+        ProcessSpec spec = ProcessSpec.of("haproxy", List.of("/usr/bin/python3", "-c", server)).withLogPipe();
+        List<String> command = Processes.startCommand("ns", paths, spec);
+        assertThat(command.subList(0, 8)).containsExactly("ip", "netns", "exec", "ns", "setsid", "sh", "-c",
+                Processes.PIPED_LOG);
+        assertThat(command.subList(8, 10)).containsExactly(paths.pidFile("haproxy").toString(), log.toString());
+        Process p = new ProcessBuilder(command.subList(5, command.size())).redirectErrorStream(true).start();
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!java.nio.file.Files.readString(log).contains("before") && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(java.nio.file.Files.readString(paths.pidFile("haproxy")).strip()).isEqualTo(Long.toString(p.pid()));
+        // logrotate's copytruncate
+        try (var channel = java.nio.channels.FileChannel.open(log, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
+        java.nio.file.Files.writeString(go, "");
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        end = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (!java.nio.file.Files.readString(log).contains("after") && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(java.nio.file.Files.readString(log)).as("no hole where the old content was").isEqualTo("after\n");
+    }
+
+    @Test
     void aPidFileIsNotTrustedWhenItNamesAnotherProgram(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         HostPaths paths = new HostPaths(dir);
         java.nio.file.Files.createDirectories(paths.run());
