@@ -139,6 +139,9 @@ final class DrillCommand implements Callable<Integer> {
             out.println();
             for (DrillResult r : results) {
                 out.println(r.scenario() + ": " + r.load().summary().replace("\n", "\n  "));
+                if (r.failover() != null && !r.failover().steps().isEmpty()) {
+                    out.println("  " + r.failover().text());
+                }
             }
             out.println();
             out.println(Summary.table(results, skipped));

@@ -11,6 +11,11 @@ final class DbPrimaryKill extends PrimaryFailover {
     }
 
     @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
+    @Override
     String inject(DrillStack stack, Host target) {
         return killDatabase(stack, target);
     }

@@ -16,6 +16,11 @@ final class DbPrimaryPartition extends PrimaryFailover {
     }
 
     @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
+    @Override
     String inject(DrillStack stack, Host target) {
         return stack.faults().linkDown(target);
     }

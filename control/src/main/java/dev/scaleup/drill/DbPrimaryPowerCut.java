@@ -23,6 +23,11 @@ final class DbPrimaryPowerCut extends PrimaryFailover {
     }
 
     @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
+    @Override
     public Optional<String> unavailable(Deployment deployment) {
         if (!deployment.target().kind().equals("hosts")) {
             return Optional.of("a power cut needs servers (the hosts target); on network namespaces lb-kill and"

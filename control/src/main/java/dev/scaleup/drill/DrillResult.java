@@ -11,11 +11,12 @@ import java.util.List;
  * @param faultAtS when the fault was injected, seconds since the load started
  * @param restoredAtS when the restore finished, seconds since the load started
  * @param error why the drill itself could not finish (null when it did)
+ * @param failover the failover step by step, from the survivors' logs (empty: none to show)
  */
 public record DrillResult(String scenario, String startedAt, boolean passed, String target, String fault,
                           String restore, String limit, String faultDone, String restoreDone, double faultAtS,
                           Double restoredAtS, Recovery recovery, DataCheck.Result data, Report load,
-                          List<Check> checks, String error) {
+                          List<Check> checks, String error, FailoverTimeline failover) {
 
     public List<Check> failedChecks() {
         return checks.stream().filter(c -> !c.ok()).toList();

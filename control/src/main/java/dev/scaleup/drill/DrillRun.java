@@ -11,14 +11,18 @@ import dev.scaleup.loadgen.UserSetup;
 import dev.scaleup.ops.OperatorException;
 import dev.scaleup.ops.Progress;
 import dev.scaleup.ops.Status;
+import dev.scaleup.logs.Logs;
 import dev.scaleup.ops.VipAccess;
 import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One drill under way: its users and load, the injected fault and what the drill saw, phase by phase of its
@@ -33,6 +37,10 @@ final class DrillRun {
     private final String runId;
     private final LoadGenerator load;
     private final Host primaryBefore;
+    private final Host vipHolderBefore;
+    private Instant faultWallClock;
+    private Host vipHolderAfter;
+    private Host primaryAfter;
     private final DataCheck.Balances balancesBefore;
     private final Progress progress;
     private final String name;
@@ -46,7 +54,8 @@ final class DrillRun {
     private List<Check> dataChecks = List.of();
 
     private DrillRun(DrillStack stack, DrillScenario scenario, Injection injection, DrillTimeline timeline,
-                     String runId, LoadGenerator load, Host primaryBefore, DataCheck.Balances balancesBefore) {
+                     String runId, LoadGenerator load, Host primaryBefore, Host vipHolderBefore,
+                     DataCheck.Balances balancesBefore) {
         this.stack = requireNonNull(stack, "stack is null");
         this.scenario = requireNonNull(scenario, "scenario is null");
         this.injection = requireNonNull(injection, "injection is null");
@@ -54,6 +63,7 @@ final class DrillRun {
         this.runId = requireNonNull(runId, "runId is null");
         this.load = requireNonNull(load, "load is null");
         this.primaryBefore = requireNonNull(primaryBefore, "primaryBefore is null");
+        this.vipHolderBefore = vipHolderBefore;
         this.balancesBefore = requireNonNull(balancesBefore, "balancesBefore is null");
         this.progress = stack.progress();
         this.name = scenario.name();
@@ -85,7 +95,7 @@ final class DrillRun {
                 .withMix(scenario.unkeyedWrites() ? Mix.operations() : Mix.drill()).withClients(options.clients())
                 .withDuration(timeline.loadCap()).withKeyPrefix(runId).withTls(access.tls());
         return new DrillRun(stack, scenario, injection, timeline, runId, new LoadGenerator(config, users),
-                primaryBefore, balancesBefore);
+                primaryBefore, before.vipHolder().orElse(null), balancesBefore);
     }
 
     void startLoad() {
@@ -112,6 +122,7 @@ final class DrillRun {
             vipWatch.start();
         }
         marks.fault = load.elapsedMicros();
+        faultWallClock = Instant.now();
         faultDone = injection.inject();
         marks.faultDone = load.elapsedMicros();
         if (scenario.changesDeployment()) {
@@ -216,7 +227,9 @@ final class DrillRun {
                 // one holder when healthy again must still be one at the end
                 marks.vipHoldersAfter = after.vipHolders();
             }
+            vipHolderAfter = after.vipHolder().orElse(null);
             Host primary = primaryWithRetry(after);
+            primaryAfter = primary;
             List<DataCheck.Row> rows = stack.db().transfers(primary, runId);
             DataCheck.Result data = DataCheck.compare(injection.expected(result.transfers()), rows, balancesBefore,
                     stack.db().balances(primary));
@@ -240,6 +253,7 @@ final class DrillRun {
         List<Check> checks = new ArrayList<>(Limits.checks(scenario, recovery, result.report(), data));
         checks.addAll(injection.checks());
         checks.addAll(dataChecks);
+        checks.addAll(Limits.noFalseFailover(scenario, vipHolderBefore, vipHolderAfter, primaryBefore, primaryAfter));
         if (error != null) {
             checks.add(new Check("drill completed", "no: " + error.lines().findFirst().orElse(""), "yes", false));
         }
@@ -247,7 +261,38 @@ final class DrillRun {
         return new DrillResult(name, startedAt.toString(), passed, injection.target(), scenario.fault(),
                 scenario.restore(), scenario.limit(), faultDone, restoreDone,
                 (marks.fault == null ? timeline.faultAtMicros() : marks.fault) / 1e6,
-                marks.restored == null ? null : marks.restored / 1e6, recovery, data, result.report(), checks, error);
+                marks.restored == null ? null : marks.restored / 1e6, recovery, data, result.report(), checks, error,
+                failoverTimeline(recovery));
+    }
+
+    /**
+     * The failover step by step from the survivors' logs (scenarios that may move the VIP or the primary); empty when
+     * there was none to read, or the logs could not be read (the drill's verdict does not depend on it).
+     */
+    private FailoverTimeline failoverTimeline(Recovery recovery) {
+        List<Role> roles = FailoverTimeline.roles(scenario);
+        if (faultWallClock == null || roles.isEmpty()) {
+            return new FailoverTimeline(List.of());
+        }
+        try {
+            List<Host> hosts = stack.deployment().topology().hosts().stream().filter(h -> roles.contains(h.role()))
+                    .toList();
+            ZoneId zone = ZoneId.systemDefault();
+            List<Logs.Line> lines = new ArrayList<>();
+            Logs.read(stack.deployment().target(), hosts, Optional.empty(),
+                            Optional.of(faultWallClock.minusSeconds(2)))
+                    .forEach((host, sources) -> sources.forEach((source, text) ->
+                            lines.addAll(Logs.timed(host.name(), source, text, zone))));
+            FailoverTimeline failover = FailoverTimeline.of(scenario, faultWallClock, injection.target(), lines,
+                    recovery.faultToFirstSuccessMs(), recovery.faultToFirstWriteMs());
+            if (!failover.steps().isEmpty()) {
+                progress.step(name + ": " + failover.text());
+            }
+            return failover;
+        } catch (RuntimeException e) {
+            progress.step(name + ": no failover timeline: the logs could not be read: " + e.getMessage());
+            return new FailoverTimeline(List.of());
+        }
     }
 
     private static boolean isHealthyReplica(Status.Report status, Host host) {

@@ -142,6 +142,23 @@ public abstract class DrillScenario {
         return false;
     }
 
+    /**
+     * Whether the fault or its restore may move the VIP to the other load balancer. Every other drill checks that the
+     * holder from before is the holder at the end: with nopreempt a VIP that moved stays moved, so a false failover
+     * (keepalived's adverts late on a busy machine) shows there.
+     */
+    public boolean mayMoveVip() {
+        return false;
+    }
+
+    /**
+     * Whether the fault or its restore may make another database host the primary. Every other drill checks that the
+     * Patroni leader from before is the primary at the end (no false failover under its load).
+     */
+    public boolean mayMovePrimary() {
+        return false;
+    }
+
     /** Whether injecting or restoring changes the deployment (hosts, builds): the drill reads it again after each. */
     public boolean changesDeployment() {
         return false;

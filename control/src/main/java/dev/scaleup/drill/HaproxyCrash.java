@@ -9,7 +9,12 @@ import java.util.List;
 final class HaproxyCrash extends FaultScenario {
 
     HaproxyCrash() {
-        super("haproxy-crash", "SIGKILL haproxy (master and workers) on the VIP holder", "up", "longest outage < 3 s");
+        super("haproxy-crash", "SIGKILL haproxy (master and workers) on the VIP holder", "up", "longest outage < 1 s");
+    }
+
+    @Override
+    public boolean mayMoveVip() {
+        return true;
     }
 
     @Override

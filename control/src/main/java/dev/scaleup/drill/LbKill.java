@@ -9,11 +9,16 @@ import java.util.List;
 final class LbKill extends FaultScenario {
 
     /** The longest outage the load balancer scenarios allow. */
-    static final double OUTAGE_LIMIT_MS = 3000;
+    static final double OUTAGE_LIMIT_MS = 1000;
 
     LbKill() {
         super("lb-kill", "SIGKILL every process (haproxy and keepalived) on the VIP holder", "up",
-                "longest outage < 3 s");
+                "longest outage < 1 s");
+    }
+
+    @Override
+    public boolean mayMoveVip() {
+        return true;
     }
 
     @Override

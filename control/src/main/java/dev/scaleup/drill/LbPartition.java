@@ -13,7 +13,12 @@ final class LbPartition extends FaultScenario {
 
     LbPartition() {
         super("lb-partition", "take the VIP holder's link down (ip link set eth0 down)", "link up",
-                "longest outage < 3 s; exactly one VIP holder after the link returns");
+                "longest outage < 1 s; exactly one VIP holder after the link returns");
+    }
+
+    @Override
+    public boolean mayMoveVip() {
+        return true;
     }
 
     @Override

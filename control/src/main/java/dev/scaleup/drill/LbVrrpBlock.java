@@ -22,6 +22,11 @@ final class LbVrrpBlock extends FaultScenario {
                 "VRRP let in", "split brain < 3 s; no failed request; exactly one VIP holder afterwards");
     }
 
+    @Override
+    public boolean mayMoveVip() {
+        return true;
+    }
+
     /** The block lasts 20 s: the fault at 10 s, the restore at 60 % of 50 s. */
     @Override
     public int defaultSeconds() {

@@ -1,6 +1,7 @@
 package dev.scaleup.drill;
 
 import dev.scaleup.loadgen.Report;
+import dev.scaleup.topology.Host;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,33 @@ public final class Limits {
         checks.add(Check.isTrue("stack healthy again", recovery.healthyAgain(), "yes, within the bounded wait"));
         checks.addAll(scenario.limits(recovery, load));
         return checks;
+    }
+
+    /**
+     * No false failover: unless the scenario may move them, the VIP holder and the primary at the end are those from
+     * before the drill.
+     *
+     * @param vipBefore the VIP holder before the drill (null: none known)
+     * @param vipAfter the VIP holder at the end (null: none or two)
+     * @param primaryBefore the primary before the drill
+     * @param primaryAfter the primary at the end (null: not known, the data check failed)
+     */
+    static List<Check> noFalseFailover(DrillScenario scenario, Host vipBefore, Host vipAfter, Host primaryBefore,
+                                       Host primaryAfter) {
+        List<Check> checks = new ArrayList<>();
+        if (!scenario.mayMoveVip()) {
+            checks.add(new Check("VIP holder unchanged (no false failover)", name(vipAfter), name(vipBefore),
+                    vipBefore != null && vipBefore.equals(vipAfter)));
+        }
+        if (!scenario.mayMovePrimary()) {
+            checks.add(new Check("primary unchanged (no false failover)", name(primaryAfter), name(primaryBefore),
+                    primaryBefore != null && primaryBefore.equals(primaryAfter)));
+        }
+        return checks;
+    }
+
+    private static String name(Host host) {
+        return host == null ? "unknown" : host.name();
     }
 
     /** Every request succeeded, client retries allowed. */

@@ -43,6 +43,12 @@ final class PointInTimeRestore extends DrillScenario {
         this.failover = failover;
     }
 
+    /** The restore rebuilds the database tier; restore-after-failover kills the primary first. */
+    @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
     @Override
     public Group group() {
         return Group.BACKUPS;

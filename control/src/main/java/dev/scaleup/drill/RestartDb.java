@@ -21,6 +21,11 @@ final class RestartDb extends OperationScenario {
     }
 
     @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
+    @Override
     public Duration healthWait() {
         return DB_HEALTH_WAIT;
     }

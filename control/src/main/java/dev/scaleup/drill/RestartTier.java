@@ -16,6 +16,12 @@ final class RestartTier extends OperationScenario {
         this.tier = tier;
     }
 
+    /** Restarting the load balancers hands the VIP over. */
+    @Override
+    public boolean mayMoveVip() {
+        return tier.equals("lb");
+    }
+
     @Override
     String run(DrillStack stack) {
         return stack.operations().restart(stack.deployment(), tier);

@@ -45,6 +45,12 @@ abstract class SyncStandbyFault extends FaultScenario {
                         + Math.round(WRITES_LIMIT_MS / 1000) + " s; the old primary rejoins as a replica");
     }
 
+    /** The primary's database server is killed once another replica is the synchronous standby. */
+    @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
     /** Breaks the standby so that it stops acknowledging the primary's WAL but keeps its connections. */
     abstract String breakStandby(DrillStack stack, Host standby, Host primary);
 

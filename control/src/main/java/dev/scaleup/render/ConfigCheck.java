@@ -38,6 +38,7 @@ public final class ConfigCheck {
             case PatroniConfig.FILE -> Optional.of(patroni(paths, program));
             case FirewallConfig.FILE -> Optional.of(nft(paths, program));
             case VipCheck.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VipCheck.FILE).toString()));
+            case VrrpNotify.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VrrpNotify.FILE).toString()));
             default -> Optional.empty();
         };
     }

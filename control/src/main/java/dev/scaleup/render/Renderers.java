@@ -25,6 +25,9 @@ public final class Renderers {
                 if (VipCheck.yields(t, host)) {
                     files.add(VipCheck.render(t, host, paths));
                 }
+                if (VrrpNotify.applies(host, paths)) {
+                    files.add(VrrpNotify.render(t, host, paths));
+                }
             }
             case WEB -> files.add(NginxConfig.render(t, host, paths, drainedApps));
             case APP -> files.add(AppProperties.render(t, host, paths, secrets));

@@ -2,6 +2,7 @@ package dev.scaleup.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
@@ -85,6 +86,8 @@ public final class HostNetwork {
         if (host.role() == Role.LB) {
             // the backup load balancer's HAProxy binds the VIP before keepalived gives it the address
             inside(ns, NetCommands.sysctl("net.ipv4.ip_nonlocal_bind", "1"));
+            // the VIP this host gave up is answered with a reset by firewall.nft's forward chain
+            FirewallConfig.lbSysctls(Topology.NETNS_INTERFACE).forEach((key, value) -> inside(ns, NetCommands.sysctl(key, value)));
         }
         writeNameFiles(ns);
         return created;

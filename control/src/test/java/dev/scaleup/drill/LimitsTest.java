@@ -44,11 +44,11 @@ class LimitsTest {
 
     @Test
     void loadBalancerScenariosLimitTheOutage() {
-        assertThat(failed(Limits.checks(scenario("lb-kill"), recovery(2_900, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("lb-kill"), recovery(900, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
                 .isEmpty();
-        assertThat(failed(Limits.checks(scenario("haproxy-crash"), recovery(3_600, 100.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("haproxy-crash"), recovery(1_100, 100.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
                 .containsExactly("longest outage");
-        assertThat(failed(Limits.checks(scenario("lb-partition"), recovery(1_000, 100.0, true, 2L, null), load(0, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("lb-partition"), recovery(900, 100.0, true, 2L, null), load(0, 0, 0, 0), CLEAN)))
                 .containsExactly("VIP holders after the fault");
     }
 
@@ -163,5 +163,32 @@ class LimitsTest {
         }
         assertThat(scenario("scale-in").unkeyedWrites()).isTrue();
         assertThat(scenario("app-kill").unkeyedWrites()).as("a fault may fail a write nobody may retry").isFalse();
+    }
+
+    @Test
+    void everyDrillButThoseThatMoveThemKeepsTheVipHolderAndThePrimary() {
+        var t = dev.scaleup.topology.Topology.defaults("t", java.nio.file.Path.of("/site"));
+        var lb1 = t.host("lb1").orElseThrow();
+        var lb2 = t.host("lb2").orElseThrow();
+        var db1 = t.host("db1").orElseThrow();
+        var db2 = t.host("db2").orElseThrow();
+        assertThat(Limits.noFalseFailover(scenario("web-kill"), lb1, lb1, db1, db1)).allMatch(Check::ok).hasSize(2);
+        assertThat(failed(Limits.noFalseFailover(scenario("login-flood"), lb1, lb2, db1, db2)))
+                .containsExactly("VIP holder unchanged (no false failover)", "primary unchanged (no false failover)");
+        assertThat(failed(Limits.noFalseFailover(scenario("db-replica-kill"), lb1, null, db1, null)))
+                .as("unknown at the end is no proof").hasSize(2);
+        assertThat(Limits.noFalseFailover(scenario("lb-kill"), lb1, lb2, db1, db1)).extracting(Check::name)
+                .containsExactly("primary unchanged (no false failover)");
+        assertThat(Limits.noFalseFailover(scenario("db-primary-kill"), lb1, lb1, db1, db2)).extracting(Check::name)
+                .containsExactly("VIP holder unchanged (no false failover)");
+        java.util.Set<String> vip = java.util.Set.of("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block",
+                "restart-lb");
+        java.util.Set<String> primary = java.util.Set.of("db-primary-kill", "db-primary-partition",
+                "db-primary-power-cut", "db-standby-freeze", "db-standby-partition", "restart-db", "restore",
+                "restore-after-failover");
+        for (DrillScenario scenario : Scenarios.all()) {
+            assertThat(scenario.mayMoveVip()).as(scenario.name()).isEqualTo(vip.contains(scenario.name()));
+            assertThat(scenario.mayMovePrimary()).as(scenario.name()).isEqualTo(primary.contains(scenario.name()));
+        }
     }
 }

@@ -73,7 +73,7 @@ class ConfigCheckTest {
     void keepalivedRejectsABrokenConfig() {
         Topology t = Fixtures.defaultTopology();
         assertRejected(t, Fixtures.host(t, "lb2"), KeepalivedConfig.FILE,
-                text -> text.replace("    advert_int 0.2\n", "    advert_int 0.2\n    no_such_keyword 1\n"), "no_such_keyword");
+                text -> text.replace("    advert_int 0.05\n", "    advert_int 0.05\n    no_such_keyword 1\n"), "no_such_keyword");
     }
 
     @Test

@@ -40,7 +40,7 @@ class RenderersTest {
 
     @Test
     void filesPerRole() {
-        assertThat(files(T, "lb1")).extracting(RenderedFile::name).containsExactly("haproxy.cfg", "keepalived.conf", "firewall.nft");
+        assertThat(files(T, "lb1")).extracting(RenderedFile::name).containsExactly("haproxy.cfg", "keepalived.conf", VrrpNotify.FILE, "firewall.nft");
         assertThat(files(T, "web2")).extracting(RenderedFile::name).containsExactly("nginx.conf", "firewall.nft");
         assertThat(files(T, "app3")).extracting(RenderedFile::name).containsExactly("app.properties", "firewall.nft");
         assertThat(files(T, "db1")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql", "firewall.nft");
@@ -110,7 +110,7 @@ class RenderersTest {
         String lb2 = content(T, "lb2", "keepalived.conf");
         assertThat(lb1).contains("state BACKUP", "nopreempt", "priority 150", "unicast_src_ip 198.18.0.11", "unicast_peer {\n        198.18.0.12\n    }");
         assertThat(lb2).contains("state BACKUP", "nopreempt", "priority 100", "unicast_src_ip 198.18.0.12", "unicast_peer {\n        198.18.0.11\n    }");
-        assertThat(lb1).contains("vrrp_version 3", "advert_int 0.2", "198.18.0.100/24 dev eth0").doesNotContain("state MASTER");
+        assertThat(lb1).contains("vrrp_version 3", "advert_int 0.05", "vrrp_rt_priority 50", "vrrp_rlimit_rttime 500000", "198.18.0.100/24 dev eth0").doesNotContain("state MASTER");
     }
 
     @Test
@@ -118,7 +118,7 @@ class RenderersTest {
         assertThat(VipCheck.yields(T, Fixtures.host(T, "lb2"))).isTrue();
         assertThat(VipCheck.yields(T, Fixtures.host(T, "lb1"))).isFalse();
         assertThat(files(T, "lb2")).extracting(RenderedFile::name)
-                .containsExactly("haproxy.cfg", "keepalived.conf", VipCheck.FILE, "firewall.nft");
+                .containsExactly("haproxy.cfg", "keepalived.conf", VipCheck.FILE, VrrpNotify.FILE, "firewall.nft");
         assertThat(content(T, "lb2", "keepalived.conf")).contains(
                 "script \"/bin/sh /state/hosts/lb2/conf/vip-check.sh\"", "weight 0", "track_script {\n        vip_unique\n    }");
         assertThat(content(T, "lb1", "keepalived.conf")).doesNotContain("vrrp_script", "track_script");
