@@ -59,14 +59,12 @@ public final class KeepalivedConfig {
     /**
      * Advertisement interval: VRRP v3 allows centiseconds. A backup takes over after 3 missed adverts plus its skew
      * ((256 - 100) / 256 of an interval): 0.18 s at 0.05 s (it was 0.72 s at 0.2 s; the lb-partition drill's
-     * clients saw 0.84 s). The VRRP process runs with real-time priority ({@link #RT_PRIORITY}), so a busy machine
+     * clients saw 0.84 s). The VRRP process runs at the highest nice priority ({@link #NICE}), so a busy machine
      * delays no advert into a false failover.
      */
     public static final String ADVERT_INT = "0.05";
-    /** SCHED_RR priority of keepalived's VRRP process; HAProxy, nginx and the JVMs all run at normal priority. */
-    public static final int RT_PRIORITY = 50;
-    /** RLIMIT_RTTIME of the VRRP process: CPU it may use without sleeping before the kernel kills it (default 10 ms). */
-    public static final int RT_TIME_LIMIT_MICROS = 500_000;
+    /** Nice value of keepalived's VRRP process; HAProxy, nginx, the JVMs and PostgreSQL all run at 0. */
+    public static final int NICE = -20;
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
@@ -88,12 +86,9 @@ public final class KeepalivedConfig {
                     # last heard the other load balancer's ARP come back within a second
                     vrrp_garp_master_refresh 1
                     # adverts every %s s must go out and be read on time however busy the machine is: the VRRP
-                    # process is scheduled before every normal process (it sleeps between adverts)
-                    vrrp_rt_priority %d
-                    # a real-time process is SIGKILLed after this much CPU (µs) without sleeping; at the default,
-                    # 10 ms, becoming MASTER on a busy machine (VIPs, gratuitous ARPs, netlink) overran it: the VRRP
-                    # child was killed and respawned, dropped the VIP and took it again 0.25 s later
-                    vrrp_rlimit_rttime %d
+                    # process runs at nice %d, ahead of every server of the stack (real-time priority would do too,
+                    # but keepalived 2.2.7 kills its own VRRP child at every reload then: "cannot set realtime rlimit")
+                    vrrp_priority %d
                     max_auto_priority -1
                 }
                 %s
@@ -117,7 +112,7 @@ public final class KeepalivedConfig {
                     }
                 %s%s}
                 """.formatted(
-                        t.name(), host.name(), ADVERT_INT, RT_PRIORITY, RT_TIME_LIMIT_MICROS, script(t, host, paths),
+                        t.name(), host.name(), ADVERT_INT, NICE, NICE, script(t, host, paths),
                         instanceName(t),
                         preferred ? MASTER_PRIORITY : BACKUP_PRIORITY,
                         t.hostInterface(),

@@ -110,7 +110,7 @@ class RenderersTest {
         String lb2 = content(T, "lb2", "keepalived.conf");
         assertThat(lb1).contains("state BACKUP", "nopreempt", "priority 150", "unicast_src_ip 198.18.0.11", "unicast_peer {\n        198.18.0.12\n    }");
         assertThat(lb2).contains("state BACKUP", "nopreempt", "priority 100", "unicast_src_ip 198.18.0.12", "unicast_peer {\n        198.18.0.11\n    }");
-        assertThat(lb1).contains("vrrp_version 3", "advert_int 0.05", "vrrp_rt_priority 50", "vrrp_rlimit_rttime 500000", "198.18.0.100/24 dev eth0").doesNotContain("state MASTER");
+        assertThat(lb1).contains("vrrp_version 3", "advert_int 0.05", "vrrp_priority -20", "198.18.0.100/24 dev eth0").doesNotContain("state MASTER");
     }
 
     @Test
