@@ -10,6 +10,7 @@ import dev.scaleup.app.config.AppConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -17,7 +18,8 @@ import javax.sql.DataSource;
  * connection, so the application comes up while the database is down, and fail fast when no server answers.
  *
  * <p>Failover: the primary pool's URL lists every database host with {@code targetServerType=primary}, so a new
- * connection finds a promoted replica by itself (pgJDBC re-checks a host's role after {@code hostRecheckSeconds}).
+ * connection finds a promoted replica by itself (pgJDBC re-checks a host's role after {@code hostRecheckSeconds}, 1 s;
+ * {@link PollingDataSource} keeps trying meanwhile).
  * Old connections are noticed quickly: a borrowed connection idle for more than half a second is validated, idle
  * ones are kept alive every 30 s, a hung server is cut off by {@code socketTimeout}, and {@link DbCalls} evicts
  * the pool's idle connections on the first connection error.
@@ -58,9 +60,6 @@ public final class Databases implements AutoCloseable {
     static HikariConfig poolConfig(String name, String url, AppConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(name);
-        hikari.setJdbcUrl(url);
-        hikari.setUsername(config.dbUser());
-        hikari.setPassword(config.dbPassword());
         hikari.setMaximumPoolSize(MAX_POOL_SIZE);
         hikari.setMinimumIdle(2);
         hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
@@ -69,14 +68,20 @@ public final class Databases implements AutoCloseable {
         hikari.setKeepaliveTime(30_000);
         hikari.setIdleTimeout(60_000);
         hikari.setMaxLifetime(120_000);
-        hikari.addDataSourceProperty("ApplicationName", "app@" + config.hostName());
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_S));
-        hikari.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_S));
-        hikari.addDataSourceProperty("loginTimeout", "3");
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        hikari.addDataSourceProperty("hostRecheckSeconds", "2");
+        Properties connection = new Properties();
+        connection.setProperty("user", config.dbUser());
+        connection.setProperty("password", config.dbPassword());
+        connection.setProperty("ApplicationName", "app@" + config.hostName());
+        connection.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_S));
+        connection.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_S));
+        connection.setProperty("loginTimeout", "3");
+        connection.setProperty("tcpKeepAlive", "true");
+        // a host's role (primary or standby) is looked at again after a second: a promoted standby is found then
+        connection.setProperty("hostRecheckSeconds", "1");
         // a transfer waiting for a row lock gives up (SQLState 55P03) well before the request's time budget ends
-        hikari.addDataSourceProperty("options", "-c lock_timeout=" + LOCK_TIMEOUT_MS);
+        connection.setProperty("options", "-c lock_timeout=" + LOCK_TIMEOUT_MS);
+        // new connections wait out a failover here, not in HikariCP's growing backoff (PollingDataSource)
+        hikari.setDataSource(new PollingDataSource(url, connection));
         return hikari;
     }
 
@@ -99,7 +104,17 @@ public final class Databases implements AutoCloseable {
 
         @Override
         public Connection connection() throws SQLException {
-            return dataSource.getConnection();
+            try {
+                return dataSource.getConnection();
+            } catch (java.sql.SQLTransientConnectionException e) {
+                // the pool timed out while PollingDataSource was still trying: its last failure says why
+                SQLException why = dataSource.getDataSource() instanceof PollingDataSource polling
+                        ? polling.lastFailure() : null;
+                if (e.getCause() == null && why != null) {
+                    throw new java.sql.SQLTransientConnectionException(e.getMessage(), e.getSQLState(), why);
+                }
+                throw e;
+            }
         }
 
         @Override

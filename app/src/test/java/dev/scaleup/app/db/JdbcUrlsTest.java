@@ -34,10 +34,13 @@ class JdbcUrlsTest {
         assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
         assertThat(pool.getConnectionTimeout()).isEqualTo(2_000);
         assertThat(pool.getMaximumPoolSize()).isEqualTo(8);
-        assertThat(pool.getUsername()).isEqualTo("shop_rw");
-        assertThat(pool.getDataSourceProperties())
+        PollingDataSource source = (PollingDataSource) pool.getDataSource();
+        assertThat(source.url()).isEqualTo(JdbcUrls.primary(CONFIG));
+        assertThat(source.properties())
+                .containsEntry("user", "shop_rw")
                 .containsEntry("ApplicationName", "app@app-1")
                 .containsEntry("connectTimeout", "2")
-                .containsEntry("socketTimeout", "5");
+                .containsEntry("socketTimeout", "5")
+                .containsEntry("hostRecheckSeconds", "1");
     }
 }
