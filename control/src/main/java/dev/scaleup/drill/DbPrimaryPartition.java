@@ -12,7 +12,7 @@ final class DbPrimaryPartition extends PrimaryFailover {
 
     DbPrimaryPartition() {
         super("db-primary-partition", "take the primary's link down", "link up",
-                "writes resume < 30 s; the old primary rejoins as a replica");
+                "writes resume < 15 s; the old primary rejoins as a replica");
     }
 
     @Override

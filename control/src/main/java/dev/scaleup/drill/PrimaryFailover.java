@@ -14,7 +14,7 @@ import java.util.List;
 abstract class PrimaryFailover extends FaultScenario {
 
     /** The longest time without an acknowledged write the primary scenarios allow. */
-    static final double WRITES_LIMIT_MS = 30_000;
+    static final double WRITES_LIMIT_MS = 15_000;
 
     PrimaryFailover(String name, String fault, String restore, String limit) {
         super(name, fault, restore, limit);

@@ -19,8 +19,10 @@ import java.util.Map;
  * pg_hba.conf from this file, keeps the leader key in etcd, promotes a synchronous standby when the leader is gone,
  * and rewinds a former leader so it rejoins as a replica.
  *
- * <p>Timing (dynamic, set at bootstrap): ttl 10 s, loop_wait 1 s, retry_timeout 4 s (loop_wait + 2 × retry_timeout
- * ≤ ttl): a dead leader's key expires within 10 s and a replica takes over at its next loop. Strict synchronous
+ * <p>Timing (dynamic, set at bootstrap): ttl 5 s, loop_wait 1 s, retry_timeout 2 s (loop_wait + 2 × retry_timeout
+ * ≤ ttl): a dead leader's key expires within 5 s, and the replicas, which watch it, race for it at once. A live
+ * leader renews the key every second, so only a leader (or etcd) stalled for about 4 s loses it: every drill checks
+ * that no failover happened where none was due (docs/RELIABILITY.md has the trade-off, measured). Strict synchronous
  * mode: a commit is acknowledged only once the synchronous standby has it, only that standby may be promoted, and
  * with no standby left the primary's commits wait (never acknowledged on one host only), so an acknowledged write
  * survives the loss of the primary. A hung standby keeps its connection: the primary drops it after
@@ -28,6 +30,9 @@ import java.util.Map;
  * Failsafe mode: a primary that cannot reach etcd stays primary as long as every other member answers its REST API.
  */
 public final class PatroniConfig {
+
+    /** How long the leader key lives without a renewal: the failover's detection time when a primary's host dies. */
+    public static final int TTL_SECONDS = 5;
 
     public static final String FILE = "patroni.yml";
     public static final int REST_PORT = 8008;
@@ -107,9 +112,9 @@ public final class PatroniConfig {
 
     private static Map<String, Object> bootstrap(Topology t) {
         Map<String, Object> dcs = new LinkedHashMap<>();
-        dcs.put("ttl", 10);
+        dcs.put("ttl", TTL_SECONDS);
         dcs.put("loop_wait", 1);
-        dcs.put("retry_timeout", 4);
+        dcs.put("retry_timeout", 2);
         dcs.put("maximum_lag_on_failover", 1048576);
         // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait. A
         // deployment without replicas cannot keep that promise and would never commit: there the primary commits
@@ -158,8 +163,10 @@ public final class PatroniConfig {
         // how long commits wait on a hung synchronous standby before Patroni can hand its role to another replica
         parameters.put("wal_sender_timeout", "5s");
         parameters.put("wal_receiver_timeout", "10s");
-        // a replica whose upstream went away (a promoted cascade source, a switchover) tries again after 1 s, not 5
-        parameters.put("wal_retrieve_retry_interval", "1s");
+        // a replica whose upstream went away (a failover, a switchover) tries again after 0.25 s, not 5: after a
+        // failover the new primary acknowledges no write until a replica streams from it (strict synchronous mode),
+        // and the replicas' first tries fail until its Patroni has made their replication slots
+        parameters.put("wal_retrieve_retry_interval", "250ms");
         parameters.put("tcp_keepalives_idle", 5);
         parameters.put("tcp_keepalives_interval", 2);
         parameters.put("tcp_keepalives_count", 3);
