@@ -26,11 +26,12 @@ import picocli.CommandLine.Spec;
                 + " files; servers: their units' journals over SSH. keepalived writes into haproxy's log.",
                 "",
                 "Examples:",
-                "  scaleup logs web1                   the last 100 lines of web1's logs",
-                "  scaleup logs db1 patroni -n 20      Patroni's last 20 lines on db1",
-                "  scaleup logs --all --since 5m       every host's lines of the last five minutes",
-                "  scaleup logs --request ID           one request through nginx and the app (X-Request-Id)",
-                "  scaleup logs app1 -f --grep ' 5[0-9][0-9] '   follow app1's log, lines with a 5xx"})
+                "  scaleup logs web1                the last 100 lines of web1's logs",
+                "  scaleup logs db1 patroni -n 20   Patroni's last 20 lines on db1",
+                "  scaleup logs --all --since 5m    every host's lines of the last 5 minutes",
+                "  scaleup logs --request ID        one request (X-Request-Id) through the tiers",
+                "  scaleup logs app1 -f --grep ' 5[0-9][0-9] '",
+                "                                   follow app1's log, lines with a 5xx"})
 final class LogsCommand implements Callable<Integer> {
 
     static final int DEFAULT_LINES = 100;
