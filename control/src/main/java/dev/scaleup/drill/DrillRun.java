@@ -283,7 +283,9 @@ final class DrillRun {
                             Optional.of(faultWallClock.minusSeconds(2)))
                     .forEach((host, sources) -> sources.forEach((source, text) ->
                             lines.addAll(Logs.timed(host.name(), source, text, zone))));
-            FailoverTimeline failover = FailoverTimeline.of(scenario, faultWallClock, injection.target(), lines,
+            // "" excludes no host: the one the fault hit recovers by itself
+            String survivorsOnly = scenario.recoversInPlace() ? "" : injection.target();
+            FailoverTimeline failover = FailoverTimeline.of(scenario, faultWallClock, survivorsOnly, lines,
                     recovery.faultToFirstSuccessMs(), recovery.faultToFirstWriteMs());
             if (!failover.steps().isEmpty()) {
                 progress.step(name + ": " + failover.text());

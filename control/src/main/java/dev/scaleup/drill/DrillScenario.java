@@ -159,6 +159,14 @@ public abstract class DrillScenario {
         return false;
     }
 
+    /**
+     * Whether the host the fault hit may recover by itself (a process restarted in place): its own log lines then
+     * belong in the failover timeline, which otherwise reads the survivors' only.
+     */
+    public boolean recoversInPlace() {
+        return false;
+    }
+
     /** Whether injecting or restoring changes the deployment (hosts, builds): the drill reads it again after each. */
     public boolean changesDeployment() {
         return false;

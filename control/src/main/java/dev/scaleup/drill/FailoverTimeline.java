@@ -55,7 +55,7 @@ public record FailoverTimeline(List<Step> steps) {
             new Rule("decided: promoted by acquiring the leader lock", Role.DB,
                     Pattern.compile("promoted self to leader by acquiring session lock")),
             new Rule("moved: PostgreSQL promoted (new timeline)", Role.DB, Pattern.compile("selected new timeline ID")),
-            new Rule("moved: the new primary accepts connections", Role.DB,
+            new Rule("ready: the primary accepts connections", Role.DB,
                     Pattern.compile("database system is ready to accept connections")));
 
     public FailoverTimeline {

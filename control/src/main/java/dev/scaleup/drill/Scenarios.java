@@ -22,6 +22,7 @@ public final class Scenarios {
             new AppKill(),
             new DbReplicaKill(),
             new DbPrimaryKill(),
+            new DbPostgresCrash(),
             new DbPrimaryPartition(),
             new DbPrimaryPowerCut(),
             new DbStandbyFreeze(),

@@ -64,6 +64,11 @@ public final class PatroniConfig {
                 "protocol", "http"));
         root.put("bootstrap", bootstrap(t));
         root.put("postgresql", postgresql(t, host, paths, secrets));
+        // no watchdog device here (a namespace, a container): off. Patroni 3.0.2 still checks the timing at every
+        // loop of the leader, whatever the mode, and with a ttl of 5 s and the default safety margin of 5 s it
+        // warned every second ("Watchdog not supported because leader TTL 5 is less than 2x loop_wait 1"); a margin
+        // of -1 means ttl / 2, which passes the check
+        root.put("watchdog", map("mode", "off", "safety_margin", -1));
         root.put("tags", map("nofailover", false, "noloadbalance", false, "clonefrom", false, "nosync", false));
         try {
             String yaml = YAML.writeValueAsString(root);

@@ -38,7 +38,7 @@ class FailoverTimelineTest {
                 "detected: a replica lost the primary's WAL stream",
                 "detected: the leader key expired, Patroni asks the other members",
                 "decided: promoted by acquiring the leader lock", "moved: PostgreSQL promoted (new timeline)",
-                "moved: the new primary accepts connections", "first success: an acknowledged write");
+                "ready: the primary accepts connections", "first success: an acknowledged write");
         assertThat(t.steps()).extracting(FailoverTimeline.Step::ms).containsExactly(73.0, 10_007.0, 10_024.0, 10_050.0,
                 10_100.0, 13_280.0);
         assertThat(t.steps().get(2).host()).isEqualTo("db3");

@@ -183,7 +183,7 @@ class LimitsTest {
                 .containsExactly("VIP holder unchanged (no false failover)");
         java.util.Set<String> vip = java.util.Set.of("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block",
                 "restart-lb");
-        java.util.Set<String> primary = java.util.Set.of("db-primary-kill", "db-primary-partition",
+        java.util.Set<String> primary = java.util.Set.of("db-primary-kill", "db-postgres-crash", "db-primary-partition",
                 "db-primary-power-cut", "db-standby-freeze", "db-standby-partition", "restart-db", "restore",
                 "restore-after-failover");
         for (DrillScenario scenario : Scenarios.all()) {

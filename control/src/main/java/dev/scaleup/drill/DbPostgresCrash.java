@@ -1,0 +1,40 @@
+package dev.scaleup.drill;
+
+import dev.scaleup.topology.Host;
+import java.util.List;
+
+/**
+ * PostgreSQL crashes on the primary while Patroni lives on: Patroni, which still holds the leader key, starts it again
+ * in place (crash recovery) and the primary stays where it was; were it not back within the key's life, a replica
+ * would take over. Either way writes must resume, and nothing acknowledged may be lost.
+ */
+final class DbPostgresCrash extends PrimaryFailover {
+
+    DbPostgresCrash() {
+        super("db-postgres-crash", "SIGKILL PostgreSQL on the primary (the postgres user's processes but Patroni's and "
+                + "pgBackRest's)", "up", "writes resume < 15 s");
+    }
+
+    /** Patroni restarts PostgreSQL in place, or a replica takes over: both are right. */
+    @Override
+    public boolean mayMovePrimary() {
+        return true;
+    }
+
+    /** The primary stays primary when Patroni brings PostgreSQL back in time: there is no old primary to wait for. */
+    @Override
+    public boolean awaitsOldPrimary() {
+        return false;
+    }
+
+    /** The recovery happens on the host the fault hit: its lines belong in the timeline. */
+    @Override
+    public boolean recoversInPlace() {
+        return true;
+    }
+
+    @Override
+    String inject(DrillStack stack, Host target) {
+        return stack.faults().killUser(target, "postgres", List.of("patroni", "pgbackrest"));
+    }
+}
