@@ -20,7 +20,7 @@ import java.util.Comparator;
  * load balancer runs the check, so the two can never both give way at the same moment; it gives way only while the
  * other one answers for the VIP, so the VIP is never left without a holder: when the other dies, the check passes
  * again, and after the usual VRRP wait this one takes the VIP. Having given way, it stays out while the other holds
- * the VIP (it may still hear nothing, and would take the VIP again after 0.7 s), and tries again after
+ * the VIP (it may still hear nothing, and would take the VIP again after 0.18 s), and tries again after
  * {@link #HOLD_SECONDS}: a VRRP that works again keeps it BACKUP.
  */
 public final class VipCheck {
