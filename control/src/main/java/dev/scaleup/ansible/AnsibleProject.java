@@ -89,6 +89,9 @@ public final class AnsibleProject {
         if (host.role() == Role.LB) {
             rendered.add(new RenderedFile(Tls.PEM_FILE, in.tlsPem(), RenderedFile.PRIVATE));
         }
+        if (host.role() == Role.BACKUP || host.role() == Role.DB && t.backup().enabled()) {
+            rendered.addAll(in.pgBackRestFiles());
+        }
         return rendered.stream()
                 .map(f -> new ProjectFile("host_files/" + host.name() + "/" + f.name(), f.content(), f.mode()))
                 .toList();
@@ -96,8 +99,8 @@ public final class AnsibleProject {
 
     private static List<String> fixed() {
         List<String> paths = new ArrayList<>(List.of("ansible.cfg", "site.yml", "deploy.yml", "roles/app/tasks/release.yml",
-                "roles/app/tasks/gate.yml", "roles/app/tasks/prune.yml"));
-        for (String role : List.of("common", "etcd", "db", "app", "web", "lb")) {
+                "roles/app/tasks/gate.yml", "roles/app/tasks/prune.yml", "roles/backup/tasks/server.yml"));
+        for (String role : List.of("common", "etcd", "db", "backup", "app", "web", "lb")) {
             paths.add("roles/" + role + "/tasks/main.yml");
             paths.add("roles/" + role + "/handlers/main.yml");
         }

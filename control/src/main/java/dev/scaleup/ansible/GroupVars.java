@@ -4,6 +4,7 @@ import dev.scaleup.render.Etcd;
 import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.render.PgBackRestConfig;
 import dev.scaleup.topology.Topology;
 
 /**
@@ -29,6 +30,10 @@ final class GroupVars {
                 scaleup_db_user: %s
                 scaleup_patroni_port: %d
                 scaleup_etcd_client_port: %d
+                # pgBackRest: backups on (db hosts run its TLS server too), its port, the stanza
+                scaleup_backup: %s
+                scaleup_backup_port: %d
+                scaleup_stanza: %s
                 # where scaleup's files are on every server
                 scaleup_conf: %s
                 scaleup_data: %s
@@ -41,6 +46,7 @@ final class GroupVars {
                 """.formatted(Yaml.quote(t.name()), Yaml.quote(t.network().vip()), Yaml.quote(t.hostInterface()),
                 t.lb().port(), t.lb().edge().httpsPort(), HaproxyConfig.PEER_PORT, t.web().port(), t.app().port(),
                 t.db().port(), Yaml.quote(t.db().user()), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
+                t.backup().enabled(), dev.scaleup.topology.Backup.TLS_PORT, Yaml.quote(PgBackRestConfig.stanza(t)),
                 Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(in.site()),
                 Yaml.quote(in.caCert()), Yaml.quote(in.appBundle()), Yaml.quote(in.appRelease()));
     }

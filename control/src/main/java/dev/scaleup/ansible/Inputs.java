@@ -2,8 +2,10 @@ package dev.scaleup.ansible;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.Secrets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the project needs beyond the topology, all from the control machine.
@@ -15,8 +17,16 @@ import java.nio.file.Path;
  *     jlink image), so the app hosts need no JDK
  * @param appRelease the bundle's name on a server ({@code /opt/scaleup/releases/<release>}), made of its hashes
  * @param site the built site the web hosts serve (render.SiteBuild), on the control machine
+ * @param pgBackRestFiles the CA, the certificate and the key pgBackRest's hosts present to each other (db and backup
+ *     hosts' files); empty without {@code backup.enabled}
  */
-public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site) {
+public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site,
+                     List<RenderedFile> pgBackRestFiles) {
+
+    /** Without backups: no pgBackRest certificate. */
+    public Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site) {
+        this(secrets, tlsPem, caCert, appBundle, appRelease, site, List.of());
+    }
 
     public Inputs {
         requireNonNull(secrets, "secrets is null");
@@ -25,5 +35,6 @@ public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle
         requireNonNull(appBundle, "appBundle is null");
         requireNonNull(appRelease, "appRelease is null");
         requireNonNull(site, "site is null");
+        pgBackRestFiles = List.copyOf(requireNonNull(pgBackRestFiles, "pgBackRestFiles is null"));
     }
 }

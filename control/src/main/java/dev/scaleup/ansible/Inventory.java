@@ -24,7 +24,10 @@ final class Inventory {
             Role.WEB, List.of("nginx"),
             // psql: secrets rotate checks the new database login from an app host, as the app will use it
             Role.APP, List.of("postgresql-client-15"),
-            Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"));
+            Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"),
+            Role.BACKUP, List.of("pgbackrest"));
+    /** What a db host needs besides, with backups: pgBackRest's archive-push and its TLS server. */
+    static final List<String> DB_BACKUP_PACKAGES = List.of("pgbackrest");
     static final List<String> ETCD_PACKAGES = List.of("etcd-server");
 
     private Inventory() {}
@@ -32,12 +35,19 @@ final class Inventory {
     static String render(Topology t) {
         StringBuilder out = new StringBuilder(Yaml.banner(t.name()));
         out.append("all:\n  children:\n");
-        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB)) {
+        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB, Role.BACKUP)) {
+            if (t.hosts(role).isEmpty()) {
+                continue;
+            }
             out.append("    ").append(role.prefix()).append(":\n      hosts:\n");
             for (Host host : t.hosts(role)) {
                 out.append(hostVars(t, host));
             }
-            out.append("      vars:\n        scaleup_role_packages: ").append(list(PACKAGES.get(role))).append('\n');
+            List<String> packages = new java.util.ArrayList<>(PACKAGES.get(role));
+            if (role == Role.DB && t.backup().enabled()) {
+                packages.addAll(DB_BACKUP_PACKAGES);
+            }
+            out.append("      vars:\n        scaleup_role_packages: ").append(list(packages)).append('\n');
         }
         out.append("    # the initial primary: Patroni starts there first and bootstraps the database\n");
         out.append("    db_primary:\n      hosts:\n        ").append(t.initialPrimary().name()).append(":\n");

@@ -7,6 +7,7 @@ import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.NginxConfig;
 import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.render.PgBackRestConfig;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -27,6 +28,9 @@ final class Units {
     static final Path APP_RUNTIME = APP_HOME.resolve("runtime");
     static final Path APP_JAR = APP_HOME.resolve("app/app.jar");
     static final String APP_USER = AppProperties.SERVER_USER;
+
+    /** The drop-in that points Debian's pgbackrest.service at scaleup's config (db hosts with backups, backup1). */
+    static final String PGBACKREST_DROP_IN = "pgbackrest.service.conf";
 
     private Units() {}
 
@@ -102,17 +106,31 @@ final class Units {
                             """.formatted(String.join(" ", Etcd.command(t, host, paths)))));
                 }
             }
-            // the binder refuses backup.enabled with target: hosts
-            case BACKUP -> throw new IllegalStateException("no backup host on the hosts target yet");
+            case BACKUP -> { }
         }
-        String owner = host.role() == Role.DB ? "postgres" : "root";
+        boolean pgBackRest = host.role() == Role.BACKUP || host.role() == Role.DB && t.backup().enabled();
+        if (pgBackRest) {
+            files.add(file(PGBACKREST_DROP_IN, t, host, """
+                    # Debian's pgbackrest.service (as postgres, Restart=always), running the TLS server with
+                    # scaleup's pgbackrest.conf; without the package's 3 s sleep after the start (the role's gate
+                    # waits for the port instead)
+                    [Service]
+                    ExecStart=
+                    ExecStart=%s
+                    ExecStartPost=
+                    """.formatted(String.join(" ", PgBackRestConfig.serverCommand(paths)))));
+        }
+        String owner = host.role() == Role.DB || host.role() == Role.BACKUP ? "postgres" : "root";
         String chroot = host.role() == Role.LB
                 ? "# the empty directory HAProxy's workers are chrooted to\nd %s 0755 root root -\n".formatted(HaproxyConfig.chroot(paths))
+                : "";
+        String lock = pgBackRest
+                ? "# pgBackRest's lock-path\nd %s 0750 postgres postgres -\n".formatted(paths.run().resolve("pgbackrest"))
                 : "";
         files.add(file("tmpfiles.conf", t, host, """
                 # scaleup's sockets and pid files: made again at every boot (systemd-tmpfiles)
                 d %s 0755 %s %s -
-                """.formatted(paths.run(), owner, owner) + chroot));
+                """.formatted(paths.run(), owner, owner) + chroot + lock));
         files.add(new RenderedFile("nftables.conf", "#!/usr/sbin/nft -f\n" + banner(t, host) + """
                 # nftables.service loads scaleup's table, which replaces only itself: no `flush ruleset`, so other
                 # tables on this server stay

@@ -23,6 +23,10 @@ final class HostsUpCommand implements Callable<Integer> {
             description = "Number of hosts, " + LabPlan.MIN_HOSTS + " to " + LabPlan.MAX_HOSTS + " (9: lb1 lb2 web1 web2 app1 app2 db1 db2 db3).")
     int count;
 
+    @Option(names = "--backup", description = "One more host, backup1, for the pgBackRest repository (not counted in"
+            + " N); the hosts file then sets backup.enabled: true.")
+    boolean backup;
+
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "lab",
             description = "The lab's name (default: ${DEFAULT-VALUE}), also the deployment's name in the hosts file.")
     String name;
@@ -43,7 +47,7 @@ final class HostsUpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RefusedException("--subnet: " + e.getMessage());
         }
-        LabPlan plan = LabPlan.of(name, parsed, count);
+        LabPlan plan = LabPlan.of(name, parsed, count, backup);
         CommonOptions.requireRoot();
         Progress progress = new Progress(System.out);
         Lab lab = new Lab(plan);

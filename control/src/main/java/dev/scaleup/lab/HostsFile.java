@@ -38,6 +38,9 @@ public final class HostsFile {
                 .append("web:\n  count: ").append(count(plan, Role.WEB)).append('\n')
                 .append("app:\n  count: ").append(count(plan, Role.APP)).append('\n')
                 .append("db:\n  replicas: ").append(count(plan, Role.DB) - 1).append('\n');
+        if (count(plan, Role.BACKUP) > 0) {
+            out.append("backup:\n  enabled: true\n");
+        }
         return out.toString();
     }
 

@@ -36,10 +36,10 @@ public final class Image {
      * every package, so real servers get them from apt).
      */
     static final List<String> STACK = List.of("haproxy", "keepalived", "iputils-arping", "nginx", "postgresql-15",
-            "patroni", "etcd-server", "python3-etcd", "nftables", "curl", "ca-certificates", "util-linux");
+            "patroni", "etcd-server", "python3-etcd", "pgbackrest", "nftables", "curl", "ca-certificates", "util-linux");
     /** The packages' own services: the deployment decides what runs, so none starts at boot. */
     static final List<String> PACKAGE_SERVICES = List.of("haproxy", "keepalived", "nginx", "postgresql", "patroni",
-            "etcd", "nftables");
+            "etcd", "pgbackrest", "nftables");
     /** Changes with the build steps below, so an image built by an older recipe is not reused. */
     private static final String RECIPE = "2";
 

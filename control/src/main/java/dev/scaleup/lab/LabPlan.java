@@ -43,6 +43,14 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
 
     /** The plan for N hosts; refused (nothing made) when N, the name or the subnet cannot work. */
     public static LabPlan of(String name, Subnet subnet, int count) {
+        return of(name, subnet, count, false);
+    }
+
+    /**
+     * The plan for N hosts of the stack, and with {@code backup} one more, backup1, for the pgBackRest repository
+     * (not counted in N); refused (nothing made) when N, the name or the subnet cannot work.
+     */
+    public static LabPlan of(String name, Subnet subnet, int count, boolean backup) {
         checkName(name);
         if (!ALLOWED.contains(subnet)) {
             throw new RefusedException("subnet " + subnet + " is outside " + ALLOWED
@@ -59,7 +67,11 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
         if (count > MAX_HOSTS) {
             throw new RefusedException("-n " + count + " is too many: at most " + MAX_HOSTS + " throwaway hosts");
         }
-        return new LabPlan(name, subnet, spread(subnet, roles(count)));
+        List<Role> roles = new ArrayList<>(roles(count));
+        if (backup) {
+            roles.add(Role.BACKUP);
+        }
+        return new LabPlan(name, subnet, spread(subnet, roles));
     }
 
     static void checkName(String name) {
@@ -78,7 +90,7 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
         return roles.subList(0, count);
     }
 
-    /** Hosts numbered from 1 per role, in role order (lb, web, app, db), at the role's block of the subnet. */
+    /** Hosts numbered from 1 per role, in role order (lb, web, app, db, backup), at the role's block of the subnet. */
     public static List<LabHost> spread(Subnet subnet, List<Role> roles) {
         Map<Role, Integer> counts = new EnumMap<>(Role.class);
         roles.forEach(role -> counts.merge(role, 1, Integer::sum));
@@ -105,9 +117,12 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
         return name + "-hbr";
     }
 
-    /** The container's machine name (its hostname is the host's own name). */
+    /**
+     * The container's machine name (its hostname is the host's own name); backup1's is NAME-bk1, which keeps the
+     * veth systemd-nspawn names after it (vb-NAME-bk1) within 15 characters.
+     */
     public String machine(LabHost host) {
-        return name + "-" + host.name();
+        return name + "-" + host.name().replace(Role.BACKUP.prefix(), "bk");
     }
 
     public LabHost host(String hostName) {

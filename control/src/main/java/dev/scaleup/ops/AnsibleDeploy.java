@@ -34,7 +34,8 @@ final class AnsibleDeploy {
     void run(List<Host> hosts, int batchSize, Path build) {
         Deployment d = deployment;
         Path state = d.state().real();
-        Inputs inputs = AnsibleProvisioner.inputs(d, build, Certificates.pem(d, new ArrayList<>()));
+        Inputs inputs = AnsibleProvisioner.inputs(d, build, Certificates.pem(d, new ArrayList<>()),
+                BackupCertificates.files(d, new ArrayList<>()));
         List<List<Host>> batches = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i += batchSize) {
             batches.add(hosts.subList(i, Math.min(hosts.size(), i + batchSize)));

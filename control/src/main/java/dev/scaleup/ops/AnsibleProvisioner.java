@@ -209,19 +209,20 @@ final class AnsibleProvisioner implements Provisioner {
         }
         List<String> made = new ArrayList<>();
         Certificates.Pem pem = Certificates.pem(d, made);
+        List<RenderedFile> pgBackRest = BackupCertificates.files(d, made);
         made.forEach(progress::step);
         progress.step(pem.hint());
         changes += made.size();
-        Inputs inputs = inputs(d, d.appArtifact(), pem);
+        Inputs inputs = inputs(d, d.appArtifact(), pem, pgBackRest);
         return new Project(projectDir(d.state().real()), AnsibleProject.render(d.topology(), inputs), changes);
     }
 
     /** What the project renders beside the topology, with {@code build} as the app release (a deploy's new one). */
-    static Inputs inputs(Deployment d, Path build, Certificates.Pem pem) {
+    static Inputs inputs(Deployment d, Path build, Certificates.Pem pem, List<RenderedFile> pgBackRest) {
         AppArtifact.Bundle bundle = AppArtifact.bundle(build, AppArtifact.runtimeDir(d.repoRoot()), d.state().artifacts());
         SiteBuild.build(d.topology().site(), d.state().site());
         return new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release(),
-                d.state().site());
+                d.state().site(), pgBackRest);
     }
 
     private int run(Operation op) {

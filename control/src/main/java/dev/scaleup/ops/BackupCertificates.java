@@ -37,24 +37,7 @@ final class BackupCertificates {
         if (!t.backup().enabled()) {
             return changes;
         }
-        Path dir = Tls.dir(deployment.state().real());
-        Certificates.ensureCa(dir, t, changes);
-        String why = problem(t, dir);
-        if (why != null) {
-            Path csr = dir.resolve("pgbackrest.csr");
-            Path extensions = dir.resolve("pgbackrest.ext");
-            Certificates.write(extensions, Tls.pgBackRestExtensions(t));
-            Certificates.openssl(Tls.newPgBackRestRequest(dir, csr));
-            Certificates.makePrivate(dir.resolve(Tls.PGBACKREST_KEY));
-            Certificates.openssl(Tls.signPgBackRest(dir, csr, extensions));
-            Certificates.delete(csr);
-            changes.add("tls: made pgBackRest's certificate (" + why + "): " + Tls.pgBackRestSubjectAltName(t)
-                    + ", signed by the deployment's CA");
-        }
-        List<RenderedFile> files = List.of(
-                new RenderedFile(PgBackRestConfig.CA, read(dir.resolve(Tls.CA_CERT)), RenderedFile.PUBLIC),
-                new RenderedFile(PgBackRestConfig.CERT, read(dir.resolve(Tls.PGBACKREST_CERT)), RenderedFile.PUBLIC),
-                new RenderedFile(PgBackRestConfig.KEY, read(dir.resolve(Tls.PGBACKREST_KEY)), RenderedFile.PRIVATE));
+        List<RenderedFile> files = files(deployment, changes);
         for (Host host : t.hosts()) {
             if (host.role() == Role.DB || host.role() == Role.BACKUP) {
                 List<String> written = ConfigFiles.write(deployment, host, files);
@@ -70,6 +53,35 @@ final class BackupCertificates {
             }
         }
         return changes;
+    }
+
+    /**
+     * The CA certificate, pgBackRest's certificate and its key as the db and backup hosts get them, the certificate
+     * made first (a sentence into {@code changes}) when there is none or it does not fit; none without backups.
+     */
+    static List<RenderedFile> files(Deployment deployment, List<String> changes) {
+        Topology t = deployment.topology();
+        if (!t.backup().enabled()) {
+            return List.of();
+        }
+        Path dir = Tls.dir(deployment.state().real());
+        Certificates.ensureCa(dir, t, changes);
+        String why = problem(t, dir);
+        if (why != null) {
+            Path csr = dir.resolve("pgbackrest.csr");
+            Path extensions = dir.resolve("pgbackrest.ext");
+            Certificates.write(extensions, Tls.pgBackRestExtensions(t));
+            Certificates.openssl(Tls.newPgBackRestRequest(dir, csr));
+            Certificates.makePrivate(dir.resolve(Tls.PGBACKREST_KEY));
+            Certificates.openssl(Tls.signPgBackRest(dir, csr, extensions));
+            Certificates.delete(csr);
+            changes.add("tls: made pgBackRest's certificate (" + why + "): " + Tls.pgBackRestSubjectAltName(t)
+                    + ", signed by the deployment's CA");
+        }
+        return List.of(
+                new RenderedFile(PgBackRestConfig.CA, read(dir.resolve(Tls.CA_CERT)), RenderedFile.PUBLIC),
+                new RenderedFile(PgBackRestConfig.CERT, read(dir.resolve(Tls.PGBACKREST_CERT)), RenderedFile.PUBLIC),
+                new RenderedFile(PgBackRestConfig.KEY, read(dir.resolve(Tls.PGBACKREST_KEY)), RenderedFile.PRIVATE));
     }
 
     /** Why the certificate must be made (anew), or null when it fits. */

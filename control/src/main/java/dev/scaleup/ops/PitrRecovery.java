@@ -61,7 +61,7 @@ final class PitrRecovery {
      * socket; no synchronous standby: none runs) and waits until recovery is over and it promoted; the timeline.
      */
     String recover(Progress progress) {
-        pgCtl("-l", pgData().resolveSibling(LOG).toString(), "-W", "-o",
+        pgCtl("-l", recoveryLog().toString(), "-W", "-o",
                 String.join(" ", serverOptions(deployment.topology(), paths)), "start")
                 .orThrow();
         long start = System.nanoTime();
@@ -74,7 +74,7 @@ final class PitrRecovery {
                 // not yet accepting connections (consistency not reached), or it stopped: pg_ctl status says which
                 if (!pgCtl("status").ok()) {
                     throw new OperatorException(host.name() + ": PostgreSQL stopped during recovery (a target beyond"
-                            + " the archive ends it so); its log " + pgData().resolveSibling(LOG) + ":\n" + logTail());
+                            + " the archive ends it so); its log " + recoveryLog() + ":\n" + logTail());
                 }
             }
             if ("f".equals(inRecovery)) {
@@ -82,7 +82,7 @@ final class PitrRecovery {
             }
             if (System.nanoTime() - start > RECOVERY_TIMEOUT.toNanos()) {
                 throw new OperatorException(host.name() + ": still recovering after " + RECOVERY_TIMEOUT.toMinutes()
-                        + " min; its log " + pgData().resolveSibling(LOG));
+                        + " min; its log " + recoveryLog());
             }
             if (System.nanoTime() - said > 10e9) {
                 said = System.nanoTime();
@@ -144,12 +144,17 @@ final class PitrRecovery {
         return deployment.target().exec(host, command, Duration.ofMinutes(3));
     }
 
+    /** The recovery server's log: in the run directory, postgres's on both targets (a server's data/ is root's). */
+    private Path recoveryLog() {
+        return paths.run().resolve(LOG);
+    }
+
     private Path pgData() {
         return PgBackRestConfig.pgData(paths);
     }
 
     private String logTail() {
-        return deployment.target().exec(host, List.of("tail", "-n", "15", pgData().resolveSibling(LOG).toString()),
+        return deployment.target().exec(host, List.of("tail", "-n", "15", recoveryLog().toString()),
                 Duration.ofSeconds(10)).stdout().strip();
     }
 

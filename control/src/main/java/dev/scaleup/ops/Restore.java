@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  *   7 pgbackrest check             archiving works on the new timeline
  * </pre>
  * Refused before anything changes: backups off, no backup before the target, a target after the newest archived
- * WAL, the hosts target.
+ * WAL.
  */
 public final class Restore {
 
@@ -73,10 +73,6 @@ public final class Restore {
      */
     public static Result run(StateDir state, Path repoRoot, RestoreTarget target, Predicate<List<String>> confirm,
                              Progress progress) {
-        if (Deployment.open(state, repoRoot).topology().onServers()) {
-            throw new RefusedException("restore: not on the hosts target yet (backups are not built there, issue 14);"
-                    + " nothing was changed");
-        }
         try (Operation op = Operation.begin(state, repoRoot, "restore", progress)) {
             Restore restore = new Restore(op);
             Plan plan = restore.plan(target);
@@ -154,8 +150,9 @@ public final class Restore {
         removeCluster(plan);
         for (Host replica : plan.replicas()) {
             Optional.ofNullable(new PitrRecovery(deployment, replica).stopLeftover()).ifPresent(op::step);
-            deployment.target().exec(replica, List.of("rm", "-rf", PgBackRestConfig.pgData(deployment.paths(replica))
-                    .toString()), Duration.ofMinutes(10)).orThrow();
+            // its contents: the directory itself stays, postgres's with mode 0700 (on a server its parent is root's)
+            deployment.target().exec(replica, List.of("find", PgBackRestConfig.pgData(deployment.paths(replica))
+                    .toString(), "-mindepth", "1", "-delete"), Duration.ofMinutes(10)).orThrow();
             op.step(replica.name() + ": emptied its data directory (Patroni clones it from " + plan.primary().name() + ")");
         }
         startPrimary(plan.primary());

@@ -147,10 +147,22 @@ public final class PgBackRestConfig {
                 tls-server-cert-file=%6$s
                 tls-server-key-file=%7$s
                 tls-server-auth=%8$s=%9$s
-                """.formatted(Text.path(paths.logs()), Text.path(paths.run().resolve("pgbackrest")), host.address(),
+                """.formatted(Text.path(logPath(paths)), Text.path(paths.run().resolve("pgbackrest")), host.address(),
                 Backup.TLS_PORT, Text.path(paths.conf(CA)), Text.path(paths.conf(CERT)), Text.path(paths.conf(KEY)),
                 CLIENT_CN, stanza(t));
     }
+
+    /**
+     * Where pgBackRest writes its log files: the host's log directory; on a server, the one Debian's package makes
+     * (owned by postgres), since servers have no log directory of scaleup's own (the TLS server's console output
+     * goes to the journal as well).
+     */
+    static Path logPath(HostPaths paths) {
+        return paths.journald() ? SERVER_LOGS : paths.logs();
+    }
+
+    /** Debian's pgbackrest package makes it, postgres's, mode 0750. */
+    static final Path SERVER_LOGS = Path.of("/var/log/pgbackrest");
 
     /** Another host's paths: the same layout, under its own root on the netns target. */
     private static HostPaths peer(HostPaths paths, Host other) {

@@ -7,6 +7,7 @@ import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Ssh;
 import dev.scaleup.topology.Topology;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class HostsTarget implements Target {
      */
     public static Optional<String> unit(String process) {
         return Optional.ofNullable(switch (process) {
-            case "haproxy", "nginx", "patroni", "etcd" -> process;
+            case "haproxy", "nginx", "patroni", "etcd", "pgbackrest" -> process;
             case "app" -> "scaleup-app";
             default -> null;
         });
@@ -64,13 +65,15 @@ public final class HostsTarget implements Target {
         if (Etcd.isMember(topology, host)) {
             units.add("etcd");
         }
+        if (host.role() == Role.DB && topology.backup().enabled()) {
+            units.add("pgbackrest");
+        }
         units.add(switch (host.role()) {
             case LB -> "haproxy";
             case WEB -> "nginx";
             case APP -> "scaleup-app";
             case DB -> "patroni";
-            // the binder refuses backup.enabled with target: hosts
-            case BACKUP -> throw new IllegalStateException("no backup host on the hosts target yet");
+            case BACKUP -> "pgbackrest";
         });
         return List.copyOf(units);
     }

@@ -22,7 +22,7 @@ import java.util.Locale;
  */
 final class ServersBinder {
 
-    private static final Pattern HOST_NAME = Pattern.compile("(lb|web|app|db)([1-9][0-9]{0,2})");
+    private static final Pattern HOST_NAME = Pattern.compile("(lb|web|app|db|backup)([1-9][0-9]{0,2})");
     private static final List<String> TARGETS = List.of("netns", "hosts");
 
     private final Problems problems;
@@ -106,6 +106,24 @@ final class ServersBinder {
         return count;
     }
 
+    /**
+     * With {@code backup.enabled} the pgBackRest repository needs its own server, backup1, listed under 'hosts';
+     * more than one backup host is never used.
+     */
+    void backupHost(Block section, boolean enabled, Servers servers, Block top) {
+        List<Integer> numbers = servers.of(Role.BACKUP).stream().map(Server::index).toList();
+        YamlNode.Entry hosts = top.get(Section.HOST.path());
+        if (enabled && !numbers.contains(1)) {
+            YamlNode.Entry key = section.get(TopologyKey.BACKUP_ENABLED);
+            problems.add(key != null ? key.line() : hosts == null ? 0 : hosts.line(), "'backup.enabled' is true, which"
+                    + " needs a server for the backup repository, but 'hosts' lists no backup1: list backup1 under"
+                    + " 'hosts' or set 'backup.enabled: false'");
+        }
+        numbers.stream().filter(i -> i > Role.BACKUP.capacity()).findFirst().ifPresent(i -> problems.add(
+                hosts == null ? 0 : hosts.line(), "'hosts' lists " + Role.BACKUP.hostName(i) + ": a deployment has one"
+                        + " backup host, backup1"));
+    }
+
     private String netInterface(Block network, Block top) {
         if (network.get(TopologyKey.NETWORK_INTERFACE) == null) {
             problems.add(top.get(TopologyKey.TARGET).line(), "'network.interface' is missing: with 'target: hosts' name"
@@ -157,7 +175,7 @@ final class ServersBinder {
         Matcher name = HOST_NAME.matcher(entry.key());
         if (!name.matches()) {
             problems.add(entry.line(), "'hosts." + entry.key() + "' is not a host name scaleup knows: write a role"
-                    + " (lb, web, app, db) and a number from 1, as in lb1, web2, app3, db1");
+                    + " (lb, web, app, db, backup) and a number from 1, as in lb1, web2, app3, db1, backup1");
             return null;
         }
         if (!(entry.value() instanceof YamlNode.Mapping mapping)) {

@@ -60,7 +60,7 @@ final class TopologyBinder {
         Web web = web(webKeys);
         App app = app(appKeys);
         Db db = db(dbKeys);
-        Backup backup = backup(backupKeys, onServers);
+        Backup backup = backup(backupKeys);
         Path site = site(top);
         Servers servers = null;
         if (onServers) {
@@ -76,6 +76,7 @@ final class TopologyBinder {
                         Role.APP.capacity(), 0, servers, top));
                 db = db.withReplicas(serversBinder.count(dbKeys, TopologyKey.DB_REPLICAS, Role.DB, db.replicas(), 0,
                         Role.DB.capacity() - 1, 1, servers, top));
+                serversBinder.backupHost(backupKeys, backup.enabled(), servers, top);
             }
         } else {
             serversBinder.refuse(top, networkKeys);
@@ -124,17 +125,10 @@ final class TopologyBinder {
         return name == null || user == null ? null : new Db(replicas, port, name, user);
     }
 
-    /** The backup host exists on the netns target only, for now: the hosts target has no role for it yet. */
-    private Backup backup(Block keys, boolean onServers) {
-        boolean enabled = values.bool(keys, TopologyKey.BACKUP_ENABLED);
-        Backup backup = new Backup(enabled, values.integer(keys, TopologyKey.BACKUP_RETENTION_FULL),
+    private Backup backup(Block keys) {
+        return new Backup(values.bool(keys, TopologyKey.BACKUP_ENABLED),
+                values.integer(keys, TopologyKey.BACKUP_RETENTION_FULL),
                 values.integer(keys, TopologyKey.BACKUP_ARCHIVE_TIMEOUT));
-        if (enabled && onServers) {
-            values.add(keys.get(TopologyKey.BACKUP_ENABLED), "'backup.enabled' must be false with 'target: hosts'"
-                    + " (the backup host runs on the netns target only, for now), got true");
-            return null;
-        }
-        return backup;
     }
 
     // ---- the mappings of the file

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.Secrets;
 import dev.scaleup.render.Tools;
 import dev.scaleup.topology.Topology;
@@ -37,11 +38,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AnsibleProjectTest {
 
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
-    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret", "super-secret", "token-key-0123456789abcdef0123456789abcdef");
+    static final Secrets SECRETS = new Secrets("repl-secret", "app-secret", "super-secret", "token-key-0123456789abcdef0123456789abcdef")
+            .withBackupCipherPass("cipher-secret");
     static final Inputs INPUTS = new Inputs(SECRETS, "-----BEGIN CERTIFICATE-----\nchain\n-----END CERTIFICATE-----\n"
             + "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n", Path.of("/state/tls/ca.crt"),
             Path.of("/state/artifacts/bundles/app-0123abcd-rt4567ef.tar.gz"), "app-0123abcd-rt4567ef",
-            Path.of("/state/site"));
+            Path.of("/state/site"), List.of(
+                    new RenderedFile("pgbackrest-ca.crt", "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n",
+                            RenderedFile.PUBLIC),
+                    new RenderedFile("pgbackrest.crt", "-----BEGIN CERTIFICATE-----\npgbackrest\n-----END CERTIFICATE-----\n",
+                            RenderedFile.PUBLIC),
+                    new RenderedFile("pgbackrest.key", "-----BEGIN PRIVATE KEY-----\npgbackrest-key\n-----END PRIVATE KEY-----\n",
+                            RenderedFile.PRIVATE)));
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** examples/hosts.yaml as if the repository were at /repo, so the golden files name no real directory. */
@@ -98,6 +106,9 @@ class AnsibleProjectTest {
         assertThat(files.stream().map(ProjectFile::path)).noneMatch(p -> p.startsWith("host_files/web2/"));
         for (ProjectFile f : files) {
             boolean secret = f.content().contains("app-secret") || f.content().contains("super-secret")
+                    || f.content().contains("cipher-secret")
+                    // 0600 on every host: backup1's holds the repository's passphrase, the db hosts' name the key
+                    || f.path().endsWith("/pgbackrest.conf")
                     || f.content().contains("token-key-") || f.content().contains("PRIVATE KEY")
                     || f.content().contains("SCRAM-SHA-256$");
             assertThat(f.mode()).as(f.path() + " holds a secret").isEqualTo(secret ? 0600 : 0644);
@@ -149,7 +160,8 @@ class AnsibleProjectTest {
         List<ProjectFile> files = AnsibleProject.render(example(), INPUTS);
         Set<String> secretNames = files.stream().filter(f -> f.mode() == 0600)
                 .map(f -> f.path().substring(f.path().lastIndexOf('/') + 1)).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(secretNames).containsExactly("app.properties", "bootstrap.sql", "patroni.yml", "tls.pem");
+        assertThat(secretNames).containsExactly("app.properties", "bootstrap.sql", "patroni.yml", "pgbackrest.conf",
+                "pgbackrest.key", "tls.pem");
         Set<String> copied = new TreeSet<>();
         for (JsonNode task : tasks(files)) {
             String src = task.path("ansible.builtin.copy").path("src").asText();

@@ -51,13 +51,13 @@ class HostsStackIT {
     void elevenServersRunTheStackThroughAnsibleKeepEveryWriteThroughFaultsAndOperationsAndGoAwayCompletely(@TempDir Path tmp) throws Exception {
         RootOnly.require();
         // eleven: web3 and app3 are spares, listed in the hosts file beyond the counts, for the scale-out drill
-        LabPlan plan = LabPlan.of(NAME, SUBNET, 11);
+        LabPlan plan = LabPlan.of(NAME, SUBNET, 11, true);
         Lab lab = new Lab(plan);
         Path hostsFile = tmp.resolve("hosts.yaml");
         String state = tmp.resolve("state").toString();
         try {
-            Cli.Run hosts = timed("hosts up -n 11", () -> Cli.run("hosts", "up", "-n", "11", "--name", NAME, "--subnet",
-                    SUBNET.toString(), "-o", hostsFile.toString()));
+            Cli.Run hosts = timed("hosts up -n 11 --backup", () -> Cli.run("hosts", "up", "-n", "11", "--backup", "--name",
+                    NAME, "--subnet", SUBNET.toString(), "-o", hostsFile.toString()));
             assertThat(hosts.exitCode()).as(hosts.err()).isZero();
             String file = Files.readString(hostsFile);
             assertThat(file).contains("web:\n  count: 3\n").contains("app:\n  count: 3\n");
@@ -67,7 +67,7 @@ class HostsStackIT {
             Cli.Run cold = timed("up (cold)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));
             assertThat(cold.exitCode()).as(cold.err()).isZero();
             assertThat(cold.out()).contains("ansible: Base of every host").contains("ansible: etcd members")
-                    .contains("db1: db : patroni.yml (passwords inside): changed").contains("up: 9 hosts healthy in");
+                    .contains("db1: db : patroni.yml (passwords inside): changed").contains("up: 10 hosts healthy in");
 
             Deployment deployment = Deployment.open(new StateDir(Path.of(state)), RootOnly.repoRoot());
             VipAccess vip = VipAccess.of(deployment);
@@ -114,12 +114,13 @@ class HostsStackIT {
 
             Cli.Run warm = timed("up (warm)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));
             assertThat(warm.exitCode()).as(warm.err()).isZero();
-            assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 9 hosts are running");
+            assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 10 hosts are running");
 
             // the faults as they happen to servers, and the operations through Ansible, all under load (issue 12)
             // (scale-out's undo is the scale-in, under the same load and data check)
+            backupOnTheServers(state);
             for (String scenario : List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition",
-                    "db-primary-power-cut", "scale-out", "deploy", "deploy-bad-artifact")) {
+                    "db-primary-power-cut", "restore-after-failover", "scale-out", "deploy", "deploy-bad-artifact")) {
                 drill(scenario, state);
             }
             assertThat(lab.ssh("web3", List.of("systemctl", "is-enabled", "nginx"), Duration.ofSeconds(20)).stdout())
@@ -128,12 +129,12 @@ class HostsStackIT {
 
             Cli.Run down = timed("down", () -> Cli.run("down", "--state-dir", state));
             assertThat(down.exitCode()).as(down.err()).isZero();
-            for (String host : List.of("lb1", "web1", "app1", "db1")) {
+            for (String host : List.of("lb1", "web1", "app1", "db1", "backup1")) {
                 // the server stays reachable, and nothing of the stack runs or starts at boot
                 assertThat(lab.ssh(host, List.of("systemctl", "is-active", "haproxy", "nginx", "scaleup-app", "patroni",
-                        "etcd"), Duration.ofSeconds(20)).stdout().lines()).doesNotContain("active");
+                        "etcd", "pgbackrest"), Duration.ofSeconds(20)).stdout().lines()).doesNotContain("active");
                 assertThat(lab.ssh(host, List.of("systemctl", "is-enabled", "haproxy", "nginx", "scaleup-app", "patroni",
-                        "etcd"), Duration.ofSeconds(20)).stdout().lines()).doesNotContain("enabled");
+                        "etcd", "pgbackrest"), Duration.ofSeconds(20)).stdout().lines()).doesNotContain("enabled");
             }
         } finally {
             Cli.Run down = timed("hosts down", () -> Cli.run("hosts", "down", "--name", NAME));
@@ -144,6 +145,26 @@ class HostsStackIT {
                 .as("overlay mounts").doesNotContain(LabDir.of(NAME).path().toString());
         assertThat(Exec.run(List.of("ip", "-o", "link")).stdout()).as("bridge and veths")
                 .doesNotContain(plan.bridge()).doesNotContain("vb-" + NAME + "-");
+    }
+
+    /**
+     * Backups on the servers (issue 14): backup1 holds the repository, and up made the stanza and checked that the
+     * primary's WAL reaches it; a full backup through {@code scaleup backup}, listed by {@code scaleup backups}, with
+     * the archive reaching past it; status healthy with backup1's line.
+     */
+    private static void backupOnTheServers(String state) throws Exception {
+        Cli.Run backup = timed("backup --type full", () -> Cli.run("backup", "--type", "full", "--state-dir", state));
+        assertThat(backup.exitCode()).as(backup.err()).isZero();
+        System.out.println("HostsStackIT: " + backup.out().lines().reduce((a, b) -> b).orElse(""));
+        JsonNode list = JSON.readTree(Cli.run("backups", "--json", "--state-dir", state).out());
+        System.out.println("HostsStackIT: backups --json: " + list);
+        assertThat(list.path("backups")).hasSize(1);
+        assertThat(list.path("backups").get(0).path("type").asText()).isEqualTo("full");
+        JsonNode status = JSON.readTree(Cli.run("status", "--json", "--state-dir", state).out());
+        assertThat(status.path("healthy").asBoolean()).as(status.toString()).isTrue();
+        assertThat(StreamSupport.stream(status.path("hosts").spliterator(), false)
+                .filter(h -> h.path("name").asText().equals("backup1")).findFirst().orElseThrow()
+                .path("healthy").asBoolean()).isTrue();
     }
 
     /**

@@ -137,10 +137,10 @@ class HostsTargetTest {
     void hostNamesAreARoleAndANumber() {
         assertThat(problems(HEAD + SIX + "  cache1: {address: 198.18.16.50}\n  web0: {address: 198.18.16.51}\n"))
                 .containsExactly(
-                        "hosts.yaml:14: 'hosts.cache1' is not a host name scaleup knows: write a role (lb, web, app, db)"
-                                + " and a number from 1, as in lb1, web2, app3, db1",
-                        "hosts.yaml:15: 'hosts.web0' is not a host name scaleup knows: write a role (lb, web, app, db)"
-                                + " and a number from 1, as in lb1, web2, app3, db1");
+                        "hosts.yaml:14: 'hosts.cache1' is not a host name scaleup knows: write a role (lb, web, app, db,"
+                                + " backup) and a number from 1, as in lb1, web2, app3, db1, backup1",
+                        "hosts.yaml:15: 'hosts.web0' is not a host name scaleup knows: write a role (lb, web, app, db,"
+                                + " backup) and a number from 1, as in lb1, web2, app3, db1, backup1");
     }
 
     @Test
@@ -197,8 +197,17 @@ class HostsTargetTest {
     }
 
     @Test
-    void theBackupHostIsRefusedOnServersForNow() {
+    void backupsOnServersNeedBackup1Listed() {
         assertThat(problems(HEAD + SIX + "backup:\n  enabled: true\n")).containsExactly("hosts.yaml:15: 'backup.enabled'"
-                + " must be false with 'target: hosts' (the backup host runs on the netns target only, for now), got true");
+                + " is true, which needs a server for the backup repository, but 'hosts' lists no backup1: list backup1"
+                + " under 'hosts' or set 'backup.enabled: false'");
+        assertThat(problems(HEAD + SIX + "  backup1: {address: 198.18.16.91}\n  backup2: {address: 198.18.16.92}\n"
+                + "backup:\n  enabled: true\n")).containsExactly("hosts.yaml:7: 'hosts' lists backup2: a deployment has"
+                + " one backup host, backup1");
+        Topology t = parse(HEAD + SIX + "  backup1: {address: 198.18.16.91}\nbackup:\n  enabled: true\n");
+        assertThat(t.hosts(Role.BACKUP)).extracting(h -> h.name() + "=" + h.address())
+                .containsExactly("backup1=198.18.16.91");
+        // listed but off: a spare, not in use
+        assertThat(parse(HEAD + SIX + "  backup1: {address: 198.18.16.91}\n").hosts(Role.BACKUP)).isEmpty();
     }
 }
