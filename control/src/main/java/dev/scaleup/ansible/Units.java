@@ -1,6 +1,7 @@
 package dev.scaleup.ansible;
 
 import dev.scaleup.render.AppProperties;
+import dev.scaleup.render.BackupSchedule;
 import dev.scaleup.render.Etcd;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HaproxyConfig;
@@ -106,7 +107,23 @@ final class Units {
                             """.formatted(String.join(" ", Etcd.command(t, host, paths)))));
                 }
             }
-            case BACKUP -> { }
+            case BACKUP -> files.add(file("scaleup-backup-schedule.service", t, host, """
+                    [Unit]
+                    Description=scaleup's backup schedule of deployment %s (pgBackRest backups when due)
+                    After=network-online.target pgbackrest.service
+                    Wants=network-online.target
+
+                    [Service]
+                    Type=exec
+                    User=postgres
+                    Group=postgres
+                    ExecStart=%s
+                    Restart=always
+                    RestartSec=5
+
+                    [Install]
+                    WantedBy=multi-user.target
+                    """.formatted(t.name(), String.join(" ", BackupSchedule.command(paths)))));
         }
         boolean pgBackRest = host.role() == Role.BACKUP || host.role() == Role.DB && t.backup().enabled();
         if (pgBackRest) {

@@ -2,6 +2,7 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.scaleup.render.BackupSchedule;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PgBackRestConfig;
 import dev.scaleup.runtime.Exec;
@@ -42,9 +43,55 @@ public final class BackupService implements HostService {
         return ProcessSpec.of(PROCESS, PgBackRestConfig.serverCommand(paths)).asUser(USER);
     }
 
+    /** The backup schedule (render.BackupSchedule), beside the server on the backup host. */
+    static ProcessSpec schedule(HostPaths paths) {
+        return ProcessSpec.of(BackupSchedule.PROCESS, BackupSchedule.command(paths)).asUser(USER)
+                .withExecutable(PYTHON_FILE_NAME);
+    }
+
+    /**
+     * The file /usr/bin/python3 links to (python3.11 on Debian 12): the name a running schedule's executable has,
+     * which is how a pid is told to be it on this machine.
+     */
+    private static final String PYTHON_FILE_NAME = pythonFileName();
+
+    private static String pythonFileName() {
+        try {
+            return Path.of(BackupSchedule.command(HostPaths.onServer()).get(0)).toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            return "python3"; // no python3 here: the start fails and says why
+        }
+    }
+
     @Override
     public List<ProcessSpec> processes(Host host) {
-        return List.of(server(deployment.paths(host)));
+        HostPaths paths = deployment.paths(host);
+        return List.of(server(paths), schedule(paths));
+    }
+
+    /**
+     * The schedule reads its settings at every check: nothing to do for them. pgBackRest's server reads its config
+     * at start: a changed one stops it here, and the converge that called this starts it again (the primary's
+     * archive-push retries meanwhile).
+     */
+    @Override
+    public String reload(Host host, List<String> changedFiles) {
+        List<String> said = new java.util.ArrayList<>();
+        if (changedFiles.contains(BackupSchedule.SETTINGS)) {
+            said.add("the backup schedule reads " + BackupSchedule.SETTINGS + " at its next check");
+        }
+        if (changedFiles.contains(PgBackRestConfig.FILE)) {
+            ProcessSpec server = server(deployment.paths(host));
+            said.add(deployment.isRunning(host, server) ? deployment.target().stop(host, server, Down.STOP_DEADLINE)
+                    + " (started again with the new " + PgBackRestConfig.FILE + ")" : PROCESS + " was not running");
+        }
+        if (changedFiles.contains(BackupSchedule.PROGRAM)) {
+            ProcessSpec schedule = schedule(deployment.paths(host));
+            if (deployment.isRunning(host, schedule)) {
+                said.add(deployment.target().stop(host, schedule, Down.STOP_DEADLINE) + " (started again as written now)");
+            }
+        }
+        return host.name() + ": " + (said.isEmpty() ? "nothing to reload" : String.join("; ", said));
     }
 
     @Override
@@ -67,6 +114,10 @@ public final class BackupService implements HostService {
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
+        if (spec.name().equals(BackupSchedule.PROCESS)) {
+            // nothing to wait for: it looks at the repository every few seconds, and says so in its log
+            return;
+        }
         awaitListening(deployment, host, spec);
     }
 

@@ -30,6 +30,7 @@ public final class Backups {
     public static final Set<String> TYPES = Set.of("full", "diff", "incr");
     private static final Duration BACKUP_TIMEOUT = Duration.ofHours(6);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    private static final Duration LOCK_RETRY = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Deployment deployment;
 
@@ -113,8 +114,7 @@ public final class Backups {
         progress.step("backup: " + type + " backup of " + deployment.topology().name() + " into the repository on "
                 + host.name() + " (pgbackrest backup --type=" + type + ")");
         long start = System.nanoTime();
-        CompletableFuture<Exec.Result> run = CompletableFuture.supplyAsync(
-                () -> pgbackrest(List.of("--type=" + type, "backup"), BACKUP_TIMEOUT));
+        CompletableFuture<Exec.Result> run = CompletableFuture.supplyAsync(() -> backupWaitingForTheLock(type, progress));
         Exec.Result result = null;
         while (result == null) {
             try {
@@ -136,6 +136,37 @@ public final class Backups {
         BackupInfo.Entry entry = info().newest().orElseThrow(() -> new OperatorException(
                 "backup: pgbackrest backup succeeded but the repository lists no backup"));
         return new Taken(entry, seconds);
+    }
+
+    /**
+     * {@code pgbackrest backup}; while another backup holds the repository's lock (the backup host's schedule, a
+     * drill's), it waits for that one to end and tries again, once every few seconds.
+     */
+    private Exec.Result backupWaitingForTheLock(String type, Progress progress) {
+        long deadline = System.nanoTime() + BACKUP_TIMEOUT.toNanos();
+        boolean said = false;
+        while (true) {
+            Exec.Result result = pgbackrest(List.of("--type=" + type, "backup"), BACKUP_TIMEOUT);
+            if (result.ok() || !heldByAnother(result) || System.nanoTime() > deadline) {
+                return result;
+            }
+            if (!said) {
+                progress.step("backup: another backup runs (the backup host's schedule, or another command): waiting"
+                        + " for it to end");
+                said = true;
+            }
+            try {
+                Thread.sleep(LOCK_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result;
+            }
+        }
+    }
+
+    /** pgBackRest's LockAcquireError (code 050): the stanza's backup lock is held by another process. */
+    static boolean heldByAnother(Exec.Result result) {
+        return (result.stderr() + result.stdout()).contains("[050]");
     }
 
     /**

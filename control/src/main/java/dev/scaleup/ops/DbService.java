@@ -209,8 +209,16 @@ public final class DbService implements HostService {
     public Optional<String> ensureSynchronousMode(boolean wanted) {
         Readiness.await("a Patroni leader", Duration.ofSeconds(30), () -> leader().isPresent(), () -> true);
         Host leader = leader().orElseThrow();
-        JsonNode config = json(api(leader, "/config")).orElseThrow(() -> new OperatorException(
-                "Patroni on " + leader.name() + " does not answer GET " + api(leader, "/config")));
+        // a leader that has just started may not answer its configuration yet (seen after a restore on servers)
+        JsonNode[] read = new JsonNode[1];
+        try {
+            Readiness.await("Patroni on " + leader.name() + " answering GET " + api(leader, "/config"),
+                    Duration.ofSeconds(15), () -> (read[0] = json(api(leader, "/config")).orElse(null)) != null,
+                    () -> true);
+        } catch (Readiness.NotReadyException e) {
+            throw new OperatorException("Patroni on " + leader.name() + " does not answer GET " + api(leader, "/config"));
+        }
+        JsonNode config = read[0];
         if (config.path("synchronous_mode").asBoolean() == wanted
                 && config.path("synchronous_mode_strict").asBoolean() == wanted) {
             return Optional.empty();

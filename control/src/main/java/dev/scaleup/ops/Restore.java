@@ -137,7 +137,7 @@ public final class Restore {
             // nothing of the database changed yet: the stack goes back to serving as it was
             op.step("stopped before touching the database: " + e.getMessage().lines().findFirst().orElse("")
                     + "; starting the app servers again");
-            Up.converge(op);
+            Up.startStopped(op);
             throw e;
         }
         List<Host> stopOrder = new ArrayList<>(plan.replicas());
@@ -156,7 +156,7 @@ public final class Restore {
             op.step(replica.name() + ": emptied its data directory (Patroni clones it from " + plan.primary().name() + ")");
         }
         startPrimary(plan.primary());
-        Up.converge(op);
+        Up.startStopped(op);
         archiveNow(db.leader());
         double seconds = (System.nanoTime() - start) / 1e9;
         op.step(String.format(Locale.ROOT, "done in %.1f s; %s is primary. Take a full backup now"

@@ -67,6 +67,8 @@ public final class TopologyStore {
         root.put("db", db);
         Map<String, Object> backup = ordered("enabled", t.backup().enabled(), "retention_full", t.backup().retentionFull());
         backup.put("archive_timeout", t.backup().archiveTimeoutSeconds());
+        backup.put("full_every_minutes", t.backup().fullEveryMinutes());
+        backup.put("incr_every_minutes", t.backup().incrEveryMinutes());
         root.put("backup", backup);
         root.put("site", t.site().toString());
         root.put("source", t.source() == null ? null : t.source().toString());
@@ -101,11 +103,15 @@ public final class TopologyStore {
         }
     }
 
-    /** The backup section; state directories written before it existed get the defaults (off). */
+    /**
+     * The backup section; state directories written before it existed had no backup host (off), those written before
+     * the schedule existed took backups only when told (none scheduled).
+     */
     private static Backup backup(JsonNode backup) {
-        return new Backup(backup.path("enabled").asBoolean(Backup.DEFAULTS.enabled()),
+        return new Backup(backup.path("enabled").asBoolean(false),
                 backup.path("retention_full").asInt(Backup.DEFAULTS.retentionFull()),
-                backup.path("archive_timeout").asInt(Backup.DEFAULTS.archiveTimeoutSeconds()));
+                backup.path("archive_timeout").asInt(Backup.DEFAULTS.archiveTimeoutSeconds()),
+                backup.path("full_every_minutes").asInt(0), backup.path("incr_every_minutes").asInt(0));
     }
 
     /** The edge settings; state directories written before they existed get the defaults. */

@@ -74,6 +74,14 @@ public final class Up {
         }
     }
 
+    /**
+     * Within an operation (a restore): starts what it stopped (on servers, {@code systemctl start} of the stopped
+     * units, not the whole playbook) and waits for one VIP holder and every host healthy.
+     */
+    static void startStopped(Operation op) {
+        new Up(op, Mode.START_STOPPED).run();
+    }
+
     /** Same deployment apart from settings up may change in place (ports excepted: those need new hosts). */
     static boolean sameShape(Topology a, Topology b) {
         return a.name().equals(b.name()) && a.network().subnet().equals(b.network().subnet()) && a.network().vip().equals(b.network().vip())

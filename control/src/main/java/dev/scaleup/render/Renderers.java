@@ -38,7 +38,10 @@ public final class Renderers {
                     files.add(PgBackRestConfig.render(t, host, paths, secrets));
                 }
             }
-            case BACKUP -> files.add(PgBackRestConfig.render(t, host, paths, secrets));
+            case BACKUP -> {
+                files.add(PgBackRestConfig.render(t, host, paths, secrets));
+                files.addAll(BackupSchedule.render(t, host, paths));
+            }
         }
         files.add(FirewallConfig.render(t, host, paths));
         return List.copyOf(files);

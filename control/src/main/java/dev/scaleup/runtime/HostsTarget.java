@@ -55,6 +55,7 @@ public final class HostsTarget implements Target {
         return Optional.ofNullable(switch (process) {
             case "haproxy", "nginx", "patroni", "etcd", "pgbackrest" -> process;
             case "app" -> "scaleup-app";
+            case "backup-schedule" -> "scaleup-backup-schedule";
             default -> null;
         });
     }
@@ -75,6 +76,9 @@ public final class HostsTarget implements Target {
             case DB -> "patroni";
             case BACKUP -> "pgbackrest";
         });
+        if (host.role() == Role.BACKUP) {
+            units.add("scaleup-backup-schedule");
+        }
         return List.copyOf(units);
     }
 

@@ -128,7 +128,9 @@ final class TopologyBinder {
     private Backup backup(Block keys) {
         return new Backup(values.bool(keys, TopologyKey.BACKUP_ENABLED),
                 values.integer(keys, TopologyKey.BACKUP_RETENTION_FULL),
-                values.integer(keys, TopologyKey.BACKUP_ARCHIVE_TIMEOUT));
+                values.integer(keys, TopologyKey.BACKUP_ARCHIVE_TIMEOUT),
+                values.integer(keys, TopologyKey.BACKUP_FULL_EVERY),
+                values.integer(keys, TopologyKey.BACKUP_INCR_EVERY));
     }
 
     // ---- the mappings of the file

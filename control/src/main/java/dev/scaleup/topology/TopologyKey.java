@@ -71,6 +71,12 @@ enum TopologyKey {
     /** Seconds; PostgreSQL's archive_timeout. */
     BACKUP_ARCHIVE_TIMEOUT(Section.BACKUP, "archive_timeout", new Shape.IntRange(1, 3600), "60", "archive_timeout_s",
             "archive_timeout_seconds"),
+    /** Minutes; 0 = never. A week by default. */
+    BACKUP_FULL_EVERY(Section.BACKUP, "full_every_minutes", new Shape.IntRange(0, 525_600), "10080", "full_every",
+            "full_interval", "full_schedule", "schedule_full"),
+    /** Minutes; 0 = never. A day by default. */
+    BACKUP_INCR_EVERY(Section.BACKUP, "incr_every_minutes", new Shape.IntRange(0, 525_600), "1440", "incr_every",
+            "incr_interval", "incr_schedule", "schedule_incr"),
     /** Relative to the repository root when defaulted, to the file when set. */
     SITE(Section.TOP, "site", Shape.CUSTOM, "site");
 

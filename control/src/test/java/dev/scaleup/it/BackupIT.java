@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +75,10 @@ class BackupIT {
     void aFullBackupThenARowWrittenThroughTheAppIsArchived() throws Exception {
         assertThat(up.exitCode()).as("up:\n" + up.out() + up.err()).isZero();
         assertThat(up.out()).contains("backup1: made the stanza bkit", "backup1: pgbackrest check");
+        // the backup host's schedule takes a full backup by itself once the stanza exists (none yet)
+        Readiness.await("the schedule's first full backup", Duration.ofSeconds(90),
+                () -> backups().path("backups").size() == 1, () -> true);
+        Instant scheduled = Instant.parse(backups().path("backups").get(0).path("stop").asText());
 
         Cli.Run backup = cli("backup", "--type", "full");
         assertThat(backup.exitCode()).as(backup.err()).isZero();
@@ -95,9 +100,12 @@ class BackupIT {
         }, () -> true);
 
         JsonNode listed = backups();
-        assertThat(listed.path("backups")).hasSize(1);
-        assertThat(listed.path("backups").get(0).path("type").asText()).isEqualTo("full");
-        assertThat(listed.path("backups").get(0).path("size_bytes").asLong()).isPositive();
+        assertThat(listed.path("backups")).as(listed.toString()).hasSize(2);
+        assertThat(Instant.parse(listed.path("backups").get(0).path("stop").asText())).isEqualTo(scheduled);
+        assertThat(listed.path("backups").get(1).path("type").asText()).isEqualTo("full");
+        assertThat(listed.path("backups").get(1).path("size_bytes").asLong()).isPositive();
+        Cli.Run log = cli("logs", "backup1", "backup-schedule");
+        assertThat(log.out()).as(log.err()).contains("full backup: no full backup yet").contains("full backup done in");
         assertThat(listed.path("archiver").path("failing").asBoolean()).isFalse();
         assertThat(listed.path("archiver").path("last_archived_wal").asText()).isGreaterThanOrEqualTo(rowWal);
 

@@ -22,7 +22,8 @@ class TopologyKeyTest {
         assertThat(Section.WEB.allowed()).containsExactly("count", "port");
         assertThat(Section.APP.allowed()).containsExactly("count", "port", "heap_mb");
         assertThat(Section.DB.allowed()).containsExactly("replicas", "port", "name", "user");
-        assertThat(Section.BACKUP.allowed()).containsExactly("enabled", "retention_full", "archive_timeout");
+        assertThat(Section.BACKUP.allowed()).containsExactly("enabled", "retention_full", "archive_timeout",
+                "full_every_minutes", "incr_every_minutes");
     }
 
     @Test

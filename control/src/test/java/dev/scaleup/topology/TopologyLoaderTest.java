@@ -661,7 +661,8 @@ class TopologyLoaderTest {
         @Test
         void unknownKeysGetASuggestion() {
             assertThat(problem("backup:\n  retention: 3\n")).isEqualTo("scaleup.yaml:2: unknown key 'backup.retention';"
-                    + " did you mean 'backup.retention_full'? allowed under 'backup': enabled, retention_full, archive_timeout");
+                    + " did you mean 'backup.retention_full'? allowed under 'backup': enabled, retention_full, archive_timeout,"
+                    + " full_every_minutes, incr_every_minutes");
         }
     }
 
