@@ -56,7 +56,8 @@ public final class Backups {
         List<Host> hosts = deployment.topology().hosts(Role.BACKUP);
         if (hosts.isEmpty()) {
             throw new RefusedException("the deployment " + deployment.topology().name() + " has no backup host:"
-                    + " set backup.enabled: true in its topology file (a new deployment: `scaleup down`, `scaleup up -f`)");
+                    + " its topology file sets backup.enabled: false (backups on: leave the key out or set it true; a new"
+                    + " deployment: `scaleup down`, `scaleup up -f`)");
         }
         return hosts.get(0);
     }

@@ -53,10 +53,10 @@ final class LocalConverge {
         // security: the certificate pgBackRest's hosts present to each other, with backup.enabled
         BackupCertificates.ensure(deployment).forEach(this::change);
         startCoordination();
-        for (Role role : List.of(Role.DB, Role.BACKUP, Role.APP, Role.WEB, Role.LB)) {
+        for (List<Role> stage : STAGES) {
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
-            Parallel.forEach(topology.hosts(role), this::bringUp);
-            if (role == Role.APP && !needRestart.isEmpty()) {
+            Parallel.forEach(stage.stream().flatMap(r -> topology.hosts(r).stream()).toList(), this::bringUp);
+            if (stage.contains(Role.APP) && !needRestart.isEmpty()) {
                 // new settings for running app servers: one at a time, drained in nginx first
                 List<Host> hosts = topology.hosts(Role.APP).stream().filter(needRestart::contains).toList();
                 new AppRollout(op).restart(hosts, 1, null, null);
@@ -67,6 +67,13 @@ final class LocalConverge {
         changeIfAny(LogRotation.ensure(deployment));
         return changes.get();
     }
+
+    /**
+     * The tiers in start order, each stage's hosts brought up at once: the backup host with the app servers, since
+     * both need only the database (its stanza and first archive check take a few seconds nothing else waits for).
+     */
+    private static final List<List<Role>> STAGES = List.of(List.of(Role.DB), List.of(Role.BACKUP, Role.APP),
+            List.of(Role.WEB), List.of(Role.LB));
 
     /** Every user a server process of the deployment runs as (root's processes name none). */
     private java.util.Set<String> serverUsers() {

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param web the nginx hosts
  * @param app the application servers
  * @param db the PostgreSQL hosts
- * @param backup the pgBackRest repository host and WAL archiving (off by default)
+ * @param backup the pgBackRest repository host and WAL archiving (on by default)
  * @param site absolute path of the static site nginx serves
  * @param source the file this was read from, or null for the built-in defaults
  * @param servers on the hosts target ({@code target: hosts}) the servers the file lists; null on the netns target

@@ -76,7 +76,11 @@ final class TopologyBinder {
                         Role.APP.capacity(), 0, servers, top));
                 db = db.withReplicas(serversBinder.count(dbKeys, TopologyKey.DB_REPLICAS, Role.DB, db.replicas(), 0,
                         Role.DB.capacity() - 1, 1, servers, top));
-                serversBinder.backupHost(backupKeys, backup.enabled(), servers, top);
+                if (!backupKeys.given(TopologyKey.BACKUP_ENABLED) && backup != null) {
+                    // on the hosts target backups default to on when the backup host is listed, as the counts do
+                    backup = backup.withEnabled(servers.of(Role.BACKUP).stream().anyMatch(s -> s.index() == 1));
+                }
+                serversBinder.backupHost(backupKeys, backup != null && backup.enabled(), servers, top);
             }
         } else {
             serversBinder.refuse(top, networkKeys);

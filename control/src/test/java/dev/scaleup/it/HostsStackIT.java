@@ -109,7 +109,7 @@ class HostsStackIT {
             readBackOnAReplica(deployment, https, vip, report);
 
             long rss = plan.hosts().stream().mapToLong(h -> lab.rssKb(h.name())).sum();
-            System.out.printf("HostsStackIT: the 11 hosts' processes use %d MB resident with the stack running on 9%n",
+            System.out.printf("HostsStackIT: the 12 hosts' processes use %d MB resident with the stack running on 10%n",
                     rss / 1024);
 
             Cli.Run warm = timed("up (warm)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));

@@ -354,7 +354,7 @@ class StackIT {
     void upOnAHealthyDeploymentChangesNothing() {
         Cli.Run again = STACK.up();
         assertThat(again.exitCode()).isZero();
-        assertThat(again.out()).contains("nothing to do: all 10 hosts are running and healthy")
+        assertThat(again.out()).contains("nothing to do: all 11 hosts are running and healthy")
                 .doesNotContain("started").doesNotContain("rendered");
     }
 

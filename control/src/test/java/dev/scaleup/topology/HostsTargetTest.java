@@ -207,7 +207,10 @@ class HostsTargetTest {
         Topology t = parse(HEAD + SIX + "  backup1: {address: 198.18.16.91}\nbackup:\n  enabled: true\n");
         assertThat(t.hosts(Role.BACKUP)).extracting(h -> h.name() + "=" + h.address())
                 .containsExactly("backup1=198.18.16.91");
-        // listed but off: a spare, not in use
-        assertThat(parse(HEAD + SIX + "  backup1: {address: 198.18.16.91}\n").hosts(Role.BACKUP)).isEmpty();
+        // listed: on by default, as a tier's count defaults to the hosts listed; off only when the file says so
+        assertThat(parse(HEAD + SIX + "  backup1: {address: 198.18.16.91}\n").hosts(Role.BACKUP)).hasSize(1);
+        assertThat(parse(HEAD + SIX + "  backup1: {address: 198.18.16.91}\nbackup:\n  enabled: false\n")
+                .hosts(Role.BACKUP)).isEmpty();
+        assertThat(parse(HEAD + SIX).hosts(Role.BACKUP)).as("not listed: off").isEmpty();
     }
 }

@@ -631,10 +631,11 @@ class TopologyLoaderTest {
     class BackupSection {
 
         @Test
-        void offByDefaultWithItsDefaults() {
+        void onByDefaultWithItsDefaults() {
             Topology t = parse("name: a\n");
-            assertThat(t.backup()).isEqualTo(new Backup(false, 2, 60));
-            assertThat(t.hosts(Role.BACKUP)).isEmpty();
+            assertThat(t.backup()).isEqualTo(new Backup(true, 2, 60, 10080, 1440));
+            assertThat(t.hosts(Role.BACKUP)).extracting(h -> h.name()).containsExactly("backup1");
+            assertThat(parse("backup:\n  enabled: false\n").hosts(Role.BACKUP)).isEmpty();
         }
 
         @Test
