@@ -26,7 +26,9 @@ class PrivilegeIT {
 
     /** The user each server process (and each of its workers running the same program) runs as. */
     private static final Map<String, String> MAIN_USER = Map.of("haproxy", "root", "keepalived", "root",
-            "nginx", "root", "app", "scaleup-app", "patroni", "postgres", "etcd", "etcd");
+            "nginx", "root", "app", "scaleup-app", "patroni", "postgres", "etcd", "etcd",
+            // pgBackRest's TLS server (db hosts, backup1) and backup1's schedule
+            "pgbackrest", "postgres", "backup-schedule", "postgres");
     /** Workers: the master stays root to bind ports, reload and manage the VIP; what parses requests does not. */
     private static final Map<String, String> WORKER_USER = Map.of("haproxy", "haproxy", "nginx", "www-data");
 
@@ -53,7 +55,8 @@ class PrivilegeIT {
             }
         });
         System.out.println("processes and their users: " + seen);
-        assertThat(seen).containsKeys("lb1/haproxy worker", "web1/nginx worker", "app1/app", "db1/etcd");
+        assertThat(seen).containsKeys("lb1/haproxy worker", "web1/nginx worker", "app1/app", "db1/etcd",
+                "db1/pgbackrest", "backup1/pgbackrest", "backup1/backup-schedule");
     }
 
     @Test
@@ -69,7 +72,11 @@ class PrivilegeIT {
         }
         for (Host db : STACK.topology().hosts(Role.DB)) {
             secret.add(root.resolve("hosts/" + db.name() + "/conf/patroni.yml"));
+            secret.add(root.resolve("hosts/" + db.name() + "/conf/pgbackrest.key"));
         }
+        // the repository's passphrase, and backups themselves
+        secret.add(root.resolve("hosts/backup1/conf/pgbackrest.conf"));
+        secret.add(root.resolve("tls/private/pgbackrest.key"));
         List<String> refused = new ArrayList<>();
         for (String user : List.of("scaleup-app", "haproxy", "www-data", "etcd")) {
             for (Path file : secret) {

@@ -119,7 +119,8 @@ class StackIT {
 
         Cli.Run unknown = STACK.cli("logs", "db1", "nginx");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("no log of 'nginx' on db1; the logs there: etcd, patroni");
+        // all-server: pgBackRest's TLS server's own log file (its name for a command without a stanza)
+        assertThat(unknown.err()).contains("no log of 'nginx' on db1; the logs there: all-server, etcd, patroni");
     }
 
     @Test
@@ -310,7 +311,7 @@ class StackIT {
             }
         }
         assertThat(names).containsExactly("lb1", "lb2", "web1", "web2", "app1", "app2", "app3", "db1", "db2",
-                "db3");
+                "db3", "backup1");
         assertThat(dbRoles).containsExactlyInAnyOrder("primary", "replica", "replica");
     }
 
