@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The backup host: pgBackRest's TLS server in front of the repository, as postgres (the user that owns the db
@@ -151,6 +152,16 @@ public final class BackupService implements HostService {
         }
     }
 
+    /**
+     * Seconds after which the newest backup counts as overdue: twice the longest the schedule lets pass between two
+     * backups (the incremental interval, else the full one), so one missed or failed run is tolerated and two are
+     * not; empty when nothing is scheduled.
+     */
+    static Optional<Long> overdueAfter(dev.scaleup.topology.Backup schedule) {
+        int minutes = schedule.incrEveryMinutes() > 0 ? schedule.incrEveryMinutes() : schedule.fullEveryMinutes();
+        return minutes == 0 ? Optional.empty() : Optional.of(2L * minutes * 60);
+    }
+
     @Override
     public HostHealth health(Host host) {
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -163,12 +174,24 @@ public final class BackupService implements HostService {
         boolean healthy = info.statusCode() == 0 || info.backups().isEmpty() && info.statusCode() == 2;
         StringBuilder details = new StringBuilder("stanza " + info.stanza() + ": " + info.statusMessage());
         facts.put("backups", info.backups().size());
-        info.newest().ifPresentOrElse(b -> {
+        Optional<BackupInfo.Entry> newest = info.newest();
+        if (newest.isPresent()) {
+            BackupInfo.Entry b = newest.get();
             long age = Duration.between(b.stop(), java.time.Instant.now()).toSeconds();
             facts.put("last_backup", b.label());
             facts.put("last_backup_age_s", age);
             details.append(", last backup ").append(b.type()).append(' ').append(Backups.age(age)).append(" ago");
-        }, () -> details.append(", no backup yet"));
+            Optional<Long> overdue = overdueAfter(deployment.topology().backup());
+            facts.put("backup_overdue", overdue.isPresent() && age > overdue.get());
+            if (overdue.isPresent() && age > overdue.get()) {
+                healthy = false;
+                details.append(" (OVERDUE: the schedule takes one at least every ")
+                        .append(Backups.age(overdue.get() / 2)).append("; see scaleup logs ").append(host.name())
+                        .append(' ').append(BackupSchedule.PROCESS).append(')');
+            }
+        } else {
+            details.append(", no backup yet");
+        }
         facts.put("wal_max", info.walMax());
         try {
             ArchiveStatus archive = backups.archiveStatus();
