@@ -29,14 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hosts target end to end (issues 11 and 12): eleven throwaway Debian 12 hosts ({@code hosts up}; web3 and app3
- * spares), the stack on nine of them through the generated Ansible project ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP
- * over HTTPS with the deployment's CA from every web and app host, a transfer written through the app read back on a
- * replica, status healthy with one VIP holder and one primary, a second up that changes nothing, the drills
- * app-kill, db-primary-kill, lb-kill, db-primary-partition, scale-out (onto the spares, and back in: the scale-in
- * under the same load), deploy and deploy-bad-artifact (the others run on netns in DrillIT), a power cut of the
- * VIP holder under a probe (the VIP moves, the site answers again), down that stops the units and leaves the servers
- * reachable, and
+ * The hosts target end to end (issues 11, 12 and 14): twelve throwaway Debian 12 hosts ({@code hosts up --backup};
+ * web3 and app3 spares), the stack on ten of them through the generated Ansible project ({@code up -f hosts.yaml}),
+ * the site and {@code /api/info} through the VIP over HTTPS with the deployment's CA from every web and app host, a
+ * transfer written through the app read back on a replica, status healthy with one VIP holder and one primary, a
+ * second up that changes nothing, backup1's schedule taking the first full backup and one more by
+ * {@code scaleup backup}, the drills app-kill, db-primary-kill, lb-kill, db-primary-partition, db-primary-power-cut,
+ * restore-after-failover, scale-out (onto the spares, and back in: the scale-in under the same load), deploy and
+ * deploy-bad-artifact (the others run on netns in DrillIT and BackupIT), a power cut of the VIP holder under a probe
+ * (the VIP moves, the site answers again), down that stops the units and leaves the servers reachable, and
  * {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time of each step and the
  * hosts' memory with the stack running.
  */
