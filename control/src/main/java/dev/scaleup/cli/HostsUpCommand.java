@@ -24,7 +24,7 @@ final class HostsUpCommand implements Callable<Integer> {
     int count;
 
     @Option(names = "--backup", description = "One more host, backup1, for the pgBackRest repository (not counted in"
-            + " N); the hosts file then sets backup.enabled: true.")
+            + " N), listed in the hosts file with backups on.")
     boolean backup;
 
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "lab",
