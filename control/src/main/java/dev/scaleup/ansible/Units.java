@@ -44,7 +44,12 @@ final class Units {
                     # keepalived is a program of HAProxy's master: no keepalived.service.
                     [Service]
                     Environment="CONFIG=%s" "PIDFILE=%s"
-                    """.formatted(paths.conf(HaproxyConfig.FILE), paths.pidFile("haproxy"))));
+                    # A HAProxy that died, however (its keepalived dies with it, SIGKILLed), leaves the VIP on this
+                    # host, which then answers ARP for it beside the new holder and resets the clients' connections:
+                    # released as soon as the unit stops ('-': not there is fine)
+                    ExecStopPost=-/sbin/ip -4 addr del %s/%d dev %s
+                    """.formatted(paths.conf(HaproxyConfig.FILE), paths.pidFile("haproxy"), t.network().vip(),
+                    t.network().subnet().prefix(), t.hostInterface())));
             case WEB -> files.add(file("nginx.service.conf", t, host, """
                     # Debian's nginx.service, running scaleup's nginx.conf, which keeps nginx in the foreground
                     # (daemon off): a plain start instead of the package's forking one; reload checks, then HUP;
