@@ -26,8 +26,6 @@ final class Inventory {
             Role.APP, List.of("postgresql-client-15"),
             Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"),
             Role.BACKUP, List.of("pgbackrest"));
-    /** What a db host needs besides, with backups: pgBackRest's archive-push and its TLS server. */
-    static final List<String> DB_BACKUP_PACKAGES = List.of("pgbackrest");
     static final List<String> ETCD_PACKAGES = List.of("etcd-server");
 
     private Inventory() {}
@@ -45,7 +43,7 @@ final class Inventory {
             }
             List<String> packages = new java.util.ArrayList<>(PACKAGES.get(role));
             if (role == Role.DB && t.backup().enabled()) {
-                packages.addAll(DB_BACKUP_PACKAGES);
+                packages.addAll(PACKAGES.get(Role.BACKUP)); // archive-push and the TLS server: the backup host's
             }
             out.append("      vars:\n        scaleup_role_packages: ").append(list(packages)).append('\n');
         }

@@ -56,8 +56,8 @@ public final class Backups {
         List<Host> hosts = deployment.topology().hosts(Role.BACKUP);
         if (hosts.isEmpty()) {
             throw new RefusedException("the deployment " + deployment.topology().name() + " has no backup host:"
-                    + " its topology file sets backup.enabled: false (backups on: leave the key out or set it true; a new"
-                    + " deployment: `scaleup down`, `scaleup up -f`)");
+                    + " backups are off in its topology (backup.enabled: false, or with target: hosts no backup1 listed"
+                    + " under hosts); to turn them on: `scaleup down`, then `scaleup up -f` with backups on");
         }
         return hosts.get(0);
     }

@@ -1,5 +1,7 @@
 package dev.scaleup.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleup.topology.Backup;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Topology;
@@ -43,7 +45,7 @@ public final class BackupSchedule {
 
     static String settings(Topology t, HostPaths paths) {
         Backup b = t.backup();
-        String pgbackrest = PgBackRestConfig.command(t, paths).stream().map(a -> "\"" + a + "\"")
+        String pgbackrest = PgBackRestConfig.command(t, paths).stream().map(BackupSchedule::jsonString)
                 .collect(Collectors.joining(", "));
         return """
                 {
@@ -54,6 +56,17 @@ public final class BackupSchedule {
                 }
                 """.formatted(pgbackrest, b.fullEveryMinutes(), b.incrEveryMinutes(), CHECK_EVERY_SECONDS);
     }
+
+    /** A JSON string literal: quoted, and escaped where a path needs it. */
+    private static String jsonString(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static String program(Topology t, Host host) {
         return "#!/usr/bin/python3\n" + Text.banner(t, host) + """
