@@ -42,6 +42,12 @@ ensure_packages() {
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)
   # bounds the netns hosts' log files (ops.LogRotation)
   [ -x /usr/sbin/logrotate ] || missing+=(logrotate)
+  # the monitoring host (monitoring.enabled) and every tier's exporters; they run as Debian's prometheus user
+  [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+  [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
+  [ -x /usr/bin/prometheus-node-exporter ] || missing+=(prometheus-node-exporter)
+  [ -x /usr/bin/prometheus-nginx-exporter ] || missing+=(prometheus-nginx-exporter)
+  [ -x /usr/bin/prometheus-postgres-exporter ] || missing+=(prometheus-postgres-exporter)
   # scaleup bench's load generator
   [ -x /usr/bin/wrk ] || missing+=(wrk)
   [ ${#missing[@]} -eq 0 ] && return 0

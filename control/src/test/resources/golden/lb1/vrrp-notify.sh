@@ -3,3 +3,9 @@
 # microsecond (keepalived's own lines there carry whole seconds).
 printf '%s keepalived notify: (%s) %s STATE, priority %s\n' "$(date '+%Y-%m-%dT%H:%M:%S.%6N%:z')" \
     "$2" "$3" "$4" >> /state/hosts/lb1/logs/haproxy.log
+# keepalived's state for Prometheus (node-exporter's textfile collector, user prometheus: keepalived
+# runs this with umask 077), replaced in one rename
+umask 022
+case "$3" in MASTER) master=1 ;; *) master=0 ;; esac
+printf '# HELP scaleup_vrrp_master 1 while keepalived holds the VIP here (its last state change)\n# TYPE scaleup_vrrp_master gauge\nscaleup_vrrp_master %s\n# HELP scaleup_vrrp_state keepalived state since its last change\n# TYPE scaleup_vrrp_state gauge\nscaleup_vrrp_state{state="%s"} 1\n' \
+    "$master" "$3" > /state/hosts/lb1/run/textfile/vrrp.prom.tmp && mv /state/hosts/lb1/run/textfile/vrrp.prom.tmp /state/hosts/lb1/run/textfile/vrrp.prom

@@ -31,4 +31,9 @@ final class AppKill extends FaultScenario {
         return List.of(Check.atMost("failed idempotent requests", load.failedIdempotentRequests(), 0),
                 Check.atMost("5xx answers to idempotent requests", load.http5xxIdempotent(), 0));
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("AppHostDown");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.scaleup.drill;
 
+import java.util.List;
+
 import dev.scaleup.topology.Host;
 
 /** The database server on the primary dies: Patroni promotes the synchronous replica once the leader key expires. */
@@ -18,5 +20,10 @@ final class DbPrimaryKill extends PrimaryFailover {
     @Override
     String inject(DrillStack stack, Host target) {
         return killDatabase(stack, target);
+    }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("DbHostDown", "PrimaryChanged");
     }
 }

@@ -35,4 +35,9 @@ final class DbPrimaryPartition extends PrimaryFailover {
         return List.of(writesResume(recovery), Check.isTrue("old primary rejoined as a replica",
                 Boolean.TRUE.equals(recovery.oldPrimaryRejoined()), "yes, within the bounded wait"));
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("DbHostDown", "PrimaryChanged");
+    }
 }

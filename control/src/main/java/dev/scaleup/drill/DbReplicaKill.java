@@ -40,4 +40,9 @@ final class DbReplicaKill extends FaultScenario {
     List<Check> limits(Recovery recovery, Report load) {
         return List.of(Limits.noFailedRequest(load));
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("DbHostDown");
+    }
 }

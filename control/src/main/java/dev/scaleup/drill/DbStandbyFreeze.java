@@ -1,5 +1,7 @@
 package dev.scaleup.drill;
 
+import java.util.List;
+
 import dev.scaleup.topology.Host;
 
 /** The synchronous standby hangs: every process of the postgres user stopped (SIGSTOP), its connections open. */
@@ -18,5 +20,10 @@ final class DbStandbyFreeze extends SyncStandbyFault {
     @Override
     String mendStandby(DrillStack stack, Host standby) {
         return stack.faults().thaw(standby, "postgres");
+    }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("DbHostDown");
     }
 }

@@ -1,5 +1,7 @@
 package dev.scaleup.drill;
 
+import dev.scaleup.ops.MonitoringApi;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.loadgen.LoadConfig;
@@ -118,7 +120,9 @@ public final class Drill {
         });
         Status.Report before = requireHealthy();
         Injection injection = scenario.prepare(stack, before);
-        DrillTimeline timeline = DrillTimeline.of(scenario, options.seconds());
+        boolean awaitsAlerts = !scenario.expectedAlerts().isEmpty()
+                && MonitoringApi.of(stack.deployment().topology()).isPresent();
+        DrillTimeline timeline = DrillTimeline.of(scenario, options.seconds(), awaitsAlerts);
         DrillRun run = DrillRun.setUp(stack, scenario, injection, timeline, options, before);
         run.startLoad();
         try {

@@ -1,5 +1,7 @@
 package dev.scaleup.drill;
 
+import dev.scaleup.ops.MonitoringApi;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.loadgen.LoadConfig;
@@ -47,11 +49,13 @@ final class DrillRun {
     private final Marks marks = new Marks();
     private RestoreGuard guard;
     private VipWatch vipWatch;
+    private AlertWatch alertWatch;
     private String faultDone;
     private String restoreDone;
     private String error;
     private LoadResult result;
     private List<Check> dataChecks = List.of();
+    private List<Check> alertChecks = List.of();
 
     private DrillRun(DrillStack stack, DrillScenario scenario, Injection injection, DrillTimeline timeline,
                      String runId, LoadGenerator load, Host primaryBefore, Host vipHolderBefore,
@@ -108,6 +112,7 @@ final class DrillRun {
             case INJECT -> inject();
             case HOLD -> sleepUntil(timeline.restoreAtMicros());
             case AWAIT_WRITES -> awaitWrites();
+            case AWAIT_ALERTS -> awaitAlerts();
             case RESTORE -> restore();
             case AWAIT_HEALTHY -> awaitHealthy();
             case TAIL -> tail();
@@ -120,6 +125,11 @@ final class DrillRun {
         if (scenario.watchesVipHolders()) {
             vipWatch = new VipWatch(stack.deployment(), load::elapsedMicros);
             vipWatch.start();
+        }
+        if (timeline.phases().contains(DrillTimeline.Phase.AWAIT_ALERTS)) {
+            alertWatch = new AlertWatch(MonitoringApi.of(stack.deployment().topology()).orElseThrow(),
+                    scenario.expectedAlerts(), load::elapsedMicros);
+            alertWatch.start();
         }
         marks.fault = load.elapsedMicros();
         faultWallClock = Instant.now();
@@ -140,7 +150,19 @@ final class DrillRun {
                 ? name + ": writes resumed; restoring" : name + ": writes did not resume within the limit; restoring");
     }
 
+    private void awaitAlerts() {
+        long limit = marks.fault + micros(AlertWatch.FIRE_LIMIT);
+        while (!alertWatch.allFired() && load.elapsedMicros() < limit) {
+            sleep(100);
+        }
+        progress.step(name + ": alerts: " + alertWatch.summary() + (alertWatch.allFired() ? "" : " (waited "
+                + AlertWatch.FIRE_LIMIT.toSeconds() + " s)") + "; restoring");
+    }
+
     private void restore() throws Exception {
+        if (alertWatch != null) {
+            alertWatch.restored();
+        }
         restoreDone = guard.restoreOnce();
         marks.restored = load.elapsedMicros();
         if (scenario.changesDeployment()) {
@@ -215,6 +237,15 @@ final class DrillRun {
         }
         load.stop();
         result = load.await();
+        if (alertWatch != null) {
+            if (marks.healthy != null) {
+                alertWatch.awaitResolved(marks.healthy + micros(AlertWatch.RESOLVE_LIMIT));
+            }
+            alertWatch.stop();
+            alertChecks = alertWatch.checks(marks.healthy);
+            progress.step(name + ": alerts: " + String.join("; ", alertChecks.stream()
+                    .map(c -> c.name() + ": " + c.measured()).toList()));
+        }
         progress.step(name + ": load finished: " + result.report().requests() + " requests, "
                 + result.report().failedRequests() + " failed");
     }
@@ -253,6 +284,7 @@ final class DrillRun {
         List<Check> checks = new ArrayList<>(Limits.checks(scenario, recovery, result.report(), data));
         checks.addAll(injection.checks());
         checks.addAll(dataChecks);
+        checks.addAll(alertChecks);
         checks.addAll(Limits.noFalseFailover(scenario, vipHolderBefore, vipHolderAfter, primaryBefore, primaryAfter));
         if (error != null) {
             checks.add(new Check("drill completed", "no: " + error.lines().findFirst().orElse(""), "yes", false));

@@ -124,7 +124,10 @@ public abstract class DrillScenario {
         return false;
     }
 
-    /** The alerts the monitoring must raise during the drill (none is checked yet). */
+    /**
+     * The alerts the monitoring must raise during the drill (with monitoring.enabled): each fires within
+     * {@link AlertWatch#FIRE_LIMIT} of the fault (the restore waits for them) and is resolved once the stack is healthy.
+     */
     public List<String> expectedAlerts() {
         return List.of();
     }

@@ -29,6 +29,11 @@ record DrillTimeline(int seconds, long faultAtMicros, long restoreAtMicros, Dura
         HOLD,
         /** Waits until writes resume, at most the scenario's {@link DrillScenario#writesWait()} after the fault. */
         AWAIT_WRITES,
+        /**
+         * With monitoring, waits until the scenario's expected alerts fire, at most {@link AlertWatch#FIRE_LIMIT}
+         * after the fault: the fault stays in place until a pager would have heard of it.
+         */
+        AWAIT_ALERTS,
         RESTORE,
         /** Waits (bounded) until status calls the whole stack healthy, and the old primary rejoined where awaited. */
         AWAIT_HEALTHY,
@@ -42,6 +47,11 @@ record DrillTimeline(int seconds, long faultAtMicros, long restoreAtMicros, Dura
 
     /** @param requestedSeconds the run length asked for; 0: the scenario's default */
     static DrillTimeline of(DrillScenario scenario, int requestedSeconds) {
+        return of(scenario, requestedSeconds, false);
+    }
+
+    /** @param awaitsAlerts the stack has monitoring and the scenario expects alerts: the restore waits for them */
+    static DrillTimeline of(DrillScenario scenario, int requestedSeconds, boolean awaitsAlerts) {
         int seconds = requestedSeconds > 0 ? requestedSeconds : scenario.defaultSeconds();
         long faultAt = Math.round(Math.max(2, Math.min(10, seconds * 0.25)) * 1e6);
         long restoreAt = Math.max(faultAt + 2_000_000, Math.round(seconds * 0.6 * 1e6));
@@ -49,6 +59,10 @@ record DrillTimeline(int seconds, long faultAtMicros, long restoreAtMicros, Dura
         List<Phase> phases = new ArrayList<>(List.of(Phase.INJECT, Phase.HOLD));
         if (!scenario.writesWait().isZero()) {
             phases.add(Phase.AWAIT_WRITES);
+        }
+        if (awaitsAlerts) {
+            phases.add(Phase.AWAIT_ALERTS);
+            cap = cap.plus(AlertWatch.FIRE_LIMIT);
         }
         phases.addAll(List.of(Phase.RESTORE, Phase.AWAIT_HEALTHY, Phase.TAIL));
         return new DrillTimeline(seconds, faultAt, restoreAt, scenario.healthWait(), cap, phases);

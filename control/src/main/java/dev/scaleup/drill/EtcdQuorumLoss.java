@@ -78,4 +78,9 @@ final class EtcdQuorumLoss extends FaultScenario {
         return List.of(Check.below("longest write gap after the fault", recovery.longestWriteGapMs(),
                 WRITE_GAP_LIMIT_MS), Limits.noFailedRequest(load));
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("EtcdMemberDown");
+    }
 }

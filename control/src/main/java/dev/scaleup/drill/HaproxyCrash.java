@@ -31,4 +31,9 @@ final class HaproxyCrash extends FaultScenario {
     List<Check> limits(Recovery recovery, Report load) {
         return List.of(LbKill.outage(recovery));
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("LoadBalancerDown");
+    }
 }

@@ -39,4 +39,9 @@ final class LbKill extends FaultScenario {
     static Check outage(Recovery recovery) {
         return Check.below("longest outage", recovery.longestGapMs(), OUTAGE_LIMIT_MS);
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("LoadBalancerDown");
+    }
 }

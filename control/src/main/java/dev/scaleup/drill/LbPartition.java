@@ -47,4 +47,9 @@ final class LbPartition extends FaultScenario {
         return new Check("VIP holders after the fault", holders == null ? "unknown" : holders.toString(), "1",
                 holders != null && holders == 1);
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("LoadBalancerDown");
+    }
 }

@@ -28,4 +28,9 @@ final class WebKill extends FaultScenario {
     List<Check> limits(Recovery recovery, Report load) {
         return List.of(Limits.noFailedRequest(load), Limits.no5xx(load));
     }
+
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("WebHostDown");
+    }
 }

@@ -59,7 +59,13 @@ public final class DbService implements HostService {
         ProcessSpec patroni = ProcessSpec.of("patroni", List.of("/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
                 .asUser(USER).withExecutable(python);
         // with backups, pgBackRest's TLS server, through which the backup host takes backups of this host
-        return deployment.topology().backup().enabled() ? List.of(patroni, BackupService.server(paths)) : List.of(patroni);
+        List<ProcessSpec> specs = new ArrayList<>(List.of(patroni));
+        if (deployment.topology().backup().enabled()) {
+            specs.add(BackupService.server(paths));
+        }
+        // with monitoring, prometheus-postgres-exporter (user prometheus, over the socket in run/)
+        specs.addAll(Monitors.exporters(deployment, host));
+        return List.copyOf(specs);
     }
 
     @Override
@@ -79,6 +85,12 @@ public final class DbService implements HostService {
             for (Path dir : List.of(paths.root(), paths.data())) {
                 deployment.target().own(host, dir, USER, Coordination.USER, 0710);
             }
+            if (deployment.topology().monitoring().enabled()) {
+                // the exporter (user prometheus) passes through to PostgreSQL's socket in run/ (the directory is
+                // not listed); the logs stay postgres's
+                deployment.target().own(host, paths.root(), USER, Coordination.USER, 0711);
+                deployment.target().own(host, paths.logs(), USER, USER, 0750);
+            }
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);
@@ -87,6 +99,10 @@ public final class DbService implements HostService {
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
+        if (Monitors.isExporter(spec)) {
+            Monitors.awaitListening(deployment, host, spec);
+            return;
+        }
         if (spec.name().equals(BackupService.PROCESS)) {
             BackupService.awaitListening(deployment, host, spec);
             return;

@@ -34,11 +34,12 @@ public final class LbService implements HostService {
     @Override
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
-        return List.of(
+        return concat(
                 ProcessSpec.of("haproxy", List.of(tools.haproxy().toString(), "-W", "-db",
                         "-f", paths.conf(HaproxyConfig.FILE).toString())).withLogPipe(),
                 ProcessSpec.of("keepalived", HaproxyConfig.keepalivedCommand(paths))
-                        .withExecutable("keepalived").startedBy("haproxy"));
+                        .withExecutable("keepalived").startedBy("haproxy"),
+                Monitors.exporters(deployment, host).toArray(ProcessSpec[]::new));
     }
 
     /**
@@ -71,12 +72,34 @@ public final class LbService implements HostService {
             throw new UncheckedIOException("cannot make " + empty, e);
         }
         deployment.target().own(host, empty, "root", "root", 0755);
-        deployment.target().own(host, paths.root(), "root", "root", 0700);
+        if (deployment.topology().monitoring().enabled()) {
+            // node-exporter (user prometheus) reads keepalived's state in run/textfile/: the host's directory may
+            // be passed through, not listed; the logs (client addresses) stay root's
+            Path textfile = dev.scaleup.render.VrrpNotify.textfileDir(paths);
+            try {
+                Files.createDirectories(textfile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make " + textfile, e);
+            }
+            deployment.target().own(host, textfile, "root", "root", 0755);
+            deployment.target().own(host, paths.logs(), "root", "root", 0750);
+            deployment.target().own(host, paths.root(), "root", "root", 0711);
+        } else {
+            deployment.target().own(host, paths.root(), "root", "root", 0700);
+        }
+    }
+
+    private static List<ProcessSpec> concat(ProcessSpec haproxy, ProcessSpec keepalived, ProcessSpec... more) {
+        List<ProcessSpec> all = new java.util.ArrayList<>(List.of(haproxy, keepalived));
+        all.addAll(List.of(more));
+        return List.copyOf(all);
     }
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
-        if (spec.name().equals("haproxy")) {
+        if (Monitors.isExporter(spec)) {
+            Monitors.awaitListening(deployment, host, spec);
+        } else if (spec.name().equals("haproxy")) {
             Readiness.await(host.name() + " haproxy runtime API at " + socket(host), Duration.ofSeconds(20),
                     () -> !backends(host).isEmpty(), () -> deployment.isRunning(host, spec));
         } else {

@@ -72,7 +72,7 @@ final class LocalConverge {
      * The tiers in start order, each stage's hosts brought up at once: the backup host with the app servers, since
      * both need only the database (its stanza and first archive check take a few seconds nothing else waits for).
      */
-    private static final List<List<Role>> STAGES = List.of(List.of(Role.DB), List.of(Role.BACKUP, Role.APP),
+    private static final List<List<Role>> STAGES = List.of(List.of(Role.DB), List.of(Role.BACKUP, Role.MON, Role.APP),
             List.of(Role.WEB), List.of(Role.LB));
 
     /** Every user a server process of the deployment runs as (root's processes name none). */

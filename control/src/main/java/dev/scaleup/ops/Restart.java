@@ -57,6 +57,8 @@ public final class Restart {
                 case DB -> restart.databases(hosts);
                 case BACKUP -> throw new RefusedException("restart: the backup host has no restart of its own yet;"
                         + " `scaleup up` starts its pgBackRest server again when it is down");
+                case MON -> throw new RefusedException("restart: the monitoring host has no restart of its own yet;"
+                        + " `scaleup up` starts Prometheus and Alertmanager again when they are down");
             }
             op.step(String.format("done in %.1f s", op.elapsedSeconds()));
         }

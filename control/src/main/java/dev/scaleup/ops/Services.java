@@ -15,6 +15,7 @@ public final class Services {
         byRole.put(Role.APP, new AppService(deployment, tools));
         byRole.put(Role.DB, new DbService(deployment, tools));
         byRole.put(Role.BACKUP, new BackupService(deployment));
+        byRole.put(Role.MON, new MonService(deployment));
     }
 
     public HostService of(Role role) {

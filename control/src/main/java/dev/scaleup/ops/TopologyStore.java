@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scaleup.topology.App;
 import dev.scaleup.topology.Backup;
+import dev.scaleup.topology.Monitoring;
 import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Edge;
 import dev.scaleup.topology.Ipv4;
@@ -70,6 +71,8 @@ public final class TopologyStore {
         backup.put("full_every_minutes", t.backup().fullEveryMinutes());
         backup.put("incr_every_minutes", t.backup().incrEveryMinutes());
         root.put("backup", backup);
+        root.put("monitoring", ordered("enabled", t.monitoring().enabled(), "scrape_interval",
+                t.monitoring().scrapeIntervalSeconds()));
         root.put("site", t.site().toString());
         root.put("source", t.source() == null ? null : t.source().toString());
         try {
@@ -94,6 +97,7 @@ public final class TopologyStore {
                     new Db(db.path("replicas").asInt(), db.path("port").asInt(), db.path("name").asText(),
                             db.path("user").asText()),
                     backup(n.path("backup")),
+                    monitoring(n.path("monitoring")),
                     Path.of(n.path("site").asText()),
                     n.path("source").isNull() || n.path("source").isMissingNode() ? null : Path.of(n.path("source").asText()),
                     n.path("target").asText("netns").equals("hosts")
@@ -112,6 +116,12 @@ public final class TopologyStore {
                 backup.path("retention_full").asInt(Backup.DEFAULTS.retentionFull()),
                 backup.path("archive_timeout").asInt(Backup.DEFAULTS.archiveTimeoutSeconds()),
                 backup.path("full_every_minutes").asInt(0), backup.path("incr_every_minutes").asInt(0));
+    }
+
+    /** The monitoring section; state directories written before it existed had no monitoring host (off). */
+    private static Monitoring monitoring(JsonNode monitoring) {
+        return new Monitoring(monitoring.path("enabled").asBoolean(false),
+                monitoring.path("scrape_interval").asInt(Monitoring.DEFAULTS.scrapeIntervalSeconds()));
     }
 
     /** The edge settings; state directories written before they existed get the defaults. */

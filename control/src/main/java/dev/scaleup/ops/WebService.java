@@ -31,10 +31,13 @@ public final class WebService implements HostService {
     @Override
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
-        return List.of(ProcessSpec.of("nginx", List.of(tools.nginx().toString(),
+        List<ProcessSpec> specs = new java.util.ArrayList<>(List.of(ProcessSpec.of("nginx",
+                List.of(tools.nginx().toString(),
                 "-c", paths.conf(NginxConfig.FILE).toString(),
                 "-p", paths.root() + "/",
-                "-e", NginxConfig.startErrorLog(paths))));
+                "-e", NginxConfig.startErrorLog(paths)))));
+        specs.addAll(Monitors.exporters(deployment, host));
+        return List.copyOf(specs);
     }
 
     @Override
@@ -67,6 +70,10 @@ public final class WebService implements HostService {
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
+        if (Monitors.isExporter(spec)) {
+            Monitors.awaitListening(deployment, host, spec);
+            return;
+        }
         Readiness.await(host.name() + " GET " + healthUrl(host) + " = 200", Duration.ofSeconds(20),
                 () -> Readiness.httpOk(healthUrl(host)), () -> deployment.isRunning(host, spec));
     }

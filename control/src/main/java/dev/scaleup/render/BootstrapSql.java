@@ -47,8 +47,26 @@ public final class BootstrapSql {
                         Text.sqlLiteral(t.db().user()), Text.sqlLiteral(t.db().user()),
                         Text.sqlIdentifier(t.db().user()), Text.sqlLiteral(verifier(t.db().user(), secrets.appDbPassword())),
                         Text.sqlLiteral(t.db().name()), Text.sqlLiteral(t.db().user()), Text.sqlLiteral(t.db().name()),
-                        Text.sqlIdentifier(t.db().name()), Text.sqlIdentifier(t.db().user()));
+                        Text.sqlIdentifier(t.db().name()), Text.sqlIdentifier(t.db().user()))
+                + (t.monitoring().enabled() ? monitoringRole() : "");
         return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
+    }
+
+    /**
+     * The exporter's role: pg_monitor's statistics, nothing else (no password: pg_hba.conf lets it in by peer
+     * authentication on the host's socket only).
+     */
+    private static String monitoringRole() {
+        String role = Exporters.USER;
+        return """
+
+                -- prometheus-postgres-exporter's role: the statistics of pg_monitor, over the local socket only
+                SELECT format('CREATE ROLE %%I', %s)
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %s)\\gexec
+                ALTER ROLE %s WITH LOGIN;
+                GRANT pg_monitor TO %s;
+                """.formatted(Text.sqlLiteral(role), Text.sqlLiteral(role), Text.sqlIdentifier(role),
+                Text.sqlIdentifier(role));
     }
 
     /**

@@ -39,6 +39,11 @@ public final class ConfigCheck {
             case FirewallConfig.FILE -> Optional.of(nft(paths, program));
             case VipCheck.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VipCheck.FILE).toString()));
             case VrrpNotify.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VrrpNotify.FILE).toString()));
+            // promtool reads the rule files prometheus.yml names (alerts.yml) and checks them too
+            case PrometheusConfig.FILE -> Optional.of(List.of(program.apply("promtool"), "check", "config",
+                    paths.conf(PrometheusConfig.FILE).toString()));
+            case PrometheusConfig.ALERTMANAGER_FILE -> Optional.of(List.of(program.apply("amtool"), "check-config",
+                    paths.conf(PrometheusConfig.ALERTMANAGER_FILE).toString()));
             default -> Optional.empty();
         };
     }

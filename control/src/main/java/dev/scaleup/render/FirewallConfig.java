@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.scaleup.topology.Backup;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Ipv4;
+import dev.scaleup.topology.Monitoring;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ import java.util.stream.Collectors;
  *   the backup host           → pgBackRest TLS server 8432 (backups)          (db hosts, with backup.enabled)
  *   db hosts                  → pgBackRest TLS server 8432 (WAL archive)      (the backup host)
  *   the gateway (control plane) → web port, app port, 8008, 2379              (every host but the load balancers)
+ *   the gateway (control plane) → Prometheus 9090, Alertmanager 9093          (the monitoring host)
+ *   the monitoring host         → each exporter the host has (Exporters)      (every host, with monitoring.enabled)
  * </pre>
  * The gateway is the bridge's address in the root namespace, where the control plane and local clients both live: on
  * the load balancers it is just a client (the control plane reads HAProxy through its unix socket).
@@ -125,6 +128,13 @@ public final class FirewallConfig {
             }
             case BACKUP -> rules.add(new Allow("db hosts: WAL archive (pgBackRest)", addresses(t.hosts(Role.DB)), null,
                     "tcp", List.of(Backup.TLS_PORT)));
+            case MON -> rules.add(new Allow("control plane: Prometheus and Alertmanager (status, drills, dashboard)",
+                    List.of(gateway), null, "tcp", List.of(Monitoring.PROMETHEUS_PORT, Monitoring.ALERTMANAGER_PORT)));
+        }
+        List<Integer> scraped = scrapedPorts(t, host);
+        if (!scraped.isEmpty()) {
+            rules.add(new Allow("the monitoring host: Prometheus scrapes", addresses(t.hosts(Role.MON)), null, "tcp",
+                    scraped));
         }
         List<Host> members = Etcd.members(t);
         if (members.contains(host)) {
@@ -140,6 +150,20 @@ public final class FirewallConfig {
             rules.add(new Allow("control plane: etcd health", List.of(gateway), null, "tcp", List.of(Etcd.CLIENT_PORT)));
         }
         return List.copyOf(rules);
+    }
+
+    /** The ports Prometheus scrapes on the host (none without monitoring, and none on the monitoring host itself). */
+    static List<Integer> scrapedPorts(Topology t, Host host) {
+        if (!t.monitoring().enabled() || host.role() == Role.MON) {
+            return List.of();
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (PrometheusConfig.Job job : PrometheusConfig.jobs(t)) {
+            if (job.hosts().contains(host)) {
+                ports.add(job.port());
+            }
+        }
+        return ports;
     }
 
     /** True when the rules of {@code target}'s host let {@code source} open a TCP connection to {@code address:port}. */

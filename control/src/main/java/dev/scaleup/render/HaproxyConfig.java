@@ -137,8 +137,9 @@ public final class HaproxyConfig {
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
-        String content = Text.banner(t, host) + String.join("\n", "", global(paths), vrrpProgram(paths), defaults(),
-                frontend(t, host, paths), peerCheck(host), backendWeb(t), backendWebOnce(t)) + authTable(t);
+        String content = Text.banner(t, host) + "\n" + String.join("\n", java.util.stream.Stream.of(global(paths),
+                vrrpProgram(paths), defaults(), frontend(t, host, paths), peerCheck(host), metrics(t, host),
+                backendWeb(t), backendWebOnce(t)).filter(part -> !part.isEmpty()).toList()) + authTable(t);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
@@ -217,6 +218,21 @@ public final class HaproxyConfig {
                     bind %s:%d
                     monitor-uri %s
                 """.formatted(host.address(), PEER_PORT, PEER_PATH);
+    }
+
+    /** HAProxy's own Prometheus exporter, for the monitoring host (monitoring.enabled); nothing without it. */
+    private static String metrics(Topology t, Host host) {
+        if (!t.monitoring().enabled()) {
+            return "";
+        }
+        return """
+                # Prometheus scrapes HAProxy's own exporter here (the firewall lets in the monitoring host only)
+                frontend fe_metrics
+                    bind %s:%d
+                    http-request set-log-level silent
+                    http-request use-service prometheus-exporter if { path /metrics }
+                    http-request deny deny_status 404
+                """.formatted(host.address(), Exporters.HAPROXY_PORT);
     }
 
     private static String binds(Topology t, HostPaths paths) {

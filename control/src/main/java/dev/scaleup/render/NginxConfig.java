@@ -62,7 +62,7 @@ public final class NginxConfig {
         String content = Text.banner(t, host) + "\n" + main(paths) + "\n" + events() + "\n" + "http {\n"
                 + String.join("\n", types(), tempPaths(paths), requestIdMap(), retryMap(), cacheControlMap(), logging(paths),
                         limits(),
-                        upstream(t, drainedApps), server(t, host, paths))
+                        upstream(t, drainedApps), server(t, host, paths)) + statusServer(t)
                 + "}\n";
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
@@ -192,6 +192,27 @@ public final class NginxConfig {
                 """.formatted(host.address(), t.web().port(), Text.path(paths.site()))
                 + String.join("\n", securityHeaders(host), healthLocation(), apiLocations(), staticLocations())
                 + "    }\n";
+    }
+
+    /** nginx's counters for the exporter beside it (monitoring.enabled), on the host's loopback only. */
+    private static String statusServer(Topology t) {
+        if (!t.monitoring().enabled()) {
+            return "";
+        }
+        return """
+
+                    # the counters prometheus-nginx-exporter reads, on this host's loopback only
+                    server {
+                        listen 127.0.0.1:%d;
+                        access_log off;
+                        location = %s {
+                            stub_status;
+                        }
+                        location / {
+                            return 404;
+                        }
+                    }
+                """.formatted(Exporters.NGINX_STATUS_PORT, Exporters.NGINX_STATUS_PATH);
     }
 
     private static String securityHeaders(Host host) {

@@ -198,6 +198,10 @@ public final class PatroniConfig {
     static List<String> pgHba(Topology t) {
         List<String> lines = new ArrayList<>();
         lines.add("local all postgres peer");
+        if (t.monitoring().enabled()) {
+            // prometheus-postgres-exporter, as the OS user prometheus over this host's socket (no password)
+            lines.add("local postgres " + Exporters.USER + " peer");
+        }
         for (Host db : t.hosts(Role.DB)) {
             lines.add("host all postgres " + db.address() + "/32 scram-sha-256");
             lines.add("host replication " + REPLICATION_USER + " " + db.address() + "/32 scram-sha-256");

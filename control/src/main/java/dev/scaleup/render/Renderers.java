@@ -42,6 +42,7 @@ public final class Renderers {
                 files.add(PgBackRestConfig.render(t, host, paths, secrets));
                 files.addAll(BackupSchedule.render(t, host, paths));
             }
+            case MON -> files.addAll(PrometheusConfig.render(t, host, paths));
         }
         files.add(FirewallConfig.render(t, host, paths));
         return List.copyOf(files);

@@ -28,7 +28,28 @@ public final class VrrpNotify {
                 # microsecond (keepalived's own lines there carry whole seconds).
                 printf '%%s keepalived notify: (%%s) %%s STATE, priority %%s\\n' "$(date '+%%Y-%%m-%%dT%%H:%%M:%%S.%%6N%%:z')" \\
                     "$2" "$3" "$4" >> %s
-                """.formatted(Text.path(paths.log("haproxy")));
+                """.formatted(Text.path(paths.log("haproxy"))) + (t.monitoring().enabled() ? textfile(paths) : "");
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
+
+    /** The textfile directory node-exporter serves on a load balancer (monitoring.enabled). */
+    public static java.nio.file.Path textfileDir(HostPaths paths) {
+        return paths.run().resolve(Exporters.TEXTFILE_DIR);
+    }
+
+    /**
+     * With monitoring, the state for Prometheus too, through node-exporter's textfile collector: written to a
+     * temporary file and renamed, so a scrape never reads half a file.
+     */
+    private static String textfile(HostPaths paths) {
+        String file = Text.path(textfileDir(paths).resolve(Exporters.VRRP_TEXTFILE));
+        return """
+                # keepalived's state for Prometheus (node-exporter's textfile collector, user prometheus: keepalived
+                # runs this with umask 077), replaced in one rename
+                umask 022
+                case "$3" in MASTER) master=1 ;; *) master=0 ;; esac
+                printf '# HELP scaleup_vrrp_master 1 while keepalived holds the VIP here (its last state change)\\n# TYPE scaleup_vrrp_master gauge\\nscaleup_vrrp_master %%s\\n# HELP scaleup_vrrp_state keepalived state since its last change\\n# TYPE scaleup_vrrp_state gauge\\nscaleup_vrrp_state{state="%%s"} 1\\n' \\
+                    "$master" "$3" > %s.tmp && mv %s.tmp %s
+                """.formatted(file, file, file);
     }
 }

@@ -75,6 +75,7 @@ public final class HostsTarget implements Target {
             case APP -> "scaleup-app";
             case DB -> "patroni";
             case BACKUP -> "pgbackrest";
+            case MON -> throw new IllegalArgumentException("the hosts target has no monitoring host");
         });
         if (host.role() == Role.BACKUP) {
             units.add("scaleup-backup-schedule");

@@ -66,6 +66,11 @@ public record ProcessSpec(String name, List<String> argv, String user, Map<Strin
         return new ProcessSpec(name, argv, user, env, stopSignal, executable, parent, file, logPipe);
     }
 
+    /** With these environment variables (besides the runtime's). */
+    public ProcessSpec withEnv(Map<String, String> newEnv) {
+        return new ProcessSpec(name, argv, user, newEnv, stopSignal, executable, parent, stdin, logPipe);
+    }
+
     /** The process logs through a pipe ({@code logPipe}). */
     public ProcessSpec withLogPipe() {
         return new ProcessSpec(name, argv, user, env, stopSignal, executable, parent, stdin, true);

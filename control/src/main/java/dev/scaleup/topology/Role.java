@@ -7,7 +7,9 @@ public enum Role {
     APP("app", 40, 39),
     DB("db", 80, 9),
     /** The pgBackRest repository: one host, present only with {@code backup.enabled}. */
-    BACKUP("backup", 90, 1);
+    BACKUP("backup", 90, 1),
+    /** Prometheus and Alertmanager: one host, present only with {@code monitoring.enabled}. */
+    MON("mon", 91, 1);
 
     private final String prefix;
     private final int firstOffset;
@@ -19,7 +21,7 @@ public enum Role {
         this.capacity = capacity;
     }
 
-    /** Host name prefix: lb, web, app, db, backup. */
+    /** Host name prefix: lb, web, app, db, backup, mon. */
     public String prefix() {
         return prefix;
     }

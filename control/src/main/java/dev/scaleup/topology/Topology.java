@@ -22,12 +22,13 @@ import java.util.Optional;
  * @param app the application servers
  * @param db the PostgreSQL hosts
  * @param backup the pgBackRest repository host and WAL archiving (on by default)
+ * @param monitoring the monitoring host (Prometheus, Alertmanager) and every host's exporters (on by default)
  * @param site absolute path of the static site nginx serves
  * @param source the file this was read from, or null for the built-in defaults
  * @param servers on the hosts target ({@code target: hosts}) the servers the file lists; null on the netns target
  */
-public record Topology(String name, Network network, Lb lb, Web web, App app, Db db, Backup backup, Path site,
-                       Path source, Servers servers) {
+public record Topology(String name, Network network, Lb lb, Web web, App app, Db db, Backup backup,
+                       Monitoring monitoring, Path site, Path source, Servers servers) {
 
     /** The interface every host talks on in its network namespace (netns target). */
     public static final String NETNS_INTERFACE = "eth0";
@@ -40,12 +41,13 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
         requireNonNull(app, "app is null");
         requireNonNull(db, "db is null");
         requireNonNull(backup, "backup is null");
+        requireNonNull(monitoring, "monitoring is null");
         requireNonNull(site, "site is null");
     }
 
     /** A deployment on the netns target. */
     public Topology(String name, Network network, Lb lb, Web web, App app, Db db, Path site, Path source) {
-        this(name, network, lb, web, app, db, Backup.DEFAULTS, site, source, null);
+        this(name, network, lb, web, app, db, Backup.DEFAULTS, Monitoring.DEFAULTS, site, source, null);
     }
 
     /** True on the hosts target: every host is a server of its own, reached over SSH. */
@@ -69,11 +71,11 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
     }
 
     public Topology withNetwork(Network newNetwork) {
-        return new Topology(name, newNetwork, lb, web, app, db, backup, site, source, servers);
+        return new Topology(name, newNetwork, lb, web, app, db, backup, monitoring, site, source, servers);
     }
 
     public Topology withLb(Lb newLb) {
-        return new Topology(name, network, newLb, web, app, db, backup, site, source, servers);
+        return new Topology(name, network, newLb, web, app, db, backup, monitoring, site, source, servers);
     }
 
     /** The same deployment with other edge settings. */
@@ -82,23 +84,27 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
     }
 
     public Topology withWeb(Web newWeb) {
-        return new Topology(name, network, lb, newWeb, app, db, backup, site, source, servers);
+        return new Topology(name, network, lb, newWeb, app, db, backup, monitoring, site, source, servers);
     }
 
     public Topology withApp(App newApp) {
-        return new Topology(name, network, lb, web, newApp, db, backup, site, source, servers);
+        return new Topology(name, network, lb, web, newApp, db, backup, monitoring, site, source, servers);
     }
 
     public Topology withDb(Db newDb) {
-        return new Topology(name, network, lb, web, app, newDb, backup, site, source, servers);
+        return new Topology(name, network, lb, web, app, newDb, backup, monitoring, site, source, servers);
     }
 
     public Topology withBackup(Backup newBackup) {
-        return new Topology(name, network, lb, web, app, db, newBackup, site, source, servers);
+        return new Topology(name, network, lb, web, app, db, newBackup, monitoring, site, source, servers);
+    }
+
+    public Topology withMonitoring(Monitoring newMonitoring) {
+        return new Topology(name, network, lb, web, app, db, backup, newMonitoring, site, source, servers);
     }
 
     public Topology withSource(Path newSource) {
-        return new Topology(name, network, lb, web, app, db, backup, site, newSource, servers);
+        return new Topology(name, network, lb, web, app, db, backup, monitoring, site, newSource, servers);
     }
 
     /** The bridge's address in the root namespace: the hosts' default gateway and the control plane's source address. */
@@ -113,6 +119,7 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
             case APP -> app.count();
             case DB -> 1 + db.replicas();
             case BACKUP -> backup.enabled() ? 1 : 0;
+            case MON -> monitoring.enabled() ? 1 : 0;
         };
     }
 
@@ -123,16 +130,18 @@ public record Topology(String name, Network network, Lb lb, Web web, App app, Db
             case APP -> app.port();
             case DB -> db.port();
             case BACKUP -> Backup.TLS_PORT;
+            case MON -> Monitoring.PROMETHEUS_PORT;
         };
     }
 
     /**
-     * Every host, in start order: db, backup, app, web, lb. The backup host comes right after the db hosts: its
-     * stanza is made once the primary serves, and archiving from the primary retries until then.
+     * Every host, in start order: db, backup, mon, app, web, lb. The backup host comes right after the db hosts: its
+     * stanza is made once the primary serves, and archiving from the primary retries until then. The monitoring host
+     * needs nothing of the others (a target it cannot scrape yet is just down).
      */
     public List<Host> hosts() {
         List<Host> hosts = new ArrayList<>();
-        for (Role role : List.of(Role.DB, Role.BACKUP, Role.APP, Role.WEB, Role.LB)) {
+        for (Role role : List.of(Role.DB, Role.BACKUP, Role.MON, Role.APP, Role.WEB, Role.LB)) {
             hosts.addAll(hosts(role));
         }
         return List.copyOf(hosts);

@@ -56,11 +56,14 @@ final class TopologyBinder {
         Block appKeys = section(top, Section.APP);
         Block dbKeys = section(top, Section.DB);
         Block backupKeys = section(top, Section.BACKUP);
+        Block monitoringKeys = section(top, Section.MONITORING);
         Lb lb = lb(lbKeys, name == null ? TopologyKey.NAME.defaultText() : name);
         Web web = web(webKeys);
         App app = app(appKeys);
         Db db = db(dbKeys);
         Backup backup = backup(backupKeys);
+        Monitoring monitoring = new Monitoring(values.bool(monitoringKeys, TopologyKey.MONITORING_ENABLED),
+                values.integer(monitoringKeys, TopologyKey.MONITORING_SCRAPE_INTERVAL));
         Path site = site(top);
         Servers servers = null;
         if (onServers) {
@@ -81,6 +84,10 @@ final class TopologyBinder {
                     backup = backup.withEnabled(servers.of(Role.BACKUP).stream().anyMatch(s -> s.index() == 1));
                 }
                 serversBinder.backupHost(backupKeys, backup != null && backup.enabled(), servers, top);
+                // the hosts target has no monitoring host yet: off unless asked for, and then refused
+                serversBinder.monitoringHost(monitoringKeys,
+                        monitoringKeys.given(TopologyKey.MONITORING_ENABLED) && monitoring.enabled(), servers, top);
+                monitoring = monitoring.withEnabled(false);
             }
         } else {
             serversBinder.refuse(top, networkKeys);
@@ -89,7 +96,7 @@ final class TopologyBinder {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Topology(name, network, lb, web, app, db, backup, site, source, servers);
+        return new Topology(name, network, lb, web, app, db, backup, monitoring, site, source, servers);
     }
 
     /** Null when the subnet or VIP is invalid (then with a problem). */

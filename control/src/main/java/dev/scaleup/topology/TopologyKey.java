@@ -77,6 +77,11 @@ enum TopologyKey {
     /** Minutes; 0 = never. A day by default. */
     BACKUP_INCR_EVERY(Section.BACKUP, "incr_every_minutes", new Shape.IntRange(0, 525_600), "1440", "incr_every",
             "incr_interval", "incr_schedule", "schedule_incr"),
+    /** On by default on the netns target; the hosts target has no monitoring host yet. */
+    MONITORING_ENABLED(Section.MONITORING, "enabled", new Shape.Bool(), "true", "enable"),
+    /** Seconds between two scrapes of every target, and between two evaluations of the alert rules. */
+    MONITORING_SCRAPE_INTERVAL(Section.MONITORING, "scrape_interval", new Shape.IntRange(1, 60), "2",
+            "scrape_interval_s", "scrape_interval_seconds", "interval"),
     /** Relative to the repository root when defaulted, to the file when set. */
     SITE(Section.TOP, "site", Shape.CUSTOM, "site");
 
@@ -85,7 +90,7 @@ enum TopologyKey {
         TOP(""), NETWORK("network"), SSH("ssh"),
         /** One host's mapping under {@code hosts:} (keyed by the host's name, so its keys' paths are hosts.NAME.key). */
         HOST("hosts"),
-        LB("lb"), WEB("web"), APP("app"), DB("db"), BACKUP("backup");
+        LB("lb"), WEB("web"), APP("app"), DB("db"), BACKUP("backup"), MONITORING("monitoring");
 
         private final String path;
 

@@ -49,10 +49,14 @@ record FlowPolicy(Topology topology) {
                     || port == 8432 && from == Role.BACKUP;
             // pgBackRest: the primary pushes WAL to the repository's TLS server
             case BACKUP -> port == 8432 && from == Role.DB;
+            // Prometheus and Alertmanager: the operator's side (status, drills, the dashboard) only
+            case MON -> (port == 9090 || port == 9093) && fromRoot;
         };
         if (Etcd.members(t).contains(target)) {
             allowed |= port == 2379 && (from == Role.DB || fromMember || fromRoot) || port == 2380 && fromMember;
         }
+        // the monitoring host scrapes each tier's exporter, and nothing else
+        allowed |= from == Role.MON && t.monitoring().enabled() && scraped(target, port);
         return allowed;
     }
 
@@ -70,7 +74,24 @@ record FlowPolicy(Topology topology) {
             case APP -> port == t.app().port();
             case DB -> port == t.db().port() || port == 8008 || port == 8432 && t.backup().enabled();
             case BACKUP -> port == 8432;
-        } || member && (port == 2379 || port == 2380);
+            case MON -> port == 9090 || port == 9093 || port == 9100;
+        } || member && (port == 2379 || port == 2380) || t.monitoring().enabled() && scraped(target, port);
+    }
+
+    /**
+     * The exporters, by tier: HAProxy's own (8405) and node-exporter with keepalived's state (9100) on the load
+     * balancers, the nginx exporter (9113), the app's /metrics on its port, the PostgreSQL exporter (9187), Patroni
+     * (8008) and etcd (2379) on the db hosts.
+     */
+    private boolean scraped(Host target, int port) {
+        Topology t = topology;
+        return switch (target.role()) {
+            case LB -> port == 8405 || port == 9100;
+            case WEB -> port == 9113;
+            case APP -> port == t.app().port();
+            case DB -> port == 9187 || port == 8008 || port == 2379 && Etcd.members(t).contains(target);
+            case BACKUP, MON -> false;
+        };
     }
 
     Host hostAt(String address) {

@@ -80,7 +80,8 @@ class FirewallConfigTest {
         assertThat(admits("app1", "db1", 2379)).as("the app tier takes no part").isFalse();
         assertThat(admits("app1", "db1", 2380)).isFalse();
         assertThat(admits("web1", "db1", 2379)).isFalse();
-        assertThat(FirewallConfig.rules(T, Fixtures.host(T, "app1"))).as("no etcd rules on app hosts").hasSize(2);
+        assertThat(FirewallConfig.rules(T, Fixtures.host(T, "app1"))).as("no etcd rules on app hosts: nginx, the control plane,"
+                + " Prometheus").hasSize(3);
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 public class GoldenFilesTest {
 
-    static final List<String> HOSTS = List.of("lb1", "lb2", "web1", "app1", "db1", "db2");
+    static final List<String> HOSTS = List.of("lb1", "lb2", "web1", "app1", "db1", "db2", "mon1");
     static final List<String> BACKUP_HOSTS = List.of("db1", "db2", "backup1");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 

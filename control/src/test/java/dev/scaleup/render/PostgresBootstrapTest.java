@@ -112,6 +112,7 @@ class PostgresBootstrapTest {
                             + " || coalesce(address, '-') || ' ' || auth_method FROM pg_hba_file_rules ORDER BY line_number"))
                     .isEqualTo(String.join("\n",
                             "local all postgres - peer",
+                            "local postgres prometheus - peer",
                             "host all postgres 127.0.0.81 scram-sha-256",
                             "host replication replicator 127.0.0.81 scram-sha-256",
                             "host all postgres 127.0.0.82 scram-sha-256",

@@ -256,6 +256,7 @@ class RenderersTest {
     void pgHbaAllowsOnlyReplicationAndRewindFromDbHostsAndTheAppUserFromAppHosts() {
         assertThat(PatroniConfig.pgHba(BIG)).containsExactly(
                 "local all postgres peer",
+                "local postgres prometheus peer",
                 "host all postgres 198.19.4.81/32 scram-sha-256",
                 "host replication replicator 198.19.4.81/32 scram-sha-256",
                 "host all postgres 198.19.4.82/32 scram-sha-256",

@@ -213,4 +213,17 @@ class HostsTargetTest {
                 .hosts(Role.BACKUP)).isEmpty();
         assertThat(parse(HEAD + SIX).hosts(Role.BACKUP)).as("not listed: off").isEmpty();
     }
+
+    @Test
+    void theMonitoringHostIsNotOnServersYet() {
+        assertThat(parse(HEAD + SIX).monitoring().enabled()).as("off by default on servers").isFalse();
+        assertThat(parse(HEAD + SIX).hosts(Role.MON)).isEmpty();
+        assertThat(parse(HEAD + SIX + "monitoring:\n  enabled: false\n").monitoring().enabled()).isFalse();
+        assertThat(problems(HEAD + SIX + "monitoring:\n  enabled: true\n")).containsExactly("hosts.yaml:15:"
+                + " 'monitoring.enabled' is true, but the monitoring host (Prometheus, Alertmanager) runs on the netns"
+                + " target only so far: set 'monitoring.enabled: false' or leave it out with 'target: hosts'");
+        assertThat(problems(HEAD + SIX + "  mon1: {address: 198.18.16.92}\n")).containsExactly("hosts.yaml:14: 'hosts.mon1'"
+                + " is not a host name scaleup knows: write a role (lb, web, app, db, backup) and a number from 1, as in"
+                + " lb1, web2, app3, db1, backup1");
+    }
 }

@@ -13,7 +13,7 @@ class TopologyKeyTest {
     @Test
     void theTopLevelListsItsKeysAndTheSectionsInDocumentationOrder() {
         assertThat(Section.TOP.allowed()).containsExactly("name", "target", "network", "ssh", "hosts", "lb", "web", "app",
-                "db", "backup", "site");
+                "db", "backup", "monitoring", "site");
         assertThat(Section.NETWORK.allowed()).containsExactly("subnet", "vip", "interface");
         assertThat(Section.SSH.allowed()).containsExactly("user", "port", "key", "sudo", "known_hosts");
         assertThat(Section.HOST.allowed()).containsExactly("address", "ssh_user", "ssh_port", "ssh_key", "sudo");
@@ -24,6 +24,7 @@ class TopologyKeyTest {
         assertThat(Section.DB.allowed()).containsExactly("replicas", "port", "name", "user");
         assertThat(Section.BACKUP.allowed()).containsExactly("enabled", "retention_full", "archive_timeout",
                 "full_every_minutes", "incr_every_minutes");
+        assertThat(Section.MONITORING.allowed()).containsExactly("enabled", "scrape_interval");
     }
 
     @Test
@@ -33,7 +34,8 @@ class TopologyKeyTest {
         assertThat(Section.byPath("db")).contains(Section.DB);
         assertThat(Section.byPath("")).contains(Section.TOP);
         assertThat(Section.byPath("backup")).contains(Section.BACKUP);
-        assertThat(Section.byPath("monitoring")).isEmpty();
+        assertThat(Section.byPath("monitoring")).contains(Section.MONITORING);
+        assertThat(Section.byPath("alerts")).isEmpty();
     }
 
     @Test

@@ -191,9 +191,9 @@ class TopologyLoaderTest {
         @Test
         void topLevelMustBeAMapping() {
             assertThat(problem("- web\n- app\n")).isEqualTo(
-                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, backup, site, got a list");
+                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site, got a list");
             assertThat(problem("scaleup\n")).isEqualTo(
-                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, backup, site, got 'scaleup'");
+                    "scaleup.yaml:1: the top level must be a mapping with keys name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site, got 'scaleup'");
         }
 
         @Test
@@ -216,9 +216,9 @@ class TopologyLoaderTest {
         @Test
         void misspelledTopLevelKey() {
             assertThat(problem("nmae: x\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'nmae'; did you mean 'name'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
+                    "scaleup.yaml:1: unknown key 'nmae'; did you mean 'name'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site");
             assertThat(problem("netwrok:\n  subnet: 198.18.0.0/24\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'netwrok'; did you mean 'network'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
+                    "scaleup.yaml:1: unknown key 'netwrok'; did you mean 'network'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site");
         }
 
         @Test
@@ -227,19 +227,21 @@ class TopologyLoaderTest {
                     "scaleup.yaml:2: unknown key 'web.replicas'; did you mean 'db.replicas'? allowed under 'web': count, port");
             assertThat(problem("web:\n  colour: blue\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'web.colour'; allowed under 'web': count, port");
+            assertThat(problem("alerting: true\n")).isEqualTo(
+                    "scaleup.yaml:1: unknown key 'alerting'; allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site");
             assertThat(problem("monitoring: true\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'monitoring'; allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
+                    "scaleup.yaml:1: 'monitoring' must be a mapping with keys enabled, scrape_interval, got true (a boolean)");
         }
 
         @Test
         void keyOfAnotherSection() {
             assertThat(problem("subnet: 198.18.0.0/24\n")).isEqualTo(
-                    "scaleup.yaml:1: unknown key 'subnet'; did you mean 'network.subnet'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
+                    "scaleup.yaml:1: unknown key 'subnet'; did you mean 'network.subnet'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site");
             assertThat(problem("web:\n  heap_mb: 256\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'web.heap_mb'; did you mean 'app.heap_mb'? allowed under 'web': count, port");
             assertThat(problem("port: 80\n")).isEqualTo(
                     "scaleup.yaml:1: unknown key 'port'; did you mean 'ssh.port', 'lb.port', 'web.port', 'app.port' or 'db.port'?"
-                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
+                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site");
         }
 
         @Test
@@ -254,7 +256,7 @@ class TopologyLoaderTest {
         void dottedKey() {
             assertThat(problem("web.count: 3\n")).isEqualTo(
                     "scaleup.yaml:1: unknown key 'web.count'; write 'count' indented under 'web:' instead of a dotted key;"
-                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site");
+                            + " allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site");
         }
 
         @Test
@@ -468,12 +470,12 @@ class TopologyLoaderTest {
         void vipOutsideTheSubnet() {
             assertThat(problem("network:\n  subnet: 198.18.1.0/24\n  vip: 198.18.0.100\n")).isEqualTo(
                     "scaleup.yaml:3: 'network.vip' must be inside network.subnet 198.18.1.0/24, got '198.18.0.100';"
-                            + " free addresses there: .2-.10, .20, .40, .80, .90, .92-.254");
+                            + " free addresses there: .2-.10, .20, .40, .80, .90, .93-.254");
         }
 
         @Test
         void vipOnAReservedAddress() {
-            String free = "; free: .2-.10, .20, .40, .80, .90, .92-.254";
+            String free = "; free: .2-.10, .20, .40, .80, .90, .93-.254";
             String prefix = "scaleup.yaml:2: 'network.vip' must be a free address of 198.18.0.0/24, got ";
             assertThat(problem("network:\n  vip: 198.18.0.0\n")).isEqualTo(prefix + "'198.18.0.0' (the network address)" + free);
             assertThat(problem("network:\n  vip: 198.18.0.255\n")).isEqualTo(prefix + "'198.18.0.255' (the broadcast address)" + free);
@@ -620,7 +622,7 @@ class TopologyLoaderTest {
                     f + ":15: 'db.replicas' must be between 0 and 8, got 9",
                     f + ":16: 'db.user' must not be 'postgres' or 'replicator' (scaleup uses them for the superuser"
                             + " and for replication), got 'postgres'",
-                    f + ":17: unknown key 'sitee'; did you mean 'site'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, site",
+                    f + ":17: unknown key 'sitee'; did you mean 'site'? allowed at the top level: name, target, network, ssh, hosts, lb, web, app, db, backup, monitoring, site",
                     f + ": 'site' is not set and its default " + repo.resolve("site")
                             + " does not exist; set 'site' to the static site's directory, relative to this file");
             assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
@@ -636,6 +638,20 @@ class TopologyLoaderTest {
             assertThat(t.backup()).isEqualTo(new Backup(true, 2, 60, 10080, 1440));
             assertThat(t.hosts(Role.BACKUP)).extracting(h -> h.name()).containsExactly("backup1");
             assertThat(parse("backup:\n  enabled: false\n").hosts(Role.BACKUP)).isEmpty();
+        }
+
+        @Test
+        void monitoringIsOnByDefaultOnItsOwnHost() {
+            Topology t = parse("");
+            assertThat(t.monitoring()).isEqualTo(new Monitoring(true, 2));
+            assertThat(t.hosts(Role.MON)).extracting(h -> h.name() + "=" + h.address()).containsExactly("mon1=198.18.0.92");
+            assertThat(parse("monitoring:\n  enabled: false\n").hosts(Role.MON)).isEmpty();
+            assertThat(parse("monitoring:\n  scrape_interval: 5\n").monitoring().scrapeIntervalSeconds()).isEqualTo(5);
+            assertThat(problem("monitoring:\n  scrape_interval: 0\n")).isEqualTo(
+                    "scaleup.yaml:2: 'monitoring.scrape_interval' must be between 1 and 60, got 0");
+            assertThat(problem("monitoring:\n  enabeld: true\n")).isEqualTo("scaleup.yaml:2: unknown key"
+                    + " 'monitoring.enabeld'; did you mean 'monitoring.enabled'? allowed under 'monitoring': enabled,"
+                    + " scrape_interval");
         }
 
         @Test

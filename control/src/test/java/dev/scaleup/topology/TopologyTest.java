@@ -36,15 +36,19 @@ class TopologyTest {
     @Test
     void hostsComeInStartOrder() {
         assertThat(topology.hosts()).extracting(Host::name)
-                .containsExactly("db1", "db2", "db3", "backup1", "app1", "app2", "app3", "web1", "web2", "lb1", "lb2");
+                .containsExactly("db1", "db2", "db3", "backup1", "mon1", "app1", "app2", "app3", "web1", "web2", "lb1",
+                        "lb2");
         assertThat(topology.initialPrimary().name()).isEqualTo("db1");
         assertThat(topology.initialVipHolder().name()).isEqualTo("lb1");
     }
 
     @Test
     void countsAndPortsPerRole() {
-        assertThat(List.of(Role.values())).extracting(topology::count).containsExactly(2, 2, 3, 3, 1);
-        assertThat(List.of(Role.values())).extracting(topology::port).containsExactly(80, 80, 8080, 5432, 8432);
+        assertThat(List.of(Role.values())).extracting(topology::count).containsExactly(2, 2, 3, 3, 1, 1);
+        assertThat(List.of(Role.values())).extracting(topology::port).containsExactly(80, 80, 8080, 5432, 8432, 9090);
+        assertThat(topology.withMonitoring(topology.monitoring().withEnabled(false)).count(Role.MON)).isZero();
+        assertThat(topology.hosts(Role.MON)).extracting(Host::name, h -> h.address().toString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("mon1", "198.18.0.92"));
         assertThat(topology.withBackup(topology.backup().withEnabled(false)).count(Role.BACKUP)).isZero();
         Topology withBackup = topology;
         assertThat(withBackup.count(Role.BACKUP)).isEqualTo(1);

@@ -1,0 +1,82 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.util.List;
+
+/**
+ * The Prometheus exporters of every tier (with {@code monitoring.enabled}): their ports and command lines. Each is
+ * Debian's package, runs as Debian's {@code prometheus} user, listens on its host's address and is let in from the
+ * monitoring host only ({@link FirewallConfig}).
+ *
+ * <pre>
+ *   lb    HAProxy's own exporter           :8405/metrics  (a frontend of haproxy.cfg)
+ *         prometheus-node-exporter          :9100          (textfile only: keepalived's VRRP state, vrrp-notify.sh)
+ *   web   prometheus-nginx-exporter         :9113          (reads nginx's stub_status on 127.0.0.1:8081)
+ *   app   the app's own /metrics            :app port      (Micrometer: requests per route, latency, pool)
+ *   db    prometheus-postgres-exporter      :9187          (PostgreSQL over the local socket, as the role prometheus)
+ *         Patroni's /metrics                :8008
+ *         etcd's /metrics                   :2379          (etcd members)
+ *   mon   prometheus-node-exporter          :9100          (the file systems: on netns the hosts share the disk)
+ * </pre>
+ */
+public final class Exporters {
+
+    /** The OS user every exporter runs as (Debian's prometheus packages make it). */
+    public static final String USER = "prometheus";
+    /** HAProxy's Prometheus exporter, a frontend on the load balancer's own address. */
+    public static final int HAPROXY_PORT = 8405;
+    public static final int NODE_PORT = 9100;
+    public static final int NGINX_PORT = 9113;
+    public static final int POSTGRES_PORT = 9187;
+    /** nginx's stub_status, on the web host's loopback only: the exporter beside it reads it. */
+    public static final int NGINX_STATUS_PORT = 8081;
+    public static final String NGINX_STATUS_PATH = "/stub_status";
+    /** The directory (under the host's run directory) whose *.prom files node-exporter serves. */
+    public static final String TEXTFILE_DIR = "textfile";
+    /** keepalived's state, written by vrrp-notify.sh, in {@link #TEXTFILE_DIR}. */
+    public static final String VRRP_TEXTFILE = "vrrp.prom";
+
+    public static final String NODE_PROCESS = "node-exporter";
+    public static final String NGINX_PROCESS = "nginx-exporter";
+    public static final String POSTGRES_PROCESS = "postgres-exporter";
+
+    private Exporters() {}
+
+    /**
+     * node-exporter on a load balancer (its textfile collector: keepalived's state) or the monitoring host (the file
+     * systems). Nothing else: on netns every host shares this machine's kernel, so CPU, memory and network figures of
+     * one host would be the machine's.
+     */
+    public static List<String> nodeCommand(Host host, HostPaths paths) {
+        List<String> collectors = host.role() == Role.LB
+                ? List.of("--collector.textfile", "--collector.textfile.directory=" + paths.run().resolve(TEXTFILE_DIR))
+                : List.of("--collector.filesystem");
+        return concat(List.of("/usr/bin/prometheus-node-exporter", "--web.listen-address=" + host.address() + ":"
+                + NODE_PORT, "--collector.disable-defaults"), collectors);
+    }
+
+    public static List<String> nginxCommand(Host host) {
+        return List.of("/usr/bin/prometheus-nginx-exporter", "-web.listen-address=" + host.address() + ":" + NGINX_PORT,
+                "-nginx.scrape-uri=http://127.0.0.1:" + NGINX_STATUS_PORT + NGINX_STATUS_PATH, "-nginx.retries=10",
+                "-nginx.retry-interval=1s", "-nginx.timeout=2s");
+    }
+
+    public static List<String> postgresCommand(Host host) {
+        return List.of("/usr/bin/prometheus-postgres-exporter", "--web.listen-address=" + host.address() + ":"
+                + POSTGRES_PORT, "--log.level=warn");
+    }
+
+    /**
+     * The exporter's connection: PostgreSQL's socket on the host, as the role {@code prometheus} (a member of
+     * pg_monitor), which pg_hba.conf lets in by peer authentication only: no password to keep.
+     */
+    public static String postgresDataSource(Topology t, HostPaths paths) {
+        return "host=" + paths.run() + " port=" + t.db().port() + " user=" + USER + " dbname=postgres sslmode=disable";
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}
