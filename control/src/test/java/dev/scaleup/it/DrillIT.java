@@ -20,9 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every drill against a real stack of its own (name drit, 198.19.8.0/24). In CI the failure drills that run nowhere
- * else: 7 of the 13 of `drill faults` that apply here. With {@code ./test --long} also those CI runs on the servers in HostsStackIT
- * (lb-kill, app-kill, db-primary-kill, db-primary-partition), the seven operations (`drill ops`) and the login flood
+ * Every drill against a real stack of its own (name drit, 198.19.8.0/24). In CI 10 of the 13 of `drill faults` that
+ * apply here, each with its alerts checked through Alertmanager. With {@code ./test --long} also lb-partition,
+ * haproxy-crash and db-primary-partition, the seven operations (`drill ops`) and the login flood
  * (`drill abuse`, at its own length). Each must find no acknowledged write lost or applied twice and every scenario's
  * limit held. The drill reports are kept under target/drill-it/ (with the host logs when a test failed); the stack is
  * always taken down.
@@ -73,12 +73,14 @@ class DrillIT {
                     "app-kill", "db-replica-kill", "db-primary-kill", "db-postgres-crash", "db-primary-partition",
                     "db-standby-freeze", "db-standby-partition", "etcd-quorum-loss");
         } else {
-            // lb-kill, app-kill, db-primary-kill, db-primary-partition and db-primary-power-cut run on the servers in
-            // CI (HostsStackIT); lb-partition and haproxy-crash only with ./test --long (the load balancer's loss is
-            // lb-kill and the VIP holder's power cut there, its split brain lb-vrrp-block here), to keep CI under 40
-            // minutes (38.6 in the run that added the power cut)
-            for (String scenario : List.of("lb-vrrp-block", "web-kill", "db-replica-kill", "db-postgres-crash",
-                    "db-standby-freeze", "db-standby-partition", "etcd-quorum-loss")) {
+            // db-primary-partition and db-primary-power-cut run on the servers in CI (HostsStackIT); lb-partition and
+            // haproxy-crash only with ./test --long (the load balancer's loss is lb-kill, its split brain
+            // lb-vrrp-block). lb-kill, app-kill and db-primary-kill run on the servers too, and here again since the
+            // monitoring host exists (netns only): each checks its alert (LoadBalancerDown, AppHostDown,
+            // PrimaryChanged) through Alertmanager
+            for (String scenario : List.of("lb-kill", "lb-vrrp-block", "web-kill", "app-kill", "db-replica-kill",
+                    "db-primary-kill", "db-postgres-crash", "db-standby-freeze", "db-standby-partition",
+                    "etcd-quorum-loss")) {
                 scenarios.addAll(drill(scenario, "12"));
             }
         }
@@ -147,6 +149,16 @@ class DrillIT {
             assertThat(s.path("load").path("requests").asLong()).as(what).isPositive();
             assertThat(s.path("recovery").path("healthy_again").asBoolean()).as(what).isTrue();
             assertThat(s.path("passed").asBoolean()).as(what).isTrue();
+            // the scenario's alerts (monitoring is on by default): each checked, so none can be silently skipped
+            List<String> alerts = dev.scaleup.drill.Scenarios.byName(s.path("scenario").asText()).orElseThrow()
+                    .expectedAlerts();
+            List<String> checked = new ArrayList<>();
+            s.path("checks").forEach(c -> {
+                if (c.path("name").asText().startsWith("alert ") && c.path("name").asText().endsWith(" fires after the fault")) {
+                    checked.add(c.path("name").asText().split(" ")[1]);
+                }
+            });
+            assertThat(checked).as(what).containsExactlyInAnyOrderElementsOf(alerts);
         }
         assertThat(all.path("skipped")).as(run.err()).isEmpty();
         assertThat(all.path("passed").asBoolean()).as(run.err()).isTrue();

@@ -25,10 +25,22 @@ class PrivilegeIT {
     static final TestStack STACK = TestStack.SECIT;
 
     /** The user each server process (and each of its workers running the same program) runs as. */
-    private static final Map<String, String> MAIN_USER = Map.of("haproxy", "root", "keepalived", "root",
-            "nginx", "root", "app", "scaleup-app", "patroni", "postgres", "etcd", "etcd",
+    private static final Map<String, String> MAIN_USER = Map.ofEntries(
+            Map.entry("haproxy", "root"),
+            Map.entry("keepalived", "root"),
+            Map.entry("nginx", "root"),
+            Map.entry("app", "scaleup-app"),
+            Map.entry("patroni", "postgres"),
+            Map.entry("etcd", "etcd"),
             // pgBackRest's TLS server (db hosts, backup1) and backup1's schedule
-            "pgbackrest", "postgres", "backup-schedule", "postgres");
+            Map.entry("pgbackrest", "postgres"),
+            Map.entry("backup-schedule", "postgres"),
+            // the monitoring host and every tier's exporter: Debian's prometheus user
+            Map.entry("prometheus", "prometheus"),
+            Map.entry("alertmanager", "prometheus"),
+            Map.entry("node-exporter", "prometheus"),
+            Map.entry("nginx-exporter", "prometheus"),
+            Map.entry("postgres-exporter", "prometheus"));
     /** Workers: the master stays root to bind ports, reload and manage the VIP; what parses requests does not. */
     private static final Map<String, String> WORKER_USER = Map.of("haproxy", "haproxy", "nginx", "www-data");
 
@@ -56,7 +68,8 @@ class PrivilegeIT {
         });
         System.out.println("processes and their users: " + seen);
         assertThat(seen).containsKeys("lb1/haproxy worker", "web1/nginx worker", "app1/app", "db1/etcd",
-                "db1/pgbackrest", "backup1/pgbackrest", "backup1/backup-schedule");
+                "db1/pgbackrest", "backup1/pgbackrest", "backup1/backup-schedule", "mon1/prometheus",
+                "mon1/alertmanager", "lb1/node-exporter", "web1/nginx-exporter", "db1/postgres-exporter");
     }
 
     @Test
@@ -78,7 +91,7 @@ class PrivilegeIT {
         secret.add(root.resolve("hosts/backup1/conf/pgbackrest.conf"));
         secret.add(root.resolve("tls/private/pgbackrest.key"));
         List<String> refused = new ArrayList<>();
-        for (String user : List.of("scaleup-app", "haproxy", "www-data", "etcd")) {
+        for (String user : List.of("scaleup-app", "haproxy", "www-data", "etcd", "prometheus")) {
             for (Path file : secret) {
                 assertThat(Files.isReadable(file)).as("root reads " + file).isTrue();
                 assertDenied(user, List.of("cat", file.toString()));
@@ -91,6 +104,10 @@ class PrivilegeIT {
         }
         assertDenied("scaleup-app", List.of("ls", root.resolve("hosts/db1/data/etcd").toString()));
         assertDenied("www-data", List.of("ls", root.resolve("hosts/db1/data/etcd").toString()));
+        // the exporters' user passes through a db host's directory to PostgreSQL's socket, and reads no log there
+        assertDenied("prometheus", List.of("ls", root.resolve("hosts/db1").toString()));
+        assertDenied("prometheus", List.of("ls", root.resolve("hosts/db1/logs").toString()));
+        assertDenied("prometheus", List.of("ls", root.resolve("hosts/lb1/logs").toString()));
         // ... while it does read what it runs, so the refusals above are about the files, not about setpriv
         Exec.Result jar = asUser("scaleup-app", List.of("sh", "-c", "find " + root.resolve("artifacts")
                 + " -name app.jar -exec head -c 4 {} \\; | od -c | head -1"));

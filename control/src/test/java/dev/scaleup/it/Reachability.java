@@ -23,8 +23,12 @@ import java.util.concurrent.Semaphore;
 /** TCP connects from the machine's namespace and from inside every host of a stack to every address and port. */
 final class Reachability {
 
-    /** The ports probed on every address: HTTP, HTTPS, web, app, PostgreSQL, Patroni, etcd client and peer. */
-    static final List<Integer> PORTS = List.of(80, 443, 8080, 5432, 8008, 2379, 2380, 8404);
+    /**
+     * The ports probed on every address: HTTP, HTTPS, web, app, PostgreSQL, Patroni, etcd client and peer, HAProxy's
+     * peer check; the exporters (HAProxy's, node, nginx, PostgreSQL), Prometheus and Alertmanager.
+     */
+    static final List<Integer> PORTS = List.of(80, 443, 8080, 5432, 8008, 2379, 2380, 8404, 8405, 9100, 9113, 9187,
+            9090, 9093);
 
     private final Topology topology;
     private final FlowPolicy policy;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,6 +48,7 @@ class StackIT {
                 .contains("checked by patroni --validate-config")
                 .contains("checked by haproxy -c")
                 .contains("checked by nginx -t")
+                .contains("checked by promtool check, amtool check-config")
                 .contains("app3: app ready in")
                 .contains("gateway: loaded table inet scaleup_" + NAME)
                 .contains("open https://" + VIP + "/ (curl --cacert ")
@@ -311,8 +313,67 @@ class StackIT {
             }
         }
         assertThat(names).containsExactly("lb1", "lb2", "web1", "web2", "app1", "app2", "app3", "db1", "db2",
-                "db3", "backup1");
+                "db3", "backup1", "mon1");
         assertThat(dbRoles).containsExactlyInAnyOrder("primary", "replica", "replica");
+    }
+
+    /**
+     * The monitoring host scrapes every tier (21 targets on the default stack), its rules are loaded, every tier's
+     * metrics are there, and a healthy stack raises no alert.
+     */
+    @Test
+    @Order(6)
+    void prometheusScrapesEveryTierAndAHealthyStackRaisesNoAlert() throws Exception {
+        JsonNode alerts = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Cli.Run run = STACK.cli("alerts", "--json");
+            alerts = JSON.readTree(run.out());
+            if (run.exitCode() == 0 && alerts.path("targets_up").asInt() == 21 && alerts.path("targets").asInt() == 21) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(alerts).as("alerts --json").isNotNull();
+        assertThat(alerts.path("targets_down")).as(alerts.toString()).isEmpty();
+        assertThat(alerts.path("targets_up").asInt()).as(alerts.toString()).isEqualTo(21);
+        assertThat(alerts.path("alerts")).as(alerts.toString()).isEmpty();
+        String prometheus = alerts.path("prometheus").asText();
+        assertThat(prometheus).isEqualTo("http://198.19.7.92:9090");
+        JsonNode rules = JSON.readTree(http(prometheus + "/api/v1/rules")).path("data").path("groups").get(0)
+                .path("rules");
+        assertThat(rules).hasSize(dev.scaleup.render.AlertRules.rules(STACK.topology()).size());
+        // one query per source: what each tier's exporter gives
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("sum(scaleup_vrrp_master)", "1"); // keepalived: one VIP holder
+        expected.put("count(haproxy_frontend_http_requests_total{proxy=\"fe_http\"})", "2");
+        expected.put("count(nginx_up == 1)", "2");
+        expected.put("count(count by (host) (http_server_requests_seconds_count))", "3");
+        expected.put("count(hikaricp_connections_active)", "6"); // two pools per app
+        expected.put("count(pg_up == 1)", "3");
+        expected.put("sum(patroni_primary)", "1");
+        expected.put("sum(patroni_sync_standby)", "1");
+        expected.put("count(etcd_server_has_leader == 1)", "3");
+        expected.put("count(node_filesystem_avail_bytes{mountpoint=\"/\"})", "1");
+        Map<String, String> seen = new java.util.LinkedHashMap<>();
+        for (String query : expected.keySet()) {
+            JsonNode result = JSON.readTree(http(prometheus + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8))).path("data").path("result");
+            seen.put(query, result.isEmpty() ? "none" : result.get(0).path("value").get(1).asText());
+        }
+        assertThat(seen).isEqualTo(expected);
+        Cli.Run table = STACK.cli("alerts");
+        assertThat(table.out()).contains("no alert firing").contains("Prometheus: 21/21 targets up");
+        assertThat(STACK.cli("status").out()).containsPattern("mon1 .*prometheus .*alertmanager .*healthy .*21/21 targets"
+                + " up; no alert firing");
+    }
+
+    private static String http(String url) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
     }
 
     /** A smoke test of the benchmark (no timing asserts): wrk reaches every target and the CPU is read by kind. */
@@ -355,7 +416,7 @@ class StackIT {
     void upOnAHealthyDeploymentChangesNothing() {
         Cli.Run again = STACK.up();
         assertThat(again.exitCode()).isZero();
-        assertThat(again.out()).contains("nothing to do: all 11 hosts are running and healthy")
+        assertThat(again.out()).contains("nothing to do: all 12 hosts are running and healthy")
                 .doesNotContain("started").doesNotContain("rendered");
     }
 
@@ -371,12 +432,35 @@ class StackIT {
         Cli.Run status = STACK.cli("status");
         assertThat(status.exitCode()).isEqualTo(3);
         assertThat(status.out()).contains("NOT HEALTHY").contains("app DOWN").contains("nginx DOWN");
+        // the pager hears of it: AppHostDown for app2 (two failed scrapes, then the rule's 4 s)
+        assertThat(awaitAlerts(a -> a.contains("AppHostDown app2"), Duration.ofSeconds(20)))
+                .as("alerts after killing app2").contains("AppHostDown app2");
 
         Cli.Run again = STACK.up();
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("app2: started app").contains("web1: started nginx")
                 .doesNotContain("app1: started").doesNotContain("db1: started");
         assertThat(STACK.cli("status").exitCode()).isZero();
+        assertThat(awaitAlerts(a -> a.stream().noneMatch(x -> x.contains("HostDown")), Duration.ofSeconds(30)))
+                .as("alerts once app2 is back").noneMatch(x -> x.contains("HostDown"));
+    }
+
+    /** Polls `alerts --json` until the firing alerts ("Name host") pass the test, or the time is up; returns the last. */
+    private static List<String> awaitAlerts(java.util.function.Predicate<List<String>> done, Duration limit)
+            throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<String> firing = List.of();
+        while (System.nanoTime() < deadline) {
+            List<String> now = new ArrayList<>();
+            JSON.readTree(STACK.cli("alerts", "--json").out()).path("alerts").forEach(a -> now.add(
+                    a.path("name").asText() + " " + a.path("host").asText()));
+            firing = now;
+            if (done.test(firing)) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        return firing;
     }
 
     @Test
