@@ -41,7 +41,7 @@ public final class AlertRules {
         rules.add(new Rule("VipNoHolder",
                 "(sum(scaleup_vrrp_master == 1 and on(host) up{job=\"haproxy\"} == 1) or vector(0)) < 1", down, "page",
                 "no load balancer holds the VIP: the site is unreachable",
-                "scaleup status; scaleup logs lb1 keepalived and lb2; `scaleup up` starts what is down"));
+                "scaleup status; scaleup logs lb1 keepalived; scaleup logs lb2 keepalived; `scaleup up` starts what is down"));
         rules.add(new Rule("VipTwoHolders",
                 "sum(scaleup_vrrp_master == 1 and on(host) up{job=\"haproxy\"} == 1) > 1", 3 * down, "page",
                 "both load balancers hold the VIP (split brain): clients' connections are reset",
