@@ -293,6 +293,7 @@ final class DrillRun {
         return new DrillResult(name, startedAt.toString(), passed, injection.target(), scenario.fault(),
                 scenario.restore(), scenario.limit(), faultDone, restoreDone,
                 (marks.fault == null ? timeline.faultAtMicros() : marks.fault) / 1e6,
+                faultWallClock == null ? null : faultWallClock.toString(),
                 marks.restored == null ? null : marks.restored / 1e6, recovery, data, result.report(), checks, error,
                 failoverTimeline(recovery));
     }

@@ -104,6 +104,14 @@ public final class MonitoringApi {
                 + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8)).path("data").path("result");
     }
 
+    /** A range query's result matrix ({@code data.result}): the last {@code seconds}, a point every {@code step} s. */
+    public JsonNode queryRange(String promql, long seconds, int step) {
+        long end = Instant.now().getEpochSecond();
+        return get(prometheusUrl() + "/api/v1/query_range?query="
+                + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8) + "&start=" + (end - seconds)
+                + "&end=" + end + "&step=" + step).path("data").path("result");
+    }
+
     private static JsonNode get(String url) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))

@@ -11,7 +11,7 @@ class SummaryTest {
     void oneLinePerScenarioWithTheFailedChecksNamed() {
         Recovery rec = new Recovery(3_600.0, 3_612.5, 3_500.0, 3_700.0, 9_000.0, true, 1L, null, null, List.of());
         DrillResult failed = new DrillResult("lb-kill", "2025-01-01T00:00:00Z", false, "lb1", "f", "up", "l", "done",
-                "done", 5.0, 12.0, rec, LimitsTest.CLEAN, LimitsTest.load(3, 0, 0, 0),
+                "done", 5.0, "2025-01-01T00:00:05Z", 12.0, rec, LimitsTest.CLEAN, LimitsTest.load(3, 0, 0, 0),
                 List.of(new Check("longest outage", "3613 ms", "< 3000 ms", false), new Check("x", "0", "<= 0", true)),
                 null, new FailoverTimeline(List.of(new FailoverTimeline.Step("decided: MASTER", "lb2", 181.5, "line"))));
         String table = Summary.table(List.of(failed), List.of("web-kill"));
@@ -20,7 +20,7 @@ class SummaryTest {
                 .contains("longest outage 3613 ms").doesNotContain("x 0");
         assertThat(table.lines().toList().get(2)).startsWith("web-kill").contains("SKIPPED");
         DrillResult broken = new DrillResult("db-replica-kill", "t", false, "db2", "f", "up", "l", "done", null, 5.0,
-                null, rec, LimitsTest.CLEAN, LimitsTest.load(0, 0, 0, 0),
+                null, null, rec, LimitsTest.CLEAN, LimitsTest.load(0, 0, 0, 0),
                 List.of(new Check("drill completed", "no: db2 did not become healthy\n--- last lines ---\nlog", "yes", false)),
                 "db2 did not become healthy\n--- last lines ---\nlog", new FailoverTimeline(List.of()));
         assertThat(Summary.table(List.of(broken), List.of()).lines().toList()).hasSize(2)
