@@ -133,8 +133,9 @@ public final class FirewallConfig {
         }
         List<Integer> scraped = scrapedPorts(t, host);
         if (!scraped.isEmpty()) {
-            rules.add(new Allow("the monitoring host: Prometheus scrapes", addresses(t.hosts(Role.MON)), null, "tcp",
-                    scraped));
+            // on the host's own address only: a load balancer holding the VIP must not answer mon1 there
+            rules.add(new Allow("the monitoring host: Prometheus scrapes", addresses(t.hosts(Role.MON)),
+                    host.address(), "tcp", scraped));
         }
         List<Host> members = Etcd.members(t);
         if (members.contains(host)) {

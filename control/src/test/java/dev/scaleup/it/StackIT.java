@@ -104,7 +104,12 @@ class StackIT {
         String web = info.headers().firstValue("X-Served-By-Web").orElseThrow();
         String app = info.headers().firstValue("X-Served-By-App").orElseThrow();
 
+        // the app writes its access line once the answer is sent, so the line may come a moment after the answer
         Cli.Run request = STACK.cli("logs", "--request", id);
+        for (int i = 0; i < 20 && request.out().lines().count() < 2; i++) {
+            Thread.sleep(250);
+            request = STACK.cli("logs", "--request", id);
+        }
         assertThat(request.exitCode()).as(request.err()).isZero();
         assertThat(request.out().lines().toList()).hasSize(2)
                 .anyMatch(l -> l.startsWith(web + " nginx-access | ") && l.contains("rid=" + id))
