@@ -43,11 +43,11 @@ public final class DashboardData {
                 "", ""},
             Role.WEB, new String[] {"sum(rate(nginx_http_requests_total" + WINDOW + "))", "", "", ""},
             Role.APP, new String[] {
-                "sum(rate(http_server_requests_seconds_count{route!=\"/metrics\"}" + WINDOW + "))",
-                "sum(rate(http_server_requests_seconds_count{route!=\"/metrics\",status=~\"5..\"}" + WINDOW + "))",
-                "histogram_quantile(0.5, sum by (le) (rate(http_server_requests_seconds_bucket{route!=\"/metrics\"}"
+                "sum(rate(http_server_requests_seconds_count{route!~\"/metrics|/healthz|/readyz\"}" + WINDOW + "))",
+                "sum(rate(http_server_requests_seconds_count{route!~\"/metrics|/healthz|/readyz\",status=~\"5..\"}" + WINDOW + "))",
+                "histogram_quantile(0.5, sum by (le) (rate(http_server_requests_seconds_bucket{route!~\"/metrics|/healthz|/readyz\"}"
                         + WINDOW + ")))",
-                "histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{route!=\"/metrics\"}"
+                "histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{route!~\"/metrics|/healthz|/readyz\"}"
                         + WINDOW + ")))"},
             Role.DB, new String[] {
                 "sum(rate(pg_stat_database_xact_commit" + WINDOW + ")) + sum(rate(pg_stat_database_xact_rollback"
@@ -78,13 +78,14 @@ public final class DashboardData {
         Map<String, Double> master = byHost(query.apply("scaleup_vrrp_master"));
         Map<String, Double> primary = byHost(query.apply("patroni_primary"));
         Map<String, Double> sync = byHost(query.apply("patroni_sync_standby"));
-        Map<String, Double> lag = byHost(query.apply("scalar(max(patroni_xlog_location)) - "
-                + "(patroni_xlog_replayed_location and on(host) patroni_replica == 1)"));
+        // the primary's position and the replicas' are scraped at different moments: a replica may look ahead
+        Map<String, Double> lag = byHost(query.apply("clamp_min(scalar(max(patroni_xlog_location)) - "
+                + "(patroni_xlog_replayed_location and on(host) patroni_replica == 1), 0)"));
         Map<String, Double> hostRps = new HashMap<>();
         byHost(query.apply("sum by (host) (rate(haproxy_frontend_http_requests_total{proxy=\"fe_http\"}" + WINDOW
                 + "))")).forEach(hostRps::put);
         byHost(query.apply("sum by (host) (rate(nginx_http_requests_total" + WINDOW + "))")).forEach(hostRps::put);
-        byHost(query.apply("sum by (host) (rate(http_server_requests_seconds_count{route!=\"/metrics\"}" + WINDOW
+        byHost(query.apply("sum by (host) (rate(http_server_requests_seconds_count{route!~\"/metrics|/healthz|/readyz\"}" + WINDOW
                 + "))")).forEach(hostRps::put);
         byHost(query.apply("sum by (host) (rate(pg_stat_database_xact_commit" + WINDOW + "))")).forEach(hostRps::put);
 

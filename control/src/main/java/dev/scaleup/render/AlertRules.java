@@ -62,7 +62,10 @@ public final class AlertRules {
         rules.add(new Rule("EtcdMemberDown", "up{job=\"etcd\"} == 0", down, "page",
                 "etcd member on {{ $labels.host }} is down: one more lost and Patroni cannot keep a leader",
                 "scaleup logs {{ $labels.host }} etcd; scaleup up"));
-        rules.add(new Rule("PrimaryChanged", "max(changes(patroni_postgres_timeline[2m])) > 0", 0, "ticket",
+        // the highest timeline, not each host's: a replica restarting reports timeline 0 for a moment, which is no
+        // failover (changes() per host raised this alert in db-replica-kill)
+        rules.add(new Rule("PrimaryChanged", "max(patroni_postgres_timeline) > max(patroni_postgres_timeline offset 2m)",
+                0, "ticket",
                 "the database failed over or switched over in the last 2 minutes (a new timeline)",
                 "scaleup status: which host leads now, whether the old primary rejoined; scaleup history"));
         if (t.db().replicas() > 0) {
@@ -82,7 +85,7 @@ public final class AlertRules {
                 "more than 5 % of the site's answers are 5xx (HAProxy's frontend, the last minute)",
                 "scaleup status; scaleup logs --all --since 5m --grep ' 5[0-9][0-9] '"));
         rules.add(new Rule("SiteLatencyHigh",
-                "histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{route!=\"/metrics\"}[1m])))"
+                "histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{route!~\"/metrics|/healthz|/readyz\"}[1m])))"
                         + " > 0.5", 60, "ticket",
                 "the app tier's p99 latency is over 500 ms (the last minute, every route)",
                 "scaleup bench; the db hosts' CPU and connections (scaleup status); scale app or db.replicas"));

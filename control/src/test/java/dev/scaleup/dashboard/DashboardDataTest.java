@@ -49,8 +49,8 @@ class DashboardDataTest {
         answers.put("scaleup_vrrp_master", vector("lb1", "0", "lb2", "1"));
         answers.put("patroni_primary", vector("db1", "0", "db2", "1", "db3", "0"));
         answers.put("patroni_sync_standby", vector("db1", "0", "db2", "0", "db3", "1"));
-        answers.put("scalar(max(patroni_xlog_location)) - (patroni_xlog_replayed_location and on(host) patroni_replica"
-                + " == 1)", vector("db1", "8192", "db3", "0"));
+        answers.put("clamp_min(scalar(max(patroni_xlog_location)) - (patroni_xlog_replayed_location and on(host)"
+                + " patroni_replica == 1), 0)", vector("db1", "8192", "db3", "0"));
         answers.put(DashboardData.TIER_QUERIES.get(dev.scaleup.topology.Role.LB)[0], scalar("412.5"));
         answers.put(DashboardData.TIER_QUERIES.get(dev.scaleup.topology.Role.APP)[3], scalar("0.0315"));
         answers.put(DashboardData.TIER_QUERIES.get(dev.scaleup.topology.Role.APP)[2], scalar("NaN"));
