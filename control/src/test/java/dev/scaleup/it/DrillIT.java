@@ -206,7 +206,8 @@ class DrillIT {
             Thread reader = Thread.ofPlatform().daemon().start(() -> {
                 try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(browser.getInputStream()))) {
                     for (String line; (line = in.readLine()) != null; ) {
-                        System.out.println("dashboard e2e: " + line);
+                        // to stderr: the drill's JSON report is read from what stdout captures meanwhile
+                        System.err.println("dashboard e2e: " + line);
                         all.add(line);
                         lines.add(line);
                     }
@@ -237,7 +238,7 @@ class DrillIT {
                 java.time.Instant alert = seen(all, "alert-seen");
                 double downS = java.time.Duration.between(fault, down).toMillis() / 1000.0;
                 double alertS = java.time.Duration.between(fault, alert).toMillis() / 1000.0;
-                System.out.printf("dashboard e2e: app1 shown down %.1f s after the fault, AppHostDown listed after %.1f s;"
+                System.err.printf("dashboard e2e: app1 shown down %.1f s after the fault, AppHostDown listed after %.1f s;"
                         + " screenshot %s%n", downS, alertS, shot);
                 // the page asks every second, Prometheus scrapes every 2 s: down within a few seconds, the alert (two
                 // failed scrapes, the rule's 4 s) within the drill's own alert limit
