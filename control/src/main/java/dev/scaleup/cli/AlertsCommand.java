@@ -2,11 +2,11 @@ package dev.scaleup.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.scaleup.ops.Backups;
 import dev.scaleup.ops.MonitoringApi;
 import dev.scaleup.ops.RefusedException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,8 @@ final class AlertsCommand implements Callable<Integer> {
             out.append(String.format("%-22s %-8s %-8s %-8s  %s%n", "ALERT", "HOST", "SEVERITY", "FOR", "SUMMARY"));
             for (MonitoringApi.Alert a : firing) {
                 out.append(String.format("%-22s %-8s %-8s %-8s  %s%n", a.name(), a.host().isEmpty() ? "-" : a.host(),
-                        a.severity(), age(a.startsAt()), a.summary()));
+                        a.severity(), Backups.age(Math.max(0, Duration.between(a.startsAt(), Instant.now()).toSeconds())),
+                        a.summary()));
             }
         }
         out.append("Prometheus: ").append(targets.up()).append('/').append(targets.total()).append(" targets up");
@@ -63,27 +64,12 @@ final class AlertsCommand implements Callable<Integer> {
     static String toJson(List<MonitoringApi.Alert> firing, MonitoringApi.Targets targets, MonitoringApi api)
             throws Exception {
         Map<String, Object> root = new LinkedHashMap<>();
-        List<Map<String, Object>> alerts = new ArrayList<>();
-        for (MonitoringApi.Alert a : firing) {
-            Map<String, Object> alert = new LinkedHashMap<>();
-            alert.put("name", a.name());
-            alert.put("host", a.host().isEmpty() ? null : a.host());
-            alert.put("severity", a.severity());
-            alert.put("since", a.startsAt().toString());
-            alert.put("summary", a.summary());
-            alerts.add(alert);
-        }
-        root.put("alerts", alerts);
+        root.put("alerts", firing.stream().map(MonitoringApi.Alert::toMap).toList());
         root.put("targets_up", targets.up());
         root.put("targets", targets.total());
         root.put("targets_down", targets.down());
         root.put("prometheus", api.prometheusUrl());
         root.put("alertmanager", api.alertmanagerUrl());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
-    }
-
-    private static String age(Instant since) {
-        long s = Math.max(0, Duration.between(since, Instant.now()).toSeconds());
-        return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
     }
 }

@@ -119,17 +119,7 @@ public final class DashboardData {
             }
         }
         root.put("support", support);
-        List<Object> firing = new ArrayList<>();
-        for (MonitoringApi.Alert a : alerts) {
-            Map<String, Object> alert = new LinkedHashMap<>();
-            alert.put("name", a.name());
-            alert.put("host", a.host().isEmpty() ? null : a.host());
-            alert.put("severity", a.severity());
-            alert.put("since", a.startsAt().toString());
-            alert.put("summary", a.summary());
-            firing.add(alert);
-        }
-        root.put("alerts", firing);
+        root.put("alerts", alerts.stream().map(MonitoringApi.Alert::toMap).toList());
         root.put("history", lastLines(state.resolve("history.log"), 8));
         root.put("drills", lastDrills(state.resolve("drills"), 6));
         return root;

@@ -6,9 +6,7 @@ import dev.scaleup.render.BackupSchedule;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PgBackRestConfig;
 import dev.scaleup.runtime.Exec;
-import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.ProcessSpec;
-import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Backup;
 import dev.scaleup.topology.Host;
 import java.io.IOException;
@@ -122,11 +120,9 @@ public final class BackupService implements HostService {
         awaitListening(deployment, host, spec);
     }
 
-    /** Waits until the host's pgBackRest server listens (seen from inside its namespace: the firewall has no say). */
+    /** Waits until the host's pgBackRest server listens. */
     static void awaitListening(Deployment deployment, Host host, ProcessSpec spec) {
-        Readiness.await(host.name() + " pgBackRest TLS server listening on " + host.address() + ":" + Backup.TLS_PORT,
-                Duration.ofSeconds(20), () -> !deployment.target().exec(host, NetCommands.listening(Backup.TLS_PORT),
-                        Duration.ofSeconds(5)).stdout().isBlank(), () -> deployment.isRunning(host, spec));
+        HostService.awaitListening(deployment, host, spec, Backup.TLS_PORT);
     }
 
     /** The stanza, once the primary serves; then a check that a WAL segment reaches the repository. */

@@ -82,13 +82,12 @@ public final class DbService implements HostService {
             deployment.target().ownTrees(host, List.of(paths.conf(), paths.run(), paths.logs()), USER);
             // the host's directory and data/ (PostgreSQL's data in data/pgdata, made by postgres itself): postgres's,
             // and etcd's group may pass through to its own data/etcd (never recursive: that one is etcd's)
-            for (Path dir : List.of(paths.root(), paths.data())) {
-                deployment.target().own(host, dir, USER, Coordination.USER, 0710);
-            }
-            if (deployment.topology().monitoring().enabled()) {
-                // the exporter (user prometheus) passes through to PostgreSQL's socket in run/ (the directory is
-                // not listed); the logs stay postgres's
-                deployment.target().own(host, paths.root(), USER, Coordination.USER, 0711);
+            // with monitoring, the exporter (user prometheus) passes through the host's directory to PostgreSQL's
+            // socket in run/ (not listed); the logs stay postgres's
+            boolean monitored = deployment.topology().monitoring().enabled();
+            deployment.target().own(host, paths.root(), USER, Coordination.USER, monitored ? 0711 : 0710);
+            deployment.target().own(host, paths.data(), USER, Coordination.USER, 0710);
+            if (monitored) {
                 deployment.target().own(host, paths.logs(), USER, USER, 0750);
             }
             return null;

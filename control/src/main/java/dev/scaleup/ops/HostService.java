@@ -7,6 +7,14 @@ import java.util.List;
 /** What it takes to run one role on a host: its processes in start order, one-time preparation, readiness, health. */
 public interface HostService {
 
+    /** Waits until the host's process listens on the port (seen inside its namespace: the firewall has no say). */
+    static void awaitListening(Deployment deployment, Host host, ProcessSpec spec, int port) {
+        dev.scaleup.runtime.Readiness.await(host.name() + " " + spec.name() + " listening on " + host.address() + ":"
+                + port, java.time.Duration.ofSeconds(20), () -> !deployment.target().exec(host,
+                dev.scaleup.runtime.NetCommands.listening(port), java.time.Duration.ofSeconds(5)).stdout().isBlank(),
+                () -> deployment.isRunning(host, spec));
+    }
+
     List<ProcessSpec> processes(Host host);
 
     /**

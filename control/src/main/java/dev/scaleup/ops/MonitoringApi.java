@@ -53,6 +53,17 @@ public final class MonitoringApi {
         public String label() {
             return host.isEmpty() ? name : name + " " + host;
         }
+
+        /** The alert as `alerts --json` and the dashboard give it: name, host (null for none), severity, since, summary. */
+        public java.util.Map<String, Object> toMap() {
+            java.util.Map<String, Object> alert = new java.util.LinkedHashMap<>();
+            alert.put("name", name);
+            alert.put("host", host.isEmpty() ? null : host);
+            alert.put("severity", severity);
+            alert.put("since", startsAt.toString());
+            alert.put("summary", summary);
+            return alert;
+        }
     }
 
     public String prometheusUrl() {

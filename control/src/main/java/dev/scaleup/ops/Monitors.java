@@ -2,11 +2,8 @@ package dev.scaleup.ops;
 
 import dev.scaleup.render.Exporters;
 import dev.scaleup.render.HostPaths;
-import dev.scaleup.runtime.NetCommands;
 import dev.scaleup.runtime.ProcessSpec;
-import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +49,6 @@ final class Monitors {
             case Exporters.POSTGRES_PROCESS -> Exporters.POSTGRES_PORT;
             default -> throw new IllegalArgumentException("not an exporter: " + spec.name());
         };
-        awaitPort(deployment, host, spec, port);
-    }
-
-    static void awaitPort(Deployment deployment, Host host, ProcessSpec spec, int port) {
-        Readiness.await(host.name() + " " + spec.name() + " listening on " + host.address() + ":" + port,
-                Duration.ofSeconds(20), () -> !deployment.target().exec(host, NetCommands.listening(port),
-                        Duration.ofSeconds(5)).stdout().isBlank(), () -> deployment.isRunning(host, spec));
+        HostService.awaitListening(deployment, host, spec, port);
     }
 }
