@@ -99,8 +99,9 @@ public final class AnsibleProject {
 
     private static List<String> fixed() {
         List<String> paths = new ArrayList<>(List.of("ansible.cfg", "site.yml", "deploy.yml", "roles/app/tasks/release.yml",
-                "roles/app/tasks/gate.yml", "roles/app/tasks/prune.yml", "roles/backup/tasks/server.yml"));
-        for (String role : List.of("common", "etcd", "db", "backup", "app", "web", "lb")) {
+                "roles/app/tasks/gate.yml", "roles/app/tasks/prune.yml", "roles/backup/tasks/server.yml",
+                "roles/exporters/tasks/main.yml"));
+        for (String role : List.of("common", "etcd", "db", "backup", "app", "web", "lb", "mon")) {
             paths.add("roles/" + role + "/tasks/main.yml");
             paths.add("roles/" + role + "/handlers/main.yml");
         }

@@ -34,6 +34,10 @@ final class GroupVars {
                 scaleup_backup: %s
                 scaleup_backup_port: %d
                 scaleup_stanza: %s
+                # the monitoring host (monitoring.enabled): Prometheus's and Alertmanager's ports
+                scaleup_monitoring: %s
+                scaleup_prometheus_port: %d
+                scaleup_alertmanager_port: %d
                 # where scaleup's files are on every server
                 scaleup_conf: %s
                 scaleup_data: %s
@@ -47,7 +51,8 @@ final class GroupVars {
                 t.lb().port(), t.lb().edge().httpsPort(), HaproxyConfig.PEER_PORT, t.web().port(), t.app().port(),
                 t.db().port(), Yaml.quote(t.db().user()), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
                 t.backup().enabled(), dev.scaleup.topology.Backup.TLS_PORT, Yaml.quote(PgBackRestConfig.stanza(t)),
-                Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(in.site()),
+                t.monitoring().enabled(), dev.scaleup.topology.Monitoring.PROMETHEUS_PORT,
+                dev.scaleup.topology.Monitoring.ALERTMANAGER_PORT, Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(in.site()),
                 Yaml.quote(in.caCert()), Yaml.quote(in.appBundle()), Yaml.quote(in.appRelease()));
     }
 }

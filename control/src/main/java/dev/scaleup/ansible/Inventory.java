@@ -1,7 +1,9 @@
 package dev.scaleup.ansible;
 
 import dev.scaleup.render.Etcd;
+import dev.scaleup.render.Exporters;
 import dev.scaleup.render.VipCheck;
+import dev.scaleup.runtime.HostsTarget;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Server;
@@ -25,15 +27,20 @@ final class Inventory {
             // psql: secrets rotate checks the new database login from an app host, as the app will use it
             Role.APP, List.of("postgresql-client-15"),
             Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"),
-            Role.BACKUP, List.of("pgbackrest"));
+            Role.BACKUP, List.of("pgbackrest"),
+            Role.MON, List.of("prometheus", "prometheus-alertmanager"));
     static final List<String> ETCD_PACKAGES = List.of("etcd-server");
+
+    /** An exporter's unit, which is also its package's name (prometheus-node-exporter, ...). */
+    private static final java.util.function.Function<String, String> EXPORTER_UNIT =
+            p -> HostsTarget.unit(p).orElseThrow();
 
     private Inventory() {}
 
     static String render(Topology t) {
         StringBuilder out = new StringBuilder(Yaml.banner(t.name()));
         out.append("all:\n  children:\n");
-        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB, Role.BACKUP)) {
+        for (Role role : List.of(Role.LB, Role.WEB, Role.APP, Role.DB, Role.BACKUP, Role.MON)) {
             if (t.hosts(role).isEmpty()) {
                 continue;
             }
@@ -44,6 +51,10 @@ final class Inventory {
             List<String> packages = new java.util.ArrayList<>(PACKAGES.get(role));
             if (role == Role.DB && t.backup().enabled()) {
                 packages.addAll(PACKAGES.get(Role.BACKUP)); // archive-push and the TLS server: the backup host's
+            }
+            if (!t.hosts(role).isEmpty()) {
+                // the exporters are the same on every host of a tier
+                Exporters.processes(t, t.hosts(role).get(0)).forEach(p -> packages.add(EXPORTER_UNIT.apply(p)));
             }
             out.append("      vars:\n        scaleup_role_packages: ").append(list(packages)).append('\n');
         }
@@ -69,6 +80,13 @@ final class Inventory {
                           ansible_ssh_common_args: %s
                 """.formatted(host.name(), Yaml.quote(host.address()), server.ssh().port(), Yaml.quote(server.ssh().user()),
                 Yaml.quote(server.ssh().key()), server.ssh().sudo(), Yaml.quote(hostKeys(server.ssh())));
+        List<String> exporters = Exporters.processes(t, host);
+        if (!exporters.isEmpty()) {
+            vars += "          # Debian's exporters this host runs (their units and ports), scraped by mon1\n"
+                    + "          scaleup_exporters: " + list(exporters.stream().map(EXPORTER_UNIT).toList()) + "\n"
+                    + "          scaleup_exporter_ports: [" + exporters.stream().map(p -> Integer.toString(Exporters.port(p)))
+                    .collect(Collectors.joining(", ")) + "]\n";
+        }
         if (host.role() == Role.LB && VipCheck.yields(t, host)) {
             vars += "          # this load balancer gives way in a split brain: it runs vip-check.sh\n"
                     + "          scaleup_vip_check: true\n";

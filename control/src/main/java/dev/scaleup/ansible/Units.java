@@ -3,19 +3,24 @@ package dev.scaleup.ansible;
 import dev.scaleup.render.AppProperties;
 import dev.scaleup.render.BackupSchedule;
 import dev.scaleup.render.Etcd;
+import dev.scaleup.render.Exporters;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.NginxConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.PgBackRestConfig;
+import dev.scaleup.render.PrometheusConfig;
 import dev.scaleup.render.RenderedFile;
+import dev.scaleup.render.VrrpNotify;
+import dev.scaleup.runtime.HostsTarget;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The systemd side of a server: drop-ins that point Debian's own units (haproxy, nginx, patroni, etcd) at scaleup's
@@ -130,6 +135,21 @@ final class Units {
                     WantedBy=multi-user.target
                     """.formatted(t.name(), String.join(" ", BackupSchedule.command(paths)))));
         }
+        if (host.role() == Role.MON) {
+            files.add(dropIn(t, host, "prometheus", PrometheusConfig.prometheusCommand(host, paths), Map.of()));
+            files.add(dropIn(t, host, "prometheus-alertmanager", PrometheusConfig.alertmanagerCommand(host, paths),
+                    Map.of()));
+        }
+        for (String exporter : Exporters.processes(t, host)) {
+            String unit = HostsTarget.unit(exporter).orElseThrow();
+            files.add(switch (exporter) {
+                case Exporters.NODE_PROCESS -> dropIn(t, host, unit, Exporters.nodeCommand(t, host, paths), Map.of());
+                case Exporters.NGINX_PROCESS -> dropIn(t, host, unit, Exporters.nginxCommand(host), Map.of());
+                case Exporters.POSTGRES_PROCESS -> dropIn(t, host, unit, Exporters.postgresCommand(host),
+                        Map.of("DATA_SOURCE_NAME", Exporters.postgresDataSource(t, paths)));
+                default -> throw new IllegalStateException("no exporter " + exporter);
+            });
+        }
         boolean pgBackRest = host.role() == Role.BACKUP || host.role() == Role.DB && t.backup().enabled();
         if (pgBackRest) {
             files.add(file(PGBACKREST_DROP_IN, t, host, """
@@ -149,16 +169,37 @@ final class Units {
         String lock = pgBackRest
                 ? "# pgBackRest's lock-path\nd %s 0750 postgres postgres -\n".formatted(paths.run().resolve("pgbackrest"))
                 : "";
+        String textfile = host.role() == Role.LB && t.monitoring().enabled()
+                ? "# keepalived's state for node-exporter (vrrp-notify.sh writes it)\nd %s 0755 root root -\n"
+                .formatted(VrrpNotify.textfileDir(paths))
+                : "";
         files.add(file("tmpfiles.conf", t, host, """
                 # scaleup's sockets and pid files: made again at every boot (systemd-tmpfiles)
                 d %s 0755 %s %s -
-                """.formatted(paths.run(), owner, owner) + chroot + lock));
+                """.formatted(paths.run(), owner, owner) + chroot + lock + textfile));
         files.add(new RenderedFile("nftables.conf", "#!/usr/sbin/nft -f\n" + banner(t, host) + """
                 # nftables.service loads scaleup's table, which replaces only itself: no `flush ruleset`, so other
                 # tables on this server stay
                 include "%s"
                 """.formatted(paths.conf(FirewallConfig.FILE)), RenderedFile.PUBLIC));
         return List.copyOf(files);
+    }
+
+    /**
+     * The drop-in ({@code UNIT.service.conf}, installed as {@code /etc/systemd/system/UNIT.service.d/scaleup.conf})
+     * that runs one of Debian's prometheus units with scaleup's command line. The package's environment file goes:
+     * its variables would override the drop-in's (postgres-exporter's names an empty data source).
+     */
+    static RenderedFile dropIn(Topology t, Host host, String unit, List<String> command, Map<String, String> env) {
+        StringBuilder environment = new StringBuilder();
+        env.forEach((k, v) -> environment.append("Environment=\"").append(k).append('=').append(v).append("\"\n"));
+        return file(unit + ".service.conf", t, host, """
+                # Debian's %s.service (as prometheus), running scaleup's command line instead of the package's $ARGS
+                [Service]
+                EnvironmentFile=
+                %sExecStart=
+                ExecStart=%s
+                """.formatted(unit, environment, String.join(" ", command)));
     }
 
     private static RenderedFile file(String name, Topology t, Host host, String body) {

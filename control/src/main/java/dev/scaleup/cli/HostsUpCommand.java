@@ -27,6 +27,10 @@ final class HostsUpCommand implements Callable<Integer> {
             + " N), listed in the hosts file with backups on.")
     boolean backup;
 
+    @Option(names = "--monitoring", description = "One more host, mon1, for Prometheus and Alertmanager (not counted in"
+            + " N), listed in the hosts file with monitoring on.")
+    boolean monitoring;
+
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "lab",
             description = "The lab's name (default: ${DEFAULT-VALUE}), also the deployment's name in the hosts file.")
     String name;
@@ -47,7 +51,7 @@ final class HostsUpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RefusedException("--subnet: " + e.getMessage());
         }
-        LabPlan plan = LabPlan.of(name, parsed, count, backup);
+        LabPlan plan = LabPlan.of(name, parsed, count, backup, monitoring);
         CommonOptions.requireRoot();
         Progress progress = new Progress(System.out);
         Lab lab = new Lab(plan);

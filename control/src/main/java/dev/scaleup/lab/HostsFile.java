@@ -41,6 +41,9 @@ public final class HostsFile {
         if (count(plan, Role.BACKUP) > 0) {
             out.append("backup:\n  enabled: true\n");
         }
+        if (count(plan, Role.MON) > 0) {
+            out.append("monitoring:\n  enabled: true\n");
+        }
         return out.toString();
     }
 

@@ -43,14 +43,19 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
 
     /** The plan for N hosts; refused (nothing made) when N, the name or the subnet cannot work. */
     public static LabPlan of(String name, Subnet subnet, int count) {
-        return of(name, subnet, count, false);
+        return of(name, subnet, count, false, false);
+    }
+
+    public static LabPlan of(String name, Subnet subnet, int count, boolean backup) {
+        return of(name, subnet, count, backup, false);
     }
 
     /**
-     * The plan for N hosts of the stack, and with {@code backup} one more, backup1, for the pgBackRest repository
-     * (not counted in N); refused (nothing made) when N, the name or the subnet cannot work.
+     * The plan for N hosts of the stack, with {@code backup} one more, backup1, for the pgBackRest repository, and with
+     * {@code monitoring} one more, mon1, for Prometheus and Alertmanager (neither counted in N); refused (nothing
+     * made) when N, the name or the subnet cannot work.
      */
-    public static LabPlan of(String name, Subnet subnet, int count, boolean backup) {
+    public static LabPlan of(String name, Subnet subnet, int count, boolean backup, boolean monitoring) {
         checkName(name);
         if (!ALLOWED.contains(subnet)) {
             throw new RefusedException("subnet " + subnet + " is outside " + ALLOWED
@@ -71,6 +76,9 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
         if (backup) {
             roles.add(Role.BACKUP);
         }
+        if (monitoring) {
+            roles.add(Role.MON);
+        }
         return new LabPlan(name, subnet, spread(subnet, roles));
     }
 
@@ -90,7 +98,7 @@ public record LabPlan(String name, Subnet subnet, List<LabHost> hosts) {
         return roles.subList(0, count);
     }
 
-    /** Hosts numbered from 1 per role, in role order (lb, web, app, db, backup), at the role's block of the subnet. */
+    /** Hosts numbered from 1 per role, in role order (lb, web, app, db, backup, mon), at the role's block of the subnet. */
     public static List<LabHost> spread(Subnet subnet, List<Role> roles) {
         Map<Role, Integer> counts = new EnumMap<>(Role.class);
         roles.forEach(role -> counts.merge(role, 1, Integer::sum));

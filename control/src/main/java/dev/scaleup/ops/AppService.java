@@ -34,7 +34,10 @@ public final class AppService implements HostService {
     public List<ProcessSpec> processes(Host host) {
         ProcessSpec app = ProcessSpec.of("app", AppProperties.command(deployment.topology(), tools.java(),
                 deployment.appArtifact(host).resolve("app.jar")));
-        return List.of(app.asUser(USER).withStdin(deployment.paths(host).conf(AppProperties.FILE)));
+        List<ProcessSpec> specs = new java.util.ArrayList<>(List.of(app.asUser(USER)
+                .withStdin(deployment.paths(host).conf(AppProperties.FILE))));
+        specs.addAll(Monitors.exporters(deployment, host)); // node-exporter on a server (with monitoring)
+        return List.copyOf(specs);
     }
 
     /** The host's directory is root's alone: the app server needs nothing in it (see the class comment). */
@@ -46,6 +49,10 @@ public final class AppService implements HostService {
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
+        if (Monitors.isExporter(spec)) {
+            Monitors.awaitListening(deployment, host, spec);
+            return;
+        }
         Readiness.await(host.name() + " GET " + readyUrl(host) + " = 200", READY_TIMEOUT,
                 () -> Readiness.httpOk(readyUrl(host)), () -> deployment.isRunning(host, spec));
     }

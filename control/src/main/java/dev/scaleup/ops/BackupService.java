@@ -65,7 +65,9 @@ public final class BackupService implements HostService {
     @Override
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
-        return List.of(server(paths), schedule(paths));
+        List<ProcessSpec> specs = new java.util.ArrayList<>(List.of(server(paths), schedule(paths)));
+        specs.addAll(Monitors.exporters(deployment, host)); // node-exporter on a server (with monitoring)
+        return List.copyOf(specs);
     }
 
     /**
@@ -113,6 +115,10 @@ public final class BackupService implements HostService {
 
     @Override
     public void awaitReady(Host host, ProcessSpec spec) {
+        if (Monitors.isExporter(spec)) {
+            Monitors.awaitListening(deployment, host, spec);
+            return;
+        }
         if (spec.name().equals(BackupSchedule.PROCESS)) {
             // nothing to wait for: it looks at the repository every few seconds, and says so in its log
             return;

@@ -16,22 +16,20 @@ final class Monitors {
 
     private Monitors() {}
 
-    /** The host's exporters, or none without monitoring. */
+    /** The host's exporters, or none without monitoring ({@link Exporters#processes}). */
     static List<ProcessSpec> exporters(Deployment deployment, Host host) {
-        if (!deployment.topology().monitoring().enabled()) {
-            return List.of();
-        }
         HostPaths paths = deployment.paths(host);
         List<ProcessSpec> specs = new ArrayList<>();
-        switch (host.role()) {
-            case LB, MON -> specs.add(ProcessSpec.of(Exporters.NODE_PROCESS, Exporters.nodeCommand(host, paths))
-                    .asUser(Exporters.USER));
-            case WEB -> specs.add(ProcessSpec.of(Exporters.NGINX_PROCESS, Exporters.nginxCommand(host))
-                    .asUser(Exporters.USER));
-            case DB -> specs.add(ProcessSpec.of(Exporters.POSTGRES_PROCESS, Exporters.postgresCommand(host))
-                    .asUser(Exporters.USER).withEnv(Map.of("DATA_SOURCE_NAME",
-                            Exporters.postgresDataSource(deployment.topology(), paths))));
-            default -> { }
+        for (String name : Exporters.processes(deployment.topology(), host)) {
+            specs.add(switch (name) {
+                case Exporters.NODE_PROCESS -> ProcessSpec.of(name, Exporters.nodeCommand(deployment.topology(), host,
+                        paths)).asUser(Exporters.USER);
+                case Exporters.NGINX_PROCESS -> ProcessSpec.of(name, Exporters.nginxCommand(host)).asUser(Exporters.USER);
+                case Exporters.POSTGRES_PROCESS -> ProcessSpec.of(name, Exporters.postgresCommand(host))
+                        .asUser(Exporters.USER).withEnv(Map.of("DATA_SOURCE_NAME",
+                                Exporters.postgresDataSource(deployment.topology(), paths)));
+                default -> throw new IllegalStateException("no exporter " + name);
+            });
         }
         return List.copyOf(specs);
     }
@@ -43,12 +41,7 @@ final class Monitors {
 
     /** An exporter is ready once it listens on its port (seen inside the host's namespace). */
     static void awaitListening(Deployment deployment, Host host, ProcessSpec spec) {
-        int port = switch (spec.name()) {
-            case Exporters.NODE_PROCESS -> Exporters.NODE_PORT;
-            case Exporters.NGINX_PROCESS -> Exporters.NGINX_PORT;
-            case Exporters.POSTGRES_PROCESS -> Exporters.POSTGRES_PORT;
-            default -> throw new IllegalArgumentException("not an exporter: " + spec.name());
-        };
+        int port = Exporters.port(spec.name());
         HostService.awaitListening(deployment, host, spec, port);
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
  *         Patroni's /metrics                :8008
  *         etcd's /metrics                   :2379          (etcd members)
  *   mon   prometheus-node-exporter          :9100          (the file systems: on netns the hosts share the disk)
+ *   all   prometheus-node-exporter          :9100          (on servers only: each is a machine of its own)
  * </pre>
  */
 public final class Exporters {
@@ -45,16 +46,57 @@ public final class Exporters {
     private Exporters() {}
 
     /**
-     * node-exporter on a load balancer (its textfile collector: keepalived's state) or the monitoring host (the file
-     * systems). Nothing else: on netns every host shares this machine's kernel, so CPU, memory and network figures of
-     * one host would be the machine's.
+     * The exporters the host runs beside its server, by process name, in start order (none without monitoring). On
+     * netns node-exporter runs on the load balancers (keepalived's state) and the monitoring host only: the hosts
+     * share this machine's kernel and disk. On servers every host is a machine of its own: node-exporter runs on each.
      */
-    public static List<String> nodeCommand(Host host, HostPaths paths) {
-        List<String> collectors = host.role() == Role.LB
-                ? List.of("--collector.textfile", "--collector.textfile.directory=" + paths.run().resolve(TEXTFILE_DIR))
-                : List.of("--collector.filesystem");
-        return concat(List.of("/usr/bin/prometheus-node-exporter", "--web.listen-address=" + host.address() + ":"
-                + NODE_PORT, "--collector.disable-defaults"), collectors);
+    public static List<String> processes(Topology t, Host host) {
+        if (!t.monitoring().enabled()) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        if (t.onServers() || host.role() == Role.LB || host.role() == Role.MON) {
+            names.add(NODE_PROCESS);
+        }
+        if (host.role() == Role.WEB) {
+            names.add(NGINX_PROCESS);
+        }
+        if (host.role() == Role.DB) {
+            names.add(POSTGRES_PROCESS);
+        }
+        return List.copyOf(names);
+    }
+
+    /** The port an exporter process listens on. */
+    public static int port(String process) {
+        return switch (process) {
+            case NODE_PROCESS -> NODE_PORT;
+            case NGINX_PROCESS -> NGINX_PORT;
+            case POSTGRES_PROCESS -> POSTGRES_PORT;
+            default -> throw new IllegalArgumentException("not an exporter: " + process);
+        };
+    }
+
+    /**
+     * node-exporter. On netns only what is the host's own: a load balancer's textfile collector (keepalived's VRRP
+     * state) and the monitoring host's file systems (CPU, memory and network figures of one namespace would be the
+     * machine's). On a server its default collectors (CPU, memory, disks, file systems, network), plus the textfile
+     * collector on a load balancer.
+     */
+    public static List<String> nodeCommand(Topology t, Host host, HostPaths paths) {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/prometheus-node-exporter",
+                "--web.listen-address=" + host.address() + ":" + NODE_PORT));
+        if (!t.onServers()) {
+            command.add("--collector.disable-defaults");
+            if (host.role() != Role.LB) {
+                command.add("--collector.filesystem");
+            }
+        }
+        if (host.role() == Role.LB) {
+            command.add("--collector.textfile");
+            command.add("--collector.textfile.directory=" + paths.run().resolve(TEXTFILE_DIR));
+        }
+        return List.copyOf(command);
     }
 
     public static List<String> nginxCommand(Host host) {
@@ -74,9 +116,5 @@ public final class Exporters {
      */
     public static String postgresDataSource(Topology t, HostPaths paths) {
         return "host=" + paths.run() + " port=" + t.db().port() + " user=" + USER + " dbname=postgres sslmode=disable";
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 }

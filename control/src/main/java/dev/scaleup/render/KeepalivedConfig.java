@@ -121,7 +121,7 @@ public final class KeepalivedConfig {
                         host.address(),
                         peers,
                         t.network().vip(), t.network().subnet().prefix(), t.hostInterface(), trackScript(t, host),
-                        notify(host, paths));
+                        notify(t, host, paths));
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
@@ -145,9 +145,9 @@ public final class KeepalivedConfig {
                 """.formatted(VipCheck.FILE, Text.path(paths.conf(VipCheck.FILE)), VipCheck.INTERVAL_SECONDS);
     }
 
-    /** Where processes log to files, every state change is also written, timed to the microsecond ({@link VrrpNotify}). */
-    private static String notify(Host host, HostPaths paths) {
-        return VrrpNotify.applies(host, paths) ? """
+    /** Every state change goes to {@link VrrpNotify} where it applies (a log line on netns, the state for Prometheus). */
+    private static String notify(Topology t, Host host, HostPaths paths) {
+        return VrrpNotify.applies(t, host, paths) ? """
                     notify "/bin/sh %s"
                 """.formatted(Text.path(paths.conf(VrrpNotify.FILE))) : "";
     }

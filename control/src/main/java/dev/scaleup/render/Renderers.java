@@ -25,7 +25,7 @@ public final class Renderers {
                 if (VipCheck.yields(t, host)) {
                     files.add(VipCheck.render(t, host, paths));
                 }
-                if (VrrpNotify.applies(host, paths)) {
+                if (VrrpNotify.applies(t, host, paths)) {
                     files.add(VrrpNotify.render(t, host, paths));
                 }
             }

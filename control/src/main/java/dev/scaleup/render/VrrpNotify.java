@@ -8,27 +8,31 @@ import dev.scaleup.topology.Topology;
  * {@code vrrp-notify.sh}: keepalived runs it ({@code notify} of the VRRP instance) at every state change, with the
  * arguments {@code INSTANCE <name> <state> <priority>}. It appends one line to HAProxy's log, where keepalived's own
  * lines go, with the time to the microsecond: keepalived's console log carries whole seconds only, too coarse for a
- * failover that takes a fifth of one. The drills' failover timeline reads it. Only where processes log to files
- * (the netns target): on a server keepalived's lines reach journald, which times each to the microsecond.
+ * failover that takes a fifth of one. The drills' failover timeline reads it. That line only where processes log to
+ * files (the netns target): on a server keepalived's lines reach journald, which times each to the microsecond. With
+ * monitoring (both targets) it also writes keepalived's state for node-exporter's textfile collector.
  */
 public final class VrrpNotify {
 
     public static final String FILE = "vrrp-notify.sh";
     private VrrpNotify() {}
 
-    /** Whether the host gets the script: a load balancer whose processes log to files. */
-    public static boolean applies(Host host, HostPaths paths) {
-        return host.role() == Role.LB && !paths.journald();
+    /**
+     * Whether the host gets the script: a load balancer whose processes log to files, or any load balancer with
+     * monitoring (node-exporter's textfile collector serves the state the script writes).
+     */
+    public static boolean applies(Topology t, Host host, HostPaths paths) {
+        return host.role() == Role.LB && (!paths.journald() || t.monitoring().enabled());
     }
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
-        String content = Text.banner(t, host) + """
+        String content = Text.banner(t, host) + (paths.journald() ? "" : """
                 # keepalived's notify script: "INSTANCE" name state priority. One line in HAProxy's log, timed to the
                 # microsecond (keepalived's own lines there carry whole seconds).
                 printf '%%s keepalived notify: (%%s) %%s STATE, priority %%s\\n' "$(date '+%%Y-%%m-%%dT%%H:%%M:%%S.%%6N%%:z')" \\
                     "$2" "$3" "$4" >> %s
-                """.formatted(Text.path(paths.log("haproxy"))) + (t.monitoring().enabled() ? textfile(paths) : "");
+                """.formatted(Text.path(paths.log("haproxy")))) + (t.monitoring().enabled() ? textfile(paths) : "");
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 

@@ -3,6 +3,7 @@ package dev.scaleup.runtime;
 import static java.util.Objects.requireNonNull;
 
 import dev.scaleup.render.Etcd;
+import dev.scaleup.render.Exporters;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
@@ -56,6 +57,9 @@ public final class HostsTarget implements Target {
             case "haproxy", "nginx", "patroni", "etcd", "pgbackrest" -> process;
             case "app" -> "scaleup-app";
             case "backup-schedule" -> "scaleup-backup-schedule";
+            // Debian's prometheus packages' units
+            case "prometheus" -> "prometheus";
+            case "alertmanager", "node-exporter", "nginx-exporter", "postgres-exporter" -> "prometheus-" + process;
             default -> null;
         });
     }
@@ -75,11 +79,15 @@ public final class HostsTarget implements Target {
             case APP -> "scaleup-app";
             case DB -> "patroni";
             case BACKUP -> "pgbackrest";
-            case MON -> throw new IllegalArgumentException("the hosts target has no monitoring host");
+            case MON -> "prometheus";
         });
         if (host.role() == Role.BACKUP) {
             units.add("scaleup-backup-schedule");
         }
+        if (host.role() == Role.MON) {
+            units.add("prometheus-alertmanager");
+        }
+        Exporters.processes(topology, host).forEach(p -> units.add(unit(p).orElseThrow()));
         return List.copyOf(units);
     }
 

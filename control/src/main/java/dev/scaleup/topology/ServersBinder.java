@@ -22,7 +22,7 @@ import java.util.Locale;
  */
 final class ServersBinder {
 
-    private static final Pattern HOST_NAME = Pattern.compile("(lb|web|app|db|backup)([1-9][0-9]{0,2})");
+    private static final Pattern HOST_NAME = Pattern.compile("(lb|web|app|db|backup|mon)([1-9][0-9]{0,2})");
     private static final List<String> TARGETS = List.of("netns", "hosts");
 
     private final Problems problems;
@@ -125,16 +125,21 @@ final class ServersBinder {
     }
 
     /**
-     * The monitoring host is built on the netns target only (issue 15): {@code monitoring.enabled: true} is refused
-     * on servers, naming the line (a mon1 under 'hosts' is no host name the hosts target knows).
+     * With {@code monitoring.enabled} Prometheus and Alertmanager need their own server, mon1, listed under 'hosts';
+     * more than one monitoring host is never used.
      */
-    void monitoringHost(Block section, boolean askedFor, Servers servers, Block top) {
-        YamlNode.Entry key = section.get(TopologyKey.MONITORING_ENABLED);
-        if (askedFor && key != null) {
-            problems.add(key.line(), "'monitoring.enabled' is true, but the monitoring host (Prometheus, Alertmanager)"
-                    + " runs on the netns target only so far: set 'monitoring.enabled: false' or leave it out with"
-                    + " 'target: hosts'");
+    void monitoringHost(Block section, boolean enabled, Servers servers, Block top) {
+        List<Integer> numbers = servers.of(Role.MON).stream().map(Server::index).toList();
+        YamlNode.Entry hosts = top.get(Section.HOST.path());
+        if (enabled && !numbers.contains(1)) {
+            YamlNode.Entry key = section.get(TopologyKey.MONITORING_ENABLED);
+            problems.add(key != null ? key.line() : hosts == null ? 0 : hosts.line(), "'monitoring.enabled' is true,"
+                    + " which needs a server for Prometheus and Alertmanager, but 'hosts' lists no mon1: list mon1"
+                    + " under 'hosts' or set 'monitoring.enabled: false'");
         }
+        numbers.stream().filter(i -> i > Role.MON.capacity()).findFirst().ifPresent(i -> problems.add(
+                hosts == null ? 0 : hosts.line(), "'hosts' lists " + Role.MON.hostName(i) + ": a deployment has one"
+                        + " monitoring host, mon1"));
     }
 
     private String netInterface(Block network, Block top) {
@@ -188,7 +193,7 @@ final class ServersBinder {
         Matcher name = HOST_NAME.matcher(entry.key());
         if (!name.matches()) {
             problems.add(entry.line(), "'hosts." + entry.key() + "' is not a host name scaleup knows: write a role"
-                    + " (lb, web, app, db, backup) and a number from 1, as in lb1, web2, app3, db1, backup1");
+                    + " (lb, web, app, db, backup, mon) and a number from 1, as in lb1, web2, app3, db1, backup1, mon1");
             return null;
         }
         if (!(entry.value() instanceof YamlNode.Mapping mapping)) {

@@ -84,10 +84,11 @@ final class TopologyBinder {
                     backup = backup.withEnabled(servers.of(Role.BACKUP).stream().anyMatch(s -> s.index() == 1));
                 }
                 serversBinder.backupHost(backupKeys, backup != null && backup.enabled(), servers, top);
-                // the hosts target has no monitoring host yet: off unless asked for, and then refused
-                serversBinder.monitoringHost(monitoringKeys,
-                        monitoringKeys.given(TopologyKey.MONITORING_ENABLED) && monitoring.enabled(), servers, top);
-                monitoring = monitoring.withEnabled(false);
+                if (!monitoringKeys.given(TopologyKey.MONITORING_ENABLED)) {
+                    // likewise monitoring: on when the monitoring host is listed
+                    monitoring = monitoring.withEnabled(servers.of(Role.MON).stream().anyMatch(s -> s.index() == 1));
+                }
+                serversBinder.monitoringHost(monitoringKeys, monitoring.enabled(), servers, top);
             }
         } else {
             serversBinder.refuse(top, networkKeys);

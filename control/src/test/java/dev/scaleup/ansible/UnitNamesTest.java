@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hosts target acts on the units the project installs and starts: for every host, each unit HostsTarget names is
- * one a role enables (`ansible.builtin.systemd: name: UNIT ... enabled: true`) and gets its file from the host's files.
+ * one a role enables (`ansible.builtin.systemd: name: UNIT ... enabled: true`; an exporter's, the exporters role for
+ * each unit the inventory lists for the host) and gets its file from the host's files.
  */
 class UnitNamesTest {
 
@@ -22,10 +23,23 @@ class UnitNamesTest {
         String roles = String.join("\n", AnsibleProject.FIXED.stream().map(AnsibleProject::resource).toList());
         for (Host host : t.hosts()) {
             var files = AnsibleProject.hostFiles(t, host, AnsibleProjectTest.INPUTS).stream().map(ProjectFile::path).toList();
+            // the host's variables in inventory.yml: the lines indented below its name
+            java.util.regex.Matcher vars = java.util.regex.Pattern.compile("\n        " + host.name()
+                    + ":\n((?: {10}.*\n)*)").matcher(Inventory.render(t));
+            assertThat(vars.find()).as(host.name() + " in the inventory").isTrue();
+            String hostVars = vars.group(1);
             for (String unit : target.units(host)) {
-                assertThat(roles).as(host.name() + " " + unit).contains("    name: " + unit + "\n    state: started\n"
-                        + "    enabled: true");
-                assertThat(files).as(host.name()).anyMatch(f -> f.equals("host_files/" + host.name() + "/" + unit
+                if (unit.startsWith("prometheus-") && unit.endsWith("-exporter")) {
+                    // the exporters role starts every unit the inventory lists for the host
+                    assertThat(roles).contains("    name: \"{{ item }}\"\n    state: started\n    enabled: true\n"
+                            + "  loop: \"{{ scaleup_exporters | default([]) }}\"");
+                    assertThat(hostVars).as(host.name() + " " + unit).containsPattern("scaleup_exporters: \\[[^]]*'"
+                            + unit + "'");
+                } else {
+                    assertThat(roles).as(host.name() + " " + unit).contains("    name: " + unit + "\n    state: started\n"
+                            + "    enabled: true");
+                }
+                assertThat(files).as(host.name() + " " + unit).anyMatch(f -> f.equals("host_files/" + host.name() + "/" + unit
                         + ".service") || f.equals("host_files/" + host.name() + "/" + unit + ".service.conf"));
             }
         }

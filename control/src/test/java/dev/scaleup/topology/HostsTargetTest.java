@@ -138,9 +138,9 @@ class HostsTargetTest {
         assertThat(problems(HEAD + SIX + "  cache1: {address: 198.18.16.50}\n  web0: {address: 198.18.16.51}\n"))
                 .containsExactly(
                         "hosts.yaml:14: 'hosts.cache1' is not a host name scaleup knows: write a role (lb, web, app, db,"
-                                + " backup) and a number from 1, as in lb1, web2, app3, db1, backup1",
+                                + " backup, mon) and a number from 1, as in lb1, web2, app3, db1, backup1, mon1",
                         "hosts.yaml:15: 'hosts.web0' is not a host name scaleup knows: write a role (lb, web, app, db,"
-                                + " backup) and a number from 1, as in lb1, web2, app3, db1, backup1");
+                                + " backup, mon) and a number from 1, as in lb1, web2, app3, db1, backup1, mon1");
     }
 
     @Test
@@ -215,15 +215,20 @@ class HostsTargetTest {
     }
 
     @Test
-    void theMonitoringHostIsNotOnServersYet() {
-        assertThat(parse(HEAD + SIX).monitoring().enabled()).as("off by default on servers").isFalse();
+    void monitoringOnServersNeedsMon1Listed() {
+        assertThat(parse(HEAD + SIX).monitoring().enabled()).as("not listed: off").isFalse();
         assertThat(parse(HEAD + SIX).hosts(Role.MON)).isEmpty();
-        assertThat(parse(HEAD + SIX + "monitoring:\n  enabled: false\n").monitoring().enabled()).isFalse();
         assertThat(problems(HEAD + SIX + "monitoring:\n  enabled: true\n")).containsExactly("hosts.yaml:15:"
-                + " 'monitoring.enabled' is true, but the monitoring host (Prometheus, Alertmanager) runs on the netns"
-                + " target only so far: set 'monitoring.enabled: false' or leave it out with 'target: hosts'");
-        assertThat(problems(HEAD + SIX + "  mon1: {address: 198.18.16.92}\n")).containsExactly("hosts.yaml:14: 'hosts.mon1'"
-                + " is not a host name scaleup knows: write a role (lb, web, app, db, backup) and a number from 1, as in"
-                + " lb1, web2, app3, db1, backup1");
+                + " 'monitoring.enabled' is true, which needs a server for Prometheus and Alertmanager, but 'hosts'"
+                + " lists no mon1: list mon1 under 'hosts' or set 'monitoring.enabled: false'");
+        assertThat(problems(HEAD + SIX + "  mon1: {address: 198.18.16.92}\n  mon2: {address: 198.18.16.93}\n"))
+                .containsExactly("hosts.yaml:7: 'hosts' lists mon2: a deployment has one monitoring host, mon1");
+        Topology t = parse(HEAD + SIX + "  mon1: {address: 198.18.16.92}\n");
+        assertThat(t.monitoring().enabled()).as("listed: on by default").isTrue();
+        assertThat(t.hosts(Role.MON)).extracting(h -> h.name() + "=" + h.address()).containsExactly("mon1=198.18.16.92");
+        assertThat(parse(HEAD + SIX + "  mon1: {address: 198.18.16.92}\nmonitoring:\n  enabled: false\n")
+                .hosts(Role.MON)).isEmpty();
+        assertThat(problems(HEAD + SIX + "  mon1: {address: 198.18.16.92}\nmonitoring:\n  scrape_interval: 0\n"))
+                .hasSize(1);
     }
 }

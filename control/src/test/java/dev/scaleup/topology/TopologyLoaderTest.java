@@ -128,7 +128,7 @@ class TopologyLoaderTest {
             assertThat(t.hostInterface()).isEqualTo("host0");
             assertThat(t.hosts()).extracting(h -> h.name() + "=" + h.address()).containsExactly(
                     "db1=198.18.16.81", "db2=198.18.16.82", "db3=198.18.16.83", "backup1=198.18.16.91",
-                    "app1=198.18.16.41", "app2=198.18.16.42", "app3=198.18.16.43", "web1=198.18.16.21", "web2=198.18.16.22", "lb1=198.18.16.11", "lb2=198.18.16.12");
+                    "mon1=198.18.16.92", "app1=198.18.16.41", "app2=198.18.16.42", "app3=198.18.16.43", "web1=198.18.16.21", "web2=198.18.16.22", "lb1=198.18.16.11", "lb2=198.18.16.12");
             Path examples = REPO.resolve("examples");
             assertThat(t.servers().named("web1").orElseThrow().ssh())
                     .isEqualTo(new Ssh("root", 22, examples.resolve("lab/id_ed25519"), false,

@@ -13,3 +13,9 @@ ALTER ROLE "app" WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:2J0Vxb18utdHz0jirD0LYg=
 SELECT format('CREATE DATABASE %I OWNER %I', 'app', 'app')
  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = 'app')\gexec
 ALTER DATABASE "app" OWNER TO "app";
+
+-- prometheus-postgres-exporter's role: the statistics of pg_monitor, over the local socket only
+SELECT format('CREATE ROLE %I', 'prometheus')
+ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'prometheus')\gexec
+ALTER ROLE "prometheus" WITH LOGIN;
+GRANT pg_monitor TO "prometheus";
