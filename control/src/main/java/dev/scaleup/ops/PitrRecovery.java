@@ -28,6 +28,8 @@ final class PitrRecovery {
     private static final Duration RESTORE_TIMEOUT = Duration.ofHours(6);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofHours(2);
     private static final String LOG = "restore-recovery.log";
+    /** How long pg_ctl status must say "no server running" before the recovery counts as stopped. */
+    private static final java.time.Duration STOPPED_AFTER = java.time.Duration.ofSeconds(3);
     private final Deployment deployment;
     private final Host host;
     private final HostPaths paths;
@@ -66,13 +68,22 @@ final class PitrRecovery {
                 .orThrow();
         long start = System.nanoTime();
         long said = start;
+        long downSince = -1;
         while (true) {
             String inRecovery = null;
             try {
                 inRecovery = postgres.query(host, "select pg_is_in_recovery()").get(0);
+                downSince = -1;
             } catch (RuntimeException e) {
-                // not yet accepting connections (consistency not reached), or it stopped: pg_ctl status says which
-                if (!pgCtl("status").ok()) {
+                // not yet accepting connections (consistency not reached), or it stopped: pg_ctl status says which.
+                // Stopped only when it says so for STOPPED_AFTER: pg_ctl start -W returns before the postmaster has
+                // written its pid file, and on a loaded server the first status came before it (seen on the lab:
+                // "stopped" with an empty log, the server starting a moment later)
+                if (pgCtl("status").ok()) {
+                    downSince = -1;
+                } else if (downSince < 0) {
+                    downSince = System.nanoTime();
+                } else if (System.nanoTime() - downSince > STOPPED_AFTER.toNanos()) {
                     throw new OperatorException(host.name() + ": PostgreSQL stopped during recovery (a target beyond"
                             + " the archive ends it so); its log " + recoveryLog() + ":\n" + logTail());
                 }
