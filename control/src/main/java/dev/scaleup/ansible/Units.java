@@ -169,9 +169,13 @@ final class Units {
         String lock = pgBackRest
                 ? "# pgBackRest's lock-path\nd %s 0750 postgres postgres -\n".formatted(paths.run().resolve("pgbackrest"))
                 : "";
-        String textfile = host.role() == Role.LB && t.monitoring().enabled()
+        String textfile = !t.monitoring().enabled() ? ""
+                : host.role() == Role.LB
                 ? "# keepalived's state for node-exporter (vrrp-notify.sh writes it)\nd %s 0755 root root -\n"
                 .formatted(VrrpNotify.textfileDir(paths))
+                : host.role() == Role.BACKUP
+                ? "# the newest backups for node-exporter (the backup schedule writes them)\nd %s 0755 postgres postgres -\n"
+                .formatted(BackupSchedule.textfileDir(paths))
                 : "";
         files.add(file("tmpfiles.conf", t, host, """
                 # scaleup's sockets and pid files: made again at every boot (systemd-tmpfiles)

@@ -66,6 +66,11 @@ final class DbPrimaryPowerCut extends PrimaryFailover {
                 Boolean.TRUE.equals(recovery.oldPrimaryRejoined()), "yes, within the bounded wait"));
     }
 
+    @Override
+    public List<String> expectedAlerts() {
+        return List.of("DbHostDown", "PrimaryChanged");
+    }
+
     private static Optional<Lab> lab(Host host) {
         return Lab.holding(LabDir.PARENT, host.name(), host.address());
     }

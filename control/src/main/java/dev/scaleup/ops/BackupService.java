@@ -108,7 +108,20 @@ public final class BackupService implements HostService {
         }
         // the config (the repository's passphrase) and the certificate's key are 0600: postgres's alone
         deployment.target().ownTrees(host, List.of(paths.conf(), paths.run(), paths.logs(), paths.data()), USER);
-        deployment.target().own(host, paths.root(), USER, USER, 0700);
+        boolean monitored = deployment.topology().monitoring().enabled();
+        if (monitored) {
+            // node-exporter (user prometheus) reads the schedule's backup.prom in run/textfile/: the host's
+            // directory may be passed through, not listed; the logs stay postgres's
+            Path textfile = BackupSchedule.textfileDir(paths);
+            try {
+                Files.createDirectories(textfile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make " + textfile, e);
+            }
+            deployment.target().own(host, textfile, USER, USER, 0755);
+            deployment.target().own(host, paths.logs(), USER, USER, 0750);
+        }
+        deployment.target().own(host, paths.root(), USER, USER, monitored ? 0711 : 0700);
         deployment.target().own(host, repository, USER, USER, 0750);
         return null;
     }
@@ -160,8 +173,7 @@ public final class BackupService implements HostService {
      * not; empty when nothing is scheduled.
      */
     static Optional<Long> overdueAfter(dev.scaleup.topology.Backup schedule) {
-        int minutes = schedule.incrEveryMinutes() > 0 ? schedule.incrEveryMinutes() : schedule.fullEveryMinutes();
-        return minutes == 0 ? Optional.empty() : Optional.of(2L * minutes * 60);
+        return BackupSchedule.overdueAfterSeconds(schedule);
     }
 
     @Override

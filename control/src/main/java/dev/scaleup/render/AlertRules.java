@@ -105,6 +105,14 @@ public final class AlertRules {
                     "the primary on {{ $labels.host }} fails to archive WAL to backup1: point-in-time restores stop at"
                             + " the last archived segment, and pg_wal grows",
                     "scaleup backups; scaleup logs backup1 pgbackrest; scaleup status"));
+            BackupSchedule.overdueAfterSeconds(t.backup()).ifPresent(overdue -> rules.add(new Rule("BackupTooOld",
+                    // absent: backup1's node-exporter or its schedule reports nothing (for over two minutes)
+                    "time() - max(scaleup_backup_newest_timestamp_seconds) > " + overdue
+                            + " or absent(scaleup_backup_newest_timestamp_seconds)", 120, "ticket",
+                    "the newest backup in backup1's repository is over " + (overdue % 3600 == 0 ? overdue / 3600 + " h"
+                            : overdue / 60 + " min") + " old, or backup1 does"
+                            + " not report its backups: a restore would replay more WAL, or has no backup to start from",
+                    "scaleup backups; scaleup logs backup1 backup-schedule; scaleup backup takes one now")));
         }
         return List.copyOf(rules);
     }

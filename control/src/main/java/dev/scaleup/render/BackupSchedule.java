@@ -30,12 +30,29 @@ public final class BackupSchedule {
     /** How often it looks; a backup is late by at most this much. */
     public static final int CHECK_EVERY_SECONDS = 15;
 
+    /** With monitoring: the repository's newest backups for node-exporter, in the host's textfile directory. */
+    public static final String TEXTFILE = "backup.prom";
+
     private BackupSchedule() {}
+
+    /**
+     * After how long without a new backup the schedule is late: twice its shortest interval (the incremental one, else
+     * the full one); empty when it takes none. {@code status} says OVERDUE after it, and the alert BackupTooOld fires.
+     */
+    public static java.util.Optional<Long> overdueAfterSeconds(Backup schedule) {
+        int minutes = schedule.incrEveryMinutes() > 0 ? schedule.incrEveryMinutes() : schedule.fullEveryMinutes();
+        return minutes == 0 ? java.util.Optional.empty() : java.util.Optional.of(2L * minutes * 60);
+    }
 
     /** The program and its settings, for the backup host. */
     public static List<RenderedFile> render(Topology t, Host host, HostPaths paths) {
         return List.of(new RenderedFile(PROGRAM, program(t, host), RenderedFile.PUBLIC),
                 new RenderedFile(SETTINGS, settings(t, paths), RenderedFile.PUBLIC));
+    }
+
+    /** The textfile directory node-exporter serves on the backup host (monitoring.enabled). */
+    public static java.nio.file.Path textfileDir(HostPaths paths) {
+        return paths.run().resolve(Exporters.TEXTFILE_DIR);
     }
 
     /** {@code python3 -u backup-schedule.py backup-schedule.json}: unbuffered, so each line reaches the log at once. */
@@ -52,9 +69,11 @@ public final class BackupSchedule {
                   "pgbackrest": [%s],
                   "full_every_minutes": %d,
                   "incr_every_minutes": %d,
-                  "check_every_seconds": %d
+                  "check_every_seconds": %d,
+                  "textfile": %s
                 }
-                """.formatted(pgbackrest, b.fullEveryMinutes(), b.incrEveryMinutes(), CHECK_EVERY_SECONDS);
+                """.formatted(pgbackrest, b.fullEveryMinutes(), b.incrEveryMinutes(), CHECK_EVERY_SECONDS,
+                t.monitoring().enabled() ? jsonString(textfileDir(paths).resolve(TEXTFILE).toString()) : "null");
     }
 
     /** A JSON string literal: quoted, and escaped where a path needs it. */
@@ -73,8 +92,9 @@ public final class BackupSchedule {
                 # The backup schedule: every check_every_seconds, a full backup when there is none or the newest full
                 # is full_every_minutes old, else an incremental one when the newest backup is incr_every_minutes old
                 # (0: never). The settings file is read at every check. One line per backup (and per problem) on
-                # standard output.
+                # standard output. With a textfile, the repository's newest backups for node-exporter at every check.
                 import json
+                import os
                 import subprocess
                 import sys
                 import time
@@ -101,6 +121,29 @@ public final class BackupSchedule {
                     return None, None
 
 
+                def export(settings, backups):
+                    \"\"\"The newest backups' stop times (0: none) for Prometheus, replaced in one rename.\"\"\"
+                    path = settings.get("textfile")
+                    if not path:
+                        return
+                    newest = max((b["timestamp"]["stop"] for b in backups), default=0)
+                    full = max((b["timestamp"]["stop"] for b in backups if b["type"] == "full"), default=0)
+                    text = ("# HELP scaleup_backup_newest_timestamp_seconds When the newest backup ended (0: none)\\n"
+                            "# TYPE scaleup_backup_newest_timestamp_seconds gauge\\n"
+                            "scaleup_backup_newest_timestamp_seconds %d\\n"
+                            "# HELP scaleup_backup_newest_full_timestamp_seconds When the newest full ended (0: none)\\n"
+                            "# TYPE scaleup_backup_newest_full_timestamp_seconds gauge\\n"
+                            "scaleup_backup_newest_full_timestamp_seconds %d\\n"
+                            "# HELP scaleup_backups Backups in the repository\\n"
+                            "# TYPE scaleup_backups gauge\\n"
+                            "scaleup_backups %d\\n") % (newest, full, len(backups))
+                    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    with os.fdopen(fd, "w") as f:
+                        os.fchmod(f.fileno(), 0o644)  # node-exporter reads it as prometheus
+                        f.write(text)
+                    os.replace(path + ".tmp", path)
+
+
                 def check(settings):
                     command = settings["pgbackrest"]
                     info = subprocess.run(command + ["--output=json", "info"], capture_output=True, text=True, timeout=120)
@@ -108,6 +151,8 @@ public final class BackupSchedule {
                         return "pgbackrest info failed: " + (info.stderr + info.stdout).strip()
                     stanza = json.loads(info.stdout)[0]
                     status = stanza["status"]
+                    if status["code"] in (0, 2):
+                        export(settings, stanza.get("backup", []))
                     if status.get("lock", {}).get("backup", {}).get("held"):
                         return None  # a backup runs: scaleup backup, a drill, or this schedule's own
                     if status["code"] not in (0, 2):  # 2: no valid backup yet; 1: no stanza yet (up makes it)

@@ -18,6 +18,7 @@ import java.util.List;
  *   db    prometheus-postgres-exporter      :9187          (PostgreSQL over the local socket, as the role prometheus)
  *         Patroni's /metrics                :8008
  *         etcd's /metrics                   :2379          (etcd members)
+ *   backup prometheus-node-exporter         :9100          (textfile only: the newest backups, by the schedule)
  *   mon   prometheus-node-exporter          :9100          (the file systems: on netns the hosts share the disk)
  *   all   prometheus-node-exporter          :9100          (on servers only: each is a machine of its own)
  * </pre>
@@ -47,15 +48,15 @@ public final class Exporters {
 
     /**
      * The exporters the host runs beside its server, by process name, in start order (none without monitoring). On
-     * netns node-exporter runs on the load balancers (keepalived's state) and the monitoring host only: the hosts
-     * share this machine's kernel and disk. On servers every host is a machine of its own: node-exporter runs on each.
+     * netns node-exporter runs on the load balancers (keepalived's state), the backup host (its newest backups) and
+     * the monitoring host only: the hosts share this machine's kernel and disk. On servers every host is a machine of its own: node-exporter runs on each.
      */
     public static List<String> processes(Topology t, Host host) {
         if (!t.monitoring().enabled()) {
             return List.of();
         }
         List<String> names = new java.util.ArrayList<>();
-        if (t.onServers() || host.role() == Role.LB || host.role() == Role.MON) {
+        if (t.onServers() || textfile(host) || host.role() == Role.MON) {
             names.add(NODE_PROCESS);
         }
         if (host.role() == Role.WEB) {
@@ -65,6 +66,14 @@ public final class Exporters {
             names.add(POSTGRES_PROCESS);
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * Whether the host's node-exporter serves a textfile directory: a load balancer's (keepalived's VRRP state, by
+     * vrrp-notify.sh) and the backup host's (the repository's newest backups, by the backup schedule).
+     */
+    static boolean textfile(Host host) {
+        return host.role() == Role.LB || host.role() == Role.BACKUP;
     }
 
     /** The port an exporter process listens on. */
@@ -78,21 +87,21 @@ public final class Exporters {
     }
 
     /**
-     * node-exporter. On netns only what is the host's own: a load balancer's textfile collector (keepalived's VRRP
-     * state) and the monitoring host's file systems (CPU, memory and network figures of one namespace would be the
-     * machine's). On a server its default collectors (CPU, memory, disks, file systems, network), plus the textfile
-     * collector on a load balancer.
+     * node-exporter. On netns only what is the host's own: the textfile collector of a load balancer (keepalived's
+     * VRRP state) or the backup host (its newest backups), and the monitoring host's file systems (CPU, memory and
+     * network figures of one namespace would be the machine's). On a server its default collectors (CPU, memory,
+     * disks, file systems, network), plus the textfile collector on those two.
      */
     public static List<String> nodeCommand(Topology t, Host host, HostPaths paths) {
         List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/prometheus-node-exporter",
                 "--web.listen-address=" + host.address() + ":" + NODE_PORT));
         if (!t.onServers()) {
             command.add("--collector.disable-defaults");
-            if (host.role() != Role.LB) {
+            if (host.role() == Role.MON) {
                 command.add("--collector.filesystem");
             }
         }
-        if (host.role() == Role.LB) {
+        if (textfile(host)) {
             command.add("--collector.textfile");
             command.add("--collector.textfile.directory=" + paths.run().resolve(TEXTFILE_DIR));
         }

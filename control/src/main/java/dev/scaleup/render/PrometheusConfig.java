@@ -51,10 +51,11 @@ public final class PrometheusConfig {
         jobs.add(new Job("patroni", "/metrics", t.hosts(Role.DB), PatroniConfig.REST_PORT));
         jobs.add(new Job("etcd", "/metrics", Etcd.members(t), Etcd.CLIENT_PORT));
         List<Host> mon = t.hosts(Role.MON);
-        // node-exporter: the monitoring host's on netns; every server's but the load balancers' on servers (theirs is
-        // scraped once, by the keepalived job, and carries their machine's figures too)
-        List<Host> node = t.onServers() ? java.util.stream.Stream.of(Role.WEB, Role.APP, Role.DB, Role.BACKUP, Role.MON)
-                .flatMap(role -> t.hosts(role).stream()).toList() : mon;
+        // node-exporter: the backup and monitoring hosts' on netns; every server's but the load balancers' on servers
+        // (theirs is scraped once, by the keepalived job, and carries their machine's figures too)
+        List<Role> nodeRoles = t.onServers() ? List.of(Role.WEB, Role.APP, Role.DB, Role.BACKUP, Role.MON)
+                : List.of(Role.BACKUP, Role.MON);
+        List<Host> node = nodeRoles.stream().flatMap(role -> t.hosts(role).stream()).toList();
         jobs.add(new Job("node", "/metrics", node, Exporters.NODE_PORT));
         jobs.add(new Job("prometheus", "/metrics", mon, Monitoring.PROMETHEUS_PORT));
         jobs.add(new Job("alertmanager", "/metrics", mon, Monitoring.ALERTMANAGER_PORT));

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertRulesPromtoolTest {
 
-    private static final Topology T = Topology.defaults("t", Path.of("/srv/site"));
+    /** The default topology, but for a backup every minute: BackupTooOld's bound is then 2 minutes, not 2 days. */
+    private static final Topology T = dev.scaleup.topology.TopologyLoader.parse(
+            "name: t\nbackup:\n  incr_every_minutes: 1\n", Path.of("/srv"), Path.of("t.yaml"));
     private static final Map<String, AlertRules.Rule> RULES = new LinkedHashMap<>();
 
     static {
@@ -148,6 +150,19 @@ class AlertRulesPromtoolTest {
                 series("patroni_postgres_timeline{host=\"db3\"}", "1x50 0x5 1x55")), List.of(
                 at("120s", "PrimaryChanged"),
                 at("150s", "PrimaryChanged", alert("PrimaryChanged", Map.of())))));
+        // backup1's schedule reports a backup that ended at 10 s and none after: over 120 s old from 130 s, for 2 min;
+        // one that reports a new backup at every check never fires; no report at all fires after 2 min
+        groups.add(group("backups", List.of(
+                series("scaleup_backup_newest_timestamp_seconds{host=\"backup1\"}", "10x200")), List.of(
+                at("200s", "BackupTooOld"),
+                at("300s", "BackupTooOld", alert("BackupTooOld", Map.of())))));
+        groups.add(group("backups taken", List.of(
+                series("scaleup_backup_newest_timestamp_seconds{host=\"backup1\"}", "0+2x200")), List.of(
+                at("390s", "BackupTooOld"))));
+        groups.add(group("backups not reported", List.of(
+                series("up{job=\"node\",host=\"backup1\"}", "0x100")), List.of(
+                at("100s", "BackupTooOld"),
+                at("150s", "BackupTooOld", alert("BackupTooOld", Map.of())))));
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("rule_files", List.of(AlertRules.FILE));
         file.put("evaluation_interval", "2s");

@@ -3,8 +3,9 @@
 # The backup schedule: every check_every_seconds, a full backup when there is none or the newest full
 # is full_every_minutes old, else an incremental one when the newest backup is incr_every_minutes old
 # (0: never). The settings file is read at every check. One line per backup (and per problem) on
-# standard output.
+# standard output. With a textfile, the repository's newest backups for node-exporter at every check.
 import json
+import os
 import subprocess
 import sys
 import time
@@ -31,6 +32,29 @@ def due(settings, backups, now):
     return None, None
 
 
+def export(settings, backups):
+    """The newest backups' stop times (0: none) for Prometheus, replaced in one rename."""
+    path = settings.get("textfile")
+    if not path:
+        return
+    newest = max((b["timestamp"]["stop"] for b in backups), default=0)
+    full = max((b["timestamp"]["stop"] for b in backups if b["type"] == "full"), default=0)
+    text = ("# HELP scaleup_backup_newest_timestamp_seconds When the newest backup ended (0: none)\n"
+            "# TYPE scaleup_backup_newest_timestamp_seconds gauge\n"
+            "scaleup_backup_newest_timestamp_seconds %d\n"
+            "# HELP scaleup_backup_newest_full_timestamp_seconds When the newest full ended (0: none)\n"
+            "# TYPE scaleup_backup_newest_full_timestamp_seconds gauge\n"
+            "scaleup_backup_newest_full_timestamp_seconds %d\n"
+            "# HELP scaleup_backups Backups in the repository\n"
+            "# TYPE scaleup_backups gauge\n"
+            "scaleup_backups %d\n") % (newest, full, len(backups))
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    with os.fdopen(fd, "w") as f:
+        os.fchmod(f.fileno(), 0o644)  # node-exporter reads it as prometheus
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
 def check(settings):
     command = settings["pgbackrest"]
     info = subprocess.run(command + ["--output=json", "info"], capture_output=True, text=True, timeout=120)
@@ -38,6 +62,8 @@ def check(settings):
         return "pgbackrest info failed: " + (info.stderr + info.stdout).strip()
     stanza = json.loads(info.stdout)[0]
     status = stanza["status"]
+    if status["code"] in (0, 2):
+        export(settings, stanza.get("backup", []))
     if status.get("lock", {}).get("backup", {}).get("held"):
         return None  # a backup runs: scaleup backup, a drill, or this schedule's own
     if status["code"] not in (0, 2):  # 2: no valid backup yet; 1: no stanza yet (up makes it)
