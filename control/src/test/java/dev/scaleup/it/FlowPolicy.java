@@ -81,7 +81,7 @@ record FlowPolicy(Topology topology) {
     /**
      * The exporters, by tier: HAProxy's own (8405) and node-exporter with keepalived's state (9100) on the load
      * balancers, the nginx exporter (9113), the app's /metrics on its port, the PostgreSQL exporter (9187), Patroni
-     * (8008) and etcd (2379) on the db hosts.
+     * (8008) and etcd (2379) on the db hosts, node-exporter with the newest backups (9100) on the backup host.
      */
     private boolean scraped(Host target, int port) {
         Topology t = topology;
@@ -90,7 +90,8 @@ record FlowPolicy(Topology topology) {
             case WEB -> port == 9113;
             case APP -> port == t.app().port();
             case DB -> port == 9187 || port == 8008 || port == 2379 && Etcd.members(t).contains(target);
-            case BACKUP, MON -> false;
+            case BACKUP -> port == 9100; // node-exporter with the newest backups
+            case MON -> false;
         };
     }
 

@@ -52,12 +52,13 @@ class HostsStackIT {
     void elevenServersRunTheStackThroughAnsibleKeepEveryWriteThroughFaultsAndOperationsAndGoAwayCompletely(@TempDir Path tmp) throws Exception {
         RootOnly.require();
         // eleven: web3 and app3 are spares, listed in the hosts file beyond the counts, for the scale-out drill
-        LabPlan plan = LabPlan.of(NAME, SUBNET, 11, true);
+        LabPlan plan = LabPlan.of(NAME, SUBNET, 11, true, true);
         Lab lab = new Lab(plan);
         Path hostsFile = tmp.resolve("hosts.yaml");
         String state = tmp.resolve("state").toString();
         try {
-            Cli.Run hosts = timed("hosts up -n 11 --backup", () -> Cli.run("hosts", "up", "-n", "11", "--backup", "--name",
+            Cli.Run hosts = timed("hosts up -n 11 --backup --monitoring", () -> Cli.run("hosts", "up", "-n", "11", "--backup",
+                    "--monitoring", "--name",
                     NAME, "--subnet", SUBNET.toString(), "-o", hostsFile.toString()));
             assertThat(hosts.exitCode()).as(hosts.err()).isZero();
             String file = Files.readString(hostsFile);
@@ -68,7 +69,7 @@ class HostsStackIT {
             Cli.Run cold = timed("up (cold)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));
             assertThat(cold.exitCode()).as(cold.err()).isZero();
             assertThat(cold.out()).contains("ansible: Base of every host").contains("ansible: etcd members")
-                    .contains("db1: db : patroni.yml (passwords inside): changed").contains("up: 10 hosts healthy in");
+                    .contains("db1: db : patroni.yml (passwords inside): changed").contains("mon1: mon : prometheus.yml").contains("up: 11 hosts healthy in");
 
             Deployment deployment = Deployment.open(new StateDir(Path.of(state)), RootOnly.repoRoot());
             VipAccess vip = VipAccess.of(deployment);
@@ -108,14 +109,15 @@ class HostsStackIT {
             assertThat(StreamSupport.stream(report.path("hosts").spliterator(), false)
                     .filter(h -> h.path("db_role").asText().equals("primary")).count()).isEqualTo(1);
             readBackOnAReplica(deployment, https, vip, report);
+            monitoringOnTheServers(lab, deployment, state);
 
             long rss = plan.hosts().stream().mapToLong(h -> lab.rssKb(h.name())).sum();
-            System.out.printf("HostsStackIT: the 12 hosts' processes use %d MB resident with the stack running on 10%n",
+            System.out.printf("HostsStackIT: the 13 hosts' processes use %d MB resident with the stack running on 11%n",
                     rss / 1024);
 
             Cli.Run warm = timed("up (warm)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));
             assertThat(warm.exitCode()).as(warm.err()).isZero();
-            assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 10 hosts are running");
+            assertThat(warm.out()).contains("ansible: 0 tasks changed").contains("nothing to do: all 11 hosts are running");
 
             // the faults as they happen to servers, and the operations through Ansible, all under load (issue 12)
             // (scale-out's undo is the scale-in, under the same load and data check)
@@ -130,12 +132,15 @@ class HostsStackIT {
 
             Cli.Run down = timed("down", () -> Cli.run("down", "--state-dir", state));
             assertThat(down.exitCode()).as(down.err()).isZero();
-            for (String host : List.of("lb1", "web1", "app1", "db1", "backup1")) {
+            List<String> units = List.of("haproxy", "nginx", "scaleup-app", "patroni", "etcd", "pgbackrest", "prometheus",
+                    "prometheus-alertmanager", "prometheus-node-exporter", "prometheus-nginx-exporter",
+                    "prometheus-postgres-exporter");
+            for (String host : List.of("lb1", "web1", "app1", "db1", "backup1", "mon1")) {
                 // the server stays reachable, and nothing of the stack runs or starts at boot
-                assertThat(lab.ssh(host, List.of("systemctl", "is-active", "haproxy", "nginx", "scaleup-app", "patroni",
-                        "etcd", "pgbackrest"), Duration.ofSeconds(20)).stdout().lines()).doesNotContain("active");
-                assertThat(lab.ssh(host, List.of("systemctl", "is-enabled", "haproxy", "nginx", "scaleup-app", "patroni",
-                        "etcd", "pgbackrest"), Duration.ofSeconds(20)).stdout().lines()).doesNotContain("enabled");
+                assertThat(lab.ssh(host, concat("systemctl", "is-active", units), Duration.ofSeconds(20)).stdout()
+                        .lines()).as(host).doesNotContain("active");
+                assertThat(lab.ssh(host, concat("systemctl", "is-enabled", units), Duration.ofSeconds(20)).stdout()
+                        .lines()).as(host).doesNotContain("enabled");
             }
         } finally {
             Cli.Run down = timed("hosts down", () -> Cli.run("hosts", "down", "--name", NAME));
@@ -200,6 +205,52 @@ class HostsStackIT {
         assertThat(report.path("recovery").path("healthy_again").asBoolean()).as(what).isTrue();
         assertThat(report.path("passed").asBoolean()).as(what).isTrue();
         assertThat(run.exitCode()).as(what).isZero();
+        // the fault's alerts, each checked through mon1's Alertmanager (fired after the fault, resolved once healthy)
+        List<String> alerts = dev.scaleup.drill.Scenarios.byName(scenario).orElseThrow().expectedAlerts();
+        List<String> checked = new java.util.ArrayList<>();
+        report.path("checks").forEach(c -> {
+            String name = c.path("name").asText();
+            if (name.startsWith("alert ") && name.endsWith(" fires after the fault")) {
+                checked.add(name.split(" ")[1]);
+            }
+        });
+        assertThat(checked).as(what).containsExactlyInAnyOrderElementsOf(alerts);
+    }
+
+    /**
+     * Monitoring on the servers (issue 15): mon1's Prometheus scrapes every exporter (node-exporter on each of the 11
+     * servers, HAProxy's, nginx's, the apps', PostgreSQL's, Patroni's, etcd's, its own and Alertmanager's) and no alert
+     * fires; keepalived's state reaches it; an exporter answers mon1 and no other server (app1 is refused).
+     */
+    private static void monitoringOnTheServers(Lab lab, Deployment deployment, String state) throws Exception {
+        Cli.Run alerts = Cli.run("alerts", "--json", "--state-dir", state);
+        JsonNode json = JSON.readTree(alerts.out());
+        assertThat(alerts.exitCode()).as(alerts.out() + alerts.err()).isZero();
+        // 2 HAProxy + 2 keepalived (node) + 9 node + 2 nginx + 2 app + 3 postgres + 3 patroni + 3 etcd + 2 (mon1)
+        assertThat(json.path("targets").asInt()).as(alerts.out()).isEqualTo(28);
+        assertThat(json.path("targets_up").asInt()).as(alerts.out()).isEqualTo(28);
+        assertThat(json.path("alerts")).as(alerts.out()).isEmpty();
+        var api = dev.scaleup.ops.MonitoringApi.of(deployment.topology()).orElseThrow();
+        assertThat(api.query("sum(scaleup_vrrp_master)").path(0).path("value").path(1).asText())
+                .as("one VIP holder seen by Prometheus").isEqualTo("1");
+        assertThat(api.query("count(node_memory_MemAvailable_bytes)").path(0).path("value").path(1).asText())
+                .as("every server's memory").isEqualTo("11");
+        // (ssh hands the words to the server's shell: one word each, no quoting needed)
+        List<String> probe = List.of("curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://" + host(deployment, "web1") + ":9113/metrics");
+        assertThat(lab.ssh("mon1", probe, Duration.ofSeconds(20)).stdout()).as("mon1 scrapes web1's nginx exporter")
+                .isEqualTo("200");
+        assertThat(lab.ssh("app1", probe, Duration.ofSeconds(20)).stdout()).as("app1 may not").isEqualTo("000");
+    }
+
+    private static String host(Deployment deployment, String name) {
+        return deployment.topology().host(name).orElseThrow().address().toString();
+    }
+
+    private static List<String> concat(String a, String b, List<String> rest) {
+        List<String> all = new java.util.ArrayList<>(List.of(a, b));
+        all.addAll(rest);
+        return all;
     }
 
     /**

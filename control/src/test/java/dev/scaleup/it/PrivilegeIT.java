@@ -69,7 +69,8 @@ class PrivilegeIT {
         System.out.println("processes and their users: " + seen);
         assertThat(seen).containsKeys("lb1/haproxy worker", "web1/nginx worker", "app1/app", "db1/etcd",
                 "db1/pgbackrest", "backup1/pgbackrest", "backup1/backup-schedule", "mon1/prometheus",
-                "mon1/alertmanager", "lb1/node-exporter", "web1/nginx-exporter", "db1/postgres-exporter");
+                "mon1/alertmanager", "lb1/node-exporter", "web1/nginx-exporter", "db1/postgres-exporter",
+                "backup1/node-exporter");
     }
 
     @Test
@@ -108,6 +109,10 @@ class PrivilegeIT {
         assertDenied("prometheus", List.of("ls", root.resolve("hosts/db1").toString()));
         assertDenied("prometheus", List.of("ls", root.resolve("hosts/db1/logs").toString()));
         assertDenied("prometheus", List.of("ls", root.resolve("hosts/lb1/logs").toString()));
+        // nor backup1's (it passes through to the schedule's backup.prom), nor the repository
+        assertDenied("prometheus", List.of("ls", root.resolve("hosts/backup1").toString()));
+        assertDenied("prometheus", List.of("ls", root.resolve("hosts/backup1/logs").toString()));
+        assertDenied("prometheus", List.of("ls", root.resolve("hosts/backup1/data/repository").toString()));
         // ... while it does read what it runs, so the refusals above are about the files, not about setpriv
         Exec.Result jar = asUser("scaleup-app", List.of("sh", "-c", "find " + root.resolve("artifacts")
                 + " -name app.jar -exec head -c 4 {} \\; | od -c | head -1"));

@@ -323,7 +323,7 @@ class StackIT {
     }
 
     /**
-     * The monitoring host scrapes every tier (21 targets on the default stack), its rules are loaded, every tier's
+     * The monitoring host scrapes every tier (22 targets on the default stack), its rules are loaded, every tier's
      * metrics are there, and a healthy stack raises no alert.
      */
     @Test
@@ -334,14 +334,14 @@ class StackIT {
         while (System.nanoTime() < deadline) {
             Cli.Run run = STACK.cli("alerts", "--json");
             alerts = JSON.readTree(run.out());
-            if (run.exitCode() == 0 && alerts.path("targets_up").asInt() == 21 && alerts.path("targets").asInt() == 21) {
+            if (run.exitCode() == 0 && alerts.path("targets_up").asInt() == 22 && alerts.path("targets").asInt() == 22) {
                 break;
             }
             Thread.sleep(1000);
         }
         assertThat(alerts).as("alerts --json").isNotNull();
         assertThat(alerts.path("targets_down")).as(alerts.toString()).isEmpty();
-        assertThat(alerts.path("targets_up").asInt()).as(alerts.toString()).isEqualTo(21);
+        assertThat(alerts.path("targets_up").asInt()).as(alerts.toString()).isEqualTo(22);
         assertThat(alerts.path("alerts")).as(alerts.toString()).isEmpty();
         String prometheus = alerts.path("prometheus").asText();
         assertThat(prometheus).isEqualTo("http://198.19.7.92:9090");
@@ -360,6 +360,7 @@ class StackIT {
         expected.put("sum(patroni_sync_standby)", "1");
         expected.put("count(etcd_server_has_leader == 1)", "3");
         expected.put("count(node_filesystem_avail_bytes{mountpoint=\"/\"})", "1");
+        expected.put("count(scaleup_backups)", "1"); // backup1's schedule: the repository's backups
         Map<String, String> seen = new java.util.LinkedHashMap<>();
         for (String query : expected.keySet()) {
             JsonNode result = JSON.readTree(http(prometheus + "/api/v1/query?query="
@@ -368,8 +369,8 @@ class StackIT {
         }
         assertThat(seen).isEqualTo(expected);
         Cli.Run table = STACK.cli("alerts");
-        assertThat(table.out()).contains("no alert firing").contains("Prometheus: 21/21 targets up");
-        assertThat(STACK.cli("status").out()).containsPattern("mon1 .*prometheus .*alertmanager .*healthy .*21/21 targets"
+        assertThat(table.out()).contains("no alert firing").contains("Prometheus: 22/22 targets up");
+        assertThat(STACK.cli("status").out()).containsPattern("mon1 .*prometheus .*alertmanager .*healthy .*22/22 targets"
                 + " up; no alert firing");
     }
 
