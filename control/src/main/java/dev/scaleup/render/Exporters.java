@@ -49,7 +49,8 @@ public final class Exporters {
     /**
      * The exporters the host runs beside its server, by process name, in start order (none without monitoring). On
      * netns node-exporter runs on the load balancers (keepalived's state), the backup host (its newest backups) and
-     * the monitoring host only: the hosts share this machine's kernel and disk. On servers every host is a machine of its own: node-exporter runs on each.
+     * the monitoring host only: the hosts share this machine's kernel and disk. On servers every host is a machine
+     * of its own: node-exporter runs on each.
      */
     public static List<String> processes(Topology t, Host host) {
         if (!t.monitoring().enabled()) {

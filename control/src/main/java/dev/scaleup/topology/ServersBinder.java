@@ -111,17 +111,8 @@ final class ServersBinder {
      * more than one backup host is never used.
      */
     void backupHost(Block section, boolean enabled, Servers servers, Block top) {
-        List<Integer> numbers = servers.of(Role.BACKUP).stream().map(Server::index).toList();
-        YamlNode.Entry hosts = top.get(Section.HOST.path());
-        if (enabled && !numbers.contains(1)) {
-            YamlNode.Entry key = section.get(TopologyKey.BACKUP_ENABLED);
-            problems.add(key != null ? key.line() : hosts == null ? 0 : hosts.line(), "'backup.enabled' is true, which"
-                    + " needs a server for the backup repository, but 'hosts' lists no backup1: list backup1 under"
-                    + " 'hosts' or set 'backup.enabled: false'");
-        }
-        numbers.stream().filter(i -> i > Role.BACKUP.capacity()).findFirst().ifPresent(i -> problems.add(
-                hosts == null ? 0 : hosts.line(), "'hosts' lists " + Role.BACKUP.hostName(i) + ": a deployment has one"
-                        + " backup host, backup1"));
+        singleHost(Role.BACKUP, section, TopologyKey.BACKUP_ENABLED, enabled, "the backup repository", "backup",
+                servers, top);
     }
 
     /**
@@ -129,17 +120,26 @@ final class ServersBinder {
      * more than one monitoring host is never used.
      */
     void monitoringHost(Block section, boolean enabled, Servers servers, Block top) {
-        List<Integer> numbers = servers.of(Role.MON).stream().map(Server::index).toList();
+        singleHost(Role.MON, section, TopologyKey.MONITORING_ENABLED, enabled, "Prometheus and Alertmanager",
+                "monitoring", servers, top);
+    }
+
+    /** A role of one host, number 1, which its section's {@code enabled} key turns on. */
+    private void singleHost(Role role, Block section, TopologyKey key, boolean enabled, String purpose, String noun,
+                            Servers servers, Block top) {
+        List<Integer> numbers = servers.of(role).stream().map(Server::index).toList();
         YamlNode.Entry hosts = top.get(Section.HOST.path());
+        String first = role.hostName(1);
         if (enabled && !numbers.contains(1)) {
-            YamlNode.Entry key = section.get(TopologyKey.MONITORING_ENABLED);
-            problems.add(key != null ? key.line() : hosts == null ? 0 : hosts.line(), "'monitoring.enabled' is true,"
-                    + " which needs a server for Prometheus and Alertmanager, but 'hosts' lists no mon1: list mon1"
-                    + " under 'hosts' or set 'monitoring.enabled: false'");
+            YamlNode.Entry entry = section.get(key);
+            String path = section.path(key);
+            problems.add(entry != null ? entry.line() : hosts == null ? 0 : hosts.line(), "'" + path + "' is true,"
+                    + " which needs a server for " + purpose + ", but 'hosts' lists no " + first + ": list " + first
+                    + " under 'hosts' or set '" + path + ": false'");
         }
-        numbers.stream().filter(i -> i > Role.MON.capacity()).findFirst().ifPresent(i -> problems.add(
-                hosts == null ? 0 : hosts.line(), "'hosts' lists " + Role.MON.hostName(i) + ": a deployment has one"
-                        + " monitoring host, mon1"));
+        numbers.stream().filter(i -> i > role.capacity()).findFirst().ifPresent(i -> problems.add(
+                hosts == null ? 0 : hosts.line(), "'hosts' lists " + role.hostName(i) + ": a deployment has one " + noun
+                        + " host, " + first));
     }
 
     private String netInterface(Block network, Block top) {
