@@ -136,8 +136,12 @@ final class AnsibleProvisioner implements Provisioner {
         return changes;
     }
 
-    /** The tiers from the bottom up: a host needs those before it, and is sent requests by those after it. */
-    private static final List<Role> TIER_ORDER = List.of(Role.DB, Role.APP, Role.WEB, Role.LB);
+    /**
+     * The tiers from the bottom up: a host needs those before it, and is sent requests by those after it. The backup
+     * and monitoring hosts come first, so they learn last: mon1's Prometheus scrapes the new hosts once they passed
+     * their gates and HAProxy sends them requests (a scale changes its prometheus.yml, a reload applies it).
+     */
+    private static final List<Role> TIER_ORDER = List.of(Role.BACKUP, Role.MON, Role.DB, Role.APP, Role.WEB, Role.LB);
 
     /** The files that let hosts in (and only that): applied before new hosts start, safe at any time. */
     private static final Set<String> ADMITTING = Set.of(FirewallConfig.FILE, PatroniConfig.FILE, BootstrapSql.FILE);

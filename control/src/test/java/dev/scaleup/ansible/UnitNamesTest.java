@@ -31,8 +31,8 @@ class UnitNamesTest {
             for (String unit : target.units(host)) {
                 if (unit.startsWith("prometheus-") && unit.endsWith("-exporter")) {
                     // the exporters role starts every unit the inventory lists for the host
-                    assertThat(roles).contains("    name: \"{{ item }}\"\n    state: started\n    enabled: true\n"
-                            + "  loop: \"{{ scaleup_exporters | default([]) }}\"");
+                    assertThat(roles).contains("    name: \"{{ item.item }}\"\n    state: \"{{ 'restarted' if"
+                            + " item.changed else 'started' }}\"\n    enabled: true\n");
                     assertThat(hostVars).as(host.name() + " " + unit).containsPattern("scaleup_exporters: \\[[^]]*'"
                             + unit + "'");
                 } else {
