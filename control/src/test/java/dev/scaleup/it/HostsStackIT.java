@@ -215,6 +215,10 @@ class HostsStackIT {
             }
         });
         assertThat(checked).as(what).containsExactlyInAnyOrderElementsOf(alerts);
+        if (scenario.equals("scale-out")) {
+            // mon1's Prometheus learns of the new hosts (and of their going) by its prometheus.yml and a reload
+            assertThat(run.err()).as(what).contains("mon1: reloaded prometheus");
+        }
     }
 
     /**
@@ -241,6 +245,29 @@ class HostsStackIT {
         assertThat(lab.ssh("mon1", probe, Duration.ofSeconds(20)).stdout()).as("mon1 scrapes web1's nginx exporter")
                 .isEqualTo("200");
         assertThat(lab.ssh("app1", probe, Duration.ofSeconds(20)).stdout()).as("app1 may not").isEqualTo("000");
+        // the dashboard on the control machine draws the servers from mon1: every host up, lb1 or lb2 with the VIP
+        try (var server = new dev.scaleup.dashboard.DashboardServer(deployment, api, "127.0.0.1", 0)) {
+            server.start();
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.port() + "/api/state")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            JsonNode stateJson = JSON.readTree(page.body());
+            List<String> up = new java.util.ArrayList<>();
+            List<String> vipHolders = new java.util.ArrayList<>();
+            stateJson.path("tiers").forEach(tier -> tier.path("hosts").forEach(h -> {
+                if (h.path("up").asBoolean()) {
+                    up.add(h.path("name").asText());
+                }
+                if (h.path("vip").asBoolean()) {
+                    vipHolders.add(h.path("name").asText());
+                }
+            }));
+            assertThat(up).as(page.body()).containsExactlyInAnyOrder("lb1", "lb2", "web1", "web2", "app1", "app2", "db1",
+                    "db2", "db3");
+            assertThat(vipHolders).as(page.body()).hasSize(1);
+            assertThat(stateJson.path("alerts")).as(page.body()).isEmpty();
+        }
     }
 
     private static String host(Deployment deployment, String name) {
