@@ -82,10 +82,8 @@ final class Inventory {
                 Yaml.quote(server.ssh().key()), server.ssh().sudo(), Yaml.quote(hostKeys(server.ssh())));
         List<String> exporters = Exporters.processes(t, host);
         if (!exporters.isEmpty()) {
-            vars += "          # Debian's exporters this host runs (their units and ports), scraped by mon1\n"
-                    + "          scaleup_exporters: " + list(exporters.stream().map(EXPORTER_UNIT).toList()) + "\n"
-                    + "          scaleup_exporter_ports: [" + exporters.stream().map(p -> Integer.toString(Exporters.port(p)))
-                    .collect(Collectors.joining(", ")) + "]\n";
+            vars += "          # the units of Debian's exporters this host runs, scraped by mon1\n"
+                    + "          scaleup_exporters: " + list(exporters.stream().map(EXPORTER_UNIT).toList()) + "\n";
         }
         if (host.role() == Role.LB && VipCheck.yields(t, host)) {
             vars += "          # this load balancer gives way in a split brain: it runs vip-check.sh\n"
