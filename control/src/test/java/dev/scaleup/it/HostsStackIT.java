@@ -29,17 +29,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hosts target end to end (issues 11, 12 and 14): twelve throwaway Debian 12 hosts ({@code hosts up --backup};
- * web3 and app3 spares), the stack on ten of them through the generated Ansible project ({@code up -f hosts.yaml}),
- * the site and {@code /api/info} through the VIP over HTTPS with the deployment's CA from every web and app host, a
- * transfer written through the app read back on a replica, status healthy with one VIP holder and one primary, a
- * second up that changes nothing, backup1's schedule taking the first full backup and one more by
- * {@code scaleup backup}, the drills app-kill, db-primary-kill, lb-kill, db-primary-partition, db-primary-power-cut,
- * restore-after-failover, scale-out (onto the spares, and back in: the scale-in under the same load), deploy and
- * deploy-bad-artifact (the others run on netns in DrillIT and BackupIT), a power cut of the VIP holder under a probe
- * (the VIP moves, the site answers again), down that stops the units and leaves the servers reachable, and
- * {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time of each step and the
- * hosts' memory with the stack running.
+ * The hosts target end to end (issues 11, 12, 14 and 15): thirteen throwaway Debian 12 hosts ({@code hosts up
+ * --backup --monitoring}; web3 and app3 spares), the stack on eleven of them through the generated Ansible project
+ * ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP over HTTPS with the deployment's CA from
+ * every web and app host, a transfer written through the app read back on a replica, status healthy with one VIP
+ * holder and one primary, mon1's monitoring (every target up, no alert, the dashboard's data), a second up that
+ * changes nothing, backup1's schedule taking the first full backup and one more by {@code scaleup backup}, the drills
+ * app-kill, db-primary-kill, lb-kill, db-primary-partition, db-primary-power-cut (each with its alerts), scale-out
+ * (onto the spares, and back in: the scale-in under the same load) and deploy, with {@code ./test --long} also
+ * restore-after-failover and deploy-bad-artifact (the others run on netns in DrillIT and BackupIT), a power cut of
+ * the VIP holder under a probe (the VIP moves, the site answers again), down that stops the units and leaves the
+ * servers reachable, and {@code hosts down} that leaves no container process, mount, bridge or veth. Prints the time
+ * of each step and the hosts' memory with the stack running.
  */
 class HostsStackIT {
 
@@ -122,8 +123,14 @@ class HostsStackIT {
             // the faults as they happen to servers, and the operations through Ansible, all under load (issue 12)
             // (scale-out's undo is the scale-in, under the same load and data check)
             backupOnTheServers(state);
-            for (String scenario : List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition",
-                    "db-primary-power-cut", "restore-after-failover", "scale-out", "deploy", "deploy-bad-artifact")) {
+            // restore-after-failover and deploy-bad-artifact with ./test --long only: they took 101 s and 117 s here,
+            // and with mon1 the class no longer fitted CI's 40 minutes (BackupIT runs the restore drills on netns)
+            List<String> scenarios = DrillIT.LONG
+                    ? List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition", "db-primary-power-cut",
+                            "restore-after-failover", "scale-out", "deploy", "deploy-bad-artifact")
+                    : List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition", "db-primary-power-cut",
+                            "scale-out", "deploy");
+            for (String scenario : scenarios) {
                 drill(scenario, state);
             }
             assertThat(lab.ssh("web3", List.of("systemctl", "is-enabled", "nginx"), Duration.ofSeconds(20)).stdout())
