@@ -139,6 +139,20 @@ public final class BackupService implements HostService {
         awaitListening(deployment, host, spec);
     }
 
+    /** pgBackRest's "unable to acquire lock" (error 050): another of its processes holds the stanza's lock. */
+    static boolean isLockBusy(Exec.Result result) {
+        return (result.stderr() + result.stdout()).contains("ERROR: [050]");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperatorException("interrupted while the stanza's lock was busy");
+        }
+    }
+
     /** Waits until the host's pgBackRest server listens. */
     static void awaitListening(Deployment deployment, Host host, ProcessSpec spec) {
         HostService.awaitListening(deployment, host, spec, Backup.TLS_PORT);
@@ -150,6 +164,13 @@ public final class BackupService implements HostService {
         if (!backups.stanzaExists()) {
             long start = System.nanoTime();
             Exec.Result create = backups.pgbackrest(List.of("stanza-create"), Duration.ofMinutes(2));
+            // the stanza's lock can be held for a moment by another pgBackRest of the repository (seen once in CI:
+            // "ERROR: [050]: unable to acquire lock on file .../secit-archive.lock"): stanza-create again, which is
+            // safe (a stanza that exists is left as it is), a few times
+            for (int attempt = 1; !create.ok() && isLockBusy(create) && attempt < 5; attempt++) {
+                sleep(Duration.ofSeconds(1));
+                create = backups.pgbackrest(List.of("stanza-create"), Duration.ofMinutes(2));
+            }
             if (!create.ok()) {
                 throw new OperatorException(host.name() + ": pgbackrest stanza-create failed: "
                         + (create.stderr() + create.stdout()).strip());

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleup.topology.Backup;
 import org.junit.jupiter.api.Test;
 
-/** When status calls the newest backup overdue: after two of the schedule's intervals, never without a schedule. */
+/**
+ * When status calls the newest backup overdue: after two of the schedule's intervals, never without a schedule; and
+ * which failure of stanza-create is worth another try.
+ */
 class BackupServiceTest {
 
     @Test
@@ -14,5 +17,15 @@ class BackupServiceTest {
         assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 10080, 0))).hasValue(2L * 10080 * 60);
         assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 0, 30))).hasValue(3600L);
         assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 0, 0))).isEmpty();
+    }
+
+    @Test
+    void stanzaCreateIsTriedAgainOnlyWhenTheLockIsBusy() {
+        // pgBackRest 2.x's message, as CI saw it
+        assertThat(BackupService.isLockBusy(new dev.scaleup.runtime.Exec.Result(java.util.List.of("pgbackrest"), 50, "",
+                "ERROR: [050]: unable to acquire lock on file '/x/run/pgbackrest/secit-archive.lock': Resource"
+                        + " temporarily unavailable\n       HINT: is another pgBackRest process running?"))).isTrue();
+        assertThat(BackupService.isLockBusy(new dev.scaleup.runtime.Exec.Result(java.util.List.of("pgbackrest"), 56, "",
+                "ERROR: [056]: unable to find primary cluster - cannot proceed"))).isFalse();
     }
 }
