@@ -188,15 +188,6 @@ public final class BackupService implements HostService {
         }
     }
 
-    /**
-     * Seconds after which the newest backup counts as overdue: twice the longest the schedule lets pass between two
-     * backups (the incremental interval, else the full one), so one missed or failed run is tolerated and two are
-     * not; empty when nothing is scheduled.
-     */
-    static Optional<Long> overdueAfter(dev.scaleup.topology.Backup schedule) {
-        return BackupSchedule.overdueAfterSeconds(schedule);
-    }
-
     @Override
     public HostHealth health(Host host) {
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -216,7 +207,7 @@ public final class BackupService implements HostService {
             facts.put("last_backup", b.label());
             facts.put("last_backup_age_s", age);
             details.append(", last backup ").append(b.type()).append(' ').append(Backups.age(age)).append(" ago");
-            Optional<Long> overdue = overdueAfter(deployment.topology().backup());
+            Optional<Long> overdue = BackupSchedule.overdueAfterSeconds(deployment.topology().backup());
             facts.put("backup_overdue", overdue.isPresent() && age > overdue.get());
             if (overdue.isPresent() && age > overdue.get()) {
                 healthy = false;

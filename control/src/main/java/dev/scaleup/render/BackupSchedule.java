@@ -37,7 +37,7 @@ public final class BackupSchedule {
 
     /**
      * After how long without a new backup the schedule is late: twice its shortest interval (the incremental one, else
-     * the full one); empty when it takes none. {@code status} says OVERDUE after it, and the alert BackupTooOld fires.
+     * the full one), so one missed or failed run is tolerated and two are not; empty when it takes none. {@code status} says OVERDUE after it, and the alert BackupTooOld fires.
      */
     public static java.util.Optional<Long> overdueAfterSeconds(Backup schedule) {
         int minutes = schedule.incrEveryMinutes() > 0 ? schedule.incrEveryMinutes() : schedule.fullEveryMinutes();

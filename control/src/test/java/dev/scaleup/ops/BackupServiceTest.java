@@ -13,10 +13,10 @@ class BackupServiceTest {
 
     @Test
     void aBackupIsOverdueAfterTwiceTheScheduleAllowsBetweenTwo() {
-        assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 10080, 1440))).hasValue(2L * 1440 * 60);
-        assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 10080, 0))).hasValue(2L * 10080 * 60);
-        assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 0, 30))).hasValue(3600L);
-        assertThat(BackupService.overdueAfter(new Backup(true, 2, 60, 0, 0))).isEmpty();
+        assertThat(dev.scaleup.render.BackupSchedule.overdueAfterSeconds(new Backup(true, 2, 60, 10080, 1440))).hasValue(2L * 1440 * 60);
+        assertThat(dev.scaleup.render.BackupSchedule.overdueAfterSeconds(new Backup(true, 2, 60, 10080, 0))).hasValue(2L * 10080 * 60);
+        assertThat(dev.scaleup.render.BackupSchedule.overdueAfterSeconds(new Backup(true, 2, 60, 0, 30))).hasValue(3600L);
+        assertThat(dev.scaleup.render.BackupSchedule.overdueAfterSeconds(new Backup(true, 2, 60, 0, 0))).isEmpty();
     }
 
     @Test
