@@ -2,6 +2,9 @@ package dev.scaleup.ops;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleup.render.AppProperties;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
@@ -22,6 +25,7 @@ public final class AppService implements HostService {
     public static final String USER = AppProperties.SERVER_USER;
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Deployment deployment;
     private final Tools tools;
 
@@ -59,8 +63,20 @@ public final class AppService implements HostService {
 
     @Override
     public HostHealth health(Host host) {
-        int status = Readiness.httpStatus(readyUrl(host), Duration.ofSeconds(2));
-        return HostHealth.of(status == 200, status == 200 ? "ready" : status < 0 ? "no answer on /readyz" : "/readyz " + status);
+        Readiness.Answer answer = Readiness.httpAnswer(readyUrl(host), Duration.ofSeconds(2));
+        int status = answer.status();
+        return HostHealth.of(status == 200, status == 200 ? "ready"
+                : status < 0 ? "no answer on /readyz" : "/readyz " + status + notReadyReason(answer.body()));
+    }
+
+    /** The app's own reason from a 503's body ({"status":"not_ready","reason":...}), as ": reason", or "". */
+    static String notReadyReason(String body) {
+        try {
+            JsonNode reason = JSON.readTree(body).path("reason");
+            return reason.isTextual() && !reason.asText().isBlank() ? ": " + reason.asText() : "";
+        } catch (JsonProcessingException | RuntimeException e) {
+            return "";
+        }
     }
 
     private String readyUrl(Host host) {

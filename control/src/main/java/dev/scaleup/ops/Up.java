@@ -129,18 +129,27 @@ public final class Up {
                         ? "; " + access.http() + "/ redirects there" : "; also plain " + access.http() + "/"));
     }
 
+    /**
+     * How long up waits for every host to be healthy once its processes run: as long as an app server's own gate
+     * ({@link AppService#READY_TIMEOUT}). A JVM started while a drill's load and 13 servers share 2 cores took 14 s
+     * to listen and 20 s to be ready here (2.6 s on an idle machine); in one CI run on servers app1 was still not
+     * ready after 60 s, then the bound.
+     */
+    static final Duration HEALTH_GATE = AppService.READY_TIMEOUT;
+
     /** A process that runs is not yet a host that serves: up returns only when status says every host is healthy. */
     private void awaitAllHealthy() {
         Status.Report[] last = new Status.Report[1];
         try {
-            Readiness.await("every host healthy", Duration.ofSeconds(60), () -> {
+            Readiness.await("every host healthy", HEALTH_GATE, () -> {
                 last[0] = Status.collect(deployment);
                 return last[0].healthy();
             }, () -> true);
         } catch (Readiness.NotReadyException e) {
             List<String> unhealthy = last[0] == null ? List.of() : last[0].hosts().stream().filter(h -> !h.healthy())
                     .map(h -> h.host().name() + " (" + h.health().details() + ")").toList();
-            throw new OperatorException("not every host became healthy within 60 s: " + String.join(", ", unhealthy)
+            throw new OperatorException("not every host became healthy within " + HEALTH_GATE.toSeconds() + " s: "
+                    + String.join(", ", unhealthy)
                     + (last[0] != null && !last[0].etcdQuorum() ? "; etcd has no quorum" : "")
                     + (last[0] != null && !last[0].gateway().inPlace()
                             ? "; the gateway firewall is " + last[0].gateway().name().toLowerCase(java.util.Locale.ROOT) : "")

@@ -88,6 +88,25 @@ public final class Readiness {
         }
     }
 
+    /** A GET's status and the start of its body; status -1 (and an empty body) when there was no answer. */
+    public record Answer(int status, String body) {
+    }
+
+    /** The status and up to 300 characters of the body of a GET, so a refusal can say why. */
+    public static Answer httpAnswer(String url, Duration timeout) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            String body = response.body() == null ? "" : response.body().strip();
+            return new Answer(response.statusCode(), body.length() > 300 ? body.substring(0, 300) + "..." : body);
+        } catch (IOException e) {
+            return new Answer(-1, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(-1, "");
+        }
+    }
+
     public static boolean httpOk(String url) {
         return httpStatus(url, Duration.ofSeconds(2)) == 200;
     }
