@@ -33,6 +33,8 @@ final class Units {
     static final Path APP_HOME = Path.of("/opt/scaleup/current");
     static final Path APP_RUNTIME = APP_HOME.resolve("runtime");
     static final Path APP_JAR = APP_HOME.resolve("app/app.jar");
+    /** Made for the release's runtime and jar when the bundle was (ops.AotCache): the JVM's start maps it. */
+    static final Path APP_AOT_CACHE = APP_HOME.resolve("app/app.aot");
     static final String APP_USER = AppProperties.SERVER_USER;
 
     /** The drop-in that points Debian's pgbackrest.service at scaleup's config (db hosts with backups, backup1). */
@@ -94,7 +96,7 @@ final class Units {
                     [Install]
                     WantedBy=multi-user.target
                     """.formatted(host.name(), APP_USER, APP_USER, String.join(" ",
-                    AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR)), paths.conf(AppProperties.FILE))));
+                    AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR, APP_AOT_CACHE)), paths.conf(AppProperties.FILE))));
             case DB -> {
                 files.add(file("patroni.service.conf", t, host, """
                         # Debian's patroni.service (as postgres, reload = HUP), running scaleup's patroni.yml

@@ -69,14 +69,25 @@ public final class AppArtifact {
     }
 
     /**
-     * What an app server runs, as one archive: the installed build ({@code app/app.jar}, {@code app/lib/}) and the Java
-     * runtime it ships with ({@code runtime/}). Named after both hashes, so a server that has the release already is
+     * What an app server runs, as one archive: the installed build ({@code app/app.jar}, {@code app/lib/}), its AOT
+     * cache for that runtime ({@code app/app.aot}, see {@link AotCache}) and the Java runtime it ships with
+     * ({@code runtime/}). Named after both hashes, so a server that has the release already is
      * told so by a checksum of one file, and made once per build: {@code artifacts/bundles/<release>.tar.gz}.
      */
     public record Bundle(Path archive, String release) {}
 
     /** The bundle of {@code artifact} (an installed build) with the runtime in {@code runtimeDir}; made when missing. */
     public static Bundle bundle(Path artifact, Path runtimeDir, Path artifacts) {
+        return bundle(artifact, runtimeDir, artifacts, AotCache::train);
+    }
+
+    /** Makes the AOT cache of a jar for a runtime: {@link AotCache#train}, or a stand-in in tests of the archive. */
+    @FunctionalInterface
+    interface Trainer {
+        void train(Path runtimeDir, Path jar, Path out);
+    }
+
+    static Bundle bundle(Path artifact, Path runtimeDir, Path artifacts, Trainer trainer) {
         try {
             List<Path> runtimeFiles;
             try (Stream<Path> walk = Files.walk(runtimeDir)) {
@@ -86,14 +97,22 @@ public final class AppArtifact {
             Path bundles = Files.createDirectories(artifacts.resolve("bundles"));
             Path archive = bundles.resolve(release + ".tar.gz");
             if (!Files.isRegularFile(archive)) {
+                // the AOT cache goes in as <artifact>/app.aot from a directory of its own, so the build stays as built
+                Path stage = bundles.resolve(release + ".aot");
+                Path cache = Files.createDirectories(stage.resolve(artifact.getFileName().toString())).resolve(AotCache.FILE);
+                trainer.train(runtimeDir, artifact.resolve("app.jar"), cache);
                 Path tmp = bundles.resolve(release + ".tar.gz.tmp");
                 dev.scaleup.runtime.Exec.run(List.of("tar", "--create", "--gzip", "--file", tmp.toString(),
                         "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
                         "--transform", "s,^" + artifact.getFileName() + ",app,",
                         "-C", artifact.toAbsolutePath().getParent().toString(), artifact.getFileName().toString(),
+                        "-C", stage.toAbsolutePath().toString(), artifact.getFileName() + "/" + AotCache.FILE,
                         "-C", runtimeDir.toAbsolutePath().getParent().toString(), "--transform", "s,^" + runtimeDir.getFileName() + ",runtime,",
                         runtimeDir.getFileName().toString()), java.time.Duration.ofMinutes(5), null).orThrow();
                 Files.move(tmp, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.delete(cache);
+                Files.delete(cache.getParent());
+                Files.delete(stage);
             }
             return new Bundle(archive, release);
         } catch (IOException e) {

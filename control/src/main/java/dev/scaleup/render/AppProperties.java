@@ -22,6 +22,18 @@ public final class AppProperties {
     }
 
     /**
+     * The same with the JVM mapping the AOT cache at {@code aotCache} (made for that JVM and jar; a JVM that finds it
+     * missing or not matching says so and starts without it).
+     */
+    public static List<String> command(Topology t, Path java, Path jar, Path aotCache) {
+        List<String> plain = command(t, java, jar);
+        List<String> withCache = new java.util.ArrayList<>(plain.subList(0, 3));
+        withCache.add("-XX:AOTCache=" + aotCache);
+        withCache.addAll(plain.subList(3, plain.size()));
+        return List.copyOf(withCache);
+    }
+
+    /**
      * The unprivileged user the app server runs as, on either target. It cannot read its own properties (they hold
      * the database password and the token key): whoever starts it opens the file as root and hands it over on
      * standard input ({@code --config -}; on a server systemd's {@code StandardInput=file:}).

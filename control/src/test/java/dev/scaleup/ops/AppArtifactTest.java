@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The app's build installed under its hash, and the bundle servers receive (a real tar). */
+/** The app's build installed under its hash, and the bundle servers receive (a real tar; AotCacheIT trains for real). */
 class AppArtifactTest {
 
     @Test
@@ -25,20 +25,36 @@ class AppArtifactTest {
         Path artifacts = tmp.resolve("state/artifacts");
 
         Path installed = AppArtifact.install(tmp.resolve("build"), artifacts);
-        AppArtifact.Bundle bundle = AppArtifact.bundle(installed, runtime, artifacts);
+        List<String> trained = new java.util.ArrayList<>();
+        AppArtifact.Trainer trainer = (java, jar, out) -> {
+            trained.add(java + " " + jar);
+            try {
+                Files.writeString(out, "cache of " + jar);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        AppArtifact.Bundle bundle = AppArtifact.bundle(installed, runtime, artifacts, trainer);
 
         assertThat(bundle.release()).matches("app-[0-9a-f]{12}-rt[0-9a-f]{12}").startsWith(installed.getFileName() + "-rt");
         assertThat(bundle.archive()).isEqualTo(artifacts.resolve("bundles/" + bundle.release() + ".tar.gz"));
         List<String> members = Arrays.stream(Exec.run(List.of("tar", "--list", "--gzip", "--file", bundle.archive().toString()))
                 .orThrow().stdout().split("\n")).filter(m -> !m.endsWith("/")).toList();
-        assertThat(members).containsExactly("app/app.jar", "app/lib/dep.jar", "runtime/bin/java");
+        assertThat(members).containsExactly("app/app.jar", "app/lib/dep.jar", "app/app.aot", "runtime/bin/java");
+        assertThat(trained).as("trained on the installed build with the bundle's runtime").containsExactly(runtime + " " + installed.resolve("app.jar"));
+        assertThat(Exec.run(List.of("tar", "--extract", "--gzip", "--to-stdout", "--file", bundle.archive().toString(),
+                "app/app.aot")).orThrow().stdout()).isEqualTo("cache of " + installed.resolve("app.jar"));
+        try (var left = Files.list(artifacts.resolve("bundles"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no staging left").containsExactly(bundle.release() + ".tar.gz");
+        }
 
         Files.setLastModifiedTime(bundle.archive(), FileTime.fromMillis(0));
-        assertThat(AppArtifact.bundle(installed, runtime, artifacts)).isEqualTo(bundle);
+        assertThat(AppArtifact.bundle(installed, runtime, artifacts, trainer)).isEqualTo(bundle);
+        assertThat(trained).as("trained once per release").hasSize(1);
         assertThat(Files.getLastModifiedTime(bundle.archive()).toMillis()).as("made once, not again").isZero();
 
         Files.writeString(runtime.resolve("bin/java"), "another java");
-        AppArtifact.Bundle rebuilt = AppArtifact.bundle(installed, runtime, artifacts);
+        AppArtifact.Bundle rebuilt = AppArtifact.bundle(installed, runtime, artifacts, trainer);
         assertThat(rebuilt.release()).isNotEqualTo(bundle.release()).startsWith(installed.getFileName() + "-rt");
         assertThat(rebuilt.archive()).exists();
     }
