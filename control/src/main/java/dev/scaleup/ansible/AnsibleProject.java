@@ -85,7 +85,7 @@ public final class AnsibleProject {
     /** Every file of one host, under {@code host_files/<host>/}, each with the mode it has on the server. */
     static List<ProjectFile> hostFiles(Topology t, Host host, Inputs in) {
         List<RenderedFile> rendered = new ArrayList<>(Renderers.forHost(t, host, HostPaths.onServer(), in.secrets()));
-        rendered.addAll(Units.forHost(t, host));
+        rendered.addAll(Units.forHost(t, host, in.appAotCache()));
         if (host.role() == Role.LB) {
             rendered.add(new RenderedFile(Tls.PEM_FILE, in.tlsPem(), RenderedFile.PRIVATE));
         }

@@ -19,13 +19,16 @@ import java.util.List;
  * @param site the built site the web hosts serve (render.SiteBuild), on the control machine
  * @param pgBackRestFiles the CA, the certificate and the key pgBackRest's hosts present to each other (db and backup
  *     hosts' files); empty without {@code backup.enabled}
+ * @param appAotCache whether the bundle holds the app's AOT cache ({@code app/app.aot}, from a JDK 25 runtime): the
+ *     app's unit maps it then
  */
 public record Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site,
-                     List<RenderedFile> pgBackRestFiles) {
+                     List<RenderedFile> pgBackRestFiles, boolean appAotCache) {
 
     /** Without backups: no pgBackRest certificate. */
-    public Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site) {
-        this(secrets, tlsPem, caCert, appBundle, appRelease, site, List.of());
+    public Inputs(Secrets secrets, String tlsPem, Path caCert, Path appBundle, String appRelease, Path site,
+                  boolean appAotCache) {
+        this(secrets, tlsPem, caCert, appBundle, appRelease, site, List.of(), appAotCache);
     }
 
     public Inputs {

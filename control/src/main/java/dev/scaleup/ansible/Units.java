@@ -42,7 +42,7 @@ final class Units {
 
     private Units() {}
 
-    static List<RenderedFile> forHost(Topology t, Host host) {
+    static List<RenderedFile> forHost(Topology t, Host host, boolean appAotCache) {
         HostPaths paths = HostPaths.onServer();
         List<RenderedFile> files = new ArrayList<>();
         switch (host.role()) {
@@ -96,7 +96,9 @@ final class Units {
                     [Install]
                     WantedBy=multi-user.target
                     """.formatted(host.name(), APP_USER, APP_USER, String.join(" ",
-                    AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR, APP_AOT_CACHE)), paths.conf(AppProperties.FILE))));
+                    appAotCache ? AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR, APP_AOT_CACHE)
+                            : AppProperties.command(t, APP_RUNTIME.resolve("bin/java"), APP_JAR)),
+                    paths.conf(AppProperties.FILE))));
             case DB -> {
                 files.add(file("patroni.service.conf", t, host, """
                         # Debian's patroni.service (as postgres, reload = HUP), running scaleup's patroni.yml

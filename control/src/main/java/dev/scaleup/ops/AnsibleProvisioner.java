@@ -226,7 +226,7 @@ final class AnsibleProvisioner implements Provisioner {
         AppArtifact.Bundle bundle = AppArtifact.bundle(build, AppArtifact.runtimeDir(d.repoRoot()), d.state().artifacts());
         SiteBuild.build(d.topology().site(), d.state().site());
         return new Inputs(d.secrets(), pem.pem(), VipAccess.of(d).trusted(), bundle.archive(), bundle.release(),
-                d.state().site(), pgBackRest);
+                d.state().site(), pgBackRest, bundle.aotCache());
     }
 
     private int run(Operation op) {

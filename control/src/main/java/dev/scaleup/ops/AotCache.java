@@ -46,6 +46,23 @@ final class AotCache {
     private AotCache() {
     }
 
+    /**
+     * Whether the runtime in {@code runtimeDir} makes and maps AOT caches this way: JDK 25 and later, read from its
+     * {@code release} file ({@code JAVA_VERSION="25.0.3"}). An older one (the project builds with JDK 21 too) would
+     * refuse {@code -XX:AOTCacheOutput} and {@code -XX:AOTCache}: its bundle has no cache and its unit no flag.
+     */
+    static boolean supported(Path runtimeDir) {
+        try {
+            return Files.readAllLines(runtimeDir.resolve("release")).stream()
+                    .filter(line -> line.startsWith("JAVA_VERSION="))
+                    .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                    .map(version -> version.split("[.+-]")[0])
+                    .anyMatch(major -> major.matches("[0-9]+") && Integer.parseInt(major) >= 25);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Trains the cache of {@code jar} on the runtime in {@code runtimeDir} into {@code out}; a second try if needed. */
     static void train(Path runtimeDir, Path jar, Path out) {
         try {

@@ -70,11 +70,11 @@ public final class AppArtifact {
 
     /**
      * What an app server runs, as one archive: the installed build ({@code app/app.jar}, {@code app/lib/}), its AOT
-     * cache for that runtime ({@code app/app.aot}, see {@link AotCache}) and the Java runtime it ships with
-     * ({@code runtime/}). Named after both hashes, so a server that has the release already is
+     * cache for that runtime ({@code app/app.aot}, see {@link AotCache}; only from a JDK 25 runtime, {@code aotCache})
+     * and the Java runtime it ships with ({@code runtime/}). Named after both hashes, so a server that has the release already is
      * told so by a checksum of one file, and made once per build: {@code artifacts/bundles/<release>.tar.gz}.
      */
-    public record Bundle(Path archive, String release) {}
+    public record Bundle(Path archive, String release, boolean aotCache) {}
 
     /** The bundle of {@code artifact} (an installed build) with the runtime in {@code runtimeDir}; made when missing. */
     public static Bundle bundle(Path artifact, Path runtimeDir, Path artifacts) {
@@ -96,25 +96,31 @@ public final class AppArtifact {
             String release = artifact.getFileName() + "-rt" + hash(runtimeFiles, runtimeDir);
             Path bundles = Files.createDirectories(artifacts.resolve("bundles"));
             Path archive = bundles.resolve(release + ".tar.gz");
+            boolean aotCache = AotCache.supported(runtimeDir);
             if (!Files.isRegularFile(archive)) {
                 // the AOT cache goes in as <artifact>/app.aot from a directory of its own, so the build stays as built
                 Path stage = bundles.resolve(release + ".aot");
                 Path cache = Files.createDirectories(stage.resolve(artifact.getFileName().toString())).resolve(AotCache.FILE);
-                trainer.train(runtimeDir, artifact.resolve("app.jar"), cache);
+                List<String> withCache = List.of();
+                if (aotCache) {
+                    trainer.train(runtimeDir, artifact.resolve("app.jar"), cache);
+                    withCache = List.of("-C", stage.toAbsolutePath().toString(), artifact.getFileName() + "/" + AotCache.FILE);
+                }
                 Path tmp = bundles.resolve(release + ".tar.gz.tmp");
-                dev.scaleup.runtime.Exec.run(List.of("tar", "--create", "--gzip", "--file", tmp.toString(),
+                List<String> tar = new java.util.ArrayList<>(List.of("tar", "--create", "--gzip", "--file", tmp.toString(),
                         "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
                         "--transform", "s,^" + artifact.getFileName() + ",app,",
-                        "-C", artifact.toAbsolutePath().getParent().toString(), artifact.getFileName().toString(),
-                        "-C", stage.toAbsolutePath().toString(), artifact.getFileName() + "/" + AotCache.FILE,
-                        "-C", runtimeDir.toAbsolutePath().getParent().toString(), "--transform", "s,^" + runtimeDir.getFileName() + ",runtime,",
-                        runtimeDir.getFileName().toString()), java.time.Duration.ofMinutes(5), null).orThrow();
+                        "-C", artifact.toAbsolutePath().getParent().toString(), artifact.getFileName().toString()));
+                tar.addAll(withCache);
+                tar.addAll(List.of("-C", runtimeDir.toAbsolutePath().getParent().toString(),
+                        "--transform", "s,^" + runtimeDir.getFileName() + ",runtime,", runtimeDir.getFileName().toString()));
+                dev.scaleup.runtime.Exec.run(tar, java.time.Duration.ofMinutes(5), null).orThrow();
                 Files.move(tmp, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.delete(cache);
+                Files.deleteIfExists(cache);
                 Files.delete(cache.getParent());
                 Files.delete(stage);
             }
-            return new Bundle(archive, release);
+            return new Bundle(archive, release, aotCache);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the app's bundle in " + artifacts, e);
         }

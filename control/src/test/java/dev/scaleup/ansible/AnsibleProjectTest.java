@@ -49,7 +49,7 @@ class AnsibleProjectTest {
                     new RenderedFile("pgbackrest.crt", "-----BEGIN CERTIFICATE-----\npgbackrest\n-----END CERTIFICATE-----\n",
                             RenderedFile.PUBLIC),
                     new RenderedFile("pgbackrest.key", "-----BEGIN PRIVATE KEY-----\npgbackrest-key\n-----END PRIVATE KEY-----\n",
-                            RenderedFile.PRIVATE)));
+                            RenderedFile.PRIVATE)), true);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** examples/hosts.yaml as if the repository were at /repo, so the golden files name no real directory. */
@@ -116,6 +116,16 @@ class AnsibleProjectTest {
                 assertThat(f.path()).startsWith("host_files/");
             }
         }
+    }
+
+    @Test
+    void theAppsUnitMapsTheAotCacheOnlyWhenTheBundleHasOne() {
+        String with = content(AnsibleProject.render(example(), INPUTS), "host_files/app1/scaleup-app.service");
+        assertThat(with).contains("-XX:+UseSerialGC -XX:AOTCache=/opt/scaleup/current/app/app.aot -jar ");
+        Inputs older = new Inputs(INPUTS.secrets(), INPUTS.tlsPem(), INPUTS.caCert(), INPUTS.appBundle(),
+                INPUTS.appRelease(), INPUTS.site(), INPUTS.pgBackRestFiles(), false);
+        String without = content(AnsibleProject.render(example(), older), "host_files/app1/scaleup-app.service");
+        assertThat(without).contains("-XX:+UseSerialGC -jar ").doesNotContain("AOTCache");
     }
 
     @Test

@@ -22,6 +22,7 @@ class AppArtifactTest {
         Files.writeString(build.resolve("dep.jar"), "dep");
         Path runtime = Files.createDirectories(tmp.resolve("jlink/bin")).getParent();
         Files.writeString(runtime.resolve("bin/java"), "java");
+        Files.writeString(runtime.resolve("release"), "JAVA_VERSION=\"25.0.3\"\nMODULES=\"java.base\"\n");
         Path artifacts = tmp.resolve("state/artifacts");
 
         Path installed = AppArtifact.install(tmp.resolve("build"), artifacts);
@@ -40,7 +41,9 @@ class AppArtifactTest {
         assertThat(bundle.archive()).isEqualTo(artifacts.resolve("bundles/" + bundle.release() + ".tar.gz"));
         List<String> members = Arrays.stream(Exec.run(List.of("tar", "--list", "--gzip", "--file", bundle.archive().toString()))
                 .orThrow().stdout().split("\n")).filter(m -> !m.endsWith("/")).toList();
-        assertThat(members).containsExactly("app/app.jar", "app/lib/dep.jar", "app/app.aot", "runtime/bin/java");
+        assertThat(members).containsExactly("app/app.jar", "app/lib/dep.jar", "app/app.aot", "runtime/bin/java",
+                "runtime/release");
+        assertThat(bundle.aotCache()).isTrue();
         assertThat(trained).as("trained on the installed build with the bundle's runtime").containsExactly(runtime + " " + installed.resolve("app.jar"));
         assertThat(Exec.run(List.of("tar", "--extract", "--gzip", "--to-stdout", "--file", bundle.archive().toString(),
                 "app/app.aot")).orThrow().stdout()).isEqualTo("cache of " + installed.resolve("app.jar"));
@@ -57,6 +60,38 @@ class AppArtifactTest {
         AppArtifact.Bundle rebuilt = AppArtifact.bundle(installed, runtime, artifacts, trainer);
         assertThat(rebuilt.release()).isNotEqualTo(bundle.release()).startsWith(installed.getFileName() + "-rt");
         assertThat(rebuilt.archive()).exists();
+    }
+
+    @Test
+    void aRuntimeOlderThanJdk25MakesABundleWithoutCache(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("build"));
+        Files.writeString(tmp.resolve("build/app.jar"), "jar");
+        Path runtime = Files.createDirectories(tmp.resolve("jlink/bin")).getParent();
+        Files.writeString(runtime.resolve("bin/java"), "java");
+        Files.writeString(runtime.resolve("release"), "JAVA_VERSION=\"21.0.9\"\n");
+        Path artifacts = tmp.resolve("state/artifacts");
+        Path installed = AppArtifact.install(tmp.resolve("build"), artifacts);
+
+        AppArtifact.Bundle bundle = AppArtifact.bundle(installed, runtime, artifacts, (java, jar, out) -> {
+            throw new AssertionError("no training on a JDK 21 runtime");
+        });
+
+        assertThat(bundle.aotCache()).isFalse();
+        assertThat(Exec.run(List.of("tar", "--list", "--gzip", "--file", bundle.archive().toString())).orThrow().stdout())
+                .contains("app/app.jar").doesNotContain("app.aot");
+    }
+
+    @Test
+    void theRuntimesReleaseFileSaysWhetherItMakesAotCaches(@TempDir Path tmp) throws Exception {
+        assertThat(AotCache.supported(tmp)).as("no release file").isFalse();
+        for (String version : List.of("25", "25.0.3", "26-ea", "25.0.1+8")) {
+            Files.writeString(tmp.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\n");
+            assertThat(AotCache.supported(tmp)).as(version).isTrue();
+        }
+        for (String version : List.of("21.0.9", "24.0.2", "17.0.15", "")) {
+            Files.writeString(tmp.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+            assertThat(AotCache.supported(tmp)).as(version).isFalse();
+        }
     }
 
     @Test
