@@ -41,7 +41,8 @@ final class AotCache {
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration EXIT = Duration.ofSeconds(60);
-    private static final String LISTENING = " listening on ";
+    /** What the app prints once it listens ("app <host> listening on <address>:<port>"). */
+    static final String LISTENING = " listening on ";
 
     private AotCache() {
     }
@@ -153,7 +154,8 @@ final class AotCache {
         }
     }
 
-    private static String config(int port) {
+    /** The app's properties without a database, listening on {@code port} of 127.0.0.1 (AotCacheIT starts it so too). */
+    static String config(int port) {
         return String.join("\n",
                 "# the AOT cache's training run: no database (port 1 refuses at once)",
                 "app.bind=127.0.0.1",
@@ -167,7 +169,8 @@ final class AotCache {
                 "");
     }
 
-    private static int freePort() throws IOException {
+    /** A port of 127.0.0.1 no one listens on now. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -17,8 +17,7 @@ public final class AppProperties {
 
     /** The app server's command line, the same on both targets: the JVM, the heap, the jar and this file. */
     public static List<String> command(Topology t, Path java, Path jar) {
-        return List.of(java.toString(), "-Xmx" + t.app().heapMb() + "m", "-XX:+UseSerialGC",
-                "-jar", jar.toString(), "--config", "-");
+        return command(t, java, List.of(), jar);
     }
 
     /**
@@ -26,11 +25,15 @@ public final class AppProperties {
      * missing or not matching says so and starts without it).
      */
     public static List<String> command(Topology t, Path java, Path jar, Path aotCache) {
-        List<String> plain = command(t, java, jar);
-        List<String> withCache = new java.util.ArrayList<>(plain.subList(0, 3));
-        withCache.add("-XX:AOTCache=" + aotCache);
-        withCache.addAll(plain.subList(3, plain.size()));
-        return List.copyOf(withCache);
+        return command(t, java, List.of("-XX:AOTCache=" + aotCache), jar);
+    }
+
+    private static List<String> command(Topology t, Path java, List<String> options, Path jar) {
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx" + t.app().heapMb() + "m",
+                "-XX:+UseSerialGC"));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString(), "--config", "-"));
+        return List.copyOf(command);
     }
 
     /**

@@ -7,8 +7,6 @@ import dev.scaleup.runtime.Exec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,10 +70,7 @@ class AotCacheIT {
 
     /** Starts the app of the unpacked release with a database that is not there, waits for "listening", stops it. */
     private static Start start(Path release, List<String> options) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = AotCache.freePort();
         List<String> command = new ArrayList<>(List.of(release.resolve("runtime/bin/java").toString(), "-Xmx128m",
                 "-XX:+UseSerialGC"));
         command.addAll(options);
@@ -83,9 +78,7 @@ class AotCacheIT {
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write(("app.bind=127.0.0.1\napp.port=" + port + "\napp.host-name=aot-it\ndb.hosts=127.0.0.1:1\n"
-                    + "db.name=app\ndb.user=app\ndb.password=no-database-here\napp.token-key=" + "1".repeat(64) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            stdin.write(AotCache.config(port).getBytes(StandardCharsets.UTF_8));
         }
         StringBuilder output = new StringBuilder();
         CompletableFuture<Long> listening = new CompletableFuture<>();
@@ -96,7 +89,7 @@ class AotCacheIT {
                     synchronized (output) {
                         output.append(line).append('\n');
                     }
-                    if (line.contains(" listening on ")) {
+                    if (line.contains(AotCache.LISTENING)) {
                         listening.complete(System.nanoTime());
                     }
                 }

@@ -20,9 +20,7 @@ class AppArtifactTest {
         Path build = Files.createDirectories(tmp.resolve("build/lib"));
         Files.writeString(tmp.resolve("build/app.jar"), "jar");
         Files.writeString(build.resolve("dep.jar"), "dep");
-        Path runtime = Files.createDirectories(tmp.resolve("jlink/bin")).getParent();
-        Files.writeString(runtime.resolve("bin/java"), "java");
-        Files.writeString(runtime.resolve("release"), "JAVA_VERSION=\"25.0.3\"\nMODULES=\"java.base\"\n");
+        Path runtime = runtime(tmp, "25.0.3");
         Path artifacts = tmp.resolve("state/artifacts");
 
         Path installed = AppArtifact.install(tmp.resolve("build"), artifacts);
@@ -66,9 +64,7 @@ class AppArtifactTest {
     void aRuntimeOlderThanJdk25MakesABundleWithoutCache(@TempDir Path tmp) throws Exception {
         Files.createDirectories(tmp.resolve("build"));
         Files.writeString(tmp.resolve("build/app.jar"), "jar");
-        Path runtime = Files.createDirectories(tmp.resolve("jlink/bin")).getParent();
-        Files.writeString(runtime.resolve("bin/java"), "java");
-        Files.writeString(runtime.resolve("release"), "JAVA_VERSION=\"21.0.9\"\n");
+        Path runtime = runtime(tmp, "21.0.9");
         Path artifacts = tmp.resolve("state/artifacts");
         Path installed = AppArtifact.install(tmp.resolve("build"), artifacts);
 
@@ -92,6 +88,14 @@ class AppArtifactTest {
             Files.writeString(tmp.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
             assertThat(AotCache.supported(tmp)).as(version).isFalse();
         }
+    }
+
+    /** A stand-in for the jlink runtime: its java and the release file that names its version. */
+    private static Path runtime(Path tmp, String javaVersion) throws java.io.IOException {
+        Path runtime = Files.createDirectories(tmp.resolve("jlink/bin")).getParent();
+        Files.writeString(runtime.resolve("bin/java"), "java");
+        Files.writeString(runtime.resolve("release"), "JAVA_VERSION=\"" + javaVersion + "\"\n");
+        return runtime;
     }
 
     @Test
