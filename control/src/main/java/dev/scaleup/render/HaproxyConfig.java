@@ -235,11 +235,20 @@ public final class HaproxyConfig {
                 """.formatted(host.address(), Exporters.HAPROXY_PORT);
     }
 
+    /**
+     * The VIP's listeners, {@code transparent} (IP_TRANSPARENT, inherited by every accepted connection): a connection
+     * may then still send from the VIP after this host has dropped it. When the processes of a load balancer are
+     * killed, the kernel closes their connections, but a FIN or a response the kernel could not send at once is
+     * sent later; by then the unit's ExecStopPost (or keepalived) has removed the VIP, and without this such a
+     * packet has no route, so the client waits out its own timeout on a connection that is gone (lb-kill on
+     * servers: 2.0 s without an answer in CI, a client's request timeout).
+     */
     private static String binds(Topology t, HostPaths paths) {
         return """
-                    bind %s:%d
+                    # transparent: a connection's last packets still go out after the VIP has left this host
+                    bind %s:%d transparent
                     # HTTPS: the VIP's certificate and key (conf/tls.pem, made by scaleup up or the operator's own)
-                    bind %s:%d ssl crt %s alpn h2,http/1.1
+                    bind %s:%d transparent ssl crt %s alpn h2,http/1.1
                 """.formatted(t.network().vip(), t.lb().port(), t.network().vip(), t.lb().edge().httpsPort(),
                 Text.path(paths.conf(Tls.PEM_FILE)));
     }
