@@ -2,13 +2,15 @@
 //
 //   node dashboard.mjs <dashboard-url> <screenshot-path> <host> <alert>
 //
-// 1. opens the dashboard and waits until every tier is drawn, <host> is shown up and no alert fires; prints
-//    "ready <ISO time>" (the caller starts its drill then);
+// 1. opens the dashboard and waits until every tier is drawn, <host> is shown up, a VIP holder is shown and no alert
+//    fires for <host> (alerts for other hosts are printed and left alone); prints "ready <ISO time>" (the caller
+//    starts its drill then);
 // 2. waits until the page shows <host> down and prints "down-seen <ISO time>"; then until the alert <alert> is listed
 //    for it, prints "alert-seen <ISO time>" and takes a full-page screenshot (the host down and the alert);
 // 3. waits until the page shows <host> up again and prints "up-seen <ISO time>".
 // Every request the page makes must go to the dashboard itself (no CDN), and the page may raise no error.
-// Exit 0 on success, 1 on failure (naming the step), 2 on bad usage. Bounded: E2E_TIMEOUT_MS (default 240 s).
+// Exit 0 on success, 1 on failure (naming the step and what the page showed), 2 on bad usage. Bounded:
+// E2E_TIMEOUT_MS (default 240 s).
 import { chromium } from 'playwright-core';
 
 const USAGE = 'usage: node dashboard.mjs <dashboard-url> <screenshot-path> <host> <alert>';
