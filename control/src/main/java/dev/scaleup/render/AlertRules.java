@@ -38,8 +38,12 @@ public final class AlertRules {
     public static List<Rule> rules(Topology t) {
         int down = 2 * t.monitoring().scrapeIntervalSeconds();
         List<Rule> rules = new ArrayList<>();
+        // "and on() count(up…)": not before Prometheus has scraped the load balancers once. Its first scrapes come
+        // about 5 s after it starts (service discovery's first update), after its first rule evaluations, and
+        // "or vector(0)" alone made every start of Prometheus page VipNoHolder
         rules.add(new Rule("VipNoHolder",
-                "(sum(scaleup_vrrp_master == 1 and on(host) up{job=\"haproxy\"} == 1) or vector(0)) < 1", down, "page",
+                "(sum(scaleup_vrrp_master == 1 and on(host) up{job=\"haproxy\"} == 1) or vector(0)) < 1"
+                        + " and on() count(up{job=\"haproxy\"}) > 0", down, "page",
                 "no load balancer holds the VIP: the site is unreachable",
                 "scaleup status; scaleup logs lb1 keepalived; scaleup logs lb2 keepalived; `scaleup up` starts what is down"));
         rules.add(new Rule("VipTwoHolders",

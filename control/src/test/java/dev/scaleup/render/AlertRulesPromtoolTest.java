@@ -90,6 +90,15 @@ class AlertRulesPromtoolTest {
                 at("10s", "VipNoHolder", alert("VipNoHolder", Map.of())),
                 at("30s", "VipNoHolder"),
                 at("30s", "VipTwoHolders"))));
+        // Prometheus has just started: nothing scraped yet for 10 s (its first scrapes come after its first rule
+        // evaluations), then a holder: no page for that
+        groups.add(group("prometheus starting", List.of(
+                series("up{job=\"haproxy\",host=\"lb1\"}", "_x5 1x20"),
+                series("up{job=\"haproxy\",host=\"lb2\"}", "_x5 1x20"),
+                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb1\"}", "_x5 1x20"),
+                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb2\"}", "_x5 0x20")), List.of(
+                at("8s", "VipNoHolder"),
+                at("20s", "VipNoHolder"))));
         groups.add(group("split brain", List.of(
                 series("up{job=\"haproxy\",host=\"lb1\"}", "1x40"),
                 series("up{job=\"haproxy\",host=\"lb2\"}", "1x20 0x20"),
