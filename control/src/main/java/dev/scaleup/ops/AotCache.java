@@ -1,5 +1,6 @@
 package dev.scaleup.ops;
 
+import dev.scaleup.runtime.Readiness;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -94,15 +95,11 @@ final class AotCache {
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(config(port).getBytes(StandardCharsets.UTF_8));
             }
-            long deadline = System.nanoTime() + START.toNanos();
-            while (!Files.readString(log).contains(LISTENING)) {
-                if (!process.isAlive()) {
-                    throw failed("the training run exited (" + process.exitValue() + ") before it listened", log);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw failed("the training run did not listen within " + START.toSeconds() + " s", log);
-                }
-                Thread.sleep(100);
+            Process run = process;
+            try {
+                Readiness.await("the training run to listen", START, () -> says(log, LISTENING), run::isAlive);
+            } catch (Readiness.NotReadyException e) {
+                throw failed(e.getMessage(), log);
             }
             exercise(port);
             process.destroy();
@@ -129,6 +126,14 @@ final class AotCache {
             } catch (IOException e) {
                 // a leftover .tmp is replaced by the next training
             }
+        }
+    }
+
+    private static boolean says(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the training run's output " + log, e);
         }
     }
 

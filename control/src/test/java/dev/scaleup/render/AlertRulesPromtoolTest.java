@@ -61,6 +61,15 @@ class AlertRulesPromtoolTest {
         return Map.of("series", series, "values", values);
     }
 
+    /** Both load balancers' series: HAProxy's up and keepalived's MASTER flag, each as promtool's values. */
+    private static List<Map<String, Object>> loadBalancers(String up1, String up2, String master1, String master2) {
+        return List.of(
+                series("up{job=\"haproxy\",host=\"lb1\"}", up1),
+                series("up{job=\"haproxy\",host=\"lb2\"}", up2),
+                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb1\"}", master1),
+                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb2\"}", master2));
+    }
+
     private static Map<String, Object> group(String name, List<Map<String, Object>> input, List<Map<String, Object>> tests) {
         Map<String, Object> g = new LinkedHashMap<>();
         g.put("name", name);
@@ -81,29 +90,17 @@ class AlertRulesPromtoolTest {
                 .get(0)).content());
         List<Object> groups = new ArrayList<>();
         // no load balancer with a live HAProxy holds the VIP; then both do (a split brain longer than lb2's check)
-        groups.add(group("vip holders", List.of(
-                series("up{job=\"haproxy\",host=\"lb1\"}", "1x40"),
-                series("up{job=\"haproxy\",host=\"lb2\"}", "1x40"),
-                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb1\"}", "0x10 1x30"),
-                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb2\"}", "0x40")), List.of(
+        groups.add(group("vip holders", loadBalancers("1x40", "1x40", "0x10 1x30", "0x40"), List.of(
                 at("2s", "VipNoHolder"),
                 at("10s", "VipNoHolder", alert("VipNoHolder", Map.of())),
                 at("30s", "VipNoHolder"),
                 at("30s", "VipTwoHolders"))));
         // Prometheus has just started: nothing scraped yet for 10 s (its first scrapes come after its first rule
         // evaluations), then a holder: no page for that
-        groups.add(group("prometheus starting", List.of(
-                series("up{job=\"haproxy\",host=\"lb1\"}", "_x5 1x20"),
-                series("up{job=\"haproxy\",host=\"lb2\"}", "_x5 1x20"),
-                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb1\"}", "_x5 1x20"),
-                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb2\"}", "_x5 0x20")), List.of(
+        groups.add(group("prometheus starting", loadBalancers("_x5 1x20", "_x5 1x20", "_x5 1x20", "_x5 0x20"), List.of(
                 at("8s", "VipNoHolder"),
                 at("20s", "VipNoHolder"))));
-        groups.add(group("split brain", List.of(
-                series("up{job=\"haproxy\",host=\"lb1\"}", "1x40"),
-                series("up{job=\"haproxy\",host=\"lb2\"}", "1x20 0x20"),
-                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb1\"}", "1x40"),
-                series("scaleup_vrrp_master{job=\"keepalived\",host=\"lb2\"}", "1x40")), List.of(
+        groups.add(group("split brain", loadBalancers("1x40", "1x20 0x20", "1x40", "1x40"), List.of(
                 at("8s", "VipTwoHolders"),
                 at("20s", "VipTwoHolders", alert("VipTwoHolders", Map.of())),
                 // lb2's HAProxy is dead: its stale "MASTER" is not a holder
