@@ -33,6 +33,8 @@ ensure_packages() {
   [ -x /usr/bin/etcd ] || missing+=(etcd-server)
   # backups (backup.enabled): the repository host and every db host run pgBackRest
   [ -x /usr/bin/pgbackrest ] || missing+=(pgbackrest)
+  # db.pooler: PgBouncer on every db host
+  [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   /usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
   [ -x /usr/sbin/nft ] || missing+=(nftables)
   [ -x /usr/bin/openssl ] || missing+=(openssl)

@@ -25,8 +25,8 @@ public final class ProcessUsage {
     static final long PAGE_BYTES = 4096;
 
     /** The kinds in the order of the request path; anything else is "other" (sshd, systemd, a shell). */
-    public static final List<String> KINDS = List.of("haproxy", "keepalived", "nginx", "java", "postgres", "patroni",
-            "etcd", "pgbackrest", "prometheus", "alertmanager", "exporters", "other");
+    public static final List<String> KINDS = List.of("haproxy", "keepalived", "nginx", "java", "pgbouncer", "postgres",
+            "patroni", "etcd", "pgbackrest", "prometheus", "alertmanager", "exporters", "other");
 
     /** One process as one stat line describes it. */
     record Proc(long pid, String comm, long ticks, long rssPages) {
@@ -81,7 +81,8 @@ public final class ProcessUsage {
     /** The kind a process counts as, by its command name. */
     static String kind(String comm) {
         return switch (comm) {
-            case "haproxy", "keepalived", "nginx", "java", "postgres", "patroni", "etcd", "pgbackrest", "prometheus" -> comm;
+            case "haproxy", "keepalived", "nginx", "java", "pgbouncer", "postgres", "patroni", "etcd", "pgbackrest",
+                 "prometheus" -> comm;
             // the kernel keeps 15 characters of a command's name: prometheus-alertmanager, prometheus-*-exporter
             case "prometheus-aler" -> "alertmanager";
             case "prometheus-node", "prometheus-ngin", "prometheus-post" -> "exporters";

@@ -11,8 +11,8 @@ import java.util.List;
 final class DbPostgresCrash extends PrimaryFailover {
 
     DbPostgresCrash() {
-        super("db-postgres-crash", "SIGKILL PostgreSQL on the primary (the postgres user's processes but Patroni's and "
-                + "pgBackRest's)", "up", "writes resume < 15 s");
+        super("db-postgres-crash", "SIGKILL PostgreSQL on the primary (the postgres user's processes but Patroni's, "
+                + "pgBackRest's and PgBouncer's)", "up", "writes resume < 15 s");
     }
 
     /** Patroni restarts PostgreSQL in place, or a replica takes over: both are right. */
@@ -35,6 +35,6 @@ final class DbPostgresCrash extends PrimaryFailover {
 
     @Override
     String inject(DrillStack stack, Host target) {
-        return stack.faults().killUser(target, "postgres", List.of("patroni", "pgbackrest"));
+        return stack.faults().killUser(target, "postgres", List.of("patroni", "pgbackrest", "pgbouncer"));
     }
 }

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleup.render.BootstrapSql;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
+import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import java.io.IOException;
@@ -60,6 +62,11 @@ public final class DbService implements HostService {
                 .asUser(USER).withExecutable(python);
         // with backups, pgBackRest's TLS server, through which the backup host takes backups of this host
         List<ProcessSpec> specs = new ArrayList<>(List.of(patroni));
+        // with db.pooler, PgBouncer in front of this host's PostgreSQL: the app servers connect to it
+        if (PgBouncerConfig.applies(deployment.topology(), host)) {
+            specs.add(ProcessSpec.of(PgBouncerConfig.PROCESS, List.of("/usr/sbin/pgbouncer",
+                    paths.conf(PgBouncerConfig.FILE).toString())).asUser(USER));
+        }
         if (deployment.topology().backup().enabled()) {
             specs.add(BackupService.server(paths));
         }
@@ -106,6 +113,10 @@ public final class DbService implements HostService {
             BackupService.awaitListening(deployment, host, spec);
             return;
         }
+        if (spec.name().equals(PgBouncerConfig.PROCESS)) {
+            HostService.awaitListening(deployment, host, spec, Db.POOLER_PORT);
+            return;
+        }
         Readiness.await(host.name() + " Patroni GET " + api(host, "/health") + " = 200 (PostgreSQL running)",
                 Duration.ofSeconds(120), () -> status(api(host, "/health")) == 200, () -> deployment.isRunning(host, spec));
         Readiness.await(host.name() + " streaming from the leader, or leading", Duration.ofSeconds(60),
@@ -134,11 +145,21 @@ public final class DbService implements HostService {
     /** Patroni re-reads patroni.yml on HUP and applies it (pg_hba.conf, parameters) with a PostgreSQL reload. */
     @Override
     public String reload(Host host, List<String> changedFiles) {
-        if (!changedFiles.contains(PatroniConfig.FILE)) {
+        List<String> done = new ArrayList<>();
+        if (changedFiles.contains(PatroniConfig.FILE)) {
+            Signals.send(deployment, host, processes(host).get(0), "HUP");
+            done.add("reloaded Patroni (pg_hba.conf and parameters)");
+        }
+        if (changedFiles.contains(PgBouncerConfig.FILE) || changedFiles.contains(PgBouncerConfig.HBA_FILE)) {
+            // PgBouncer re-reads pgbouncer.ini and its hba file on HUP, keeping its connections
+            processes(host).stream().filter(p -> p.name().equals(PgBouncerConfig.PROCESS)).findFirst()
+                    .ifPresent(p -> Signals.send(deployment, host, p, "HUP"));
+            done.add("reloaded PgBouncer");
+        }
+        if (done.isEmpty()) {
             return host.name() + ": nothing to reload (" + String.join(", ", changedFiles) + ")";
         }
-        Signals.send(deployment, host, processes(host).get(0), "HUP");
-        return host.name() + ": reloaded Patroni (pg_hba.conf and parameters)";
+        return host.name() + ": " + String.join(", ", done);
     }
 
     public boolean isLeader(Host host) {

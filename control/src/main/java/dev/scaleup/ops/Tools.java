@@ -29,6 +29,7 @@ public record Tools(Path haproxy, Path keepalived, Path nginx, Path pgBin, Path 
         required.put(Path.of("/usr/bin/patroni"), "patroni");
         required.put(Path.of("/usr/bin/etcd"), "etcd-server");
         required.put(Path.of("/usr/bin/pgbackrest"), "pgbackrest");
+        required.put(Path.of("/usr/sbin/pgbouncer"), "pgbouncer");
         required.put(Path.of("/usr/sbin/logrotate"), "logrotate");
         List<String> missing = new ArrayList<>();
         required.forEach((path, pkg) -> {

@@ -65,6 +65,7 @@ public final class TopologyStore {
         Map<String, Object> db = ordered("replicas", t.db().replicas(), "port", t.db().port());
         db.put("name", t.db().name());
         db.put("user", t.db().user());
+        db.put("pooler", t.db().pooler());
         root.put("db", db);
         Map<String, Object> backup = ordered("enabled", t.backup().enabled(), "retention_full", t.backup().retentionFull());
         backup.put("archive_timeout", t.backup().archiveTimeoutSeconds());
@@ -95,7 +96,7 @@ public final class TopologyStore {
                     new App(n.path("app").path("count").asInt(), n.path("app").path("port").asInt(),
                             n.path("app").path("heap_mb").asInt()),
                     new Db(db.path("replicas").asInt(), db.path("port").asInt(), db.path("name").asText(),
-                            db.path("user").asText()),
+                            db.path("user").asText(), db.path("pooler").asBoolean(false)),
                     backup(n.path("backup")),
                     monitoring(n.path("monitoring")),
                     Path.of(n.path("site").asText()),

@@ -48,9 +48,9 @@ public final class AppProperties {
     public static RenderedFile render(Topology t, Host host, HostPaths paths, Secrets secrets) {
         Text.requireRole(host, Role.APP, FILE);
         String dbHosts = t.hosts(Role.DB).stream()
-                .map(db -> db.address() + ":" + t.db().port())
+                .map(db -> db.address() + ":" + t.db().appPort())
                 .collect(Collectors.joining(","));
-        String content = Text.banner(t, host) + """
+        String content = (Text.banner(t, host) + """
                 app.bind=%s
                 app.port=%d
                 app.host-name=%s
@@ -59,7 +59,7 @@ public final class AppProperties {
                 db.user=%s
                 db.password=%s
                 app.token-key=%s
-                """.formatted(
+                """ + (t.db().pooler() ? "db.pooled=true\n" : "")).formatted(
                         host.address(),
                         t.app().port(),
                         Text.propertiesValue(host.name()),

@@ -112,8 +112,9 @@ public final class FirewallConfig {
                 rules.add(new Allow("control plane: app readiness", List.of(gateway), null, "tcp", List.of(t.app().port())));
             }
             case DB -> {
-                rules.add(new Allow("app hosts: the application's connections", addresses(t.hosts(Role.APP)), null,
-                        "tcp", List.of(t.db().port())));
+                rules.add(new Allow(t.db().pooler() ? "app hosts: the application's connections (PgBouncer)"
+                        : "app hosts: the application's connections", addresses(t.hosts(Role.APP)), null,
+                        "tcp", List.of(t.db().appPort())));
                 List<Ipv4> otherDbs = others(t.hosts(Role.DB), host);
                 if (!otherDbs.isEmpty()) {
                     rules.add(new Allow("other db hosts: replication, pg_rewind, Patroni", otherDbs, null, "tcp",

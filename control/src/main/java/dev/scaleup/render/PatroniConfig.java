@@ -188,6 +188,10 @@ public final class PatroniConfig {
         }
         pg.put("parameters", parameters);
         pg.put("pg_hba", pgHba(t));
+        if (PgBouncerConfig.applies(t, host)) {
+            // the PgBouncer beside it forgets the role it saved (in_hot_standby) when this member's role changes
+            pg.put("callbacks", map("on_role_change", PgBouncerConfig.callback(paths)));
+        }
         pg.put("remove_data_directory_on_rewind_failure", true);
         pg.put("remove_data_directory_on_diverged_timelines", true);
         pg.put("basebackup", List.of(map("checkpoint", "fast")));
@@ -207,6 +211,12 @@ public final class PatroniConfig {
             lines.add("host replication " + REPLICATION_USER + " " + db.address() + "/32 scram-sha-256");
         }
         String database = Text.hbaName(t.db().name());
+        if (t.db().pooler()) {
+            // PgBouncer beside it (user postgres, over the socket) logs the app's logins in with the client's SCRAM proof
+            for (String login : AppLogins.of(t)) {
+                lines.add("local " + database + " " + Text.hbaName(login) + " scram-sha-256");
+            }
+        }
         for (String login : AppLogins.of(t)) {
             // both login roles the app alternates between when its password is rotated (see AppLogins)
             String user = Text.hbaName(login);

@@ -37,6 +37,9 @@ public final class Renderers {
                 if (t.backup().enabled()) {
                     files.add(PgBackRestConfig.render(t, host, paths, secrets));
                 }
+                if (PgBouncerConfig.applies(t, host)) {
+                    files.addAll(PgBouncerConfig.render(t, host, paths));
+                }
             }
             case BACKUP -> {
                 files.add(PgBackRestConfig.render(t, host, paths, secrets));

@@ -67,6 +67,10 @@ final class TopologyBinder {
         Path site = site(top);
         Servers servers = null;
         if (onServers) {
+            if (db != null && db.pooler()) {
+                values.add(dbKeys.get(TopologyKey.DB_POOLER), "'db.pooler' is not supported on the hosts target"
+                        + " yet (netns only): remove it or set it to false");
+            }
             servers = serversBinder.bind(top, networkKeys, section(top, Section.SSH),
                     network == null ? null : network.subnet(), network == null ? null : network.vip());
             if (servers != null && db != null) {
@@ -134,7 +138,13 @@ final class TopologyBinder {
                     + " them for the superuser and for replication), got %s", quote(user));
             return null;
         }
-        return name == null || user == null ? null : new Db(replicas, port, name, user);
+        boolean pooler = values.bool(keys, TopologyKey.DB_POOLER);
+        if (pooler && port == Db.POOLER_PORT) {
+            values.add(keys.get(TopologyKey.DB_PORT), "'db.port' must not be %d with 'db.pooler: true' (PgBouncer"
+                    + " listens on it)", Db.POOLER_PORT);
+            return null;
+        }
+        return name == null || user == null ? null : new Db(replicas, port, name, user, pooler);
     }
 
     private Backup backup(Block keys) {

@@ -22,6 +22,13 @@ final class Fixtures {
         return t.withBackup(t.backup().withEnabled(true));
     }
 
+    /** The default topology with PgBouncer on the db hosts ({@code db.pooler: true}). */
+    static Topology poolerTopology() {
+        Topology t = defaultTopology();
+        return t.withDb(new dev.scaleup.topology.Db(t.db().replicas(), t.db().port(), t.db().name(), t.db().user(),
+                true));
+    }
+
     static HostPaths goldenPaths(Host host) {
         return new HostPaths(Path.of("/state/hosts").resolve(host.name()));
     }

@@ -29,6 +29,8 @@ public class GoldenFilesTest {
 
     static final List<String> HOSTS = List.of("lb1", "lb2", "web1", "app1", "db1", "db2", "mon1");
     static final List<String> BACKUP_HOSTS = List.of("db1", "db2", "backup1");
+    /** With {@code db.pooler: true}: the db host's PgBouncer files and Patroni's callback, the app's URL and firewalls. */
+    static final List<String> POOLER_HOSTS = List.of("db1", "app1");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     public static Path goldenDir() {
@@ -60,6 +62,18 @@ public class GoldenFilesTest {
             Host host = Fixtures.host(t, name);
             return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
                     .map(file -> DynamicTest.dynamicTest("backup/" + name + "/" + file.name(),
+                            () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> withThePoolerRenderedFilesMatchGoldenFiles() {
+        Topology t = Fixtures.poolerTopology();
+        Path golden = goldenDir().resolve("pooler");
+        return POOLER_HOSTS.stream().flatMap(name -> {
+            Host host = Fixtures.host(t, name);
+            return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
+                    .map(file -> DynamicTest.dynamicTest("pooler/" + name + "/" + file.name(),
                             () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
         });
     }

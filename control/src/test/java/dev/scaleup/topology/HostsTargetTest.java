@@ -86,6 +86,13 @@ class HostsTargetTest {
     }
 
     @Test
+    void thePoolerIsRefusedOnServersForNow() {
+        assertThat(problems(HEAD + SIX + "db:\n  pooler: true\n")).containsExactly("hosts.yaml:15: 'db.pooler' is not"
+                + " supported on the hosts target yet (netns only): remove it or set it to false");
+        assertThat(parse(HEAD + SIX + "db:\n  pooler: false\n").db().pooler()).isFalse();
+    }
+
+    @Test
     void theNetnsTargetRefusesTheHostsTargetsKeys() {
         assertThat(problems(HEAD.replace("target: hosts\n", "") + SIX)).containsExactly(
                 "hosts.yaml:3: 'network.interface' is only for 'target: hosts' (servers reached over SSH); this file's"

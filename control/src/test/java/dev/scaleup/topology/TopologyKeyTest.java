@@ -21,7 +21,7 @@ class TopologyKeyTest {
                 "rate_limit_per_10s", "auth_rate_limit_per_10s", "tls_name", "tls_cert", "tls_key");
         assertThat(Section.WEB.allowed()).containsExactly("count", "port");
         assertThat(Section.APP.allowed()).containsExactly("count", "port", "heap_mb");
-        assertThat(Section.DB.allowed()).containsExactly("replicas", "port", "name", "user");
+        assertThat(Section.DB.allowed()).containsExactly("replicas", "port", "name", "user", "pooler");
         assertThat(Section.BACKUP.allowed()).containsExactly("enabled", "retention_full", "archive_timeout",
                 "full_every_minutes", "incr_every_minutes");
         assertThat(Section.MONITORING.allowed()).containsExactly("enabled", "scrape_interval");

@@ -247,9 +247,17 @@ class TopologyLoaderTest {
         @Test
         void synonyms() {
             assertThat(problem("db:\n  count: 2\n")).isEqualTo(
-                    "scaleup.yaml:2: unknown key 'db.count'; did you mean 'db.replicas'? allowed under 'db': replicas, port, name, user");
+                    "scaleup.yaml:2: unknown key 'db.count'; did you mean 'db.replicas'? allowed under 'db': replicas, port, name, user, pooler");
             assertThat(problem("app:\n  xmx: 512\n")).isEqualTo(
                     "scaleup.yaml:2: unknown key 'app.xmx'; did you mean 'app.heap_mb'? allowed under 'app': count, port, heap_mb");
+        }
+
+        @Test
+        void thePoolerTakesABooleanAndItsPortIsNotPostgreSqls() {
+            assertThat(problem("db:\n  pooler: yes please\n")).isEqualTo(
+                    "scaleup.yaml:2: 'db.pooler' must be true or false, got 'yes please'");
+            assertThat(problem("db:\n  port: 6432\n  pooler: true\n")).isEqualTo(
+                    "scaleup.yaml:2: 'db.port' must not be 6432 with 'db.pooler: true' (PgBouncer listens on it)");
         }
 
         @Test

@@ -21,10 +21,13 @@ import java.util.List;
  * @param tokenTtl             how long a session token is valid
  * @param passwordIterations   PBKDF2 iterations for new password hashes
  * @param startingBalanceCents the balance of a new user's account
+ * @param dbPooled             the db hosts are PgBouncers in transaction pooling: a server connection serves one
+ *                             transaction, so no session state (no server-side prepared statements, no startup
+ *                             options; the lock timeout is set in each transaction)
  */
 public record AppConfig(String bind, int port, String hostName, List<DbHost> dbHosts, String dbName, String dbUser,
                         String dbPassword, Duration drainTimeout, String tokenKey, Duration tokenTtl,
-                        int passwordIterations, long startingBalanceCents) {
+                        int passwordIterations, long startingBalanceCents, boolean dbPooled) {
 
     public static final int MIN_TOKEN_KEY_LENGTH = 32;
     public static final int MIN_PASSWORD_ITERATIONS = 1_000;
@@ -65,16 +68,24 @@ public record AppConfig(String bind, int port, String hostName, List<DbHost> dbH
         dbHosts = List.copyOf(dbHosts);
     }
 
+    /** Without a pooler in front of the database servers. */
+    public AppConfig(String bind, int port, String hostName, List<DbHost> dbHosts, String dbName, String dbUser,
+                     String dbPassword, Duration drainTimeout, String tokenKey, Duration tokenTtl,
+                     int passwordIterations, long startingBalanceCents) {
+        this(bind, port, hostName, dbHosts, dbName, dbUser, dbPassword, drainTimeout, tokenKey, tokenTtl,
+                passwordIterations, startingBalanceCents, false);
+    }
+
     /** A copy listening on another port (tests use 0). */
     public AppConfig withPort(int newPort) {
         return new AppConfig(bind, newPort, hostName, dbHosts, dbName, dbUser, dbPassword, drainTimeout, tokenKey,
-                tokenTtl, passwordIterations, startingBalanceCents);
+                tokenTtl, passwordIterations, startingBalanceCents, dbPooled);
     }
 
     /** A copy reporting another host name (tests run several servers in one JVM). */
     public AppConfig withHostName(String newHostName) {
         return new AppConfig(bind, port, newHostName, dbHosts, dbName, dbUser, dbPassword, drainTimeout, tokenKey,
-                tokenTtl, passwordIterations, startingBalanceCents);
+                tokenTtl, passwordIterations, startingBalanceCents, dbPooled);
     }
 
     @Override
@@ -82,6 +93,6 @@ public record AppConfig(String bind, int port, String hostName, List<DbHost> dbH
         return "AppConfig[bind=" + bind + ", port=" + port + ", hostName=" + hostName + ", dbHosts=" + dbHosts
                 + ", dbName=" + dbName + ", dbUser=" + dbUser + ", dbPassword=***, drainTimeout=" + drainTimeout
                 + ", tokenKey=***, tokenTtl=" + tokenTtl + ", passwordIterations=" + passwordIterations
-                + ", startingBalanceCents=" + startingBalanceCents + "]";
+                + ", startingBalanceCents=" + startingBalanceCents + ", dbPooled=" + dbPooled + "]";
     }
 }

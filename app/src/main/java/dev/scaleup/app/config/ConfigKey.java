@@ -19,7 +19,8 @@ public enum ConfigKey {
     DB_NAME("db.name", "DB_NAME", false),
     DB_USER("db.user", "DB_USER", false),
     DB_PASSWORD("db.password", "DB_PASSWORD", true),
-    DB_PASSWORD_FILE("db.password-file", "DB_PASSWORD_FILE", false);
+    DB_PASSWORD_FILE("db.password-file", "DB_PASSWORD_FILE", false),
+    DB_POOLED("db.pooled", "DB_POOLED", false);
 
     private final String key;
     private final String envVar;

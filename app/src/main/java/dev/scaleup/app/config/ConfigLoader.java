@@ -107,8 +107,10 @@ public final class ConfigLoader {
         long startingBalance = settings.get(ConfigKey.APP_STARTING_BALANCE_CENTS)
                 .map(raw -> Values.longInRange(raw, 0, AppConfig.MAX_STARTING_BALANCE_CENTS))
                 .orElse(DEFAULT_STARTING_BALANCE_CENTS);
+        boolean pooled = settings.get(ConfigKey.DB_POOLED).map(Values::bool).orElse(false);
         return new AppConfig(bind, port, hostName, dbHosts, dbName, dbUser, password,
-                Duration.ofSeconds(drainSeconds), tokenKey, Duration.ofSeconds(tokenTtl), iterations, startingBalance);
+                Duration.ofSeconds(drainSeconds), tokenKey, Duration.ofSeconds(tokenTtl), iterations, startingBalance,
+                pooled);
     }
 
     private static String tokenKey(Settings settings) {

@@ -48,6 +48,14 @@ final class Values {
         throw raw.invalid("an integer " + min + ".." + max);
     }
 
+    static boolean bool(RawValue raw) {
+        return switch (raw.value()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw raw.invalid("true or false");
+        };
+    }
+
     static long longInRange(RawValue raw, long min, long max) {
         String v = raw.value();
         if (LONG_DIGITS.matcher(v).matches()) {

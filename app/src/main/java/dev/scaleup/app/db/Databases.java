@@ -78,8 +78,15 @@ public final class Databases implements AutoCloseable {
         connection.setProperty("tcpKeepAlive", "true");
         // a host's role (primary or standby) is looked at again after a second: a promoted standby is found then
         connection.setProperty("hostRecheckSeconds", "1");
-        // a transfer waiting for a row lock gives up (SQLState 55P03) well before the request's time budget ends
-        connection.setProperty("options", "-c lock_timeout=" + LOCK_TIMEOUT_MS);
+        if (config.dbPooled()) {
+            // PgBouncer in transaction pooling: each transaction may run on another server connection, so nothing
+            // of a session is kept: no named server-side prepared statements, and no startup options (the pooler
+            // refuses them; whoever runs it sets the lock timeout on its server connections)
+            connection.setProperty("prepareThreshold", "0");
+        } else {
+            // a transfer waiting for a row lock gives up (SQLState 55P03) well before the request's time budget ends
+            connection.setProperty("options", "-c lock_timeout=" + LOCK_TIMEOUT_MS);
+        }
         // new connections wait out a failover here, not in HikariCP's growing backoff (PollingDataSource)
         hikari.setDataSource(new PollingDataSource(url, connection));
         return hikari;

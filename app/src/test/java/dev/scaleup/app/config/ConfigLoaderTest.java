@@ -49,6 +49,7 @@ class ConfigLoaderTest {
         assertThat(config.tokenTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.passwordIterations()).isEqualTo(120_000);
         assertThat(config.startingBalanceCents()).isEqualTo(100_000);
+        assertThat(config.dbPooled()).isFalse();
     }
 
     @Test
@@ -71,6 +72,7 @@ class ConfigLoaderTest {
                 app.token-ttl-seconds = 600
                 app.password-iterations = 1000
                 app.starting-balance-cents = 0
+                db.pooled = true
                 other.key = ignored
                 """.formatted(secret, tokenKey));
 
@@ -89,6 +91,15 @@ class ConfigLoaderTest {
         assertThat(config.tokenTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.passwordIterations()).isEqualTo(1_000);
         assertThat(config.startingBalanceCents()).isZero();
+        assertThat(config.dbPooled()).isTrue();
+    }
+
+    @Test
+    void pooledIsTrueOrFalse() throws IOException {
+        Path file = file("db.pooled = yes\n");
+        assertThatThrownBy(() -> loader(MINIMAL_ENV).load(List.of("--config", file.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("db.pooled")
+                .hasMessageContaining("must be true or false");
     }
 
     @Test

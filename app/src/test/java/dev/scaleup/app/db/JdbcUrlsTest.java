@@ -41,6 +41,18 @@ class JdbcUrlsTest {
                 .containsEntry("ApplicationName", "app@app-1")
                 .containsEntry("connectTimeout", "2")
                 .containsEntry("socketTimeout", "5")
-                .containsEntry("hostRecheckSeconds", "1");
+                .containsEntry("hostRecheckSeconds", "1")
+                .containsEntry("options", "-c lock_timeout=2000")
+                .doesNotContainKey("prepareThreshold");
+    }
+
+    /** Behind PgBouncer in transaction pooling: no named server-side statements, no startup options. */
+    @Test
+    void pooledConnectionsKeepNoSessionState() {
+        AppConfig pooled = new AppConfig("0.0.0.0", 8080, "app-1", List.of(new DbHost("db1", 6432)), "shop",
+                "shop_rw", "pw", Duration.ofSeconds(5), "k".repeat(32), Duration.ofHours(1), 1_000, 0, true);
+        PollingDataSource source = (PollingDataSource) Databases.poolConfig("primary", JdbcUrls.primary(pooled),
+                pooled).getDataSource();
+        assertThat(source.properties()).containsEntry("prepareThreshold", "0").doesNotContainKey("options");
     }
 }
