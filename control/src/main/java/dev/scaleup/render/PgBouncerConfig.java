@@ -33,7 +33,7 @@ import java.util.List;
  *       directly, is set by PgBouncer's {@code connect_query} on every server connection instead.</li>
  *   <li><b>Failures.</b> A server login that failed is tried again after {@value #LOGIN_RETRY_S} s (default 15 s);
  *       meanwhile new clients get an error at once (SQLSTATE 08P01), which the app's pool retries. A client waits
- *       at most {@value #QUERY_WAIT_S} s for a server connection, then is dropped.</li>
+ *       at most {@value #QUERY_WAIT_S} s for a server connection, then is dropped: far longer than the app waits.</li>
  * </ul>
  */
 public final class PgBouncerConfig {
@@ -43,14 +43,21 @@ public final class PgBouncerConfig {
     public static final String RECONNECT_SCRIPT = "pgbouncer-reconnect.sh";
     /** The process name on a db host. */
     public static final String PROCESS = "pgbouncer";
-    /** Server connections per database and login role: with two pools of 8 per app host, enough for 2 app hosts. */
-    public static final int POOL_SIZE = 20;
+    /** Server connections per database and login role. */
+    public static final int POOL_SIZE = 40;
+    /**
+     * Server connections to the app's database in all: both login roles (a password rotation moves the app servers
+     * from one to the other) and PgBouncer's own auth_query connections, well under PostgreSQL's max_connections
+     * (100), which replication, Patroni, pgBackRest and the exporters also use.
+     */
+    public static final int MAX_DB_CONNECTIONS = 60;
     /** Client connections it takes: 2 pools of 8 for each of up to 60 app hosts, and some to spare. */
     public static final int MAX_CLIENTS = 1000;
     static final String LOGIN_RETRY_S = "1";
     /** The app's lock timeout (dev.scaleup.app.db.Databases#LOCK_TIMEOUT_MS), which it sets at login when direct. */
     static final int APP_LOCK_TIMEOUT_MS = 2_000;
-    static final String QUERY_WAIT_S = "5";
+    /** Longer than the app's time budget of a request (5 s): the app gives up first, and closes the connection. */
+    static final String QUERY_WAIT_S = "30";
 
     private PgBouncerConfig() {}
 
@@ -82,6 +89,7 @@ public final class PgBouncerConfig {
                 admin_users = postgres
                 pool_mode = transaction
                 default_pool_size = %d
+                max_db_connections = %d
                 min_pool_size = 0
                 reserve_pool_size = 0
                 max_client_conn = %d
@@ -101,7 +109,7 @@ public final class PgBouncerConfig {
                 """.formatted(db, Text.path(paths.run()), t.db().port(), db, APP_LOCK_TIMEOUT_MS,
                 host.address(), Db.POOLER_PORT, Text.path(paths.run()),
                 Text.path(paths.conf(HBA_FILE)),
-                POOL_SIZE, MAX_CLIENTS, LOGIN_RETRY_S, QUERY_WAIT_S);
+                POOL_SIZE, MAX_DB_CONNECTIONS, MAX_CLIENTS, LOGIN_RETRY_S, QUERY_WAIT_S);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 

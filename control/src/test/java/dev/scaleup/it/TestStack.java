@@ -49,8 +49,21 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
     static final TestStack SCIT = new TestStack("scit", "198.19.7", "stack-it");
     static final TestStack SECIT = new TestStack("secit", "198.19.6", "security-it");
     static final TestStack DRIT = new TestStack("drit", "198.19.8", "drill-it");
+    /** With PgBouncer on the db hosts; no backups, no monitoring, one web and two app hosts: the db tier is the point. */
+    static final TestStack POOLIT = new TestStack("poolit", "198.19.12", "pooler-it", """
+            web:
+              count: 1
+            app:
+              count: 2
+            db:
+              pooler: true
+            backup:
+              enabled: false
+            monitoring:
+              enabled: false
+            """);
     /** Every stack, in the order {@link StackOrder} runs their classes. */
-    static final List<TestStack> ALL = List.of(SCIT, SECIT, DRIT);
+    static final List<TestStack> ALL = List.of(SCIT, SECIT, DRIT, POOLIT);
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,6 +76,8 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
     private final String name;
     private final String network;
     private final Path work;
+    /** Keys added to the default topology, as YAML. */
+    private final String extraYaml;
     private State state = State.DOWN;
     private volatile boolean failed;
     private Cli.Run firstUp;
@@ -75,6 +90,11 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
      * @param workDir its directory under target/: the topology file, the state, what the tests keep
      */
     private TestStack(String name, String network, String workDir) {
+        this(name, network, workDir, "");
+    }
+
+    private TestStack(String name, String network, String workDir, String extraYaml) {
+        this.extraYaml = requireNonNull(extraYaml, "extraYaml is null");
         this.name = requireNonNull(name, "name is null");
         this.network = requireNonNull(network, "network is null");
         this.work = Path.of("target", requireNonNull(workDir, "workDir is null")).toAbsolutePath();
@@ -106,13 +126,13 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
         Files.createDirectories(work);
         cli("down"); // whatever a run that was killed left behind
         Files.writeString(file(), """
-                # the default stack under its own name and subnet
+                # the default stack under its own name and subnet (and the stack's own keys after site)
                 name: %s
                 network:
                   subnet: %s.0/24
                   vip: %s.100
                 site: %s
-                """.formatted(name, network, network, RootOnly.repoRoot().resolve("site")));
+                """.formatted(name, network, network, RootOnly.repoRoot().resolve("site")) + extraYaml);
         firstUp = up();
         if (firstUp.exitCode() != 0) {
             failed = true;

@@ -1,0 +1,85 @@
+package dev.scaleup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleup.render.PgBouncerConfig;
+import dev.scaleup.runtime.Exec;
+import dev.scaleup.topology.Db;
+import dev.scaleup.topology.Host;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code db.pooler: true}: the app servers reach PostgreSQL only through the PgBouncer beside it, PostgreSQL sees no
+ * more connections than PgBouncer's pool, and a failover through the poolers loses no acknowledged write
+ * (docs/BENCHMARKS.md "The connection pooler").
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PoolerIT {
+
+    @RegisterExtension
+    static final TestStack STACK = TestStack.POOLIT;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    @Order(1)
+    void theAppReachesPostgresOnlyThroughPgBouncer() throws Exception {
+        String properties = Files.readString(STACK.real().resolve("hosts/app1/conf/app.properties"));
+        assertThat(properties).contains(":" + Db.POOLER_PORT + ",").contains("db.pooled=true");
+
+        Host primary = STACK.primary();
+        String db = STACK.topology().db().name();
+        // the app's backends: every one PgBouncer's (over the socket, so no client address), at most its pool
+        String backends = STACK.psql(primary, "postgres", "SELECT count(*) FILTER (WHERE client_addr IS NULL) || ' '"
+                + " || count(*) FILTER (WHERE client_addr IS NOT NULL) FROM pg_stat_activity WHERE datname = '" + db
+                + "' AND application_name LIKE 'app@%'").orThrow().stdout().strip();
+        String[] counts = backends.split(" ");
+        assertThat(Integer.parseInt(counts[0])).as("local backends of the app (through PgBouncer)").isPositive()
+                .isLessThanOrEqualTo(PgBouncerConfig.POOL_SIZE);
+        assertThat(counts[1]).as("backends of the app connected over TCP (directly)").isEqualTo("0");
+
+        // PgBouncer's admin console: the app servers are its clients
+        Exec.Result pools = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-F", " ", "-h",
+                STACK.real().resolve("hosts/" + primary.name() + "/run").toString(), "-p",
+                Integer.toString(Db.POOLER_PORT), "-U", "postgres", "-d", "pgbouncer", "-c", "SHOW POOLS"));
+        assertThat(pools.ok()).as(pools.stderr()).isTrue();
+        String appPool = pools.stdout().lines().filter(l -> l.startsWith(db + " " + STACK.topology().db().user() + " "))
+                .findFirst().orElseThrow(() -> new AssertionError("no pool of the app in SHOW POOLS:\n" + pools.stdout()));
+        // SHOW POOLS: database user cl_active cl_waiting ...; an app server's primary pool keeps 2 connections open
+        int active = Integer.parseInt(appPool.split(" ")[2]);
+        System.out.println("PgBouncer on " + primary.name() + ": " + appPool + "; PostgreSQL backends of the app: "
+                + counts[0]);
+        assertThat(active).as("PgBouncer's clients of the app's pool (cl_active): " + appPool)
+                .isGreaterThanOrEqualTo(2 * STACK.topology().app().count());
+    }
+
+    /**
+     * The primary's host is lost: Patroni promotes the synchronous standby, whose PgBouncer must stop telling new
+     * clients "standby" (the saved in_hot_standby, dropped by Patroni's on_role_change), so that the app servers find
+     * it. Every acknowledged write survives and writes resume within the drill's limit.
+     */
+    @Test
+    @Order(2)
+    void aFailoverThroughThePoolersLosesNoWriteAndWritesResume() throws Exception {
+        Cli.Run run = STACK.cli("drill", "db-primary-kill", "--json", "--clients", "8", "--users", "10", "--seconds",
+                "24");
+        JsonNode report = JSON.readTree(run.out());
+        String what = report.path("checks") + " " + report.path("error") + "\n" + run.err();
+        System.out.println("db-primary-kill through PgBouncer: " + report.path("failover"));
+        assertThat(report.path("data").path("lost").asLong()).as(what).isZero();
+        assertThat(report.path("data").path("duplicated").asLong()).as(what).isZero();
+        assertThat(report.path("data").path("acknowledged").asLong()).as(what).isPositive();
+        assertThat(report.path("recovery").path("healthy_again").asBoolean()).as(what).isTrue();
+        assertThat(report.path("passed").asBoolean()).as(what).isTrue();
+        assertThat(run.exitCode()).as(what).isZero();
+    }
+}
