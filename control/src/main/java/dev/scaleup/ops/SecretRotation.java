@@ -175,7 +175,8 @@ public final class SecretRotation {
 
     /**
      * Waits until {@code login} connects with {@code password} from the first app host to every db host (pg_hba, the
-     * password, and on replicas the replayed role) and acts as db.user there.
+     * password, and on replicas the replayed role) and acts as db.user there: on the port the app servers use
+     * (PgBouncer's with db.pooler, which checks the password PostgreSQL has).
      */
     private void awaitLogin(Deployment deployment, String login, String password) {
         Host app = topology.hosts(Role.APP).get(0);
@@ -196,7 +197,7 @@ public final class SecretRotation {
     /** psql on the app host with the password in its environment; returns current_user or the error. */
     private String tryLogin(Deployment deployment, Host app, Host db, String login, String password) {
         Exec.Result result = deployment.target().exec(app, List.of(tools.pg("psql").toString(),
-                "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.db().port()),
+                "-X", "-A", "-t", "-h", db.address().toString(), "-p", Integer.toString(topology.db().appPort()),
                 "-U", login, "-d", topology.db().name(), "-c", "SELECT current_user"),
                 java.util.Map.of("PGPASSWORD", password, "PGCONNECT_TIMEOUT", "3"), Duration.ofSeconds(10), null);
         return result.exitCode() == 124 ? "timed out" : (result.stdout() + result.stderr()).strip();
