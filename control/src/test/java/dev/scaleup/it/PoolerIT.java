@@ -82,4 +82,44 @@ class PoolerIT {
         assertThat(report.path("passed").asBoolean()).as(what).isTrue();
         assertThat(run.exitCode()).as(what).isZero();
     }
+
+    /**
+     * A rotation of the app's database password: PgBouncer reads each login's secret from PostgreSQL, so the app
+     * servers move to the other login without a change to PgBouncer, and the old login is refused through it.
+     */
+    @Test
+    @Order(3)
+    void theAppsPasswordRotatesThroughThePoolers() throws Exception {
+        StackSecrets secrets = new StackSecrets(STACK);
+        String oldLogin = secrets.appLogin();
+        String oldPassword = secrets.all().get("app.db.password");
+        Cli.Run rotate = STACK.cli("secrets", "rotate", "app-db");
+        assertThat(rotate.exitCode()).as(rotate.err()).isZero();
+        String newLogin = secrets.appLogin();
+        assertThat(newLogin).isNotEqualTo(oldLogin);
+
+        Host primary = STACK.primary();
+        String db = STACK.topology().db().name();
+        assertThat(psqlFromApp2(primary, newLogin, secrets.all().get("app.db.password"), db)).as("the new login")
+                .isEqualTo(STACK.topology().db().user());
+        assertThat(psqlFromApp2(primary, oldLogin, oldPassword, db)).as("the old login, through PgBouncer")
+                .contains("authentication failed");
+        Cli.Run status = STACK.cli("status");
+        assertThat(status.exitCode()).as(status.out()).isZero();
+    }
+
+    /** psql from app2 to the db host's PgBouncer (the password in its environment): current_user, or the error. */
+    private static String psqlFromApp2(Host db, String user, String password, String database) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", STACK.topology().name() + "-app2",
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", db.address().toString(),
+                "-p", Integer.toString(Db.POOLER_PORT), "-U", user, "-d", database, "-c", "SELECT current_user")
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("PGPASSWORD", password);
+        builder.environment().put("PGCONNECT_TIMEOUT", "3");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip();
+        process.waitFor();
+        return out;
+    }
 }
