@@ -23,7 +23,7 @@ import java.util.List;
  * @param startingBalanceCents the balance of a new user's account
  * @param dbPooled             the db hosts are PgBouncers in transaction pooling: a server connection serves one
  *                             transaction, so no session state (no server-side prepared statements, no startup
- *                             options; the lock timeout is set in each transaction)
+ *                             options: the lock timeout is then the pooler's to set on its server connections)
  */
 public record AppConfig(String bind, int port, String hostName, List<DbHost> dbHosts, String dbName, String dbUser,
                         String dbPassword, Duration drainTimeout, String tokenKey, Duration tokenTtl,
