@@ -12,7 +12,8 @@ import java.util.List;
  * script Patroni runs when the host's role changes. PgBouncer (Debian's package, run as postgres: {@code pgbouncer
  * <conf>/pgbouncer.ini}) listens on the host's address, port {@link Db#POOLER_PORT}, and passes each transaction of
  * an app server's connection to one of at most {@link #POOL_SIZE} connections to the PostgreSQL beside it, over its
- * socket. However many app servers there are, PostgreSQL sees at most that many per login role.
+ * socket. However many app servers there are, PostgreSQL sees at most that many per login role, and at most
+ * {@link #MAX_DB_CONNECTIONS} to the app's database in all.
  *
  * <ul>
  *   <li><b>Which server.</b> Every db host runs one, in front of its own PostgreSQL only. The app servers still pick
@@ -20,7 +21,8 @@ import java.util.List;
  *       PgBouncer 1.18 keeps the first server's startup parameters, {@code in_hot_standby} among them, and hands them
  *       to every new client: after a promotion a new client would still be told "standby" and pgJDBC would refuse
  *       the new primary. So Patroni's {@code on_role_change} runs {@link #RECONNECT_SCRIPT}: PgBouncer's
- *       {@code RECONNECT} drops its saved parameters and its server connections once they are released.</li>
+ *       {@code RECONNECT} drops its saved parameters and its server connections once they are released, after the script
+ *       has waited for PostgreSQL to be in its new role ({@link #reconnect}).</li>
  *   <li><b>Passwords.</b> None in its files. A client's login is checked against the role's SCRAM secret, which
  *       PgBouncer reads from PostgreSQL ({@code auth_query} as postgres over the socket, peer authentication), and
  *       the same client proof logs it in to PostgreSQL. So both of the app's logins work, before, during and after
