@@ -9,7 +9,6 @@ import dev.scaleup.runtime.Exec;
 import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Host;
 import java.nio.file.Files;
-import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,15 +46,12 @@ class PoolerIT {
         assertThat(counts[1]).as("backends of the app connected over TCP (directly)").isEqualTo("0");
 
         // PgBouncer's admin console: the app servers are its clients
-        Exec.Result pools = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-F", " ", "-h",
-                STACK.real().resolve("hosts/" + primary.name() + "/run").toString(), "-p",
-                Integer.toString(Db.POOLER_PORT), "-U", "postgres", "-d", "pgbouncer", "-c", "SHOW POOLS"));
+        Exec.Result pools = STACK.psql(primary, Db.POOLER_PORT, "pgbouncer", "SHOW POOLS");
         assertThat(pools.ok()).as(pools.stderr()).isTrue();
-        String appPool = pools.stdout().lines().filter(l -> l.startsWith(db + " " + STACK.topology().db().user() + " "))
+        String appPool = pools.stdout().lines().filter(l -> l.startsWith(db + "|" + STACK.topology().db().user() + "|"))
                 .findFirst().orElseThrow(() -> new AssertionError("no pool of the app in SHOW POOLS:\n" + pools.stdout()));
         // SHOW POOLS: database user cl_active cl_waiting ...; an app server's primary pool keeps 2 connections open
-        int active = Integer.parseInt(appPool.split(" ")[2]);
+        int active = Integer.parseInt(appPool.split("\\|")[2]);
         System.out.println("PgBouncer on " + primary.name() + ": " + appPool + "; PostgreSQL backends of the app: "
                 + counts[0]);
         assertThat(active).as("PgBouncer's clients of the app's pool (cl_active): " + appPool)
@@ -100,26 +96,13 @@ class PoolerIT {
 
         Host primary = STACK.primary();
         String db = STACK.topology().db().name();
-        assertThat(psqlFromApp2(primary, newLogin, secrets.all().get("app.db.password"), db)).as("the new login")
+        String newPassword = secrets.all().get("app.db.password");
+        assertThat(STACK.psqlFrom("app2", primary, Db.POOLER_PORT, newLogin, newPassword, db)).as("the new login")
                 .isEqualTo(STACK.topology().db().user());
-        assertThat(psqlFromApp2(primary, oldLogin, oldPassword, db)).as("the old login, through PgBouncer")
+        assertThat(STACK.psqlFrom("app2", primary, Db.POOLER_PORT, oldLogin, oldPassword, db))
+                .as("the old login, through PgBouncer")
                 .contains("authentication failed");
         Cli.Run status = STACK.cli("status");
         assertThat(status.exitCode()).as(status.out()).isZero();
-    }
-
-    /** psql from app2 to the db host's PgBouncer (the password in its environment): current_user, or the error. */
-    private static String psqlFromApp2(Host db, String user, String password, String database) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", STACK.topology().name() + "-app2",
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", db.address().toString(),
-                "-p", Integer.toString(Db.POOLER_PORT), "-U", user, "-d", database, "-c", "SELECT current_user")
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("PGPASSWORD", password);
-        builder.environment().put("PGCONNECT_TIMEOUT", "3");
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .strip();
-        process.waitFor();
-        return out;
     }
 }

@@ -6,11 +6,9 @@ import dev.scaleup.runtime.Exec;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -194,17 +192,8 @@ class SecretsIT {
         return STACK.psql(db, "postgres", sql).orThrow().stdout().strip();
     }
 
-    /** psql over TCP from a host's namespace (the password in its environment): current_user, or the error. */
+    /** psql over TCP from a host's namespace to PostgreSQL's port: current_user, or the error. */
     private String psqlFrom(String fromHost, Host db, String user, String password, String database) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", topology.name() + "-" + fromHost,
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", db.address().toString(),
-                "-p", Integer.toString(topology.db().port()), "-U", user, "-d", database, "-c", "SELECT current_user")
-                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().put("PGPASSWORD", password);
-        builder.environment().put("PGCONNECT_TIMEOUT", "3");
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor();
-        return out;
+        return STACK.psqlFrom(fromHost, db, topology.db().port(), user, password, database);
     }
 }

@@ -323,8 +323,32 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
 
     /** A query as postgres over the db host's unix socket ({@code -A -t}: the bare values). */
     Exec.Result psql(Host db, String database, String sql) {
+        return psql(db, topology().db().port(), database, sql);
+    }
+
+    /** The same on another port's socket: PgBouncer's admin console is database pgbouncer on its port. */
+    Exec.Result psql(Host db, int port, String database, String sql) {
         return Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
                 "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", real().resolve("hosts/" + db.name() + "/run").toString(),
-                "-p", Integer.toString(topology().db().port()), "-U", "postgres", "-d", database, "-c", sql));
+                "-p", Integer.toString(port), "-U", "postgres", "-d", database, "-c", sql));
+    }
+
+    /**
+     * psql over TCP from a host's namespace to a db host's port (the password in its environment): current_user, or
+     * the error.
+     */
+    String psqlFrom(String fromHost, Host db, int port, String user, String password, String database)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", topology().name() + "-" + fromHost,
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", db.address().toString(),
+                "-p", Integer.toString(port), "-U", user, "-d", database, "-c", "SELECT current_user")
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("PGPASSWORD", password);
+        builder.environment().put("PGCONNECT_TIMEOUT", "3");
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip();
+        process.waitFor();
+        return out;
     }
 }

@@ -31,6 +31,9 @@ public class GoldenFilesTest {
     static final List<String> BACKUP_HOSTS = List.of("db1", "db2", "backup1");
     /** With {@code db.pooler: true}: the db host's PgBouncer files and Patroni's callback, the app's URL and firewalls. */
     static final List<String> POOLER_HOSTS = List.of("db1", "app1");
+    /** What the pooler changes, as host/file; app1's firewall, db1's bootstrap.sql and the like stay the default's. */
+    static final Set<String> POOLER_FILES = Set.of("db1/pgbouncer.ini", "db1/pgbouncer_hba.conf",
+            "db1/pgbouncer-reconnect.sh", "db1/patroni.yml", "db1/firewall.nft", "app1/app.properties");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     public static Path goldenDir() {
@@ -44,37 +47,33 @@ public class GoldenFilesTest {
 
     @TestFactory
     Stream<DynamicTest> renderedFilesMatchGoldenFiles() {
-        Topology t = Fixtures.defaultTopology();
-        Path golden = goldenDir();
-        return HOSTS.stream().flatMap(name -> {
-            Host host = Fixtures.host(t, name);
-            return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
-                    .map(file -> DynamicTest.dynamicTest(name + "/" + file.name(),
-                            () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
-        });
+        return goldenTests(Fixtures.defaultTopology(), HOSTS, "", hostFile -> "");
     }
 
     @TestFactory
     Stream<DynamicTest> withBackupsRenderedFilesMatchGoldenFiles() {
-        Topology t = Fixtures.backupTopology();
-        Path golden = goldenDir().resolve("backup");
-        return BACKUP_HOSTS.stream().flatMap(name -> {
-            Host host = Fixtures.host(t, name);
-            return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
-                    .map(file -> DynamicTest.dynamicTest("backup/" + name + "/" + file.name(),
-                            () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
-        });
+        return goldenTests(Fixtures.backupTopology(), BACKUP_HOSTS, "backup/", hostFile -> "backup/");
     }
 
+    /** The files the pooler changes have golden files of their own; every other file is the default's, unchanged. */
     @TestFactory
     Stream<DynamicTest> withThePoolerRenderedFilesMatchGoldenFiles() {
-        Topology t = Fixtures.poolerTopology();
-        Path golden = goldenDir().resolve("pooler");
-        return POOLER_HOSTS.stream().flatMap(name -> {
+        return goldenTests(Fixtures.poolerTopology(), POOLER_HOSTS, "pooler/",
+                hostFile -> POOLER_FILES.contains(hostFile) ? "pooler/" : "");
+    }
+
+    /**
+     * One test per rendered file of each host, named {@code <prefix><host>/<file>}, compared with
+     * {@code golden/<dir(host/file)><host>/<file>}.
+     */
+    private static Stream<DynamicTest> goldenTests(Topology t, List<String> hosts, String prefix,
+                                                   java.util.function.Function<String, String> dir) {
+        Path golden = goldenDir();
+        return hosts.stream().flatMap(name -> {
             Host host = Fixtures.host(t, name);
             return Renderers.forHost(t, host, Fixtures.goldenPaths(host), Fixtures.SECRETS).stream()
-                    .map(file -> DynamicTest.dynamicTest("pooler/" + name + "/" + file.name(),
-                            () -> compare(golden.resolve(name).resolve(file.name()), file.content())));
+                    .map(file -> DynamicTest.dynamicTest(prefix + name + "/" + file.name(), () -> compare(golden
+                            .resolve(dir.apply(name + "/" + file.name()) + name).resolve(file.name()), file.content())));
         });
     }
 
