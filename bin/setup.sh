@@ -30,6 +30,8 @@ ensure_packages() {
   [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
   [ -x /usr/lib/postgresql/15/bin/psql ] || missing+=(postgresql-client-15)
   [ -x /usr/bin/patroni ] || missing+=(patroni)
+  # Patroni's child subreaper on the netns target (DbService)
+  [ -x /usr/bin/tini ] || missing+=(tini)
   [ -x /usr/bin/etcd ] || missing+=(etcd-server)
   # backups (backup.enabled): the repository host and every db host run pgBackRest
   [ -x /usr/bin/pgbackrest ] || missing+=(pgbackrest)

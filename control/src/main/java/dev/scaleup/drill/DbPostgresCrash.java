@@ -33,8 +33,9 @@ final class DbPostgresCrash extends PrimaryFailover {
         return true;
     }
 
+    /** tini is Patroni's subreaper on the netns target (DbService): killing it would kill Patroni too. */
     @Override
     String inject(DrillStack stack, Host target) {
-        return stack.faults().killUser(target, "postgres", List.of("patroni", "pgbackrest", "pgbouncer"));
+        return stack.faults().killUser(target, "postgres", List.of("patroni", "tini", "pgbackrest", "pgbouncer"));
     }
 }

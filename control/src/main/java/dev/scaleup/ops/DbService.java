@@ -39,16 +39,16 @@ public final class DbService implements HostService {
 
     /** The user Patroni and PostgreSQL run as (Debian's postgresql package makes it; initdb refuses root). */
     static final String USER = "postgres";
+    /** Debian's tini: the init of containers (Docker's --init), here a child subreaper for Patroni's PostgreSQL. */
+    static final String TINI = "/usr/bin/tini";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Deployment deployment;
     private final Postgres postgres;
-    private final String python;
 
     public DbService(Deployment deployment, Tools tools) {
         this.deployment = requireNonNull(deployment, "deployment is null");
         this.postgres = new Postgres(deployment, tools);
-        this.python = pythonExecutable();
     }
 
     public Postgres postgres() {
@@ -58,8 +58,16 @@ public final class DbService implements HostService {
     @Override
     public List<ProcessSpec> processes(Host host) {
         HostPaths paths = deployment.paths(host);
-        ProcessSpec patroni = ProcessSpec.of("patroni", List.of("/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
-                .asUser(USER).withExecutable(python);
+        // Patroni starts PostgreSQL detached (its own session, its parent gone), so the postmaster's parent is
+        // init, and Patroni takes a dead postmaster for a live one until init reaps it. This machine's init reaped
+        // an orphan 1.3 s after its death, and after a crash Patroni saw the postmaster "running" for two loops
+        // (2.3 s). tini, a child subreaper (-s), adopts those orphans instead and reaps them at once. It passes its
+        // signals on to Patroni (HUP: reload, TERM: stop), and Patroni is KILLed when tini dies (PR_SET_PDEATHSIG),
+        // as it was when the runtime KILLed it itself. On servers Patroni is a systemd unit and systemd, pid 1, reaps
+        // at once.
+        ProcessSpec patroni = ProcessSpec.of("patroni", List.of(TINI, "-s", "--", "/usr/bin/setpriv", "--pdeathsig",
+                        "KILL", "--", "/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
+                .asUser(USER);
         // with backups, pgBackRest's TLS server, through which the backup host takes backups of this host
         List<ProcessSpec> specs = new ArrayList<>(List.of(patroni));
         // with db.pooler, PgBouncer in front of this host's PostgreSQL: the app servers connect to it
@@ -323,15 +331,6 @@ public final class DbService implements HostService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        }
-    }
-
-    /** Patroni is a Python script: its process runs the interpreter /usr/bin/python3 points to (python3.11 on Debian 12). */
-    static String pythonExecutable() {
-        try {
-            return Path.of("/usr/bin/python3").toRealPath().getFileName().toString();
-        } catch (IOException e) {
-            return "python3";
         }
     }
 }

@@ -27,6 +27,7 @@ public record Tools(Path haproxy, Path keepalived, Path nginx, Path pgBin, Path 
         required.put(PG_BIN.resolve("postgres"), "postgresql-15");
         required.put(Path.of("/usr/bin/setpriv"), "util-linux");
         required.put(Path.of("/usr/bin/patroni"), "patroni");
+        required.put(Path.of("/usr/bin/tini"), "tini");
         required.put(Path.of("/usr/bin/etcd"), "etcd-server");
         required.put(Path.of("/usr/bin/pgbackrest"), "pgbackrest");
         required.put(Path.of("/usr/sbin/pgbouncer"), "pgbouncer");
