@@ -39,6 +39,7 @@ public final class ConfigCheck {
             case FirewallConfig.FILE -> Optional.of(nft(paths, program));
             case VipCheck.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VipCheck.FILE).toString()));
             case VrrpNotify.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VrrpNotify.FILE).toString()));
+            case RoleChange.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(RoleChange.FILE).toString()));
             // promtool reads the rule files prometheus.yml names (alerts.yml) and checks them too
             case PrometheusConfig.FILE -> Optional.of(List.of(program.apply("promtool"), "check", "config",
                     paths.conf(PrometheusConfig.FILE).toString()));

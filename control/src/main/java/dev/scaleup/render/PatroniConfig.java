@@ -188,10 +188,9 @@ public final class PatroniConfig {
         }
         pg.put("parameters", parameters);
         pg.put("pg_hba", pgHba(t));
-        if (PgBouncerConfig.applies(t, host)) {
-            // the PgBouncer beside it forgets the role it saved (in_hot_standby) when this member's role changes
-            pg.put("callbacks", map("on_role_change", PgBouncerConfig.callback(paths)));
-        }
+        // a new primary makes the other members' replication slots at once; with db.pooler the PgBouncer beside it
+        // forgets the role it saved (in_hot_standby)
+        pg.put("callbacks", map("on_role_change", RoleChange.callback(paths)));
         pg.put("remove_data_directory_on_rewind_failure", true);
         pg.put("remove_data_directory_on_diverged_timelines", true);
         pg.put("basebackup", List.of(map("checkpoint", "fast")));

@@ -8,8 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * PgBouncer on a db host, with {@code db.pooler}: {@code pgbouncer.ini}, its {@code pgbouncer_hba.conf} and the
- * script Patroni runs when the host's role changes. PgBouncer (Debian's package, run as postgres: {@code pgbouncer
+ * PgBouncer on a db host, with {@code db.pooler}: {@code pgbouncer.ini} and its {@code pgbouncer_hba.conf}. PgBouncer (Debian's package, run as postgres: {@code pgbouncer
  * <conf>/pgbouncer.ini}) listens on the host's address, port {@link Db#POOLER_PORT}, and passes each transaction of
  * an app server's connection to one of at most {@link #POOL_SIZE} connections to the PostgreSQL beside it, over its
  * socket. However many app servers there are, PostgreSQL sees at most that many per login role, and at most
@@ -20,15 +19,15 @@ import java.util.List;
  *       the primary or a replica by asking the server behind it (pgJDBC's {@code targetServerType}), as without it.
  *       PgBouncer 1.18 keeps the first server's startup parameters, {@code in_hot_standby} among them, and hands them
  *       to every new client: after a promotion a new client would still be told "standby" and pgJDBC would refuse
- *       the new primary. So Patroni's {@code on_role_change} runs {@link #RECONNECT_SCRIPT}: PgBouncer's
- *       {@code RECONNECT} drops its saved parameters and its server connections once they are released, after the script
- *       has waited for PostgreSQL to be in its new role ({@link #reconnect}).</li>
+ *       the new primary. So Patroni's {@code on_role_change} ({@link RoleChange}) sends PgBouncer {@code RECONNECT},
+ *       which drops its saved parameters and its server connections once they are released, after the script has
+ *       waited for PostgreSQL to be in its new role.</li>
  *   <li><b>Passwords.</b> None in its files. A client's login is checked against the role's SCRAM secret, which
  *       PgBouncer reads from PostgreSQL ({@code auth_query} as postgres over the socket, peer authentication), and
  *       the same client proof logs it in to PostgreSQL. So both of the app's logins work, before, during and after
  *       a password rotation.</li>
  *   <li><b>Who.</b> {@code pgbouncer_hba.conf}: the app's two logins, from app hosts only, to the app's database;
- *       postgres over the local socket to the admin console (the reconnect script).</li>
+ *       postgres over the local socket to the admin console (the role change script).</li>
  *   <li><b>Transaction pooling.</b> A server connection serves a client for one transaction, so the app uses no
  *       session state: no server-side prepared statements (pgJDBC's {@code prepareThreshold=0}) and no startup
  *       options ({@code db.pooled} in app.properties). The app's lock timeout, a startup option when it connects
@@ -42,7 +41,6 @@ public final class PgBouncerConfig {
 
     public static final String FILE = "pgbouncer.ini";
     public static final String HBA_FILE = "pgbouncer_hba.conf";
-    public static final String RECONNECT_SCRIPT = "pgbouncer-reconnect.sh";
     /** The process name on a db host. */
     public static final String PROCESS = "pgbouncer";
     /** Server connections per database and login role. */
@@ -69,7 +67,7 @@ public final class PgBouncerConfig {
 
     public static List<RenderedFile> render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.DB, FILE);
-        return List.of(ini(t, host, paths), hba(t), reconnect(t, host, paths));
+        return List.of(ini(t, host, paths), hba(t));
     }
 
     static RenderedFile ini(Topology t, Host host, HostPaths paths) {
@@ -126,37 +124,5 @@ public final class PgBouncerConfig {
             }
         }
         return new RenderedFile(HBA_FILE, String.join("\n", lines) + "\n", RenderedFile.PUBLIC);
-    }
-
-    /**
-     * Run by Patroni as {@code sh <script> on_role_change <role> <scope>}, as postgres. Patroni runs it as it asks for
-     * the promotion or demotion, not once PostgreSQL has made it (seen: the callback 0.2 s before PostgreSQL's
-     * "received promote request"), and a RECONNECT then would save the old role again. So it first waits, up to
-     * 30 s, for PostgreSQL to be in the new role: out of recovery for a primary, in recovery otherwise.
-     */
-    static RenderedFile reconnect(Topology t, Host host, HostPaths paths) {
-        String run = Text.path(paths.run());
-        String content = Text.banner(t, host) + """
-                # Patroni's on_role_change: PgBouncer forgets the startup parameters it saved from the server
-                # (in_hot_standby) and replaces its server connections, so new clients see the new role.
-                case "$2" in
-                  master|primary) want=f ;;
-                  *) want=t ;;
-                esac
-                i=0
-                while [ "$i" -lt 300 ]; do
-                  got=$(/usr/bin/psql -X -A -t -q -h %s -p %d -U postgres -d postgres -c 'select pg_is_in_recovery()' 2>/dev/null)
-                  [ "$got" = "$want" ] && break
-                  sleep 0.1
-                  i=$((i + 1))
-                done
-                exec /usr/bin/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'
-                """.formatted(run, t.db().port(), run, Db.POOLER_PORT, t.db().name());
-        return new RenderedFile(RECONNECT_SCRIPT, content, RenderedFile.PUBLIC);
-    }
-
-    /** Patroni's callback command line. */
-    public static String callback(HostPaths paths) {
-        return "/bin/sh " + Text.path(paths.conf(RECONNECT_SCRIPT));
     }
 }

@@ -34,6 +34,7 @@ public final class Renderers {
             case DB -> {
                 files.add(PatroniConfig.render(t, host, paths, secrets, Etcd.members(t)));
                 files.add(BootstrapSql.render(t, host, paths, secrets));
+                files.add(RoleChange.render(t, host, paths));
                 if (t.backup().enabled()) {
                     files.add(PgBackRestConfig.render(t, host, paths, secrets));
                 }

@@ -33,7 +33,7 @@ public class GoldenFilesTest {
     static final List<String> POOLER_HOSTS = List.of("db1", "app1");
     /** What the pooler changes, as host/file; app1's firewall, db1's bootstrap.sql and the like stay the default's. */
     static final Set<String> POOLER_FILES = Set.of("db1/pgbouncer.ini", "db1/pgbouncer_hba.conf",
-            "db1/pgbouncer-reconnect.sh", "db1/patroni.yml", "db1/firewall.nft", "app1/app.properties");
+            "db1/on-role-change.sh", "db1/patroni.yml", "db1/firewall.nft", "app1/app.properties");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     public static Path goldenDir() {

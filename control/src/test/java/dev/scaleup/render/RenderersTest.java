@@ -44,9 +44,9 @@ class RenderersTest {
         assertThat(files(T, "web2")).extracting(RenderedFile::name).containsExactly("nginx.conf", "firewall.nft");
         assertThat(files(T, "app3")).extracting(RenderedFile::name).containsExactly("app.properties", "firewall.nft");
         assertThat(files(T, "db1")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql",
-                "pgbackrest.conf", "firewall.nft");
+                RoleChange.FILE, "pgbackrest.conf", "firewall.nft");
         assertThat(files(T, "db2")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql",
-                "pgbackrest.conf", "firewall.nft");
+                RoleChange.FILE, "pgbackrest.conf", "firewall.nft");
         assertThat(files(T, "backup1")).extracting(RenderedFile::name).containsExactly("pgbackrest.conf",
                 BackupSchedule.PROGRAM, BackupSchedule.SETTINGS, "firewall.nft");
     }

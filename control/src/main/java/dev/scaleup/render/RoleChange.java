@@ -1,0 +1,79 @@
+package dev.scaleup.render;
+
+import dev.scaleup.topology.Db;
+import dev.scaleup.topology.Host;
+import dev.scaleup.topology.Role;
+import dev.scaleup.topology.Topology;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The script Patroni runs when a db host's role changes ({@code on_role_change}), on both targets: run as
+ * {@code sh <script> on_role_change <role> <scope>}, as postgres, without Patroni waiting for it.
+ *
+ * <ul>
+ *   <li><b>Replication slots at once.</b> Patroni creates the slots of the other members on a new primary at its next
+ *       loop after the promotion, up to two loops (2 s) later. Until then every replica that follows the new primary
+ *       is refused ("replication slot does not exist"), and in strict synchronous mode no write is acknowledged
+ *       until one of them streams: in a {@code db-primary-kill}, the new primary accepted connections 2.1 s before
+ *       the first write was acknowledged, all of it spent waiting for the slot. The script makes those slots as soon
+ *       as PostgreSQL is out of recovery, under the names Patroni gives them (the member's name), so Patroni finds
+ *       them made and keeps them.</li>
+ *   <li><b>PgBouncer</b> (with {@code db.pooler}) forgets the startup parameters it saved from the server
+ *       ({@code in_hot_standby}) and replaces its server connections, so new clients see the new role
+ *       ({@link PgBouncerConfig}).</li>
+ * </ul>
+ *
+ * Patroni runs it as it asks for the promotion or demotion, not once PostgreSQL has made it (seen: the callback 0.2 s
+ * before PostgreSQL's "received promote request"): a slot cannot be made during recovery, and a RECONNECT then would
+ * save the old role again. So it first waits, up to 30 s, for PostgreSQL to be in the new role: out of recovery for a
+ * primary, in recovery otherwise.
+ */
+public final class RoleChange {
+
+    public static final String FILE = "on-role-change.sh";
+
+    private RoleChange() {}
+
+    public static RenderedFile render(Topology t, Host host, HostPaths paths) {
+        Text.requireRole(host, Role.DB, FILE);
+        String run = Text.path(paths.run());
+        // Patroni's slot name of a member is its name (lower case letters, digits and _ kept): db1, db2, ...
+        List<String> others = t.hosts(Role.DB).stream().filter(h -> !h.equals(host)).map(Host::name).toList();
+        StringBuilder content = new StringBuilder(Text.banner(t, host)).append("""
+                # Patroni's on_role_change (sh <this> on_role_change <role> <scope>): once PostgreSQL is in its new
+                # role, a new primary makes the other members' replication slots at once (Patroni would at its next
+                # loop, up to 2 s later, and until then no replica streams and no write is acknowledged)%s
+                case "$2" in
+                  master|primary) want=f ;;
+                  *) want=t ;;
+                esac
+                sql() {
+                  /usr/bin/psql -X -A -t -q -h %s -p %d -U postgres -d postgres -c "$1" 2>/dev/null
+                }
+                i=0
+                while [ "$i" -lt 300 ]; do
+                  [ "$(sql 'select pg_is_in_recovery()')" = "$want" ] && break
+                  sleep 0.1
+                  i=$((i + 1))
+                done
+                if [ "$want" = f ]; then
+                  for slot in %s; do
+                    sql "select pg_create_physical_replication_slot('$slot', true) where not exists (select 1 from pg_replication_slots where slot_name = '$slot')" >/dev/null
+                  done
+                fi
+                """.formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
+                        + "# its server connections, so new clients see the new role" : "",
+                run, t.db().port(), others.stream().collect(Collectors.joining(" "))));
+        if (t.db().pooler()) {
+            content.append("exec /usr/bin/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
+                    .formatted(run, Db.POOLER_PORT, t.db().name()));
+        }
+        return new RenderedFile(FILE, content.toString(), RenderedFile.PUBLIC);
+    }
+
+    /** Patroni's callback command line. */
+    public static String callback(HostPaths paths) {
+        return "/bin/sh " + Text.path(paths.conf(FILE));
+    }
+}
