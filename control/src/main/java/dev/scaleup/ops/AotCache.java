@@ -54,14 +54,19 @@ final class AotCache {
      * refuse {@code -XX:AOTCacheOutput} and {@code -XX:AOTCache}: its bundle has no cache and its unit no flag.
      */
     static boolean supported(Path runtimeDir) {
+        String major = version(runtimeDir).split("[.+-]")[0];
+        return major.matches("[0-9]+") && Integer.parseInt(major) >= 25;
+    }
+
+    /** The runtime's {@code JAVA_VERSION} from its {@code release} file ("25.0.3"), or "" when it has none. */
+    static String version(Path runtimeDir) {
         try {
             return Files.readAllLines(runtimeDir.resolve("release")).stream()
                     .filter(line -> line.startsWith("JAVA_VERSION="))
                     .map(line -> line.substring("JAVA_VERSION=".length()).replace("\"", ""))
-                    .map(version -> version.split("[.+-]")[0])
-                    .anyMatch(major -> major.matches("[0-9]+") && Integer.parseInt(major) >= 25);
+                    .findFirst().orElse("");
         } catch (IOException e) {
-            return false;
+            return "";
         }
     }
 

@@ -9,6 +9,8 @@ import dev.scaleup.render.AppProperties;
 import dev.scaleup.runtime.ProcessSpec;
 import dev.scaleup.runtime.Readiness;
 import dev.scaleup.topology.Host;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,8 +38,12 @@ public final class AppService implements HostService {
 
     @Override
     public List<ProcessSpec> processes(Host host) {
-        ProcessSpec app = ProcessSpec.of("app", AppProperties.command(deployment.topology(), tools.java(),
-                deployment.appArtifact(host).resolve("app.jar")));
+        // with the build's AOT cache when it has one (AppArtifact.ensureAotCache): the JVM starts with less CPU
+        Path artifact = deployment.appArtifact(host);
+        Path aot = artifact.resolve(AotCache.FILE);
+        ProcessSpec app = ProcessSpec.of("app", Files.isRegularFile(aot)
+                ? AppProperties.command(deployment.topology(), tools.java(), artifact.resolve("app.jar"), aot)
+                : AppProperties.command(deployment.topology(), tools.java(), artifact.resolve("app.jar")));
         List<ProcessSpec> specs = new java.util.ArrayList<>(List.of(app.asUser(USER)
                 .withStdin(deployment.paths(host).conf(AppProperties.FILE))));
         specs.addAll(Monitors.exporters(deployment, host)); // node-exporter on a server (with monitoring)

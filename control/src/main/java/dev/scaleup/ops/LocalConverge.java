@@ -8,8 +8,10 @@ import dev.scaleup.runtime.Target;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +41,23 @@ final class LocalConverge {
     int run() {
         Topology topology = deployment.topology();
         changeIfAny(AppArtifact.ensureInstalled(deployment));
+        // the build's AOT cache is trained (the first time) while the database tier starts, and awaited before the
+        // app servers start
+        Path javaHome = deployment.tools().java().getParent().getParent();
+        Path artifact = deployment.appArtifact();
+        Path cacheDir = AppArtifact.aotCacheDir(deployment.repoRoot());
+        CompletableFuture<String> aotCache = CompletableFuture.supplyAsync(
+                () -> AppArtifact.ensureAotCache(artifact, javaHome, cacheDir),
+                r -> Thread.ofVirtual().name("aot-cache").start(r));
+        try {
+            return converge(topology, aotCache);
+        } finally {
+            // an up that failed before the app servers still waits for the training, which ends its own process
+            aotCache.exceptionally(e -> null).join();
+        }
+    }
+
+    private int converge(Topology topology, CompletableFuture<String> aotCache) {
         changeIfAny(target.ensureNetwork());
         for (Host host : topology.hosts()) {
             changeIfAny(target.ensureHost(host));
@@ -54,6 +73,12 @@ final class LocalConverge {
         BackupCertificates.ensure(deployment).forEach(this::change);
         startCoordination();
         for (List<Role> stage : STAGES) {
+            if (stage.contains(Role.APP)) {
+                String cached = aotCache.join();
+                if (cached != null) {
+                    progress.step(cached); // not a change of the deployment: a file beside its build
+                }
+            }
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
             Parallel.forEach(stage.stream().flatMap(r -> topology.hosts(r).stream()).toList(), this::bringUp);
             if (stage.contains(Role.APP) && !needRestart.isEmpty()) {

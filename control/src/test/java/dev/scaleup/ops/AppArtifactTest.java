@@ -99,6 +99,39 @@ class AppArtifactTest {
     }
 
     @Test
+    void installKeepsTheFilesModificationTimesWhichAnAotCacheIsCheckedAgainst(@TempDir Path tmp) throws Exception {
+        Path build = Files.createDirectories(tmp.resolve("build/lib"));
+        Files.writeString(build.resolve("../app.jar"), "jar");
+        Files.writeString(build.resolve("a-1.jar"), "a");
+        FileTime then = FileTime.fromMillis(1_700_000_000_000L);
+        Files.setLastModifiedTime(tmp.resolve("build/app.jar"), then);
+        Files.setLastModifiedTime(build.resolve("a-1.jar"), then);
+        Path installed = AppArtifact.install(tmp.resolve("build"), tmp.resolve("artifacts"));
+        assertThat(Files.getLastModifiedTime(installed.resolve("app.jar"))).isEqualTo(then);
+        assertThat(Files.getLastModifiedTime(installed.resolve("lib/a-1.jar"))).isEqualTo(then);
+    }
+
+    /** On netns: a cache made once per build and JDK is copied into each deployment's artifact (AotCacheIT trains). */
+    @Test
+    void theBuildsAotCacheIsCopiedIntoTheArtifactOnceAndOnlyForJdk25(@TempDir Path tmp) throws Exception {
+        Path artifact = Files.createDirectories(tmp.resolve("state/artifacts/app-abc"));
+        Files.writeString(artifact.resolve("app.jar"), "jar");
+        Path cacheDir = Files.createDirectories(tmp.resolve("repo/app/target/aot"));
+        Files.writeString(cacheDir.resolve("app-abc-jdk25.0.1.aot"), "cache");
+
+        Path jdk21 = runtime(tmp.resolve("21"), "21.0.9");
+        assertThat(AppArtifact.ensureAotCache(artifact, jdk21, cacheDir)).isNull();
+        assertThat(artifact.resolve(AotCache.FILE)).doesNotExist();
+
+        Path jdk25 = runtime(tmp.resolve("25"), "25.0.1");
+        assertThat(AppArtifact.ensureAotCache(artifact, jdk25, cacheDir)).startsWith("copied the app's AOT cache for app-abc");
+        assertThat(artifact.resolve(AotCache.FILE)).hasContent("cache");
+        assertThat(artifact.resolve(AotCache.FILE + ".tmp")).doesNotExist();
+        assertThat(AppArtifact.ensureAotCache(artifact, jdk25, cacheDir)).as("it has one already").isNull();
+        assertThat(AppArtifact.aotCacheDir(tmp.resolve("repo"))).isEqualTo(tmp.resolve("repo/app/target/aot"));
+    }
+
+    @Test
     void anUnbuiltAppIsAClearRefusal(@TempDir Path tmp) {
         assertThatThrownBy(() -> AppArtifact.install(tmp, tmp.resolve("artifacts")))
                 .hasMessageContaining("the app is not built").hasMessageContaining("app.jar is missing");
