@@ -90,6 +90,7 @@ final class AotCache {
         // the output goes to a file: read through a pipe instead, the JVM wrote no cache at its exit (JDK 25.0.3)
         Path log = out.resolveSibling(out.getFileName() + ".log");
         Process process = null;
+        Thread killOnExit = null;
         try {
             Files.deleteIfExists(tmp);
             int port = freePort();
@@ -97,6 +98,11 @@ final class AotCache {
                     "-XX:+UseSerialGC", "-XX:AOTCacheOutput=" + tmp, "-jar", jar.toString(), "--config", "-"))
                     .directory(out.getParent().toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
+            // an interrupted command (Ctrl-C: the JVM runs its shutdown hooks, not this method's finally) ends the
+            // training run too, which would otherwise go on listening
+            Process started = process;
+            killOnExit = new Thread(started::destroyForcibly);
+            Runtime.getRuntime().addShutdownHook(killOnExit);
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(config(port).getBytes(StandardCharsets.UTF_8));
             }
@@ -124,6 +130,13 @@ final class AotCache {
         } finally {
             if (process != null && process.isAlive()) {
                 process.destroyForcibly();
+            }
+            if (killOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(killOnExit);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs anyway
+                }
             }
             try {
                 Files.deleteIfExists(tmp);
