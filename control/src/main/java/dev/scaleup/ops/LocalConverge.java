@@ -43,7 +43,8 @@ final class LocalConverge {
         changeIfAny(AppArtifact.ensureInstalled(deployment));
         // the build's AOT cache is trained (the first time) while the database tier starts, and awaited before the
         // app servers start
-        Path javaHome = deployment.tools().java().getParent().getParent();
+        Path bin = deployment.tools().java().toAbsolutePath().getParent();
+        Path javaHome = bin.getParent() == null ? bin : bin.getParent();
         Path artifact = deployment.appArtifact();
         Path cacheDir = AppArtifact.aotCacheDir(deployment.repoRoot());
         CompletableFuture<String> aotCache = CompletableFuture.supplyAsync(
