@@ -15,7 +15,7 @@ import java.util.Map;
  * @param env extra environment variables
  * @param stopSignal the signal that asks for a clean, quick stop (TERM; INT for PostgreSQL's fast shutdown)
  * @param executable file name of the program the pid must be running (null: the file name of argv[0]); differs for
- *     scripts, e.g. Patroni runs as python3.11
+ *     scripts, e.g. the backup schedule (a Python script) runs as python3.11
  * @param parent name of the process of the same host that starts this one (null: the runtime starts it); such a
  *     process writes its own pid file and is brought back by restarting its parent
  * @param stdin a file the runtime opens (as root) and gives the process as its standard input, or null for
