@@ -56,7 +56,12 @@ abstract class PrimaryFailover extends FaultScenario {
         return List.of(writesResume(recovery));
     }
 
-    static Check writesResume(Recovery recovery) {
-        return Check.below("writes resume after the fault", recovery.faultToFirstWriteMs(), WRITES_LIMIT_MS);
+    /** The longest time without an acknowledged write this scenario allows. */
+    double writesLimitMs() {
+        return WRITES_LIMIT_MS;
+    }
+
+    Check writesResume(Recovery recovery) {
+        return Check.below("writes resume after the fault", recovery.faultToFirstWriteMs(), writesLimitMs());
     }
 }

@@ -5,7 +5,6 @@ import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
 import dev.scaleup.topology.Topology;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The script Patroni runs when a db host's role changes ({@code on_role_change}), on both targets: run as
@@ -64,7 +63,7 @@ public final class RoleChange {
                 fi
                 """.formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
                         + "# its server connections, so new clients see the new role" : "",
-                run, t.db().port(), others.stream().collect(Collectors.joining(" "))));
+                run, t.db().port(), String.join(" ", others)));
         if (t.db().pooler()) {
             content.append("exec /usr/bin/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
                     .formatted(run, Db.POOLER_PORT, t.db().name()));

@@ -101,7 +101,7 @@ class AppArtifactTest {
     @Test
     void installKeepsTheFilesModificationTimesWhichAnAotCacheIsCheckedAgainst(@TempDir Path tmp) throws Exception {
         Path build = Files.createDirectories(tmp.resolve("build/lib"));
-        Files.writeString(build.resolve("../app.jar"), "jar");
+        Files.writeString(tmp.resolve("build/app.jar"), "jar");
         Files.writeString(build.resolve("a-1.jar"), "a");
         FileTime then = FileTime.fromMillis(1_700_000_000_000L);
         Files.setLastModifiedTime(tmp.resolve("build/app.jar"), then);
