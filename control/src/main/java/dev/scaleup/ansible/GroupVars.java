@@ -28,6 +28,8 @@ final class GroupVars {
                 scaleup_app_port: %d
                 scaleup_db_port: %d
                 scaleup_db_user: %s
+                # PgBouncer in front of every db host's PostgreSQL (db.pooler)
+                scaleup_pooler: %s
                 scaleup_patroni_port: %d
                 scaleup_etcd_client_port: %d
                 # pgBackRest: backups on (db hosts run its TLS server too), its port, the stanza
@@ -49,7 +51,7 @@ final class GroupVars {
                 scaleup_app_release: %s
                 """.formatted(Yaml.quote(t.name()), Yaml.quote(t.network().vip()), Yaml.quote(t.hostInterface()),
                 t.lb().port(), t.lb().edge().httpsPort(), HaproxyConfig.PEER_PORT, t.web().port(), t.app().port(),
-                t.db().port(), Yaml.quote(t.db().user()), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
+                t.db().port(), Yaml.quote(t.db().user()), t.db().pooler(), PatroniConfig.REST_PORT, Etcd.CLIENT_PORT,
                 t.backup().enabled(), dev.scaleup.topology.Backup.TLS_PORT, Yaml.quote(PgBackRestConfig.stanza(t)),
                 t.monitoring().enabled(), dev.scaleup.topology.Monitoring.PROMETHEUS_PORT,
                 dev.scaleup.topology.Monitoring.ALERTMANAGER_PORT, Yaml.quote(paths.conf()), Yaml.quote(paths.data()), Yaml.quote(paths.run()), Yaml.quote(in.site()),

@@ -30,6 +30,8 @@ final class Inventory {
             Role.BACKUP, List.of("pgbackrest"),
             Role.MON, List.of("prometheus", "prometheus-alertmanager"));
     static final List<String> ETCD_PACKAGES = List.of("etcd-server");
+    /** With db.pooler, on every db host. */
+    static final String POOLER_PACKAGE = "pgbouncer";
 
     /** An exporter's unit, which is also its package's name (prometheus-node-exporter, ...). */
     private static final java.util.function.Function<String, String> EXPORTER_UNIT =
@@ -51,6 +53,9 @@ final class Inventory {
             List<String> packages = new java.util.ArrayList<>(PACKAGES.get(role));
             if (role == Role.DB && t.backup().enabled()) {
                 packages.addAll(PACKAGES.get(Role.BACKUP)); // archive-push and the TLS server: the backup host's
+            }
+            if (role == Role.DB && t.db().pooler()) {
+                packages.add(POOLER_PACKAGE);
             }
             if (!t.hosts(role).isEmpty()) {
                 // the exporters are the same on every host of a tier

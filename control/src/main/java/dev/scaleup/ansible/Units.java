@@ -10,6 +10,7 @@ import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.NginxConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.PgBackRestConfig;
+import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.render.PrometheusConfig;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.VrrpNotify;
@@ -39,6 +40,8 @@ final class Units {
 
     /** The drop-in that points Debian's pgbackrest.service at scaleup's config (db hosts with backups, backup1). */
     static final String PGBACKREST_DROP_IN = "pgbackrest.service.conf";
+    /** The drop-in that points Debian's pgbouncer.service at scaleup's config (db hosts with db.pooler). */
+    static final String PGBOUNCER_DROP_IN = "pgbouncer.service.conf";
 
     private Units() {}
 
@@ -110,6 +113,17 @@ final class Units {
                         ExecStart=
                         ExecStart=/usr/bin/patroni %1$s
                         """.formatted(paths.conf(PatroniConfig.FILE))));
+                if (PgBouncerConfig.applies(t, host)) {
+                    files.add(file(PGBOUNCER_DROP_IN, t, host, """
+                            # Debian's pgbouncer.service (as postgres, Type=notify, reload = HUP), running scaleup's
+                            # pgbouncer.ini; restarted if it dies: the app servers reach PostgreSQL only through it
+                            [Service]
+                            ExecStart=
+                            ExecStart=/usr/sbin/pgbouncer %s
+                            Restart=on-failure
+                            RestartSec=1
+                            """.formatted(paths.conf(PgBouncerConfig.FILE))));
+                }
                 if (Etcd.isMember(t, host)) {
                     files.add(file("etcd.service.conf", t, host, """
                             # Debian's etcd.service (as etcd, Type=notify), running this member's command line; the

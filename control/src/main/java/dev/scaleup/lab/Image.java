@@ -36,12 +36,12 @@ public final class Image {
      * every package, so real servers get them from apt).
      */
     static final List<String> STACK = List.of("haproxy", "keepalived", "iputils-arping", "nginx", "postgresql-15",
-            "patroni", "etcd-server", "python3-etcd", "pgbackrest", "nftables", "curl", "ca-certificates", "util-linux",
+            "patroni", "etcd-server", "python3-etcd", "pgbackrest", "pgbouncer", "nftables", "curl", "ca-certificates", "util-linux",
             "prometheus", "prometheus-alertmanager", "prometheus-node-exporter", "prometheus-nginx-exporter",
             "prometheus-postgres-exporter");
     /** The packages' own services: the deployment decides what runs, so none starts at boot. */
     static final List<String> PACKAGE_SERVICES = List.of("haproxy", "keepalived", "nginx", "postgresql", "patroni",
-            "etcd", "pgbackrest", "nftables", "prometheus", "prometheus-alertmanager", "prometheus-node-exporter",
+            "etcd", "pgbackrest", "pgbouncer", "nftables", "prometheus", "prometheus-alertmanager", "prometheus-node-exporter",
             "prometheus-nginx-exporter", "prometheus-postgres-exporter");
     /** Changes with the build steps below, so an image built by an older recipe is not reused. */
     private static final String RECIPE = "2";

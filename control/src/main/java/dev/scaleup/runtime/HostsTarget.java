@@ -6,6 +6,7 @@ import dev.scaleup.render.Etcd;
 import dev.scaleup.render.Exporters;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.topology.Host;
 import dev.scaleup.topology.Role;
@@ -54,7 +55,7 @@ public final class HostsTarget implements Target {
      */
     public static Optional<String> unit(String process) {
         return Optional.ofNullable(switch (process) {
-            case "haproxy", "nginx", "patroni", "etcd", "pgbackrest" -> process;
+            case "haproxy", "nginx", "patroni", "etcd", "pgbackrest", "pgbouncer" -> process;
             case "app" -> "scaleup-app";
             case "backup-schedule" -> "scaleup-backup-schedule";
             // Debian's prometheus packages' units
@@ -81,6 +82,9 @@ public final class HostsTarget implements Target {
             case BACKUP -> "pgbackrest";
             case MON -> "prometheus";
         });
+        if (PgBouncerConfig.applies(topology, host)) {
+            units.add("pgbouncer");
+        }
         if (host.role() == Role.BACKUP) {
             units.add("scaleup-backup-schedule");
         }

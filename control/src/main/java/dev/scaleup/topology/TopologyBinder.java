@@ -67,10 +67,6 @@ final class TopologyBinder {
         Path site = site(top);
         Servers servers = null;
         if (onServers) {
-            if (db != null && db.pooler()) {
-                values.add(dbKeys.get(TopologyKey.DB_POOLER), "'db.pooler' is not supported on the hosts target"
-                        + " yet (netns only): remove it or set it to false");
-            }
             servers = serversBinder.bind(top, networkKeys, section(top, Section.SSH),
                     network == null ? null : network.subnet(), network == null ? null : network.vip());
             if (servers != null && db != null) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.Secrets;
 import dev.scaleup.render.Tools;
+import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Topology;
 import dev.scaleup.topology.TopologyLoader;
 import java.io.IOException;
@@ -126,6 +127,29 @@ class AnsibleProjectTest {
                 INPUTS.appRelease(), INPUTS.site(), INPUTS.pgBackRestFiles(), false);
         String without = content(AnsibleProject.render(example(), older), "host_files/app1/scaleup-app.service");
         assertThat(without).contains("-XX:+UseSerialGC -jar ").doesNotContain("AOTCache");
+    }
+
+    @Test
+    void withThePoolerEveryDbHostRunsPgBouncerAndTheAppServersConnectToIt() {
+        Topology t = example();
+        Db db = t.db();
+        List<ProjectFile> files = AnsibleProject.render(t.withDb(new Db(db.replicas(), db.port(), db.name(), db.user(), true)), INPUTS);
+        assertThat(content(files, "group_vars/all.yml")).contains("scaleup_pooler: true\n");
+        assertThat(content(files, "inventory.yml")).contains("'postgresql-15', 'patroni', 'python3-etcd', 'pgbackrest', 'pgbouncer'");
+        for (String host : List.of("db1", "db2")) {
+            assertThat(content(files, "host_files/" + host + "/pgbouncer.ini")).contains("listen_port = 6432\n")
+                    .contains("unix_socket_dir = /run/scaleup\n").contains("auth_hba_file = /etc/scaleup/pgbouncer_hba.conf\n");
+            assertThat(content(files, "host_files/" + host + "/pgbouncer_hba.conf")).contains("scram-sha-256");
+            assertThat(content(files, "host_files/" + host + "/pgbouncer.service.conf"))
+                    .contains("ExecStart=\nExecStart=/usr/sbin/pgbouncer /etc/scaleup/pgbouncer.ini\nRestart=on-failure\n");
+            assertThat(content(files, "host_files/" + host + "/on-role-change.sh")).contains("RECONNECT");
+            assertThat(content(files, "host_files/" + host + "/firewall.nft")).contains("6432");
+        }
+        assertThat(content(files, "host_files/app1/app.properties")).contains(":6432").contains("db.pooled=true");
+        // without it: none of PgBouncer's files, and the role skips its tasks
+        List<ProjectFile> plain = AnsibleProject.render(t, INPUTS);
+        assertThat(content(plain, "group_vars/all.yml")).contains("scaleup_pooler: false\n");
+        assertThat(plain.stream().map(ProjectFile::path)).noneMatch(p -> p.contains("pgbouncer"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.scaleup.lab.LabDir;
 import dev.scaleup.lab.LabPlan;
 import dev.scaleup.ops.Deployment;
 import dev.scaleup.ops.VipAccess;
+import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.runtime.StateDir;
 import dev.scaleup.topology.Host;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The hosts target end to end (issues 11, 12, 14 and 15): thirteen throwaway Debian 12 hosts ({@code hosts up
  * --backup --monitoring}; web3 and app3 spares), the stack on eleven of them through the generated Ansible project
- * ({@code up -f hosts.yaml}), the site and {@code /api/info} through the VIP over HTTPS with the deployment's CA from
+ * ({@code up -f hosts.yaml}, with {@code db.pooler}: the app's backends are all PgBouncer's), the site and {@code /api/info} through the VIP over HTTPS with the deployment's CA from
  * every web and app host, a transfer written through the app read back on a replica, status healthy with one VIP
  * holder and one primary, mon1's monitoring (every target up, no alert, the dashboard's data), a second up that
  * changes nothing, backup1's schedule taking the first full backup and one more by {@code scaleup backup}, the drills
@@ -64,8 +65,12 @@ class HostsStackIT {
             assertThat(hosts.exitCode()).as(hosts.err()).isZero();
             String file = Files.readString(hostsFile);
             assertThat(file).contains("web:\n  count: 3\n").contains("app:\n  count: 3\n");
+            assertThat(file).contains("db:\n  replicas: 2\n");
+            // the app servers reach PostgreSQL through PgBouncer on the db hosts (issue 16): the drills below run
+            // through it on servers, DrillIT without it on netns
             Files.writeString(hostsFile, file.replace("web:\n  count: 3\n", "web:\n  count: 2\n")
-                    .replace("app:\n  count: 3\n", "app:\n  count: 2\n"));
+                    .replace("app:\n  count: 3\n", "app:\n  count: 2\n")
+                    .replace("db:\n  replicas: 2\n", "db:\n  replicas: 2\n  pooler: true\n"));
 
             Cli.Run cold = timed("up (cold)", () -> Cli.run("up", "-f", hostsFile.toString(), "--state-dir", state));
             assertThat(cold.exitCode()).as(cold.err()).isZero();
@@ -110,6 +115,7 @@ class HostsStackIT {
             assertThat(StreamSupport.stream(report.path("hosts").spliterator(), false)
                     .filter(h -> h.path("db_role").asText().equals("primary")).count()).isEqualTo(1);
             readBackOnAReplica(deployment, https, vip, report);
+            appConnectsThroughPgBouncer(deployment, report);
             monitoringOnTheServers(lab, deployment, state);
 
             long rss = plan.hosts().stream().mapToLong(h -> lab.rssKb(h.name())).sum();
@@ -139,7 +145,7 @@ class HostsStackIT {
 
             Cli.Run down = timed("down", () -> Cli.run("down", "--state-dir", state));
             assertThat(down.exitCode()).as(down.err()).isZero();
-            List<String> units = List.of("haproxy", "nginx", "scaleup-app", "patroni", "etcd", "pgbackrest", "prometheus",
+            List<String> units = List.of("haproxy", "nginx", "scaleup-app", "patroni", "etcd", "pgbackrest", "pgbouncer", "prometheus",
                     "prometheus-alertmanager", "prometheus-node-exporter", "prometheus-nginx-exporter",
                     "prometheus-postgres-exporter");
             for (String host : List.of("lb1", "web1", "app1", "db1", "backup1", "mon1")) {
@@ -423,6 +429,26 @@ class HostsStackIT {
             Thread.sleep(100);
         }
         assertThat(onReplica).as("the transfer on " + replica).isEqualTo("1250|" + otherAccount);
+    }
+
+    /** With db.pooler: the app's backends on the primary are all PgBouncer's (over the socket, no client address). */
+    private static void appConnectsThroughPgBouncer(Deployment deployment, JsonNode report) {
+        String primary = StreamSupport.stream(report.path("hosts").spliterator(), false)
+                .filter(h -> h.path("db_role").asText().equals("primary")).findFirst().orElseThrow().path("name").asText();
+        Host host = deployment.topology().host(primary).orElseThrow();
+        String db = deployment.topology().db().name();
+        List<String> psql = new ArrayList<>(deployment.services().db().postgres().psql(host, "postgres"));
+        psql.addAll(List.of("-Atc", "SELECT count(*) FILTER (WHERE client_addr IS NULL) || ' ' || count(*) FILTER"
+                + " (WHERE client_addr IS NOT NULL) FROM pg_stat_activity WHERE datname = '" + db
+                + "' AND application_name LIKE 'app@%'"));
+        Exec.Result result = deployment.target().exec(host, psql, Duration.ofSeconds(20));
+        assertThat(result.ok()).as(result.stderr()).isTrue();
+        String[] counts = result.stdout().strip().split(" ");
+        System.out.println("HostsStackIT: the app's backends on " + primary + ": " + counts[0] + " through PgBouncer, "
+                + counts[1] + " direct");
+        assertThat(Integer.parseInt(counts[0])).as("backends of the app through PgBouncer").isPositive()
+                .isLessThanOrEqualTo(PgBouncerConfig.POOL_SIZE);
+        assertThat(counts[1]).as("backends of the app connected over TCP (directly)").isEqualTo("0");
     }
 
     private static HttpResponse<String> post(HttpClient https, VipAccess vip, String path, String token,

@@ -86,9 +86,8 @@ class HostsTargetTest {
     }
 
     @Test
-    void thePoolerIsRefusedOnServersForNow() {
-        assertThat(problems(HEAD + SIX + "db:\n  pooler: true\n")).containsExactly("hosts.yaml:15: 'db.pooler' is not"
-                + " supported on the hosts target yet (netns only): remove it or set it to false");
+    void thePoolerRunsOnServersToo() {
+        assertThat(parse(HEAD + SIX + "db:\n  pooler: true\n").db().pooler()).isTrue();
         assertThat(parse(HEAD + SIX + "db:\n  pooler: false\n").db().pooler()).isFalse();
     }
 
