@@ -135,7 +135,19 @@ public final class DbService implements HostService {
     @Override
     public void afterStart(Host host, Progress progress) {
         Path marker = deployment.state().real().resolve("bootstrapped");
-        if (Files.exists(marker) || !isLeader(host)) {
+        if (!isLeader(host)) {
+            return;
+        }
+        if (Files.exists(marker)) {
+            if (deployment.topology().db().pooler() && !poolerLookupExists(host)) {
+                // a deployment made before PgBouncer had its own login, or without the pooler: bootstrap.sql is
+                // idempotent, and its last part makes the lookup PgBouncer's auth_query calls
+                List<String> again = new ArrayList<>(postgres.psql(host, "postgres"));
+                again.addAll(List.of("-f", deployment.paths(host).conf(BootstrapSql.FILE).toString()));
+                Exec.run(again, Duration.ofSeconds(30), null).orThrow();
+                progress.step(host.name() + ": made PgBouncer's login " + PgBouncerConfig.AUTH_USER + " and "
+                        + PgBouncerConfig.LOOKUP + " on the leader");
+            }
             return;
         }
         List<String> command = new ArrayList<>(postgres.psql(host, "postgres"));
@@ -150,6 +162,12 @@ public final class DbService implements HostService {
                 + deployment.topology().db().name() + " on the leader");
     }
 
+    private boolean poolerLookupExists(Host host) {
+        List<String> command = new ArrayList<>(postgres.psql(host, deployment.topology().db().name()));
+        command.addAll(List.of("-c", "SELECT to_regprocedure('" + PgBouncerConfig.LOOKUP + "(text)') IS NOT NULL"));
+        return Exec.run(command, Duration.ofSeconds(10), null).orThrow().stdout().strip().equals("t");
+    }
+
     /** Patroni re-reads patroni.yml on HUP and applies it (pg_hba.conf, parameters) with a PostgreSQL reload. */
     @Override
     public String reload(Host host, List<String> changedFiles) {
@@ -158,7 +176,8 @@ public final class DbService implements HostService {
             Signals.send(deployment, host, processes(host).get(0), "HUP");
             done.add("reloaded Patroni (pg_hba.conf and parameters)");
         }
-        if (changedFiles.contains(PgBouncerConfig.FILE) || changedFiles.contains(PgBouncerConfig.HBA_FILE)) {
+        if (changedFiles.contains(PgBouncerConfig.FILE) || changedFiles.contains(PgBouncerConfig.HBA_FILE)
+                || changedFiles.contains(PgBouncerConfig.USERS_FILE)) {
             // PgBouncer re-reads pgbouncer.ini and its hba file on HUP, keeping its connections
             processes(host).stream().filter(p -> p.name().equals(PgBouncerConfig.PROCESS)).findFirst()
                     .ifPresent(p -> Signals.send(deployment, host, p, "HUP"));

@@ -48,7 +48,8 @@ public final class BootstrapSql {
                         Text.sqlIdentifier(t.db().user()), Text.sqlLiteral(verifier(t.db().user(), secrets.appDbPassword())),
                         Text.sqlLiteral(t.db().name()), Text.sqlLiteral(t.db().user()), Text.sqlLiteral(t.db().name()),
                         Text.sqlIdentifier(t.db().name()), Text.sqlIdentifier(t.db().user()))
-                + (t.monitoring().enabled() ? monitoringRole() : "");
+                + (t.monitoring().enabled() ? monitoringRole() : "")
+                + (t.db().pooler() ? poolerLookup(t) : "");
         return new RenderedFile(FILE, content, RenderedFile.PRIVATE);
     }
 
@@ -67,6 +68,36 @@ public final class BootstrapSql {
                 GRANT pg_monitor TO %s;
                 """.formatted(Text.sqlLiteral(role), Text.sqlLiteral(role), Text.sqlIdentifier(role),
                 Text.sqlIdentifier(role));
+    }
+
+    /**
+     * With db.pooler: PgBouncer's lookup of the app logins' SCRAM secrets ({@code auth_query}). PgBouncer logs in as
+     * {@link PgBouncerConfig#AUTH_USER}, a role without any privilege but to call {@link PgBouncerConfig#LOOKUP}, a
+     * {@code SECURITY DEFINER} function of postgres in the app's database that answers for the app's two logins only
+     * (the field's pattern; PgBouncer's documentation of {@code auth_query}). Last in the file: it connects to the
+     * app's database.
+     */
+    private static String poolerLookup(Topology t) {
+        String role = PgBouncerConfig.AUTH_USER;
+        String logins = AppLogins.of(t).stream().map(Text::sqlLiteral).collect(java.util.stream.Collectors.joining(", "));
+        return """
+
+                -- PgBouncer's login (db.pooler): it may only look up the app logins' SCRAM secrets, in the app's database
+                SELECT format('CREATE ROLE %%I', %1$s)
+                 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %1$s)\\gexec
+                ALTER ROLE %2$s WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
+                \\connect %3$s
+                CREATE SCHEMA IF NOT EXISTS %4$s AUTHORIZATION postgres;
+                REVOKE ALL ON SCHEMA %4$s FROM PUBLIC;
+                GRANT USAGE ON SCHEMA %4$s TO %2$s;
+                CREATE OR REPLACE FUNCTION %5$s(p_usename text) RETURNS TABLE (usename name, passwd text)
+                 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog
+                 AS $$ SELECT s.usename, s.passwd FROM pg_catalog.pg_shadow s
+                        WHERE s.usename = p_usename AND s.usename IN (%6$s) $$;
+                REVOKE ALL ON FUNCTION %5$s(text) FROM PUBLIC;
+                GRANT EXECUTE ON FUNCTION %5$s(text) TO %2$s;
+                """.formatted(Text.sqlLiteral(role), Text.sqlIdentifier(role), Text.sqlIdentifier(t.db().name()),
+                PgBouncerConfig.LOOKUP_SCHEMA, PgBouncerConfig.LOOKUP, logins);
     }
 
     /**

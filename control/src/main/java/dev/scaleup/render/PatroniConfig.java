@@ -188,6 +188,11 @@ public final class PatroniConfig {
         }
         pg.put("parameters", parameters);
         pg.put("pg_hba", pgHba(t));
+        if (t.db().pooler()) {
+            // PgBouncer runs as postgres and logs in as its own role (pg_hba's map=)
+            pg.put("pg_ident", List.of(PgBouncerConfig.IDENT_MAP + " " + PgBouncerConfig.OS_USER + " "
+                    + PgBouncerConfig.AUTH_USER));
+        }
         // a new primary makes the other members' replication slots at once; with db.pooler the PgBouncer beside it
         // forgets the role it saved (in_hot_standby)
         pg.put("callbacks", map("on_role_change", RoleChange.callback(paths)));
@@ -211,7 +216,9 @@ public final class PatroniConfig {
         }
         String database = Text.hbaName(t.db().name());
         if (t.db().pooler()) {
-            // PgBouncer beside it (user postgres, over the socket) logs the app's logins in with the client's SCRAM proof
+            // PgBouncer beside it (OS user postgres, over the socket) looks up the app logins' secrets as its own role,
+            // mapped by pg_ident.conf, then logs the app's logins in with the client's SCRAM proof
+            lines.add("local " + database + " " + PgBouncerConfig.AUTH_USER + " peer map=" + PgBouncerConfig.IDENT_MAP);
             for (String login : AppLogins.of(t)) {
                 lines.add("local " + database + " " + Text.hbaName(login) + " scram-sha-256");
             }

@@ -23,7 +23,8 @@ import java.util.List;
  *       which drops its saved parameters and its server connections once they are released, after the script has
  *       waited for PostgreSQL to be in its new role.</li>
  *   <li><b>Passwords.</b> None in its files. A client's login is checked against the role's SCRAM secret, which
- *       PgBouncer reads from PostgreSQL ({@code auth_query} as postgres over the socket, peer authentication), and
+ *       PgBouncer reads from PostgreSQL ({@code auth_query} over the socket, as {@link #AUTH_USER}, which may only
+ *       call {@link #LOOKUP}; peer authentication maps the OS user postgres to it), and
  *       the same client proof logs it in to PostgreSQL. So both of the app's logins work, before, during and after
  *       a password rotation.</li>
  *   <li><b>Who.</b> {@code pgbouncer_hba.conf}: the app's two logins, from app hosts only, to the app's database;
@@ -41,8 +42,22 @@ public final class PgBouncerConfig {
 
     public static final String FILE = "pgbouncer.ini";
     public static final String HBA_FILE = "pgbouncer_hba.conf";
+    /**
+     * PgBouncer's auth_file: the admin console's user (postgres, let in by peer authentication), without a password.
+     * A user it does not know it looks up with {@code auth_query} in the database asked for, and the admin console
+     * has no server to ask: without this line a login to it waits forever.
+     */
+    public static final String USERS_FILE = "pgbouncer_users.txt";
     /** The process name on a db host. */
     public static final String PROCESS = "pgbouncer";
+    /** PgBouncer's login to PostgreSQL for {@code auth_query}: it may only call {@link #LOOKUP}. */
+    public static final String AUTH_USER = "pgbouncer_auth";
+    /** The OS user PgBouncer runs as, mapped to {@link #AUTH_USER} by pg_ident.conf ({@link #IDENT_MAP}). */
+    static final String OS_USER = "postgres";
+    public static final String IDENT_MAP = "pgbouncer";
+    static final String LOOKUP_SCHEMA = "pgbouncer";
+    /** The app logins' SCRAM secrets, for them only: a SECURITY DEFINER function of postgres (bootstrap.sql). */
+    public static final String LOOKUP = LOOKUP_SCHEMA + ".lookup";
     /** Server connections per database and login role. */
     public static final int POOL_SIZE = 40;
     /**
@@ -67,7 +82,7 @@ public final class PgBouncerConfig {
 
     public static List<RenderedFile> render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.DB, FILE);
-        return List.of(ini(t, host, paths), hba(t));
+        return List.of(ini(t, host, paths), hba(t), users());
     }
 
     static RenderedFile ini(Topology t, Host host, HostPaths paths) {
@@ -84,8 +99,11 @@ public final class PgBouncerConfig {
                 unix_socket_dir = %s
                 auth_type = hba
                 auth_hba_file = %s
-                auth_user = postgres
-                auth_query = SELECT usename, passwd FROM pg_shadow WHERE usename=$1
+                ; the admin console's user; the app's logins are looked up in PostgreSQL by a login that may only call
+                ; the lookup function (bootstrap.sql), let in by peer authentication
+                auth_file = %s
+                auth_user = %s
+                auth_query = SELECT usename, passwd FROM %s($1)
                 admin_users = postgres
                 pool_mode = transaction
                 default_pool_size = %d
@@ -108,9 +126,13 @@ public final class PgBouncerConfig {
                 stats_period = 60
                 """.formatted(db, Text.path(paths.run()), t.db().port(), db, APP_LOCK_TIMEOUT_MS,
                 host.address(), Db.POOLER_PORT, Text.path(paths.run()),
-                Text.path(paths.conf(HBA_FILE)),
+                Text.path(paths.conf(HBA_FILE)), Text.path(paths.conf(USERS_FILE)), AUTH_USER, LOOKUP,
                 POOL_SIZE, MAX_DB_CONNECTIONS, MAX_CLIENTS, LOGIN_RETRY_S, QUERY_WAIT_S);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
+    }
+
+    static RenderedFile users() {
+        return new RenderedFile(USERS_FILE, "\"" + OS_USER + "\" \"\"\n", RenderedFile.PUBLIC);
     }
 
     static RenderedFile hba(Topology t) {

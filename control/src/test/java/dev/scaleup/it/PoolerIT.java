@@ -9,6 +9,7 @@ import dev.scaleup.runtime.Exec;
 import dev.scaleup.topology.Db;
 import dev.scaleup.topology.Host;
 import java.nio.file.Files;
+import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,24 @@ class PoolerIT {
                 + counts[0]);
         assertThat(active).as("PgBouncer's clients of the app's pool (cl_active): " + appPool)
                 .isGreaterThanOrEqualTo(2 * STACK.topology().app().count());
+
+        // PgBouncer's own login (the OS user postgres mapped to it) reads the app logins' secrets, nothing else
+        Exec.Result auth = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STACK.real().resolve("hosts/" + primary.name()
+                        + "/run").toString(), "-p", Integer.toString(STACK.topology().db().port()), "-U",
+                PgBouncerConfig.AUTH_USER, "-d", db, "-c", "SELECT count(*) FROM " + PgBouncerConfig.LOOKUP + "('"
+                        + STACK.topology().db().user() + "') WHERE passwd LIKE 'SCRAM-SHA-256$%'", "-c",
+                "SELECT count(*) FROM " + PgBouncerConfig.LOOKUP + "('postgres')", "-c",
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+        assertThat(auth.ok()).as(auth.stderr()).isTrue();
+        assertThat(auth.stdout().lines().toList()).as("the app login's secret, none of postgres, not a superuser")
+                .containsExactly("1", "0", "f");
+        Exec.Result shadow = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STACK.real().resolve("hosts/" + primary.name()
+                        + "/run").toString(), "-p", Integer.toString(STACK.topology().db().port()), "-U",
+                PgBouncerConfig.AUTH_USER, "-d", db, "-c", "SELECT count(*) FROM pg_shadow"));
+        assertThat(shadow.ok()).as("pg_shadow read by " + PgBouncerConfig.AUTH_USER).isFalse();
+        assertThat(shadow.stderr()).contains("permission denied");
     }
 
     /**

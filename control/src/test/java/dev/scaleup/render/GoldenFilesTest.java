@@ -32,9 +32,9 @@ public class GoldenFilesTest {
     static final List<String> BACKUP_HOSTS = List.of("db1", "db2", "backup1");
     /** With {@code db.pooler: true}: the db host's PgBouncer files and Patroni's callback, the app's URL and firewalls. */
     static final List<String> POOLER_HOSTS = List.of("db1", "app1");
-    /** What the pooler changes, as host/file; app1's firewall, db1's bootstrap.sql and the like stay the default's. */
-    static final Set<String> POOLER_FILES = Set.of("db1/pgbouncer.ini", "db1/pgbouncer_hba.conf",
-            "db1/on-role-change.sh", "db1/patroni.yml", "db1/firewall.nft", "app1/app.properties");
+    /** What the pooler changes, as host/file; app1's firewall and the like stay the default's. */
+    static final Set<String> POOLER_FILES = Set.of("db1/pgbouncer.ini", "db1/pgbouncer_hba.conf", "db1/pgbouncer_users.txt",
+            "db1/on-role-change.sh", "db1/patroni.yml", "db1/bootstrap.sql", "db1/firewall.nft", "app1/app.properties");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     public static Path goldenDir() {
