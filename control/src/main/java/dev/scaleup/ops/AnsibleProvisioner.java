@@ -9,6 +9,7 @@ import dev.scaleup.ansible.ProjectFiles;
 import dev.scaleup.render.BootstrapSql;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.PatroniConfig;
+import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.render.HostPaths;
 import dev.scaleup.render.RenderedFile;
 import dev.scaleup.render.SiteBuild;
@@ -143,8 +144,13 @@ final class AnsibleProvisioner implements Provisioner {
      */
     private static final List<Role> TIER_ORDER = List.of(Role.BACKUP, Role.MON, Role.DB, Role.APP, Role.WEB, Role.LB);
 
-    /** The files that let hosts in (and only that): applied before new hosts start, safe at any time. */
-    private static final Set<String> ADMITTING = Set.of(FirewallConfig.FILE, PatroniConfig.FILE, BootstrapSql.FILE);
+    /**
+     * The files that let hosts in (and only that): applied before new hosts start, safe at any time. With db.pooler
+     * a new app host connects to PgBouncer, whose hba file must name it before the app's gate (found by HostsStackIT's
+     * scale-out: app3's /readyz never answered).
+     */
+    private static final Set<String> ADMITTING = Set.of(FirewallConfig.FILE, PatroniConfig.FILE, BootstrapSql.FILE,
+            PgBouncerConfig.HBA_FILE);
 
     /** Whether only hosts' own files (and the inventory that lists the hosts) changed. */
     static boolean onlyHostFiles(Set<String> changed) {
