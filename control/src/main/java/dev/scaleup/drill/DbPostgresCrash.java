@@ -16,10 +16,13 @@ final class DbPostgresCrash extends PrimaryFailover {
     }
 
     /**
-     * Tighter than the failovers' 15 s: no leader key has to expire. Measured on netns (2026-12-02, 8 clients): 2.14,
-     * 2.34 and 2.27 s once a subreaper reaps the dead postmaster at once (DbService), 3.95 s before.
+     * No leader key has to expire, but PostgreSQL's crash recovery (WAL since the last checkpoint, then a checkpoint)
+     * takes what the disk takes. Measured on netns (2026-12-02, 8 clients): 2.14, 2.34 and 2.27 s once a subreaper
+     * reaps the dead postmaster at once (DbService), 3.95 s before; but 12.98 s in a fresh-clone CI run on a slower
+     * day of this machine, where crash recovery in single-user mode took 4.5 s and the start after it 4 s. A limit of
+     * 6 s failed there, so it is the failovers' 15 s again.
      */
-    static final double WRITES_LIMIT_MS = 6_000;
+    static final double WRITES_LIMIT_MS = 15_000;
 
     @Override
     double writesLimitMs() {
