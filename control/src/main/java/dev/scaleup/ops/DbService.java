@@ -142,17 +142,13 @@ public final class DbService implements HostService {
             if (deployment.topology().db().pooler() && !poolerLookupExists(host)) {
                 // a deployment made before PgBouncer had its own login, or without the pooler: bootstrap.sql is
                 // idempotent, and its last part makes the lookup PgBouncer's auth_query calls
-                List<String> again = new ArrayList<>(postgres.psql(host, "postgres"));
-                again.addAll(List.of("-f", deployment.paths(host).conf(BootstrapSql.FILE).toString()));
-                Exec.run(again, Duration.ofSeconds(30), null).orThrow();
+                runBootstrapSql(host);
                 progress.step(host.name() + ": made PgBouncer's login " + PgBouncerConfig.AUTH_USER + " and "
                         + PgBouncerConfig.LOOKUP + " on the leader");
             }
             return;
         }
-        List<String> command = new ArrayList<>(postgres.psql(host, "postgres"));
-        command.addAll(List.of("-f", deployment.paths(host).conf(BootstrapSql.FILE).toString()));
-        Exec.run(command, Duration.ofSeconds(30), null).orThrow();
+        runBootstrapSql(host);
         try {
             Files.writeString(marker, "roles and database created on " + host.name() + "\n");
         } catch (IOException e) {
@@ -160,6 +156,12 @@ public final class DbService implements HostService {
         }
         progress.step(host.name() + ": created the role " + deployment.topology().db().user() + " and the database "
                 + deployment.topology().db().name() + " on the leader");
+    }
+
+    private void runBootstrapSql(Host host) {
+        List<String> command = new ArrayList<>(postgres.psql(host, "postgres"));
+        command.addAll(List.of("-f", deployment.paths(host).conf(BootstrapSql.FILE).toString()));
+        Exec.run(command, Duration.ofSeconds(30), null).orThrow();
     }
 
     private boolean poolerLookupExists(Host host) {

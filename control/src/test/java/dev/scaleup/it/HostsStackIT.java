@@ -438,9 +438,7 @@ class HostsStackIT {
         Host host = deployment.topology().host(primary).orElseThrow();
         String db = deployment.topology().db().name();
         List<String> psql = new ArrayList<>(deployment.services().db().postgres().psql(host, "postgres"));
-        psql.addAll(List.of("-Atc", "SELECT count(*) FILTER (WHERE client_addr IS NULL) || ' ' || count(*) FILTER"
-                + " (WHERE client_addr IS NOT NULL) FROM pg_stat_activity WHERE datname = '" + db
-                + "' AND application_name LIKE 'app@%'"));
+        psql.addAll(List.of("-c", PoolerIT.appBackends(db)));
         Exec.Result result = deployment.target().exec(host, psql, Duration.ofSeconds(20));
         assertThat(result.ok()).as(result.stderr()).isTrue();
         String[] counts = result.stdout().strip().split(" ");

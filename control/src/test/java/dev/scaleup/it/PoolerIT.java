@@ -38,9 +38,7 @@ class PoolerIT {
         Host primary = STACK.primary();
         String db = STACK.topology().db().name();
         // the app's backends: every one PgBouncer's (over the socket, so no client address), at most its pool
-        String backends = STACK.psql(primary, "postgres", "SELECT count(*) FILTER (WHERE client_addr IS NULL) || ' '"
-                + " || count(*) FILTER (WHERE client_addr IS NOT NULL) FROM pg_stat_activity WHERE datname = '" + db
-                + "' AND application_name LIKE 'app@%'").orThrow().stdout().strip();
+        String backends = STACK.psql(primary, "postgres", appBackends(db)).orThrow().stdout().strip();
         String[] counts = backends.split(" ");
         assertThat(Integer.parseInt(counts[0])).as("local backends of the app (through PgBouncer)").isPositive()
                 .isLessThanOrEqualTo(PgBouncerConfig.POOL_SIZE);
@@ -59,22 +57,25 @@ class PoolerIT {
                 .isGreaterThanOrEqualTo(2 * STACK.topology().app().count());
 
         // PgBouncer's own login (the OS user postgres mapped to it) reads the app logins' secrets, nothing else
-        Exec.Result auth = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STACK.real().resolve("hosts/" + primary.name()
-                        + "/run").toString(), "-p", Integer.toString(STACK.topology().db().port()), "-U",
-                PgBouncerConfig.AUTH_USER, "-d", db, "-c", "SELECT count(*) FROM " + PgBouncerConfig.LOOKUP + "('"
-                        + STACK.topology().db().user() + "') WHERE passwd LIKE 'SCRAM-SHA-256$%'", "-c",
-                "SELECT count(*) FROM " + PgBouncerConfig.LOOKUP + "('postgres')", "-c",
+        int port = STACK.topology().db().port();
+        Exec.Result auth = STACK.psqlAs(primary, port, PgBouncerConfig.AUTH_USER, db, List.of(
+                "SELECT count(*) FROM " + PgBouncerConfig.LOOKUP + "('" + STACK.topology().db().user()
+                        + "') WHERE passwd LIKE 'SCRAM-SHA-256$%'",
+                "SELECT count(*) FROM " + PgBouncerConfig.LOOKUP + "('postgres')",
                 "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
         assertThat(auth.ok()).as(auth.stderr()).isTrue();
         assertThat(auth.stdout().lines().toList()).as("the app login's secret, none of postgres, not a superuser")
                 .containsExactly("1", "0", "f");
-        Exec.Result shadow = Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", STACK.real().resolve("hosts/" + primary.name()
-                        + "/run").toString(), "-p", Integer.toString(STACK.topology().db().port()), "-U",
-                PgBouncerConfig.AUTH_USER, "-d", db, "-c", "SELECT count(*) FROM pg_shadow"));
+        Exec.Result shadow = STACK.psqlAs(primary, port, PgBouncerConfig.AUTH_USER, db,
+                List.of("SELECT count(*) FROM pg_shadow"));
         assertThat(shadow.ok()).as("pg_shadow read by " + PgBouncerConfig.AUTH_USER).isFalse();
         assertThat(shadow.stderr()).contains("permission denied");
+    }
+
+    /** The app's backends in the database: "<over the socket> <over TCP>" (PgBouncer's come over the socket). */
+    static String appBackends(String db) {
+        return "SELECT count(*) FILTER (WHERE client_addr IS NULL) || ' ' || count(*) FILTER (WHERE client_addr IS NOT"
+                + " NULL) FROM pg_stat_activity WHERE datname = '" + db + "' AND application_name LIKE 'app@%'";
     }
 
     /**

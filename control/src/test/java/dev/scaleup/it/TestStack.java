@@ -328,9 +328,17 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
 
     /** The same on another port's socket: PgBouncer's admin console is database pgbouncer on its port. */
     Exec.Result psql(Host db, int port, String database, String sql) {
-        return Exec.run(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h", real().resolve("hosts/" + db.name() + "/run").toString(),
-                "-p", Integer.toString(port), "-U", "postgres", "-d", database, "-c", sql));
+        return psqlAs(db, port, "postgres", database, List.of(sql));
+    }
+
+    /** As the OS user postgres logged in as {@code user} (pg_ident.conf maps it), each statement in turn. */
+    Exec.Result psqlAs(Host db, int port, String user, String database, List<String> statements) {
+        List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres",
+                "--init-groups", "/usr/lib/postgresql/15/bin/psql", "-X", "-A", "-t", "-h",
+                real().resolve("hosts/" + db.name() + "/run").toString(), "-p", Integer.toString(port), "-U", user,
+                "-d", database));
+        statements.forEach(sql -> command.addAll(List.of("-c", sql)));
+        return Exec.run(command);
     }
 
     /**
