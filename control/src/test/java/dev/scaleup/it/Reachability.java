@@ -92,8 +92,10 @@ final class Reachability {
     /**
      * Opens a TCP connection to each {@code address:port} as the user nobody in the machine's own namespace (bash's
      * /dev/tcp, 1.5 s each): OPEN, REFUSED (connection refused: a reject), DROPPED (no answer), or what bash said.
+     * The targets are probed by 8 processes at once, each a share of them in turn: one process for all 182 took
+     * 201 s of a 252 s IsolationIT run here, 8 took 31 s.
      */
-    static Map<String, String> probeAsLocalUser(List<String> targets) {
+    static Map<String, String> probeAsLocalUser(List<String> targets) throws Exception {
         String script = """
                 for t in "$@"; do
                   err=$(timeout 1.5 bash -c "exec 3<>/dev/tcp/${t%:*}/${t##*:}" 2>&1); rc=$?
@@ -103,12 +105,30 @@ final class Reachability {
                   else echo "$t ERROR:${err//[[:space:]]/_}"; fi
                 done
                 """;
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "--", "bash", "-c", script, "probe"));
-        command.addAll(targets);
-        Exec.Result result = Exec.run(command, Duration.ofSeconds(10 + 2L * targets.size()), null).orThrow();
+        int processes = Math.min(8, targets.size());
+        Map<String, String> found = new ConcurrentHashMap<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                List<String> share = new ArrayList<>();
+                for (int j = i; j < targets.size(); j += processes) {
+                    share.add(targets.get(j));
+                }
+                futures.add(executor.submit(() -> {
+                    List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534",
+                            "--clear-groups", "--", "bash", "-c", script, "probe"));
+                    command.addAll(share);
+                    Exec.Result result = Exec.run(command, Duration.ofSeconds(10 + 2L * share.size()), null).orThrow();
+                    result.stdout().lines().map(l -> l.split(" ", 2)).forEach(f -> found.put(f[0], f[1]));
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
         Map<String, String> outcomes = new LinkedHashMap<>();
-        result.stdout().lines().map(l -> l.split(" ", 2)).forEach(f -> outcomes.put(f[0], f[1]));
+        targets.stream().filter(found::containsKey).forEach(t -> outcomes.put(t, found.get(t)));
         assertThat(outcomes.keySet()).as("probe output as nobody").containsExactlyElementsOf(targets);
         return outcomes;
     }
