@@ -99,11 +99,15 @@ public final class SshCommands {
 
     /**
      * Stops the units and keeps them from starting at boot; a unit that was never installed (an up that stopped
-     * before its play) is skipped. Prints each unit it disabled.
+     * before its play) is skipped. Prints each unit it disabled. One {@code systemctl disable} for all of them: each
+     * call reloads systemd, and one call per unit (six on a db host) made the disabling of HostsStackIT's `down` take
+     * 40 s of its 59.
      */
     public static List<String> disableNow(List<String> units) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", "for u; do if systemctl cat \"$u.service\" >/dev/null 2>&1;"
-                + " then systemctl disable --now --quiet \"$u.service\" && echo \"$u\" || exit 1; fi; done", "sh"));
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "found=; for u; do if systemctl cat \"$u.service\""
+                + " >/dev/null 2>&1; then found=\"$found $u\"; fi; done; [ -z \"$found\" ] && exit 0;"
+                + " systemctl disable --now --quiet $(for u in $found; do echo \"$u.service\"; done) || exit 1;"
+                + " for u in $found; do echo \"$u\"; done", "sh"));
         argv.addAll(units);
         return List.copyOf(argv);
     }

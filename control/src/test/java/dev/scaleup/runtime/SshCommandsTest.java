@@ -81,9 +81,10 @@ class SshCommandsTest {
                 "patroni");
         assertThat(SshCommands.journal("etcd", 20))
                 .containsExactly("journalctl", "--unit=etcd.service", "--lines=20", "--no-pager", "--output=short-iso");
-        assertThat(SshCommands.disableNow(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "for u; do if"
-                + " systemctl cat \"$u.service\" >/dev/null 2>&1; then systemctl disable --now --quiet \"$u.service\""
-                + " && echo \"$u\" || exit 1; fi; done", "sh", "etcd", "patroni");
+        assertThat(SshCommands.disableNow(List.of("etcd", "patroni"))).containsExactly("sh", "-c", "found=; for u; do if"
+                + " systemctl cat \"$u.service\" >/dev/null 2>&1; then found=\"$found $u\"; fi; done; [ -z \"$found\" ] &&"
+                + " exit 0; systemctl disable --now --quiet $(for u in $found; do echo \"$u.service\"; done) || exit 1;"
+                + " for u in $found; do echo \"$u\"; done", "sh", "etcd", "patroni");
         assertThat(SshCommands.pidFromFile(Path.of("/run/scaleup/keepalived.pid"), "keepalived")).containsExactly("sh", "-c",
                 "p=$(cat \"$1\" 2>/dev/null) && [ \"$(cat /proc/\"$p\"/comm 2>/dev/null)\" = \"$2\" ] && echo \"$p\"",
                 "sh", "/run/scaleup/keepalived.pid", "keepalived");
