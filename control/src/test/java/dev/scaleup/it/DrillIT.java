@@ -73,10 +73,10 @@ class DrillIT {
                     "app-kill", "db-replica-kill", "db-primary-kill", "db-postgres-crash", "db-primary-partition",
                     "db-standby-freeze", "db-standby-partition", "etcd-quorum-loss");
         } else {
-            // db-primary-power-cut runs on the servers in CI (HostsStackIT), and db-primary-kill there too, through
-            // PgBouncer; lb-partition and haproxy-crash only with ./test --long (the load balancer's loss is lb-kill,
-            // its split brain lb-vrrp-block). Each checks its alerts (LoadBalancerDown, AppHostDown, PrimaryChanged...)
-            // through Alertmanager
+            // db-primary-power-cut runs on the servers in CI (HostsStackIT, through PgBouncer); lb-partition and
+            // haproxy-crash only with ./test --long (the load balancer's loss is lb-kill, its split brain
+            // lb-vrrp-block). Each checks its alerts (LoadBalancerDown, AppHostDown, PrimaryChanged...) through
+            // Alertmanager
             for (String scenario : List.of("lb-kill", "lb-vrrp-block", "web-kill", "app-kill", "db-replica-kill",
                     "db-primary-kill", "db-postgres-crash", "db-primary-partition", "db-standby-freeze",
                     "db-standby-partition", "etcd-quorum-loss")) {
@@ -95,9 +95,9 @@ class DrillIT {
 
     /**
      * The seven operations under load with {@code ./test --long}; in CI scale-out (and its scale back) and deploy
-     * (HostsStackIT runs both on servers with {@code ./test --long}). restart-db failed its no-failed-request limit in a CI run here (2
-     * failed requests of 45,422 during the switchover, 0 lost, 0 doubled), so it is not a gate of CI until that is
-     * understood.
+     * (HostsStackIT runs both on servers with {@code ./test --long}). restart-db failed its no-failed-request limit
+     * in a CI run here (2 failed requests of 45,422 during the switchover, 0 lost, 0 doubled), so it is not a gate of
+     * CI until that is understood.
      */
     @Test
     @Order(3)
