@@ -9,7 +9,7 @@ final class DbPrimaryKill extends PrimaryFailover {
 
     DbPrimaryKill() {
         super("db-primary-kill", "SIGKILL the database server (postgres user's processes, not etcd) on the primary",
-                "up", "writes resume < 15 s");
+                "up", WRITES_LIMIT);
     }
 
     @Override

@@ -12,7 +12,7 @@ final class DbPrimaryPartition extends PrimaryFailover {
 
     DbPrimaryPartition() {
         super("db-primary-partition", "take the primary's link down", "link up",
-                "writes resume < 15 s; the old primary rejoins as a replica");
+                WRITES_LIMIT + "; the old primary rejoins as a replica");
     }
 
     @Override

@@ -19,7 +19,7 @@ final class DbPrimaryPowerCut extends PrimaryFailover {
 
     DbPrimaryPowerCut() {
         super("db-primary-power-cut", "cut the power of the primary's server (throwaway hosts only)",
-                "boot it again, then up", "writes resume < 15 s; the old primary rejoins as a replica");
+                "boot it again, then up", WRITES_LIMIT + "; the old primary rejoins as a replica");
     }
 
     @Override
