@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * out to stay within its 40 minutes: on a slow day the class took 1,651 s with the second up (299 s), app-kill,
  * db-primary-kill, lb-kill, db-primary-partition, scale-out (about 300 s) and deploy, and 949 s with db-primary-kill
  * (70 s) and deploy (257 s: its release is built while the drill's load runs). DrillIT runs those drills on netns,
- * BackupIT the restore drills. Prints the time of each step and the hosts' memory with the stack running.
+ * BackupIT restore-after-failover. Prints the time of each step and the hosts' memory with the stack running.
  */
 class HostsStackIT {
 
