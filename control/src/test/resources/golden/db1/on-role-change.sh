@@ -3,20 +3,40 @@
 # role, a new primary makes the other members' replication slots at once (Patroni would at its next
 # loop, up to 2 s later, and until then no replica streams and no write is acknowledged)
 case "$2" in
-  master|primary) want=f ;;
-  *) want=t ;;
+  master|primary) want=false ;;
+  *) want=true ;;
 esac
-sql() {
-  /usr/bin/psql -X -A -t -q -h /state/hosts/db1/run -p 5432 -U postgres -d postgres -c "$1" 2>/dev/null
-}
-i=0
-while [ "$i" -lt 300 ]; do
-  [ "$(sql 'select pg_is_in_recovery()')" = "$want" ] && break
+# one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
+# start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
+# waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
+# does not take connections (a demoted primary restarts), for 30 s at most
+end=$(($(date +%s) + 30))
+while [ "$(date +%s)" -lt "$end" ]; do
+  /usr/bin/psql -X -q -v ON_ERROR_STOP=1 -h /state/hosts/db1/run -p 5432 -U postgres -d postgres >/dev/null 2>&1 <<SQL && break
+DO \$\$
+DECLARE
+  s text;
+BEGIN
+  FOR i IN 1..200 LOOP
+    EXIT WHEN pg_is_in_recovery() = $want;
+    PERFORM pg_sleep(0.05);
+  END LOOP;
+  IF pg_is_in_recovery() <> $want THEN
+    RAISE EXCEPTION 'not in the new role yet';
+  END IF;
+  IF NOT $want THEN
+    FOREACH s IN ARRAY ARRAY['db2','db3']::text[] LOOP
+      IF NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = s) THEN
+        BEGIN
+          PERFORM pg_create_physical_replication_slot(s, true);
+        EXCEPTION WHEN duplicate_object THEN
+          NULL;
+        END;
+      END IF;
+    END LOOP;
+  END IF;
+END
+\$\$;
+SQL
   sleep 0.1
-  i=$((i + 1))
 done
-if [ "$want" = f ]; then
-  for slot in db2 db3; do
-    sql "select pg_create_physical_replication_slot('$slot', true) where not exists (select 1 from pg_replication_slots where slot_name = '$slot')" >/dev/null
-  done
-fi

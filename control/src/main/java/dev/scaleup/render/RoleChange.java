@@ -39,31 +39,52 @@ public final class RoleChange {
         String run = Text.path(paths.run());
         // Patroni's slot name of a member is its name (lower case letters, digits and _ kept): db1, db2, ...
         List<String> others = t.hosts(Role.DB).stream().filter(h -> !h.equals(host)).map(Host::name).toList();
+        String slots = others.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(","));
         StringBuilder content = new StringBuilder(Text.banner(t, host)).append("""
                 # Patroni's on_role_change (sh <this> on_role_change <role> <scope>): once PostgreSQL is in its new
                 # role, a new primary makes the other members' replication slots at once (Patroni would at its next
                 # loop, up to 2 s later, and until then no replica streams and no write is acknowledged)%s
                 case "$2" in
-                  master|primary) want=f ;;
-                  *) want=t ;;
+                  master|primary) want=false ;;
+                  *) want=true ;;
                 esac
-                sql() {
-                  /usr/bin/psql -X -A -t -q -h %s -p %d -U postgres -d postgres -c "$1" 2>/dev/null
-                }
-                i=0
-                while [ "$i" -lt 300 ]; do
-                  [ "$(sql 'select pg_is_in_recovery()')" = "$want" ] && break
+                # one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
+                # start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
+                # waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
+                # does not take connections (a demoted primary restarts), for 30 s at most
+                end=$(($(date +%%s) + 30))
+                while [ "$(date +%%s)" -lt "$end" ]; do
+                  /usr/bin/psql -X -q -v ON_ERROR_STOP=1 -h %s -p %d -U postgres -d postgres >/dev/null 2>&1 <<SQL && break
+                DO \\$\\$
+                DECLARE
+                  s text;
+                BEGIN
+                  FOR i IN 1..200 LOOP
+                    EXIT WHEN pg_is_in_recovery() = $want;
+                    PERFORM pg_sleep(0.05);
+                  END LOOP;
+                  IF pg_is_in_recovery() <> $want THEN
+                    RAISE EXCEPTION 'not in the new role yet';
+                  END IF;
+                  IF NOT $want THEN
+                    FOREACH s IN ARRAY ARRAY[%s]::text[] LOOP
+                      IF NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = s) THEN
+                        BEGIN
+                          PERFORM pg_create_physical_replication_slot(s, true);
+                        EXCEPTION WHEN duplicate_object THEN
+                          NULL;
+                        END;
+                      END IF;
+                    END LOOP;
+                  END IF;
+                END
+                \\$\\$;
+                SQL
                   sleep 0.1
-                  i=$((i + 1))
                 done
-                if [ "$want" = f ]; then
-                  for slot in %s; do
-                    sql "select pg_create_physical_replication_slot('$slot', true) where not exists (select 1 from pg_replication_slots where slot_name = '$slot')" >/dev/null
-                  done
-                fi
                 """.formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
                         + "# its server connections, so new clients see the new role" : "",
-                run, t.db().port(), String.join(" ", others)));
+                run, t.db().port(), slots.isEmpty() ? "" : slots));
         if (t.db().pooler()) {
             content.append("exec /usr/bin/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
                     .formatted(run, Db.POOLER_PORT, t.db().name()));
