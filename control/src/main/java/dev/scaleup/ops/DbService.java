@@ -267,11 +267,13 @@ public final class DbService implements HostService {
 
     /**
      * Brings Patroni's synchronous mode in etcd to what the topology asks for ({@link PatroniConfig#synchronousMode}):
-     * on with replicas, off without (a primary alone would never commit in strict mode). Read from and, when it
+     * on with replicas, off without (a primary alone would never commit in strict mode), and the number of
+     * synchronous standbys ({@link PatroniConfig#synchronousNodeCount}: every replica). Read from and, when it
      * differs, changed through the leader's {@code PATCH /config}: a deployment made with db.replicas 0 and scaled
-     * out (scale refuses 0, so the way back never comes up). Empty when nothing changed.
+     * out (scale refuses 0, so the way back never comes up), a scale of the replicas, a deployment bootstrapped
+     * before the count was set. Empty when nothing changed.
      */
-    public Optional<String> ensureSynchronousMode(boolean wanted) {
+    public Optional<String> ensureSynchronousMode(boolean wanted, int standbys) {
         Readiness.await("a Patroni leader", Duration.ofSeconds(30), () -> leader().isPresent(), () -> true);
         Host leader = leader().orElseThrow();
         // a leader that has just started may not answer its configuration yet (seen after a restore on servers)
@@ -285,18 +287,19 @@ public final class DbService implements HostService {
         }
         JsonNode config = read[0];
         if (config.path("synchronous_mode").asBoolean() == wanted
-                && config.path("synchronous_mode_strict").asBoolean() == wanted) {
+                && config.path("synchronous_mode_strict").asBoolean() == wanted
+                && config.path("synchronous_node_count").asInt(1) == standbys) {
             return Optional.empty();
         }
-        String answer = send(leader, "PATCH", "/config",
-                "{\"synchronous_mode\":" + wanted + ",\"synchronous_mode_strict\":" + wanted + "}");
+        String answer = send(leader, "PATCH", "/config", "{\"synchronous_mode\":" + wanted
+                + ",\"synchronous_mode_strict\":" + wanted + ",\"synchronous_node_count\":" + standbys + "}");
         if (!answer.startsWith("200")) {
             throw new OperatorException("Patroni on " + leader.name() + " refused to turn synchronous mode "
                     + (wanted ? "on" : "off") + " (" + answer + ")");
         }
         return Optional.of(wanted
-                ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for a"
-                        + " synchronous standby"
+                ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for "
+                        + (standbys == 1 ? "the synchronous standby" : "all " + standbys + " synchronous standbys")
                 : "synchronous mode off (no replica): the primary commits alone, RPO 0 is not promised");
     }
 
@@ -322,15 +325,16 @@ public final class DbService implements HostService {
         }
     }
 
-    /** The member the host's Patroni names synchronous standby (from the leader's /sync key), if it answers. */
-    public Optional<String> synchronousStandby(Host host) {
-        return json(api(host, "/cluster")).flatMap(c -> {
+    /** The members the host's Patroni names synchronous standbys (from the leader's /sync key), if it answers. */
+    public Optional<List<String>> synchronousStandbys(Host host) {
+        return json(api(host, "/cluster")).map(c -> {
+            List<String> names = new ArrayList<>();
             for (JsonNode member : c.path("members")) {
                 if (member.path("role").asText().equals("sync_standby")) {
-                    return Optional.of(member.path("name").asText());
+                    names.add(member.path("name").asText());
                 }
             }
-            return Optional.empty();
+            return names;
         });
     }
 

@@ -125,7 +125,9 @@ public final class Scale {
             cascaded.forEach(h -> ConfigFiles.refresh(deployment, h));
         }
         if (anotherStandby && db.health(leaving).facts().containsKey("sync_standby")) {
-            awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, others).isPresent());
+            // every replica is synchronous: the role has moved once the leaving host is out of the set
+            awaitCondition("another synchronous standby than " + leaving.name(), () -> syncStandby(db, others).isPresent()
+                    && !db.health(leaving).facts().containsKey("sync_standby"));
             op.step("moved the synchronous standby role from " + leaving.name() + " to "
                     + syncStandby(db, others).map(Host::name).orElse("?"));
         }

@@ -111,7 +111,8 @@ public final class Up {
         if (mode == Mode.RECONFIGURE) {
             // the bootstrap set synchronous mode in etcd for the replica count of that day, and only a scale changes
             // the count (up refuses another one): a scale from 0 replicas turns it on
-            java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(PatroniConfig.synchronousMode(topology));
+            java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(
+                    PatroniConfig.synchronousMode(topology), PatroniConfig.synchronousNodeCount(topology));
             syncChange.ifPresent(progress::step);
             if (syncChange.isPresent()) {
                 changes++;

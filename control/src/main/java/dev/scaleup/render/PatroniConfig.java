@@ -23,10 +23,10 @@ import java.util.Map;
  * ≤ ttl): a dead leader's key expires within 5 s, and the replicas, which watch it, race for it at once. A live
  * leader renews the key every second, so only a leader (or etcd) stalled for about 4 s loses it: every drill checks
  * that no failover happened where none was due (docs/RELIABILITY.md has the trade-off, measured). Strict synchronous
- * mode: a commit is acknowledged only once the synchronous standby has it, only that standby may be promoted, and
- * with no standby left the primary's commits wait (never acknowledged on one host only), so an acknowledged write
- * survives the loss of the primary. A hung standby keeps its connection: the primary drops it after
- * wal_sender_timeout (5 s), and Patroni gives the synchronous role to another streaming replica at its next loop.
+ * mode with every replica synchronous: a commit is acknowledged only once every streaming replica has it, the one
+ * with the most WAL is promoted, and with no standby left the primary's commits wait (never acknowledged on one host
+ * only), so an acknowledged write survives the loss of the primary. A hung standby keeps its connection: the primary
+ * drops it after wal_sender_timeout (5 s), and Patroni takes it out of the synchronous set at its next loop.
  * Failsafe mode: a primary that cannot reach etcd stays primary as long as every other member answers its REST API.
  */
 public final class PatroniConfig {
@@ -115,6 +115,19 @@ public final class PatroniConfig {
         return t.db().replicas() > 0;
     }
 
+    /**
+     * How many standbys each commit waits for (Patroni's synchronous_node_count): every replica. Then every replica
+     * may be promoted, and Patroni promotes the one with the most WAL, so the others can follow it at once. With one
+     * synchronous standby, the other replica had in 2 of 7 primary kills received WAL the promoted standby had not
+     * (commits nobody had acknowledged yet): it could not follow the new timeline until Patroni rewound it, and in
+     * strict mode no write was acknowledged until then (writes resumed 9.8-15.1 s after the fault instead of 5-7 s).
+     * The price: a commit waits for the slower replica, and the loss of any replica (not only of the synchronous
+     * one) stalls commits until Patroni takes it out of the set (docs/RELIABILITY.md, measured).
+     */
+    public static int synchronousNodeCount(Topology t) {
+        return Math.max(1, t.db().replicas());
+    }
+
     private static Map<String, Object> bootstrap(Topology t) {
         Map<String, Object> dcs = new LinkedHashMap<>();
         dcs.put("ttl", TTL_SECONDS);
@@ -127,6 +140,7 @@ public final class PatroniConfig {
         boolean sync = synchronousMode(t);
         dcs.put("synchronous_mode", sync);
         dcs.put("synchronous_mode_strict", sync);
+        dcs.put("synchronous_node_count", synchronousNodeCount(t));
         // losing etcd's quorum does not demote a primary that every other Patroni member still confirms
         dcs.put("failsafe_mode", true);
         // a primary that does not stop within 5 s (e.g. its walsenders wait on a dead link) is killed, so a demoted

@@ -25,6 +25,17 @@ class PatroniSynchronousModeTest {
     }
 
     @Test
+    void everyReplicaIsASynchronousStandby() {
+        Topology t = Fixtures.defaultTopology();
+        assertThat(PatroniConfig.synchronousNodeCount(t)).isEqualTo(2);
+        assertThat(rendered(t)).contains("    synchronous_node_count: 2\n");
+        Topology three = t.withDb(t.db().withReplicas(3));
+        assertThat(rendered(three)).contains("    synchronous_node_count: 3\n");
+        Topology alone = t.withDb(t.db().withReplicas(0));
+        assertThat(PatroniConfig.synchronousNodeCount(alone)).isEqualTo(1);
+    }
+
+    @Test
     void withoutReplicasThePrimaryCommitsAlone() {
         Topology t = Fixtures.defaultTopology();
         Topology alone = t.withDb(t.db().withReplicas(0));
