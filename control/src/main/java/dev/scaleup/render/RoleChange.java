@@ -18,6 +18,8 @@ import java.util.List;
  *       the first write was acknowledged, all of it spent waiting for the slot. The script makes those slots as soon
  *       as PostgreSQL is out of recovery, under the names Patroni gives them (the member's name), so Patroni finds
  *       them made and keeps them.</li>
+ *   <li><b>No old timeline's last segment archived</b> under its own name, with archiving on
+ *       ({@link #skipSwitchSegments}).</li>
  *   <li><b>PgBouncer</b> (with {@code db.pooler}) forgets the startup parameters it saved from the server
  *       ({@code in_hot_standby}) and replaces its server connections, so new clients see the new role
  *       ({@link PgBouncerConfig}).</li>
@@ -48,7 +50,7 @@ public final class RoleChange {
                   master|primary) want=false ;;
                   *) want=true ;;
                 esac
-                # one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
+                %s# one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
                 # start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
                 # waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
                 # does not take connections (a demoted primary restarts), for 30 s at most
@@ -84,12 +86,52 @@ public final class RoleChange {
                 done
                 """.formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
                         + "# its server connections, so new clients see the new role" : "",
+                t.backup().enabled() ? skipSwitchSegments(PgBackRestConfig.pgData(paths).resolve("pg_wal")) : "",
                 run, t.db().port(), slots.isEmpty() ? "" : slots));
         if (t.db().pooler()) {
             content.append("exec /usr/bin/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
                     .formatted(run, Db.POOLER_PORT, t.db().name()));
         }
         return new RenderedFile(FILE, content.toString(), RenderedFile.PUBLIC);
+    }
+
+    /**
+     * With archiving: an old timeline's last segment (the one its switch point is in) is not archived under its own
+     * name. The member promoted then archived it as {@code .partial}, and the new timeline's segment of the same
+     * number holds its WAL up to the switch. But pg_rewind copies the source's WAL files, and once the rewound member
+     * is promoted, a checkpoint finds those copies without an archive status and marks them ready; pgBackRest refuses
+     * them ("already exists in the repo1 archive with a different checksum": another member pushed that name, with
+     * other bytes after the switch) and archiving stops, every later segment behind it. Seen on a stack after a dozen
+     * failovers: the new primary's first checkpoint under load marked ready the last segment of each of its 9 older
+     * timelines, nothing else, and its archiver failed on the first. A new primary marks them done, reading the switch
+     * points from its newest timeline history file.
+     */
+    static String skipSwitchSegments(java.nio.file.Path wal) {
+        return """
+                # With archiving, an old timeline's last segment (its switch point in it) is not archived under its
+                # own name: it was archived as .partial, and the next timeline's segment holds its WAL up to the
+                # switch. A member rewound onto this history has copies of them (pg_rewind copies WAL), which a
+                # primary's checkpoint marks ready, and pgBackRest refuses them ("already exists ... with a
+                # different checksum"): archiving stops. A new primary marks them done
+                if [ "$want" = false ]; then
+                  wal=@WAL_DIR@
+                  newest=
+                  for h in "$wal"/*.history; do [ -f "$h" ] && newest=$h; done
+                  if [ -n "$newest" ]; then
+                    while read -r tli lsn rest; do
+                      case "$tli" in ''|*[!0-9]*) continue ;; esac
+                      seg=$(printf '%08X%08X%08X' "$tli" "$((0x${lsn%/*}))" "$((0x${lsn#*/} >> 24))")
+                      if [ -f "$wal/$seg" ] && [ ! -f "$wal/archive_status/$seg.done" ]; then
+                        if [ -f "$wal/archive_status/$seg.ready" ]; then
+                          mv -f "$wal/archive_status/$seg.ready" "$wal/archive_status/$seg.done"
+                        else
+                          : > "$wal/archive_status/$seg.done"
+                        fi
+                      fi
+                    done < "$newest"
+                  fi
+                fi
+                """.replace("@WAL_DIR@", Text.path(wal));
     }
 
     /** Patroni's callback command line. */

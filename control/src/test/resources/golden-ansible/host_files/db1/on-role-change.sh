@@ -6,6 +6,29 @@ case "$2" in
   master|primary) want=false ;;
   *) want=true ;;
 esac
+# With archiving, an old timeline's last segment (its switch point in it) is not archived under its
+# own name: it was archived as .partial, and the next timeline's segment holds its WAL up to the
+# switch. A member rewound onto this history has copies of them (pg_rewind copies WAL), which a
+# primary's checkpoint marks ready, and pgBackRest refuses them ("already exists ... with a
+# different checksum"): archiving stops. A new primary marks them done
+if [ "$want" = false ]; then
+  wal=/var/lib/scaleup/pgdata/pg_wal
+  newest=
+  for h in "$wal"/*.history; do [ -f "$h" ] && newest=$h; done
+  if [ -n "$newest" ]; then
+    while read -r tli lsn rest; do
+      case "$tli" in ''|*[!0-9]*) continue ;; esac
+      seg=$(printf '%08X%08X%08X' "$tli" "$((0x${lsn%/*}))" "$((0x${lsn#*/} >> 24))")
+      if [ -f "$wal/$seg" ] && [ ! -f "$wal/archive_status/$seg.done" ]; then
+        if [ -f "$wal/archive_status/$seg.ready" ]; then
+          mv -f "$wal/archive_status/$seg.ready" "$wal/archive_status/$seg.done"
+        else
+          : > "$wal/archive_status/$seg.done"
+        fi
+      fi
+    done < "$newest"
+  fi
+fi
 # one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
 # start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
 # waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
