@@ -299,7 +299,7 @@ public final class DbService implements HostService {
         }
         return Optional.of(wanted
                 ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for "
-                        + (standbys == 1 ? "the synchronous standby" : "all " + standbys + " synchronous standbys")
+                        + (standbys == 1 ? "the synchronous standby" : "every replica (" + standbys + " synchronous standbys)")
                 : "synchronous mode off (no replica): the primary commits alone, RPO 0 is not promised");
     }
 

@@ -108,9 +108,10 @@ public final class Up {
             case RECONFIGURE -> provisioner.reconfigure(op);
             case START_STOPPED -> provisioner.startStopped(op);
         };
-        if (mode == Mode.RECONFIGURE) {
-            // the bootstrap set synchronous mode in etcd for the replica count of that day, and only a scale changes
-            // the count (up refuses another one): a scale from 0 replicas turns it on
+        if (mode != Mode.START_STOPPED) {
+            // the bootstrap set synchronous mode in etcd for the replica count of that day: a scale from 0 replicas
+            // turns it on, a scale of the replicas changes the number of synchronous standbys, and an up brings a
+            // cluster bootstrapped by an older scaleup (one synchronous standby) to every replica
             java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(
                     PatroniConfig.synchronousMode(topology), PatroniConfig.synchronousNodeCount(topology));
             syncChange.ifPresent(progress::step);
