@@ -357,7 +357,7 @@ class StackIT {
         expected.put("count(hikaricp_connections_active)", "6"); // two pools per app
         expected.put("count(pg_up == 1)", "3");
         expected.put("sum(patroni_primary)", "1");
-        expected.put("sum(patroni_sync_standby)", "1");
+        expected.put("sum(patroni_sync_standby)", "2"); // every replica is a synchronous standby
         expected.put("count(etcd_server_has_leader == 1)", "3");
         expected.put("count(node_filesystem_avail_bytes{mountpoint=\"/\"})", "1");
         expected.put("count(scaleup_backups)", "1"); // backup1's schedule: the repository's backups
