@@ -271,7 +271,9 @@ public final class DbService implements HostService {
      * synchronous standbys ({@link PatroniConfig#synchronousNodeCount}: every replica). Read from and, when it
      * differs, changed through the leader's {@code PATCH /config}: a deployment made with db.replicas 0 and scaled
      * out (scale refuses 0, so the way back never comes up), a scale of the replicas, a deployment bootstrapped
-     * before the count was set. Empty when nothing changed.
+     * before the count was set. With it, the failover after a crash of the primary's PostgreSQL
+     * ({@link PatroniConfig#PRIMARY_START_TIMEOUT}), which a cluster bootstrapped before it lacks. Empty when nothing
+     * changed.
      */
     public Optional<String> ensureSynchronousMode(boolean wanted, int standbys) {
         Readiness.await("a Patroni leader", Duration.ofSeconds(30), () -> leader().isPresent(), () -> true);
@@ -288,11 +290,13 @@ public final class DbService implements HostService {
         JsonNode config = read[0];
         if (config.path("synchronous_mode").asBoolean() == wanted
                 && config.path("synchronous_mode_strict").asBoolean() == wanted
-                && config.path("synchronous_node_count").asInt(1) == standbys) {
+                && config.path("synchronous_node_count").asInt(1) == standbys
+                && config.path("primary_start_timeout").asInt(300) == PatroniConfig.PRIMARY_START_TIMEOUT) {
             return Optional.empty();
         }
         String answer = send(leader, "PATCH", "/config", "{\"synchronous_mode\":" + wanted
-                + ",\"synchronous_mode_strict\":" + wanted + ",\"synchronous_node_count\":" + standbys + "}");
+                + ",\"synchronous_mode_strict\":" + wanted + ",\"synchronous_node_count\":" + standbys
+                + ",\"primary_start_timeout\":" + PatroniConfig.PRIMARY_START_TIMEOUT + "}");
         if (!answer.startsWith("200")) {
             throw new OperatorException("Patroni on " + leader.name() + " refused to turn synchronous mode "
                     + (wanted ? "on" : "off") + " (" + answer + ")");
@@ -300,6 +304,7 @@ public final class DbService implements HostService {
         return Optional.of(wanted
                 ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for "
                         + (standbys == 1 ? "the synchronous standby" : "every replica (" + standbys + " synchronous standbys)")
+                        + "; a primary whose PostgreSQL crashes fails over at once"
                 : "synchronous mode off (no replica): the primary commits alone, RPO 0 is not promised");
     }
 
