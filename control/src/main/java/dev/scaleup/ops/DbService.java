@@ -266,8 +266,8 @@ public final class DbService implements HostService {
     }
 
     /**
-     * Brings Patroni's synchronous mode in etcd to what the topology asks for ({@link PatroniConfig#synchronousMode}):
-     * on with replicas, off without (a primary alone would never commit in strict mode), and the number of
+     * Brings the settings of Patroni's dynamic configuration in etcd that the bootstrap wrote once to what the topology
+     * and this scaleup ask for. Synchronous mode ({@link PatroniConfig#synchronousMode}): on with replicas, off without (a primary alone would never commit in strict mode), and the number of
      * synchronous standbys ({@link PatroniConfig#synchronousNodeCount}: every replica). Read from and, when it
      * differs, changed through the leader's {@code PATCH /config}: a deployment made with db.replicas 0 and scaled
      * out (scale refuses 0, so the way back never comes up), a scale of the replicas, a deployment bootstrapped
@@ -275,7 +275,7 @@ public final class DbService implements HostService {
      * ({@link PatroniConfig#PRIMARY_START_TIMEOUT}), which a cluster bootstrapped before it lacks. Empty when nothing
      * changed.
      */
-    public Optional<String> ensureSynchronousMode(boolean wanted, int standbys) {
+    public Optional<String> ensureDynamicConfig(boolean wanted, int standbys) {
         Readiness.await("a Patroni leader", Duration.ofSeconds(30), () -> leader().isPresent(), () -> true);
         Host leader = leader().orElseThrow();
         // a leader that has just started may not answer its configuration yet (seen after a restore on servers)

@@ -112,7 +112,7 @@ public final class Up {
             // the bootstrap set synchronous mode in etcd for the replica count of that day: a scale from 0 replicas
             // turns it on, a scale of the replicas changes the number of synchronous standbys, and an up brings a
             // cluster bootstrapped by an older scaleup (one synchronous standby) to every replica
-            java.util.Optional<String> syncChange = services.db().ensureSynchronousMode(
+            java.util.Optional<String> syncChange = services.db().ensureDynamicConfig(
                     PatroniConfig.synchronousMode(topology), PatroniConfig.synchronousNodeCount(topology));
             syncChange.ifPresent(progress::step);
             if (syncChange.isPresent()) {

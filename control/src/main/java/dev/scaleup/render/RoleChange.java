@@ -87,7 +87,7 @@ public final class RoleChange {
                 """.formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
                         + "# its server connections, so new clients see the new role" : "",
                 t.backup().enabled() ? skipSwitchSegments(PgBackRestConfig.pgData(paths).resolve("pg_wal")) : "",
-                run, t.db().port(), slots.isEmpty() ? "" : slots));
+                run, t.db().port(), slots));
         if (t.db().pooler()) {
             content.append("exec /usr/bin/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
                     .formatted(run, Db.POOLER_PORT, t.db().name()));
@@ -102,7 +102,7 @@ public final class RoleChange {
      * is promoted, a checkpoint finds those copies without an archive status and marks them ready; pgBackRest refuses
      * them ("already exists in the repo1 archive with a different checksum": another member pushed that name, with
      * other bytes after the switch) and archiving stops, every later segment behind it. Seen on a stack after a dozen
-     * failovers: the new primary's first checkpoint under load marked ready the last segment of each of its 9 older
+     * failovers: a checkpoint of the new primary under load marked ready the last segment of each of its 9 older
      * timelines, nothing else, and its archiver failed on the first. A new primary marks them done, reading the switch
      * points from its newest timeline history file.
      */
