@@ -45,6 +45,9 @@ public final class PatroniConfig {
     /** How long the leader key lives without a renewal: the failover's detection time when a primary's host dies. */
     public static final int TTL_SECONDS = 5;
 
+    /** PostgreSQL 15's programs, as Debian installs them (both targets). */
+    public static final String BIN_DIR = "/usr/lib/postgresql/15/bin";
+
     public static final String FILE = "patroni.yml";
     public static final int REST_PORT = 8008;
     public static final String REPLICATION_USER = "replicator";
@@ -178,7 +181,7 @@ public final class PatroniConfig {
         pg.put("listen", host.address() + ":" + t.db().port());
         pg.put("connect_address", host.address() + ":" + t.db().port());
         pg.put("data_dir", Text.path(paths.data().resolve("pgdata")));
-        pg.put("bin_dir", "/usr/lib/postgresql/15/bin");
+        pg.put("bin_dir", BIN_DIR);
         pg.put("pgpass", Text.path(paths.run().resolve("pgpass")));
         pg.put("use_unix_socket", true);
         pg.put("authentication", map(
