@@ -95,14 +95,17 @@ final class LocalConverge {
     }
 
     /**
-     * The tiers in start order, each stage's hosts brought up at once: the backup host with the app servers, since
-     * both need only the database (its stanza and first archive check take a few seconds nothing else waits for).
-     * The monitoring host comes last, with the load balancers, as on servers: started with the app servers, its
-     * Prometheus scraped the web hosts and load balancers for the 8 s before they existed, and every cold up fired
-     * LoadBalancerDown for both and VipNoHolder (a page). Beside the load balancers it adds no stage: HAProxy answers
-     * within 0.1-0.3 s, far inside the 4 s an alert must hold before it fires.
+     * The tiers in start order, each stage's hosts brought up at once. The backup host starts with the db hosts: a
+     * primary pushes WAL to its repository, and so does a replica's Patroni before a pg_rewind (every segment still
+     * marked ready), each push waiting for the repository. Started after the db tier, it made an up after every
+     * process of the stack had died (a reboot of this machine) wait for db3, which needed a rewind, until the 60 s
+     * gate gave up: Patroni was pushing five segments to a repository that was not there yet. Its stanza waits for the
+     * primary (BackupService). The monitoring host comes last, with the load balancers, as on servers: started with
+     * the app servers, its Prometheus scraped the web hosts and load balancers for the 8 s before they existed, and
+     * every cold up fired LoadBalancerDown for both and VipNoHolder (a page). Beside the load balancers it adds no
+     * stage: HAProxy answers within 0.1-0.3 s, far inside the 4 s an alert must hold before it fires.
      */
-    private static final List<List<Role>> STAGES = List.of(List.of(Role.DB), List.of(Role.BACKUP, Role.APP),
+    private static final List<List<Role>> STAGES = List.of(List.of(Role.DB, Role.BACKUP), List.of(Role.APP),
             List.of(Role.WEB), List.of(Role.LB, Role.MON));
 
     /** Every user a server process of the deployment runs as (root's processes name none). */

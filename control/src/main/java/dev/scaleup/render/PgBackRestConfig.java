@@ -86,6 +86,12 @@ public final class PgBackRestConfig {
                 pg1-path=%10$s
                 pg1-port=%11$d
                 pg1-socket-path=%12$s
+
+                # a repository that does not answer fails a push in 2 x 10 s, not pgBackRest's 2 x 60 s: before a
+                # pg_rewind Patroni pushes every segment still marked ready, one after the other, and with the
+                # backup host down the rewind (and the replica's return) waited 2 minutes for each
+                [global:archive-push]
+                io-timeout=10
                 """.formatted(host.name(), repository.name(), repository.address(), Backup.TLS_PORT,
                 Text.path(paths.conf(CA)), Text.path(paths.conf(CERT)), Text.path(paths.conf(KEY)),
                 common(t, host, paths), stanza(t), Text.path(pgData(paths)), t.db().port(), Text.path(paths.run()),
