@@ -19,10 +19,12 @@ import java.util.Map;
  * pg_hba.conf from this file, keeps the leader key in etcd, promotes a synchronous standby when the leader is gone,
  * and rewinds a former leader so it rejoins as a replica.
  *
- * <p>Timing (dynamic, set at bootstrap): ttl 5 s, loop_wait 1 s, retry_timeout 2 s (loop_wait + 2 × retry_timeout
- * ≤ ttl): a dead leader's key expires within 5 s, and the replicas, which watch it, race for it at once. A live
- * leader renews the key every second, so only a leader (or etcd) stalled for about 4 s loses it: every drill checks
- * that no failover happened where none was due (docs/RELIABILITY.md has the trade-off, measured). Strict synchronous
+ * <p>Timing (dynamic, set at bootstrap; {@code up} brings a running cluster to it): ttl 4 s, loop_wait 1 s,
+ * retry_timeout 1 s (loop_wait + 2 × retry_timeout ≤ ttl): a dead leader's key expires within 4 s, and the replicas
+ * see it at their next loop. A live leader renews the key every second, and every 2.15-2.32 s when it names a new
+ * synchronous standby (Patroni sleeps 2 s in that loop), so a leader (or etcd) stalled for 1.7 s more than that
+ * loses it: every drill checks that no failover happened where none was due (docs/RELIABILITY.md has the trade-off,
+ * measured). Strict synchronous
  * mode with every replica synchronous: a commit is acknowledged only once every streaming replica has it, the one
  * with the most WAL is promoted, and with no standby left the primary's commits wait (never acknowledged on one host
  * only), so an acknowledged write survives the loss of the primary. A hung standby keeps its connection: the primary
@@ -42,8 +44,22 @@ public final class PatroniConfig {
      */
     public static final int PRIMARY_START_TIMEOUT = 0;
 
-    /** How long the leader key lives without a renewal: the failover's detection time when a primary's host dies. */
-    public static final int TTL_SECONDS = 5;
+    /**
+     * How long the leader key lives without a renewal: the failover's detection time when a primary's host dies. 4 s,
+     * not 3: the leader's loop that names a new synchronous standby sleeps 2 s ({@code time.sleep(2)} in Patroni
+     * 3.0.2's process_sync_replication), so the key is renewed 2.15-2.32 s apart then (after every failover and every
+     * replica's return), and at 3 s a stall of 0.68 s more would fail over for nothing. At 5 s, writes resumed 5.7-7.1 s
+     * after a primary's host was lost; at 4 s, 5.2-5.6 s (db-primary-kill, 2026-12-02).
+     */
+    public static final int TTL_SECONDS = 4;
+
+    /**
+     * How long one etcd operation may take, retries included, before Patroni gives up on it (a leader that cannot
+     * renew its key then demotes, unless failsafe mode keeps it): loop_wait + 2 × this must stay within the ttl. A
+     * whole number: Patroni 3.0.2's validator refuses 1.5, and its dynamic configuration is read with int(), so 1.5
+     * set through the REST API runs as 1. etcd's slowest WAL fsync here was 128 ms under the drills' load.
+     */
+    public static final int RETRY_TIMEOUT_SECONDS = 1;
 
     /** PostgreSQL 15's programs, as Debian installs them (both targets). */
     public static final String BIN_DIR = "/usr/lib/postgresql/15/bin";
@@ -146,7 +162,7 @@ public final class PatroniConfig {
         Map<String, Object> dcs = new LinkedHashMap<>();
         dcs.put("ttl", TTL_SECONDS);
         dcs.put("loop_wait", 1);
-        dcs.put("retry_timeout", 2);
+        dcs.put("retry_timeout", RETRY_TIMEOUT_SECONDS);
         dcs.put("maximum_lag_on_failover", 1048576);
         // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait. A
         // deployment without replicas cannot keep that promise and would never commit: there the primary commits

@@ -87,7 +87,7 @@ class ScenariosTest {
     void thePrimaryScenariosWaitForWritesAndTheOldPrimary() {
         for (String name : List.of("db-primary-kill", "db-primary-partition", "db-primary-power-cut")) {
             DrillScenario s = scenario(name);
-            assertThat(s.writesWait()).as(name).isEqualTo(Duration.ofSeconds(25));
+            assertThat(s.writesWait()).as(name).isEqualTo(Duration.ofSeconds(17));
             assertThat(s.awaitsOldPrimary()).as(name).isTrue();
             assertThat(s.defaultSeconds()).as(name).isEqualTo(40);
             assertThat(s.overrun()).as(name).isEqualTo(Duration.ofSeconds(40));
