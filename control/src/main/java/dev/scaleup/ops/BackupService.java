@@ -149,7 +149,7 @@ public final class BackupService implements HostService {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OperatorException("interrupted while waiting to make the stanza");
+            throw new OperatorException("interrupted while the stanza's lock was busy");
         }
     }
 
@@ -158,20 +158,10 @@ public final class BackupService implements HostService {
         HostService.awaitListening(deployment, host, spec, Backup.TLS_PORT);
     }
 
-    /**
-     * How long the backup host waits for a primary before it makes the stanza: {@code up} starts it with the db hosts
-     * (LocalConverge), so on a cold start the primary is still being made.
-     */
-    static final Duration PRIMARY_WAIT = Duration.ofMinutes(3);
-
-    /**
-     * The stanza, once the primary serves; then a check that a WAL segment reaches the repository. A deployment's
-     * first start gets here before its database has a primary: it waits for one first ({@link #PRIMARY_WAIT}).
-     */
+    /** The stanza, once the primary serves; then a check that a WAL segment reaches the repository. */
     @Override
     public void afterStart(Host host, Progress progress) {
         if (!backups.stanzaExists()) {
-            awaitPrimary(host);
             long start = System.nanoTime();
             Exec.Result create = backups.pgbackrest(List.of("stanza-create"), Duration.ofMinutes(2));
             // the stanza's lock can be held for a moment by another pgBackRest of the repository (seen once in CI:
@@ -195,19 +185,6 @@ public final class BackupService implements HostService {
             }
             progress.step(String.format("%s: pgbackrest check: the primary's WAL reaches the repository (%.1f s)",
                     host.name(), (System.nanoTime() - start) / 1e9));
-        }
-    }
-
-    private void awaitPrimary(Host host) {
-        long deadline = System.nanoTime() + PRIMARY_WAIT.toNanos();
-        DbService db = deployment.services().db();
-        while (db.leader().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new OperatorException(host.name() + ": no db host became primary within "
-                        + PRIMARY_WAIT.toSeconds() + " s, so the stanza cannot be made (`scaleup status` shows the db"
-                        + " hosts)");
-            }
-            sleep(Duration.ofMillis(500));
         }
     }
 
