@@ -41,7 +41,16 @@ public final class Etcd {
         return paths.data().resolve("etcd");
     }
 
-    /** The etcd command line of a member: foreground, data in the host's data directory, 100 ms heartbeats. */
+    /**
+     * The etcd command line of a member: foreground, data in the host's data directory, 100 ms heartbeats, and Raft's
+     * pre-vote. Without pre-vote (etcd 3.4's default), a member cut off from the others keeps starting elections and
+     * raising its term, and when it comes back that term makes the leader step down: in a fresh-clone CI run
+     * (2026-12-03, db-primary-partition) the cluster had no leader for about 5 s after the partition ended, the new
+     * primary's leader key could not be renewed and expired as soon as a leader was elected, and the old primary, whose
+     * Patroni still read itself as the key's owner from its own member's stale copy, took the key (Patroni 3.0.2's
+     * update of a missing leader key creates it) and promoted itself on its old timeline: 427 acknowledged writes lost.
+     * With pre-vote a member that cannot win an election does not raise its term, so its return disturbs nothing.
+     */
     public static List<String> command(Topology t, Host host, HostPaths paths) {
         String self = "http://" + host.address();
         String cluster = members(t).stream().map(m -> m.name() + "=http://" + m.address() + ":" + PEER_PORT)
@@ -59,6 +68,7 @@ public final class Etcd {
                 "--enable-v2=true",
                 "--heartbeat-interval", "100",
                 "--election-timeout", "1000",
+                "--pre-vote=true",
                 "--logger", "zap",
                 "--log-level", "warn");
     }
