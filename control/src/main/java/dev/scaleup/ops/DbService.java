@@ -303,8 +303,8 @@ public final class DbService implements HostService {
                 + ",\"ttl\":" + PatroniConfig.TTL_SECONDS + ",\"retry_timeout\":" + PatroniConfig.RETRY_TIMEOUT_SECONDS
                 + "}");
         if (!answer.startsWith("200")) {
-            throw new OperatorException("Patroni on " + leader.name() + " refused to turn synchronous mode "
-                    + (wanted ? "on" : "off") + " (" + answer + ")");
+            throw new OperatorException("Patroni on " + leader.name() + " refused the dynamic configuration (synchronous"
+                    + " mode " + (wanted ? "on" : "off") + ", ttl " + PatroniConfig.TTL_SECONDS + " s): " + answer);
         }
         return Optional.of(wanted
                 ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for "

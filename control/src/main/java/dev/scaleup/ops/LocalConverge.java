@@ -81,11 +81,12 @@ final class LocalConverge {
                 }
             }
             // all hosts of a tier at once; db members too: Patroni lets one initialize and the others clone it
+            boolean dbStage = stage.contains(Role.DB);
             List<Host> stageHosts = new java.util.ArrayList<>(stage.stream().flatMap(r -> topology.hosts(r).stream()).toList());
-            if (stage.contains(Role.DB)) {
-                stageHosts.addAll(topology.hosts(STARTED_WITH_DB));
+            if (dbStage) {
+                stageHosts.addAll(topology.hosts(STARTED_WITH_DB)); // started now, finished in its own stage
             }
-            Parallel.forEach(stageHosts, host -> bringUp(host, !stage.contains(Role.DB) || host.role() != STARTED_WITH_DB));
+            Parallel.forEach(stageHosts, host -> bringUp(host, !(dbStage && host.role() == STARTED_WITH_DB)));
             if (stage.contains(Role.APP) && !needRestart.isEmpty()) {
                 // new settings for running app servers: one at a time, drained in nginx first
                 List<Host> hosts = topology.hosts(Role.APP).stream().filter(needRestart::contains).toList();

@@ -49,7 +49,7 @@ public final class PatroniConfig {
      * not 3: the leader's loop that names a new synchronous standby sleeps 2 s ({@code time.sleep(2)} in Patroni
      * 3.0.2's process_sync_replication), so the key is renewed 2.15-2.32 s apart then (after every failover and every
      * replica's return), and at 3 s a stall of 0.68 s more would fail over for nothing. At 5 s, writes resumed 5.7-7.1 s
-     * after a primary's host was lost; at 4 s, 5.2-5.6 s (db-primary-kill, 2026-12-02).
+     * after a primary's host was lost; at 4 s, 4.8-5.6 s (db-primary-kill, 5 runs, 2026-12-02/03).
      */
     public static final int TTL_SECONDS = 4;
 

@@ -134,7 +134,6 @@ class PrivilegeIT {
         return Exec.run(argv);
     }
 
-    /** Real, effective, saved and file-system uid of the process, from /proc/PID/status. */
     /** The process's uids, or nothing when it ended before they were read. */
     private static java.util.Optional<List<Long>> uidsIfAlive(long pid) {
         try {
@@ -147,6 +146,7 @@ class PrivilegeIT {
         }
     }
 
+    /** Real, effective, saved and file-system uid of the process, from /proc/PID/status. */
     private static List<Long> uids(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
