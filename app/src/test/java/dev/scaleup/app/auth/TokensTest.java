@@ -99,4 +99,79 @@ class TokensTest {
 
         assertThat(tokens.check(token).problem()).isEqualTo(Tokens.Problem.MALFORMED);
     }
+
+    @Test
+    void signaturesMadeAtOnceOnManyThreadsAreRight() throws Exception {
+        // every signature is a clone of one keyed Mac: clones taken at the same time must not share a state
+        java.util.List<java.util.concurrent.Callable<Boolean>> work = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int base = t * 1_000;
+            work.add(() -> {
+                for (int i = 1; i <= 500; i++) {
+                    Tokens.Issued issued = tokens.issue(base + i);
+                    if (!tokens.check(issued.token()).equals(new Tokens.Checked(base + i, null))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (var result : pool.invokeAll(work)) {
+                assertThat(result.get()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theSignatureIsHmacSha256OfThePayloadWithTheKey() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String token = tokens.issue(42).token();
+        Base64.Decoder b64 = Base64.getUrlDecoder();
+        String[] parts = token.split("\\.");
+
+        assertThat(b64.decode(parts[1])).isEqualTo(mac.doFinal(b64.decode(parts[0])));
+    }
+
+    @Test
+    void theHandWrittenChecksAcceptWhatTheGrammarsAccept() {
+        // the token's grammar as it was written before the checks were done by hand
+        java.util.regex.Pattern shape = java.util.regex.Pattern.compile("([A-Za-z0-9_-]{1,100})\\.([A-Za-z0-9_-]{43})");
+        java.util.regex.Pattern fields = java.util.regex.Pattern.compile("v1:([1-9][0-9]{0,18}):([0-9]{1,12})");
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "aZ09-_.:=+/ v1";
+        String digits = "0123456789:";
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder token = new StringBuilder();
+            int payloadLength = random.nextInt(103);
+            for (int k = 0; k < payloadLength; k++) {
+                token.append(random.nextInt(20) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'A');
+            }
+            token.append(random.nextInt(10) == 0 ? "" : ".");
+            int signatureLength = 41 + random.nextInt(4);
+            for (int k = 0; k < signatureLength; k++) {
+                token.append(random.nextInt(60) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'b');
+            }
+            String t = token.toString();
+            boolean expected = shape.matcher(t).matches();
+            accepted += expected ? 1 : 0;
+            assertThat(Tokens.shapeOk(t, t.indexOf('.'))).as(t).isEqualTo(expected);
+
+            StringBuilder payload = new StringBuilder(random.nextInt(20) == 0 ? "v2:" : "v1:");
+            int length = random.nextInt(36);
+            for (int k = 0; k < length; k++) {
+                payload.append(random.nextInt(8) == 0 ? digits.charAt(random.nextInt(digits.length()))
+                        : (char) ('0' + random.nextInt(10)));
+            }
+            String p = payload.toString();
+            assertThat(Tokens.payloadOk(p, p.indexOf(':', 3))).as(p).isEqualTo(fields.matcher(p).matches());
+        }
+        assertThat(accepted).as("tokens of the right shape among the random ones").isGreaterThan(1_000);
+        for (String p : new String[] {"v1:1:1", "v1:0:1", "v1:1:", "v1::1", "v1:1234567890123456789:123456789012",
+            "v1:12345678901234567890:1", "v1:1:1234567890123", "v1", "", "v1:", "v1:1:1:1", "v1:１:1"}) {
+            assertThat(Tokens.payloadOk(p, p.indexOf(':', 3))).as(p).isEqualTo(fields.matcher(p).matches());
+        }
+    }
 }

@@ -24,6 +24,31 @@ class RequestIdsTest {
     }
 
     @Test
+    void everyAllowedCharacterIsKeptAndNothingElse() {
+        String allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@/+=-";
+        assertThat(RequestIds.sane(allowed)).isTrue();
+        assertThat(RequestIds.sane("x".repeat(128))).isTrue();
+        for (char c = 0; c < 256; c++) {
+            assertThat(RequestIds.sane("a" + c)).as("char %d", (int) c).isEqualTo(allowed.indexOf(c) >= 0);
+        }
+        assertThat(RequestIds.sane("é")).isFalse();
+    }
+
+    @Test
+    void newIdsAreRandomVersion4Uuids() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            String id = RequestIds.newId();
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.toString()).isEqualTo(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            seen.add(id);
+        }
+        assertThat(seen).hasSize(1_000);
+    }
+
+    @Test
     void visitIdsMustBePositiveLongs() {
         assertThat(ApiHandlers.positiveLong("1")).hasValue(1);
         assertThat(ApiHandlers.positiveLong("9223372036854775807")).hasValue(Long.MAX_VALUE);
