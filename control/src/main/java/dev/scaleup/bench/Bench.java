@@ -88,8 +88,20 @@ public final class Bench {
                       double cpuChainOverParts) {
     }
 
-    /** The stack with no traffic: CPU by kind of process in percent of one core. */
-    public record Idle(double seconds, double totalPercentOfCore, Map<String, Double> byKindPercentOfCore) {
+    /**
+     * The stack with no traffic: CPU by kind of process in percent of one core; of the total, what the monitoring's
+     * own processes spent (Prometheus, Alertmanager, the exporters), so that the serving stack's part can be read.
+     */
+    public record Idle(double seconds, double totalPercentOfCore, double monitoringPercentOfCore,
+                       Map<String, Double> byKindPercentOfCore) {
+
+        static Idle of(double seconds, Map<String, Double> byKindPercentOfCore) {
+            double monitoring = byKindPercentOfCore.entrySet().stream()
+                    .filter(e -> ProcessUsage.MONITORING_KINDS.contains(e.getKey()))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            return new Idle(round(seconds), round(ProcessUsage.total(byKindPercentOfCore)), round(monitoring),
+                    byKindPercentOfCore);
+        }
     }
 
     /** Resident memory of every process of the stack at the end of the run, by kind. */
@@ -163,8 +175,8 @@ public final class Bench {
         List<Target> targets = targets(topology);
         List<Host> hosts = topology.hosts();
         Idle idle = idle(hosts);
-        progress.step(String.format(Locale.ROOT, "bench: the stack idle for %.0f s: %.1f %% of one core (%s)",
-                idle.seconds(), idle.totalPercentOfCore(), ProcessUsage.describe(idle.byKindPercentOfCore(), "%", 1)));
+        progress.step(String.format(Locale.ROOT, "bench: the stack idle for %.0f s: %s", idle.seconds(),
+                describeIdle(idle)));
         String runId = "bn" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         // the users are made on app1 directly: through the VIP, the load balancers' limit on sign-ins and sign-ups
         // (30 in 10 s per client address) made 20 users take 22 s
@@ -215,7 +227,7 @@ public final class Bench {
         double seconds = ProcessUsage.seconds(before, after);
         Map<String, Double> percent = new TreeMap<>();
         ProcessUsage.cpuMicros(before, after).forEach((k, v) -> percent.put(k, round(v / seconds / 10_000)));
-        return new Idle(round(seconds), round(ProcessUsage.total(percent)), percent);
+        return Idle.of(seconds, percent);
     }
 
     private static Path scratch() {
@@ -280,11 +292,18 @@ public final class Bench {
                     h.hops(), h.p50OverheadMs(), h.p99OverheadMs(), h.throughputRatio(), h.cpuStackMicros(),
                     h.cpuPartsMicros(), h.cpuChainOverParts()));
         }
-        s.append(String.format(Locale.ROOT, "%nidle: %.1f %% of one core over %.0f s (%s); memory: %.0f MB RSS in %d "
-                        + "processes (%s)", result.idle().totalPercentOfCore(), result.idle().seconds(),
-                ProcessUsage.describe(result.idle().byKindPercentOfCore(), "%", 1), result.memory().totalRssMb(),
+        s.append(String.format(Locale.ROOT, "%nidle over %.0f s: %s; memory: %.0f MB RSS in %d "
+                        + "processes (%s)", result.idle().seconds(), describeIdle(result.idle()), result.memory().totalRssMb(),
                 result.memory().processes(), ProcessUsage.describe(result.memory().byKindRssMb(), "MB")));
         return s.toString().stripTrailing();
+    }
+
+    /** "25.9 % of one core (…), of which monitoring's own processes 3.9 %". */
+    static String describeIdle(Idle idle) {
+        return String.format(Locale.ROOT, "%.1f %% of one core (%s)%s", idle.totalPercentOfCore(),
+                ProcessUsage.describe(idle.byKindPercentOfCore(), "%", 1), idle.monitoringPercentOfCore() > 0
+                        ? String.format(Locale.ROOT, ", of which monitoring's own processes %.1f %%",
+                        idle.monitoringPercentOfCore()) : "");
     }
 
     static double ratio(double a, double b) {

@@ -28,6 +28,10 @@ public final class ProcessUsage {
     public static final List<String> KINDS = List.of("haproxy", "keepalived", "nginx", "java", "pgbouncer", "postgres",
             "patroni", "etcd", "pgbackrest", "prometheus", "alertmanager", "exporters", "other");
 
+    /** The kinds that are the monitoring's own processes (what they cost in the processes they scrape is not here). */
+    public static final java.util.Set<String> MONITORING_KINDS = java.util.Set.of("prometheus", "alertmanager",
+            "exporters");
+
     /** One process as one stat line describes it. */
     record Proc(long pid, String comm, long ticks, long rssPages) {
     }

@@ -36,7 +36,8 @@ class BenchTest {
                 measured(2000, 4, 8, 200), measured(1000, 7, 12, 300), measured(500, 10, 20, 900),
                 measured(400, 12, 25, 1000)));
         Bench.Result result = Bench.assemble("scaleup", "now", Bench.Options.defaults(), 20,
-                new Machine("cpu", 2, 1024, "Linux", "java", 0.5), new Bench.Idle(5, 3.2, Map.of("etcd", 2.0, "patroni", 1.2)),
+                new Machine("cpu", 2, 1024, "Linux", "java", 0.5), Bench.Idle.of(5, Map.of("etcd", 2.0, "patroni", 1.2,
+                        "prometheus", 0.8, "exporters", 0.3)),
                 new Bench.Memory(1500, 120, Map.of("java", 900.0, "postgres", 600.0)), targets, measured);
         assertThat(result.loadGenerator()).isEqualTo("wrk");
         assertThat(result.targets().get(0).rpsRatio()).isEqualTo(1.0);
@@ -62,10 +63,12 @@ class BenchTest {
         String table = Bench.table(result);
         assertThat(table).contains("| static-stack | nginx static file | stack | 4000 | 2.00 | 4.00 | 0 | 1.00 | 100 | java 100 |")
                 .contains("| GET /api/accounts/me | VIP (TLS) → haproxy → nginx | +3.00 | +4.00 | 0.50 | 600 | 300 | 2.00 |")
-                .contains("idle: 3.2 % of one core over 5 s (patroni 1.2, etcd 2.0 %)")
+                .contains("idle over 5 s: 4.3 % of one core (patroni 1.2, etcd 2.0, prometheus 0.8, exporters 0.3 %), of"
+                        + " which monitoring's own processes 1.1 %;")
                 .contains("memory: 1500 MB RSS in 120 processes (java 900, postgres 600 MB)");
         assertThat(result.toJson()).contains("\"rps_ratio\"").contains("\"cpu_chain_over_parts\"")
-                .contains("\"by_kind_micros\"").contains("\"total_percent_of_core\"");
+                .contains("\"by_kind_micros\"").contains("\"total_percent_of_core\"")
+                .contains("\"monitoring_percent_of_core\" : 1.1");
     }
 
     @Test

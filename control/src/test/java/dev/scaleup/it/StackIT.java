@@ -415,6 +415,9 @@ class StackIT {
         }
         assertThat(result.path("idle").path("seconds").asDouble()).isGreaterThanOrEqualTo(0.9);
         assertThat(result.path("idle").path("by_kind_percent_of_core").path("etcd").asDouble()).isPositive();
+        assertThat(result.path("idle").path("monitoring_percent_of_core").isNumber()).as("monitoring's share").isTrue();
+        assertThat(result.path("idle").path("monitoring_percent_of_core").asDouble()).isBetween(0.0,
+                result.path("idle").path("total_percent_of_core").asDouble());
     }
 
     @Test
