@@ -35,7 +35,8 @@ public final class VipCheck {
     /**
      * The kernel's routing tables of the host's network namespace, its own addresses among them. The check reads them
      * with the shell's builtins: keepalived runs it every second, and each program it started cost about 10 ms of CPU
-     * here; its first version ran date, ip, grep and rm each time, 4 % of a core on an idle stack (bench).
+     * here; its first version ran date, ip, grep and rm each time: 4.3 % of a core on an idle stack (keepalived's
+     * reaped children, from /proc over 10 s), 0.65 % since.
      */
     static final String FIB = "/proc/net/fib_trie";
 

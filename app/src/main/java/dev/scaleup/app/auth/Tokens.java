@@ -74,7 +74,7 @@ public final class Tokens {
             throw new IllegalArgumentException("userId must be positive");
         }
         Instant expiresAt = clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
-        byte[] payload = ("v1:" + userId + ":" + expiresAt.getEpochSecond()).getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = (PAYLOAD_PREFIX + userId + ":" + expiresAt.getEpochSecond()).getBytes(StandardCharsets.US_ASCII);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return new Issued(b64.encodeToString(payload) + "." + b64.encodeToString(mac(payload)), userId, expiresAt);
     }
