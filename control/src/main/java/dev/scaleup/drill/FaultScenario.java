@@ -52,7 +52,8 @@ abstract class FaultScenario extends DrillScenario {
 
     @Override
     final String injected(long fromMicros, long toMicros, String done) {
-        return String.format(Locale.ROOT, "%s: fault at %.1f s: %s", name(), fromMicros / 1e6, done);
+        return String.format(Locale.ROOT, "%s: fault at %.1f s (injected in %d ms): %s", name(), fromMicros / 1e6,
+                Math.round((toMicros - fromMicros) / 1e3), done);
     }
 
     static Host vipHolder(Status.Report status) {

@@ -153,13 +153,14 @@ public final class HostNetwork {
         return List.copyOf(found);
     }
 
-    /** Pids of every process in the namespace (they all belong to this deployment). */
+    /**
+     * Pids of every process in the namespace (they all belong to this deployment): what {@code ip netns pids} prints,
+     * read from /proc without starting a program. A drill's fault is marked before the pids are read, so their reading
+     * counts as failover time: with wrk through the VIP (2 threads, 32 connections), {@code ip netns pids} and the
+     * {@code kill} program took 83.5 ms (median; p90 208 ms) and this reading 11.6 ms (p90 50 ms), 38 rounds each.
+     */
     public static List<Long> pidsIn(String namespace) {
-        Exec.Result result = Exec.run(NetCommands.namespacePids(namespace));
-        if (!result.ok()) {
-            return List.of();
-        }
-        return result.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+        return ProcFs.pidsInNetworkNamespace(Path.of("/proc"), Path.of("/run/netns", namespace));
     }
 
     /**

@@ -88,10 +88,6 @@ public final class NetCommands {
         return List.of("sysctl", "-q", "-w", key + "=" + value);
     }
 
-    public static List<String> namespacePids(String namespace) {
-        return List.of("ip", "netns", "pids", namespace);
-    }
-
     public static List<String> addressesOf(String namespace, String device) {
         return List.of("ip", "-n", namespace, "-4", "-o", "addr", "show", "dev", device);
     }

@@ -1,13 +1,50 @@
 package dev.scaleup.runtime;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What /proc and /etc/passwd say about a local process or user (the netns target's faults pick pids by them). */
 final class ProcFs {
 
     private ProcFs() {
+    }
+
+    /**
+     * The pids under the proc directory whose network namespace is the one bound at the file (a namespace's file under
+     * /run/netns, or a process's {@code ns/net}), in ascending order; none when the file does not exist. A process that
+     * exits while it is read is left out.
+     */
+    static List<Long> pidsInNetworkNamespace(Path proc, Path namespaceFile) {
+        String wanted;
+        try {
+            wanted = "net:[" + Files.getAttribute(namespaceFile, "unix:ino") + "]";
+        } catch (IOException | UnsupportedOperationException e) {
+            return List.of();
+        }
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.isEmpty() || !name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    continue;
+                }
+                try {
+                    if (Files.readSymbolicLink(entry.resolve("ns").resolve("net")).toString().equals(wanted)) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + proc + ": " + e.getMessage(), e);
+        }
+        pids.sort(null);
+        return List.copyOf(pids);
     }
 
     static String executable(long pid) {
