@@ -26,7 +26,8 @@ final class Inventory {
             Role.WEB, List.of("nginx"),
             // psql: secrets rotate checks the new database login from an app host, as the app will use it
             Role.APP, List.of("postgresql-client-15"),
-            Role.DB, List.of("postgresql-15", "patroni", "python3-etcd"),
+            // curl: a new primary wakes the other members' Patroni (on-role-change.sh)
+            Role.DB, List.of("postgresql-15", "patroni", "python3-etcd", "curl"),
             Role.BACKUP, List.of("pgbackrest"),
             Role.MON, List.of("prometheus", "prometheus-alertmanager"));
     static final List<String> ETCD_PACKAGES = List.of("etcd-server");

@@ -18,6 +18,7 @@ import java.util.List;
  *       the first write was acknowledged, all of it spent waiting for the slot. The script makes those slots as soon
  *       as PostgreSQL is out of recovery, under the names Patroni gives them (the member's name), so Patroni finds
  *       them made and keeps them.</li>
+ *   <li><b>The other members follow at once</b> ({@link #wakeOthers}).</li>
  *   <li><b>No old timeline's last segment archived</b> under its own name, with archiving on
  *       ({@link #skipSwitchSegments}).</li>
  *   <li><b>PgBouncer</b> (with {@code db.pooler}) forgets the startup parameters it saved from the server
@@ -50,14 +51,16 @@ public final class RoleChange {
                   master|primary) want=false ;;
                   *) want=true ;;
                 esac
-                %s# one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
+                # one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
                 # start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
                 # waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
-                # does not take connections (a demoted primary restarts), for 30 s at most. psql itself, not
-                # Debian's /usr/bin/psql: that is pg_wrapper, a Perl program that picks the version first, and it
-                # took most of the 0.54 s from this script's start to its connection in a failover under load
-                end=$(($(date +%%s) + 30))
-                while [ "$(date +%%s)" -lt "$end" ]; do
+                # does not take connections (a demoted primary restarts), 300 times 0.1 s apart (30 s at least).
+                # psql itself, not Debian's /usr/bin/psql: that is pg_wrapper, a Perl program that picks the
+                # version first, and it took most of the 0.54 s from this script's start to its connection in a
+                # failover under load. Nothing before it waits for another program (each start took about 0.1 s
+                # in a failover under the drills' load, and the slots came 0.78 s after PostgreSQL was ready)
+                n=0
+                while [ "$n" -lt 300 ]; do
                   %s/psql -X -q -v ON_ERROR_STOP=1 -h %s -p %d -U postgres -d postgres >/dev/null 2>&1 <<SQL && break
                 DO \\$\\$
                 DECLARE
@@ -84,12 +87,14 @@ public final class RoleChange {
                 END
                 \\$\\$;
                 SQL
+                  n=$((n + 1))
                   sleep 0.1
                 done
-                """.formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
+                %s%s""".formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
                         + "# its server connections, so new clients see the new role" : "",
-                t.backup().enabled() ? skipSwitchSegments(PgBackRestConfig.pgData(paths).resolve("pg_wal")) : "",
-                PatroniConfig.BIN_DIR, run, t.db().port(), slots));
+                PatroniConfig.BIN_DIR, run, t.db().port(), slots,
+                others.isEmpty() ? "" : wakeOthers(t, host, paths),
+                t.backup().enabled() ? skipSwitchSegments(PgBackRestConfig.pgData(paths).resolve("pg_wal")) : ""));
         if (t.db().pooler()) {
             content.append("exec %s/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
                     .formatted(PatroniConfig.BIN_DIR, run, Db.POOLER_PORT, t.db().name()));
@@ -106,7 +111,9 @@ public final class RoleChange {
      * other bytes after the switch) and archiving stops, every later segment behind it. Seen on a stack after a dozen
      * failovers: a checkpoint of the new primary under load marked ready the last segment of each of its 9 older
      * timelines, nothing else, and its archiver failed on the first. A new primary marks them done, reading the switch
-     * points from its newest timeline history file.
+     * points from its newest timeline history file. It does so after the slots, which no write waits for less: it
+     * starts a program per timeline (0.28 s for five in a failover under load), and one already marked ready is
+     * moved to done.
      */
     static String skipSwitchSegments(java.nio.file.Path wal) {
         return """
@@ -134,6 +141,48 @@ public final class RoleChange {
                   fi
                 fi
                 """.replace("@WAL_DIR@", Text.path(wal));
+    }
+
+    /**
+     * A new primary wakes the other members' Patroni once their slots are made. A replica learns of a new leader at its next loop,
+     * up to {@code loop_wait} (1 s) later: Patroni 3.0.2 watches the leader key only when at least 1 s of the loop is
+     * left to wait, never at {@code loop_wait} 1 s. A replica that lost the race for the key has even dropped its
+     * {@code primary_conninfo} until then (seen: 0.8 s later, and the new primary had been ready for 0.56 s). In
+     * strict synchronous mode the first write waits until a replica streams from the new primary: 0.02-1.0 s after it
+     * was ready, in db-primary-kills. Patroni's {@code PATCH /config} runs the HA loop at once ({@code ha.wakeup()}),
+     * and a patch of an empty section changes nothing (no write to etcd). Not before the slots: woken then, a replica
+     * is refused and tries again every {@code wal_retrieve_retry_interval} (0.25 s) anyway, and the curl processes
+     * competed with the promotion and the slots' psql for the 2 cores (four db-primary-kills that woke first: the
+     * first write 0.01-0.91 s after the new primary was ready, 0.54 s on average). The REST API's password is the one in
+     * Patroni's own file, read by this script (it runs as Patroni's user) and handed to curl on its standard input,
+     * never in a command line; each call is bounded (a member that is gone is not waited for) and runs in the
+     * background.
+     */
+    static String wakeOthers(Topology t, Host host, HostPaths paths) {
+        String apis = t.hosts(Role.DB).stream().filter(h -> !h.equals(host))
+                .map(h -> h.address() + ":" + PatroniConfig.REST_PORT).collect(java.util.stream.Collectors.joining(" "));
+        return """
+                # A new primary wakes the other members' Patroni once their slots are made: each would learn of
+                # the new leader at its next loop, up to 1 s later, and in synchronous mode the first write waits
+                # for one of them to stream. A PATCH /config of
+                # an empty section changes nothing and runs the HA loop at once. The password, read from
+                # Patroni's file with the shell's own read, goes to curl on its standard input, not in its
+                # command line
+                if [ "$want" = false ]; then
+                  pw= section=
+                  while IFS= read -r line; do
+                    case "$line" in
+                      restapi:*) section=restapi ;;
+                      [!\\ ]*) section= ;;
+                      "    password: "*) if [ "$section" = restapi ]; then pw=${line#"    password: "}; break; fi ;;
+                    esac
+                  done < %s
+                  for api in %s; do
+                    printf 'user = "%s:%%s"\\n' "$pw" | curl -s -o /dev/null -K - --connect-timeout 1 --max-time 2 \\
+                      -X PATCH -H 'Content-Type: application/json' -d '{"postgresql":{}}' "http://$api/config" &
+                  done
+                fi
+                """.formatted(Text.path(paths.conf(PatroniConfig.FILE)), apis, PatroniConfig.REST_USER);
     }
 
     /** Patroni's callback command line. */

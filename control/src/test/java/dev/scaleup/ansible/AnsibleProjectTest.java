@@ -135,7 +135,7 @@ class AnsibleProjectTest {
         Db db = t.db();
         List<ProjectFile> files = AnsibleProject.render(t.withDb(new Db(db.replicas(), db.port(), db.name(), db.user(), true)), INPUTS);
         assertThat(content(files, "group_vars/all.yml")).contains("scaleup_pooler: true\n");
-        assertThat(content(files, "inventory.yml")).contains("'postgresql-15', 'patroni', 'python3-etcd', 'pgbackrest', 'pgbouncer'");
+        assertThat(content(files, "inventory.yml")).contains("'postgresql-15', 'patroni', 'python3-etcd', 'curl', 'pgbackrest', 'pgbouncer'");
         for (String host : List.of("db1", "db2")) {
             assertThat(content(files, "host_files/" + host + "/pgbouncer.ini")).contains("listen_port = 6432\n")
                     .contains("unix_socket_dir = /run/scaleup\n").contains("auth_hba_file = /etc/scaleup/pgbouncer_hba.conf\n");

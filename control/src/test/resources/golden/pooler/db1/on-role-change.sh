@@ -8,37 +8,16 @@ case "$2" in
   master|primary) want=false ;;
   *) want=true ;;
 esac
-# With archiving, an old timeline's last segment (its switch point in it) is not archived under its
-# own name: it was archived as .partial, and the next timeline's segment holds its WAL up to the
-# switch. A member rewound onto this history has copies of them (pg_rewind copies WAL), which a
-# primary's checkpoint marks ready, and pgBackRest refuses them ("already exists ... with a
-# different checksum"): archiving stops. A new primary marks them done
-if [ "$want" = false ]; then
-  wal=/state/hosts/db1/data/pgdata/pg_wal
-  newest=
-  for h in "$wal"/*.history; do [ -f "$h" ] && newest=$h; done
-  if [ -n "$newest" ]; then
-    while read -r tli lsn rest; do
-      case "$tli" in ''|*[!0-9]*) continue ;; esac
-      seg=$(printf '%08X%08X%08X' "$tli" "$((0x${lsn%/*}))" "$((0x${lsn#*/} >> 24))")
-      if [ -f "$wal/$seg" ] && [ ! -f "$wal/archive_status/$seg.done" ]; then
-        if [ -f "$wal/archive_status/$seg.ready" ]; then
-          mv -f "$wal/archive_status/$seg.ready" "$wal/archive_status/$seg.done"
-        else
-          : > "$wal/archive_status/$seg.done"
-        fi
-      fi
-    done < "$newest"
-  fi
-fi
 # one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
 # start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
 # waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
-# does not take connections (a demoted primary restarts), for 30 s at most. psql itself, not
-# Debian's /usr/bin/psql: that is pg_wrapper, a Perl program that picks the version first, and it
-# took most of the 0.54 s from this script's start to its connection in a failover under load
-end=$(($(date +%s) + 30))
-while [ "$(date +%s)" -lt "$end" ]; do
+# does not take connections (a demoted primary restarts), 300 times 0.1 s apart (30 s at least).
+# psql itself, not Debian's /usr/bin/psql: that is pg_wrapper, a Perl program that picks the
+# version first, and it took most of the 0.54 s from this script's start to its connection in a
+# failover under load. Nothing before it waits for another program (each start took about 0.1 s
+# in a failover under the drills' load, and the slots came 0.78 s after PostgreSQL was ready)
+n=0
+while [ "$n" -lt 300 ]; do
   /usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h /state/hosts/db1/run -p 5432 -U postgres -d postgres >/dev/null 2>&1 <<SQL && break
 DO \$\$
 DECLARE
@@ -65,6 +44,50 @@ BEGIN
 END
 \$\$;
 SQL
+  n=$((n + 1))
   sleep 0.1
 done
+# A new primary wakes the other members' Patroni once their slots are made: each would learn of
+# the new leader at its next loop, up to 1 s later, and in synchronous mode the first write waits
+# for one of them to stream. A PATCH /config of
+# an empty section changes nothing and runs the HA loop at once. The password, read from
+# Patroni's file with the shell's own read, goes to curl on its standard input, not in its
+# command line
+if [ "$want" = false ]; then
+  pw= section=
+  while IFS= read -r line; do
+    case "$line" in
+      restapi:*) section=restapi ;;
+      [!\ ]*) section= ;;
+      "    password: "*) if [ "$section" = restapi ]; then pw=${line#"    password: "}; break; fi ;;
+    esac
+  done < /state/hosts/db1/conf/patroni.yml
+  for api in 198.18.0.82:8008 198.18.0.83:8008; do
+    printf 'user = "patroni:%s"\n' "$pw" | curl -s -o /dev/null -K - --connect-timeout 1 --max-time 2 \
+      -X PATCH -H 'Content-Type: application/json' -d '{"postgresql":{}}' "http://$api/config" &
+  done
+fi
+# With archiving, an old timeline's last segment (its switch point in it) is not archived under its
+# own name: it was archived as .partial, and the next timeline's segment holds its WAL up to the
+# switch. A member rewound onto this history has copies of them (pg_rewind copies WAL), which a
+# primary's checkpoint marks ready, and pgBackRest refuses them ("already exists ... with a
+# different checksum"): archiving stops. A new primary marks them done
+if [ "$want" = false ]; then
+  wal=/state/hosts/db1/data/pgdata/pg_wal
+  newest=
+  for h in "$wal"/*.history; do [ -f "$h" ] && newest=$h; done
+  if [ -n "$newest" ]; then
+    while read -r tli lsn rest; do
+      case "$tli" in ''|*[!0-9]*) continue ;; esac
+      seg=$(printf '%08X%08X%08X' "$tli" "$((0x${lsn%/*}))" "$((0x${lsn#*/} >> 24))")
+      if [ -f "$wal/$seg" ] && [ ! -f "$wal/archive_status/$seg.done" ]; then
+        if [ -f "$wal/archive_status/$seg.ready" ]; then
+          mv -f "$wal/archive_status/$seg.ready" "$wal/archive_status/$seg.done"
+        else
+          : > "$wal/archive_status/$seg.done"
+        fi
+      fi
+    done < "$newest"
+  fi
+fi
 exec /usr/lib/postgresql/15/bin/psql -X -q -h /state/hosts/db1/run -p 6432 -U postgres -d pgbouncer -c 'RECONNECT app'
