@@ -9,13 +9,14 @@ esac
 # one psql for the wait and the slots: on a machine busy with a failover a psql took 0.5-0.8 s to
 # start and connect, and one for each poll and each slot made the slots 1.5 s late. The session
 # waits in the server for the new role, then makes the slots; it is retried while PostgreSQL
-# does not take connections (a demoted primary restarts), 300 times 0.1 s apart (30 s at least).
+# does not take connections (a demoted primary restarts), for 30 s at most, counted from the
+# first try that failed (the clock is read only then).
 # psql itself, not Debian's /usr/bin/psql: that is pg_wrapper, a Perl program that picks the
 # version first, and it took most of the 0.54 s from this script's start to its connection in a
 # failover under load. Nothing before it waits for another program (each start took about 0.1 s
 # in a failover under the drills' load, and the slots came 0.78 s after PostgreSQL was ready)
-n=0
-while [ "$n" -lt 300 ]; do
+end=
+while :; do
   /usr/lib/postgresql/15/bin/psql -X -q -v ON_ERROR_STOP=1 -h /state/hosts/db2/run -p 5432 -U postgres -d postgres >/dev/null 2>&1 <<SQL && break
 DO \$\$
 DECLARE
@@ -42,15 +43,16 @@ BEGIN
 END
 \$\$;
 SQL
-  n=$((n + 1))
+  now=$(date +%s)
+  [ -n "$end" ] || end=$((now + 30))
+  [ "$now" -lt "$end" ] || break
   sleep 0.1
 done
 # A new primary wakes the other members' Patroni once their slots are made: each would learn of
 # the new leader at its next loop, up to 1 s later, and in synchronous mode the first write waits
-# for one of them to stream. A PATCH /config of
-# an empty section changes nothing and runs the HA loop at once. The password, read from
-# Patroni's file with the shell's own read, goes to curl on its standard input, not in its
-# command line
+# for one of them to stream. A PATCH /config of an empty section changes nothing and runs the HA
+# loop at once. The password, read from Patroni's file with the shell's own read, goes to curl on
+# its standard input, not in its command line
 if [ "$want" = false ]; then
   pw= section=
   while IFS= read -r line; do
