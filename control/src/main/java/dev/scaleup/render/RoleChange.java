@@ -150,16 +150,17 @@ public final class RoleChange {
      * A new primary wakes the other members' Patroni once their slots are made. A replica learns of a new leader at its
      * next loop, up to {@code loop_wait} (1 s) later: Patroni 3.0.2 watches the leader key only when at least 1 s of
      * the loop is left to wait, never at {@code loop_wait} 1 s. A replica that lost the race for the key has even
-     * dropped its {@code primary_conninfo} until then (seen: 0.8 s later, and the new primary had been ready for 0.56
-     * s). In strict synchronous mode the first write waits until a replica streams from the new primary: 0.02-1.0 s
-     * after it was ready, in db-primary-kills. Patroni's {@code PATCH /config} runs the HA loop at once
-     * ({@code ha.wakeup()}), and a patch of an empty section changes nothing (no write to etcd). Not before the
-     * slots: woken then, a replica is refused and tries again every {@code wal_retrieve_retry_interval} (0.25 s) anyway, and the
-     * curl processes competed with the promotion and the slots' psql for the 2 cores (four db-primary-kills that woke
-     * first: the first write 0.01-0.91 s after the new primary was ready, 0.54 s on average). The REST API's password
-     * is the one in Patroni's own file, read by this script (it runs as Patroni's user) and handed to curl on its
-     * standard input, never in a command line; each call is bounded (a member that is gone is not waited for) and runs
-     * in the background.
+     * dropped its {@code primary_conninfo} until then (seen: 0.8 s later, when the new primary had been ready for
+     * 0.56 s). In strict synchronous mode the first write waits until a replica streams from the new primary: 0.02-1.0
+     * s after it was ready, in db-primary-kills. Patroni's {@code PATCH /config} runs the HA loop at once
+     * ({@code ha.wakeup()}), and a patch of an empty section changes nothing (no write to etcd).
+     *
+     * <p>Not before the slots: woken then, a replica is refused and tries again every
+     * {@code wal_retrieve_retry_interval} (0.25 s) anyway, and the curl processes competed with the promotion and the
+     * slots' psql for the 2 cores (four db-primary-kills that woke first: the first write 0.01-0.91 s after the new
+     * primary was ready, 0.54 s on average). The REST API's password is the one in Patroni's own file, read by this
+     * script (it runs as Patroni's user) and handed to curl on its standard input, never in a command line; each call
+     * is bounded (a member that is gone is not waited for) and runs in the background.
      */
     static String wakeOthers(Topology t, Host host, HostPaths paths) {
         String apis = t.hosts(Role.DB).stream().filter(h -> !h.equals(host))
