@@ -41,8 +41,8 @@ public final class RoleChange {
         Text.requireRole(host, Role.DB, FILE);
         String run = Text.path(paths.run());
         // Patroni's slot name of a member is its name (lower case letters, digits and _ kept): db1, db2, ...
-        List<String> others = t.hosts(Role.DB).stream().filter(h -> !h.equals(host)).map(Host::name).toList();
-        String slots = others.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(","));
+        List<Host> others = t.hosts(Role.DB).stream().filter(h -> !h.equals(host)).toList();
+        String slots = others.stream().map(h -> "'" + h.name() + "'").collect(java.util.stream.Collectors.joining(","));
         StringBuilder content = new StringBuilder(Text.banner(t, host)).append("""
                 # Patroni's on_role_change (sh <this> on_role_change <role> <scope>): once PostgreSQL is in its new
                 # role, a new primary makes the other members' replication slots at once (Patroni would at its next
@@ -96,7 +96,7 @@ public final class RoleChange {
                 %s%s""".formatted(t.db().pooler() ? ";\n# PgBouncer forgets the startup parameters it saved from the server (in_hot_standby) and replaces\n"
                         + "# its server connections, so new clients see the new role" : "",
                 PatroniConfig.BIN_DIR, run, t.db().port(), slots,
-                others.isEmpty() ? "" : wakeOthers(t, host, paths),
+                others.isEmpty() ? "" : wakeOthers(others, paths),
                 t.backup().enabled() ? skipSwitchSegments(PgBackRestConfig.pgData(paths).resolve("pg_wal")) : ""));
         if (t.db().pooler()) {
             content.append("exec %s/psql -X -q -h %s -p %d -U postgres -d pgbouncer -c 'RECONNECT %s'\n"
@@ -162,9 +162,8 @@ public final class RoleChange {
      * script (it runs as Patroni's user) and handed to curl on its standard input, never in a command line; each call
      * is bounded (a member that is gone is not waited for) and runs in the background.
      */
-    static String wakeOthers(Topology t, Host host, HostPaths paths) {
-        String apis = t.hosts(Role.DB).stream().filter(h -> !h.equals(host))
-                .map(h -> h.address() + ":" + PatroniConfig.REST_PORT)
+    static String wakeOthers(List<Host> others, HostPaths paths) {
+        String apis = others.stream().map(h -> h.address() + ":" + PatroniConfig.REST_PORT)
                 .collect(java.util.stream.Collectors.joining(" "));
         return """
                 # A new primary wakes the other members' Patroni once their slots are made: each would learn of

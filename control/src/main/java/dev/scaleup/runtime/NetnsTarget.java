@@ -418,9 +418,7 @@ public final class NetnsTarget implements Target {
         }
         String names = byName(pids);
         // kill(2) from here, not a kill program started for it: the fault lands when the drill says it does
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
+        Processes.sigkill(pids);
         return host.name() + ": SIGKILL " + names;
     }
 

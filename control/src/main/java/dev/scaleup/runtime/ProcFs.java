@@ -19,10 +19,8 @@ final class ProcFs {
      * exits while it is read is left out.
      */
     static List<Long> pidsInNetworkNamespace(Path proc, Path namespaceFile) {
-        String wanted;
-        try {
-            wanted = "net:[" + Files.getAttribute(namespaceFile, "unix:ino") + "]";
-        } catch (IOException | UnsupportedOperationException e) {
+        String wanted = networkNamespaceLink(namespaceFile);
+        if (wanted == null) {
             return List.of();
         }
         List<Long> pids = new ArrayList<>();
@@ -45,6 +43,18 @@ final class ProcFs {
         }
         pids.sort(null);
         return List.copyOf(pids);
+    }
+
+    /**
+     * What a process's {@code ns/net} link reads when the process is in the namespace bound at the file
+     * ({@code net:[INODE]}), or null when the file does not exist.
+     */
+    static String networkNamespaceLink(Path namespaceFile) {
+        try {
+            return "net:[" + Files.getAttribute(namespaceFile, "unix:ino") + "]";
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     static String executable(long pid) {

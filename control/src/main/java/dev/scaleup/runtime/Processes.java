@@ -101,9 +101,8 @@ public final class Processes {
             if (!exe.equals(executableName)) {
                 return false;
             }
-            Object nsInode = Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino");
             String procNs = Files.readSymbolicLink(proc.resolve("ns/net")).toString();
-            return procNs.equals("net:[" + nsInode + "]");
+            return procNs.equals(ProcFs.networkNamespaceLink(Path.of("/run/netns", namespace)));
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
@@ -141,12 +140,20 @@ public final class Processes {
 
     /** KILL to every one of them at once, then waits (bounded) until none is alive. */
     public static void killAll(List<Long> pids, Duration deadline) {
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
+        sigkill(pids);
         long end = System.nanoTime() + deadline.toNanos();
         for (long pid : pids) {
             waitGone(pid, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        }
+    }
+
+    /**
+     * KILL to every one of them, with kill(2) from this process (no kill program started for it); one that is gone is
+     * skipped, and a pid used again by another process is not signalled (ProcessHandle checks its start time).
+     */
+    public static void sigkill(List<Long> pids) {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -39,7 +39,8 @@ class RoleChangeWakeTest {
                 printf 'args: %s\\nstdin: %s\\n' "$*" "$in" >> "$CALLS"
                 """, java.nio.charset.StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(bin.resolve("curl"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        String script = "want=" + want + "\n" + RoleChange.wakeOthers(t, db1, paths) + "wait\n";
+        List<Host> others = t.hosts(Role.DB).stream().filter(h -> !h.equals(db1)).toList();
+        String script = "want=" + want + "\n" + RoleChange.wakeOthers(others, paths) + "wait\n";
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
         pb.environment().put("CALLS", calls.toString());
