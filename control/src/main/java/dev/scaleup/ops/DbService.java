@@ -273,7 +273,8 @@ public final class DbService implements HostService {
      * out (scale refuses 0, so the way back never comes up), a scale of the replicas, a deployment bootstrapped
      * before the count was set. With it, the failover after a crash of the primary's PostgreSQL
      * ({@link PatroniConfig#PRIMARY_START_TIMEOUT}), which a cluster bootstrapped before it lacks, and the leader key's
-     * timing ({@link PatroniConfig#TTL_SECONDS}, {@link PatroniConfig#RETRY_TIMEOUT_SECONDS}). Empty when nothing
+     * timing ({@link PatroniConfig#TTL_SECONDS}, {@link PatroniConfig#LOOP_WAIT_SECONDS},
+     * {@link PatroniConfig#RETRY_TIMEOUT_SECONDS}). Empty when nothing
      * changed.
      */
     public Optional<String> ensureDynamicConfig(boolean wanted, int standbys) {
@@ -294,14 +295,15 @@ public final class DbService implements HostService {
                 && config.path("synchronous_node_count").asInt(1) == standbys
                 && config.path("primary_start_timeout").asInt(300) == PatroniConfig.PRIMARY_START_TIMEOUT
                 && config.path("ttl").asInt(30) == PatroniConfig.TTL_SECONDS
+                && config.path("loop_wait").asInt(10) == PatroniConfig.LOOP_WAIT_SECONDS
                 && config.path("retry_timeout").asInt(10) == PatroniConfig.RETRY_TIMEOUT_SECONDS) {
             return Optional.empty();
         }
         String answer = send(leader, "PATCH", "/config", "{\"synchronous_mode\":" + wanted
                 + ",\"synchronous_mode_strict\":" + wanted + ",\"synchronous_node_count\":" + standbys
                 + ",\"primary_start_timeout\":" + PatroniConfig.PRIMARY_START_TIMEOUT
-                + ",\"ttl\":" + PatroniConfig.TTL_SECONDS + ",\"retry_timeout\":" + PatroniConfig.RETRY_TIMEOUT_SECONDS
-                + "}");
+                + ",\"ttl\":" + PatroniConfig.TTL_SECONDS + ",\"loop_wait\":" + PatroniConfig.LOOP_WAIT_SECONDS
+                + ",\"retry_timeout\":" + PatroniConfig.RETRY_TIMEOUT_SECONDS + "}");
         if (!answer.startsWith("200")) {
             throw new OperatorException("Patroni on " + leader.name() + " refused the dynamic configuration (synchronous"
                     + " mode " + (wanted ? "on" : "off") + ", ttl " + PatroniConfig.TTL_SECONDS + " s): " + answer);
@@ -310,7 +312,7 @@ public final class DbService implements HostService {
                 ? "synchronous mode on (" + deployment.topology().db().replicas() + " replicas): a commit waits for "
                         + (standbys == 1 ? "the synchronous standby" : "every replica (" + standbys + " synchronous standbys)")
                         + "; a primary whose PostgreSQL crashes fails over at once; the leader key lives "
-                        + PatroniConfig.TTL_SECONDS + " s"
+                        + PatroniConfig.TTL_SECONDS + " s, Patroni loops every " + PatroniConfig.LOOP_WAIT_SECONDS + " s"
                 : "synchronous mode off (no replica): the primary commits alone, RPO 0 is not promised");
     }
 

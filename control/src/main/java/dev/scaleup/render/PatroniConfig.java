@@ -54,6 +54,19 @@ public final class PatroniConfig {
     public static final int TTL_SECONDS = 4;
 
     /**
+     * How long Patroni waits between its loops: 1 s, not 2, although at 2 s the replicas would watch the leader key
+     * (Patroni 3.0.2 watches only when at least 1 s of the wait is left: {@code while timeout >= 1} in
+     * patroni/dcs/etcd.py) and see a dead leader's key go at once instead of at their next loop. Measured at 2 s: the
+     * first write came 3.2-4.6 s after a primary's host was lost instead of 4.8-6.0 s, 1.0-1.8 s after a crash of its
+     * PostgreSQL instead of 1.9-2.3 s. Not taken: the leader renews its key once a loop, and a loop spends 1 s on each
+     * etcd member that does not answer. In one fault group at 2 s (db-standby-partition), two of the leader's requests
+     * failed that way, one to a member the drill had cut off, and its renewals came 4.0 s apart: the whole ttl (2 s of
+     * loop, 2 s of failed requests). At 1 s the same loop leaves a second. A whole number (Patroni reads it with
+     * int()). docs/RELIABILITY.md, 2026-12-03.
+     */
+    public static final int LOOP_WAIT_SECONDS = 1;
+
+    /**
      * How long one etcd operation may take, retries included, before Patroni gives up on it (a leader that cannot
      * renew its key then demotes, unless failsafe mode keeps it): loop_wait + 2 × this must stay within the ttl. A
      * whole number: Patroni 3.0.2's validator refuses 1.5, and its dynamic configuration is read with int(), so 1.5
@@ -161,7 +174,7 @@ public final class PatroniConfig {
     private static Map<String, Object> bootstrap(Topology t) {
         Map<String, Object> dcs = new LinkedHashMap<>();
         dcs.put("ttl", TTL_SECONDS);
-        dcs.put("loop_wait", 1);
+        dcs.put("loop_wait", LOOP_WAIT_SECONDS);
         dcs.put("retry_timeout", RETRY_TIMEOUT_SECONDS);
         dcs.put("maximum_lag_on_failover", 1048576);
         // never acknowledge a commit that is on the primary alone: without a synchronous standby, writes wait. A
