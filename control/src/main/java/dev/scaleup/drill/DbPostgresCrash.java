@@ -48,9 +48,12 @@ final class DbPostgresCrash extends PrimaryFailover {
         return true;
     }
 
-    /** tini is Patroni's subreaper on the netns target (DbService): killing it would kill Patroni too. */
+    /**
+     * tini is Patroni's subreaper on the netns target (DbService): killing it would kill Patroni too. bash is
+     * PgBouncer's keeper there (ops.PoolerKeeper): PostgreSQL's crash, not the pooler's.
+     */
     @Override
     String inject(DrillStack stack, Host target) {
-        return stack.faults().killUser(target, "postgres", List.of("patroni", "tini", "pgbackrest", "pgbouncer"));
+        return stack.faults().killUser(target, "postgres", List.of("patroni", "tini", "pgbackrest", "pgbouncer", "bash"));
     }
 }

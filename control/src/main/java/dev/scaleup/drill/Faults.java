@@ -42,6 +42,21 @@ final class Faults {
         return refusedAsOperator(() -> target.killProcess(host, spec));
     }
 
+    /**
+     * SIGKILL one server process of the host as a crash its supervisor sees: on netns a keeper, on servers systemd
+     * (the unit's main process; the unit is not held down, so {@code Restart=} applies).
+     */
+    String crashProcess(Host host, String processName) {
+        ProcessSpec spec = services.of(host.role()).processes(host).stream()
+                .filter(p -> p.name().equals(processName)).findFirst()
+                .orElseThrow(() -> new OperatorException(host.name() + " runs no process named " + processName));
+        java.util.Optional<Long> pid = target.running(host, spec);
+        if (pid.isEmpty() || !target.signal(host, spec, "KILL")) {
+            throw new OperatorException(host.name() + ": " + processName + " is not running; nothing to kill");
+        }
+        return host.name() + ": SIGKILL " + processName + " [" + pid.get() + "]";
+    }
+
     /** SIGKILL every process of the user on the host, except those with the given names. */
     String killUser(Host host, String user, List<String> except) {
         return refusedAsOperator(() -> target.killUser(host, user, except));

@@ -23,6 +23,7 @@ public final class Scenarios {
             new DbReplicaKill(),
             new DbPrimaryKill(),
             new DbPostgresCrash(),
+            new PoolerCrash(),
             new DbPrimaryPartition(),
             new DbPrimaryPowerCut(),
             new DbStandbyFreeze(),

@@ -72,8 +72,14 @@ public final class DbService implements HostService {
         List<ProcessSpec> specs = new ArrayList<>(List.of(patroni));
         // with db.pooler, PgBouncer in front of this host's PostgreSQL: the app servers connect to it
         if (PgBouncerConfig.applies(deployment.topology(), host)) {
-            specs.add(ProcessSpec.of(PgBouncerConfig.PROCESS, List.of("/usr/sbin/pgbouncer",
-                    paths.conf(PgBouncerConfig.FILE).toString())).asUser(USER));
+            ProcessSpec pgbouncer = pgbouncer(paths);
+            if (keepsPooler()) {
+                // no init system restarts it here: its keeper does (on servers, systemd)
+                specs.add(PoolerKeeper.spec(paths, pgbouncer));
+                specs.add(PoolerKeeper.kept(pgbouncer));
+            } else {
+                specs.add(pgbouncer);
+            }
         }
         if (deployment.topology().backup().enabled()) {
             specs.add(BackupService.server(paths));
@@ -81,6 +87,52 @@ public final class DbService implements HostService {
         // with monitoring, prometheus-postgres-exporter (user prometheus, over the socket in run/)
         specs.addAll(Monitors.exporters(deployment, host));
         return List.copyOf(specs);
+    }
+
+    private static ProcessSpec pgbouncer(HostPaths paths) {
+        return ProcessSpec.of(PgBouncerConfig.PROCESS, List.of("/usr/sbin/pgbouncer",
+                paths.conf(PgBouncerConfig.FILE).toString())).asUser(USER);
+    }
+
+    /** Whether PgBouncer runs under {@link PoolerKeeper}: on the netns target, which has no init system. */
+    private boolean keepsPooler() {
+        return deployment.target().kind().equals("netns");
+    }
+
+    /**
+     * With {@code db.pooler} turned off on netns, the host's PgBouncer (and its keeper) stop, once every app server
+     * has been moved to PostgreSQL's own port. On servers the db role stops and disables {@code pgbouncer.service}.
+     */
+    @Override
+    public List<String> stopRetired(Host host) {
+        if (!keepsPooler() || PgBouncerConfig.applies(deployment.topology(), host)) {
+            return List.of();
+        }
+        HostPaths paths = deployment.paths(host);
+        List<String> stopped = new ArrayList<>();
+        ProcessSpec pgbouncer = pgbouncer(paths);
+        for (ProcessSpec spec : List.of(PoolerKeeper.spec(paths, pgbouncer), pgbouncer)) {
+            if (deployment.isRunning(host, spec)) {
+                stopped.add(host.name() + ": db.pooler is off: " + deployment.target().stop(host, spec, Down.STOP_DEADLINE));
+            }
+        }
+        return stopped;
+    }
+
+    /**
+     * A PgBouncer that runs without its keeper (started by a scaleup from before the keeper, or its keeper was
+     * killed) is stopped, so that the keeper starts the one it watches: it would otherwise find the port taken.
+     */
+    private String stopUnkeptPooler(Host host, HostPaths paths) {
+        if (!keepsPooler() || !PgBouncerConfig.applies(deployment.topology(), host)) {
+            return null;
+        }
+        ProcessSpec pgbouncer = pgbouncer(paths);
+        if (deployment.isRunning(host, PoolerKeeper.spec(paths, pgbouncer)) || !deployment.isRunning(host, pgbouncer)) {
+            return null;
+        }
+        return host.name() + ": " + deployment.target().stop(host, pgbouncer, Down.STOP_DEADLINE)
+                + ", to run it under " + PoolerKeeper.PROCESS;
     }
 
     @Override
@@ -105,7 +157,7 @@ public final class DbService implements HostService {
             if (monitored) {
                 deployment.target().own(host, paths.logs(), USER, USER, 0750);
             }
-            return null;
+            return stopUnkeptPooler(host, paths);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + host.name(), e);
         }
@@ -123,6 +175,12 @@ public final class DbService implements HostService {
         }
         if (spec.name().equals(PgBouncerConfig.PROCESS)) {
             HostService.awaitListening(deployment, host, spec, Db.POOLER_PORT);
+            return;
+        }
+        if (spec.name().equals(PoolerKeeper.PROCESS)) {
+            ProcessSpec kept = PoolerKeeper.kept(pgbouncer(deployment.paths(host)));
+            Readiness.await(host.name() + " " + PoolerKeeper.PROCESS + " started " + kept.name(), Duration.ofSeconds(10),
+                    () -> deployment.isRunning(host, kept), () -> deployment.isRunning(host, spec));
             return;
         }
         Readiness.await(host.name() + " Patroni GET " + api(host, "/health") + " = 200 (PostgreSQL running)",

@@ -28,6 +28,14 @@ public interface HostService {
     /** Returns once the process serves; throws {@link dev.scaleup.runtime.Readiness.NotReadyException} otherwise. */
     void awaitReady(Host host, ProcessSpec spec);
 
+    /**
+     * Stops what runs on the host but the topology no longer asks for (run at the end of {@code up}, once every tier
+     * has its new settings). Returns a sentence for each process it stopped.
+     */
+    default List<String> stopRetired(Host host) {
+        return List.of();
+    }
+
     /** Runs after every process of the host is ready (for example the database bootstrap). */
     default void afterStart(Host host, Progress progress) {
     }

@@ -68,6 +68,12 @@ final class LocalConverge {
         // security: each host's inbound firewall (nftables) is in place before any of its processes starts
         changeIfAny(Firewall.applyGateway(deployment));
         Firewall.apply(deployment).forEach(this::change);
+        // db.pooler turned on or off on a running deployment: the app servers move one at a time, so until the last has
+        // moved the db hosts let them reach both ports (the final rules are loaded once every tier has its settings)
+        boolean poolerMoving = PoolerMove.pending(deployment);
+        if (poolerMoving) {
+            PoolerMove.openBothPorts(deployment).forEach(this::change);
+        }
         // security: the certificate HAProxy serves at the VIP (made from the deployment's CA, or the operator's own)
         Certificates.ensure(deployment, progress).forEach(this::change);
         // security: the certificate pgBackRest's hosts present to each other, with backup.enabled
@@ -93,6 +99,13 @@ final class LocalConverge {
                 new AppRollout(op).restart(hosts, 1, null, null);
                 changes.incrementAndGet();
             }
+        }
+        if (poolerMoving) {
+            Firewall.apply(deployment, topology.hosts(Role.DB)).forEach(this::change);
+        }
+        // what the topology no longer asks for (PgBouncer with db.pooler turned off), once no tier uses it
+        for (Host host : topology.hosts()) {
+            services.of(host.role()).stopRetired(host).forEach(this::change);
         }
         // the hosts' log files stay bounded while the deployment runs, with or without a command
         changeIfAny(LogRotation.ensure(deployment));

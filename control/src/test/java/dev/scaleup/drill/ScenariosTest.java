@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ScenariosTest {
 
     static final List<String> FAULTS = List.of("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill",
-            "app-kill", "db-replica-kill", "db-primary-kill", "db-postgres-crash", "db-primary-partition", "db-primary-power-cut",
+            "app-kill", "db-replica-kill", "db-primary-kill", "db-postgres-crash", "pooler-crash", "db-primary-partition", "db-primary-power-cut",
             "db-standby-freeze",
             "db-standby-partition", "etcd-quorum-loss");
     static final List<String> OPS = List.of("scale-out", "scale-in", "deploy", "deploy-bad-artifact", "restart-lb",
@@ -23,7 +23,7 @@ class ScenariosTest {
 
     @Test
     void theFailuresComeFirstThenTheOperationsThenTheRestoresThenTheAbuseEachNamedOnce() {
-        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(24).containsExactlyElementsOf(
+        assertThat(Scenarios.names()).doesNotHaveDuplicates().hasSize(25).containsExactlyElementsOf(
                 java.util.stream.Stream.of(FAULTS, OPS, BACKUPS, ABUSE).flatMap(List::stream).toList());
         assertThat(Scenarios.group(DrillScenario.Group.FAULTS)).extracting(DrillScenario::name)
                 .containsExactlyElementsOf(FAULTS);
@@ -47,6 +47,16 @@ class ScenariosTest {
     }
 
     @Test
+    void thePoolerCrashNeedsThePoolerAndKeepsThePrimary() {
+        DrillScenario s = scenario("pooler-crash");
+        assertThat(s.mayMovePrimary()).as("no failover: the primary stays").isFalse();
+        assertThat(s.limit()).isEqualTo("writes resume < 5 s, before the restore; the primary stays");
+        DrillTimeline timeline = DrillTimeline.of(s, 0);
+        assertThat(timeline.restoreAtMicros() - timeline.faultAtMicros()).as("the restore comes after the limit")
+                .isGreaterThan((long) (PoolerCrash.WRITES_LIMIT_MS * 1000));
+    }
+
+    @Test
     void scenariosAreFoundByName() {
         assertThat(Scenarios.byName("lb-kill")).get().isInstanceOf(LbKill.class);
         assertThat(Scenarios.byName("db-primary-partition")).get().isInstanceOf(DbPrimaryPartition.class);
@@ -66,21 +76,21 @@ class ScenariosTest {
         assertThat(Scenarios.select("abuse")).get().asList().extracting("name").containsExactly("login-flood");
         assertThat(Scenarios.select("backups")).get().asList().extracting("name").containsExactlyElementsOf(BACKUPS);
         assertThat(Scenarios.selectors()).endsWith("login-flood", "faults", "ops", "backups", "abuse", "all")
-                .containsAll(Scenarios.names()).hasSize(29);
+                .containsAll(Scenarios.names()).hasSize(30);
     }
 
     @Test
     void theHelpListsEveryScenarioByGroupWithTheGroupsCounted() {
         assertThat(Scenarios.help()).containsExactly(
                 "Failures: lb-kill, lb-partition, haproxy-crash, lb-vrrp-block, web-kill, app-kill, db-replica-kill, "
-                        + "db-primary-kill, db-postgres-crash, db-primary-partition, db-primary-power-cut, db-standby-freeze, "
+                        + "db-primary-kill, db-postgres-crash, pooler-crash, db-primary-partition, db-primary-power-cut, db-standby-freeze, "
                         + "db-standby-partition, etcd-quorum-loss.",
                 "Operations under load (the operation is the fault): scale-out, scale-in, deploy, deploy-bad-artifact, "
                         + "restart-lb, restart-web, restart-db.",
                 "Restores from backup under load (backup.enabled): restore, restore-after-failover.",
                 "Abuse at the edge (hostile clients): login-flood.",
-                "Groups (one after the other, then a summary table): faults (the 14 failures), ops (the 7 operations), "
-                        + "backups (the 2 restore drills), abuse (the 1 abuse drills), all (all 24).");
+                "Groups (one after the other, then a summary table): faults (the 15 failures), ops (the 7 operations), "
+                        + "backups (the 2 restore drills), abuse (the 1 abuse drills), all (all 25).");
     }
 
     @Test

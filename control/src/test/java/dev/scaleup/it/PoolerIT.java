@@ -125,4 +125,68 @@ class PoolerIT {
         Cli.Run status = STACK.cli("status");
         assertThat(status.exitCode()).as(status.out()).isZero();
     }
+
+    /**
+     * PgBouncer on the primary dies (SIGKILL) under the drill's load: on netns its keeper ({@code ops.PoolerKeeper})
+     * starts it again a second later, as systemd does on servers, and writes resume before the drill's restore, with
+     * no acknowledged write lost and the primary still the primary.
+     */
+    @Test
+    @Order(4)
+    void aPgBouncerThatDiesIsStartedAgainByItsKeeper() throws Exception {
+        Host primary = STACK.primary();
+        String key = primary.name() + "/" + PgBouncerConfig.PROCESS;
+        java.util.Map<String, Long> before = STACK.pids();
+        assertThat(before).containsKey(primary.name() + "/pgbouncer-keeper").containsKey(key);
+        long old = before.get(key);
+
+        Cli.Run run = STACK.cli("drill", "pooler-crash", "--json", "--clients", "8", "--users", "10");
+        JsonNode report = JSON.readTree(run.out());
+        String what = report.path("checks") + " " + report.path("error") + "\n" + run.err();
+        System.out.println("pooler-crash: " + report.path("recovery"));
+        assertThat(report.path("data").path("lost").asLong()).as(what).isZero();
+        assertThat(report.path("data").path("acknowledged").asLong()).as(what).isPositive();
+        assertThat(report.path("passed").asBoolean()).as(what).isTrue();
+        assertThat(run.exitCode()).as(what).isZero();
+
+        assertThat(STACK.primary()).as("no failover").isEqualTo(primary);
+        assertThat(STACK.pids().getOrDefault(key, 0L)).as("a new PgBouncer").isPositive().isNotEqualTo(old);
+        String log = Files.readString(STACK.real().resolve("hosts/" + primary.name() + "/logs/pgbouncer.log"));
+        assertThat(log).as("the keeper started it, not the drill's up")
+                .contains("pgbouncer-keeper: /usr/sbin/pgbouncer (pid " + old + ") exited with status 137");
+    }
+
+    /**
+     * {@code db.pooler} turned off and on again on the running stack: the app servers move one at a time while the db
+     * hosts let them in on both ports, then the final rules load; turned off, PgBouncer and its keeper stop.
+     */
+    @Test
+    @Order(5)
+    void thePoolerTurnsOffAndOnAgainOnTheRunningStack() throws Exception {
+        java.nio.file.Path off = STACK.file().resolveSibling("poolit-off.yaml");
+        String original = Files.readString(STACK.file());
+        assertThat(original).contains("pooler: true");
+        Files.writeString(off, original.replace("pooler: true", "pooler: false"));
+        Cli.Run down = STACK.cli("up", "-f", off.toString());
+        try {
+            assertThat(down.exitCode()).as(down.err()).isZero();
+            assertThat(down.out() + down.err()).contains("app hosts may also reach port " + Db.POOLER_PORT + " until every app server"
+                    + " has moved (db.pooler turned off)").contains("db.pooler is off: pgbouncer-keeper");
+            assertThat(STACK.pids().keySet()).noneMatch(k -> k.contains("pgbouncer"));
+            String db = STACK.topology().db().name();
+            String[] counts = STACK.psql(STACK.primary(), "postgres", appBackends(db)).orThrow().stdout().strip()
+                    .split(" ");
+            assertThat(Integer.parseInt(counts[1])).as("the app's backends over TCP, now directly").isPositive();
+            Cli.Run status = STACK.cli("status");
+            assertThat(status.exitCode()).as(status.out()).isZero();
+        } finally {
+            Cli.Run on = STACK.up();
+            assertThat(on.exitCode()).as(on.err()).isZero();
+            assertThat(on.out() + on.err()).contains("app hosts may also reach port " + STACK.topology().db().port()
+                    + " until every app server has moved (db.pooler turned on)");
+        }
+        assertThat(STACK.pids().keySet()).anyMatch(k -> k.endsWith("/pgbouncer")).anyMatch(k -> k.endsWith("/pgbouncer-keeper"));
+        Cli.Run status = STACK.cli("status");
+        assertThat(status.exitCode()).as(status.out()).isZero();
+    }
 }
