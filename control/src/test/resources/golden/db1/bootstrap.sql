@@ -19,3 +19,18 @@ SELECT format('CREATE ROLE %I', 'prometheus')
  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'prometheus')\gexec
 ALTER ROLE "prometheus" WITH LOGIN;
 GRANT pg_monitor TO "prometheus";
+
+-- PgBouncer's login (db.pooler): it may only look up the app logins' SCRAM secrets, in the app's database
+SELECT format('CREATE ROLE %I', 'pgbouncer_auth')
+ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'pgbouncer_auth')\gexec
+ALTER ROLE "pgbouncer_auth" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
+\connect "app"
+CREATE SCHEMA IF NOT EXISTS pgbouncer AUTHORIZATION postgres;
+REVOKE ALL ON SCHEMA pgbouncer FROM PUBLIC;
+GRANT USAGE ON SCHEMA pgbouncer TO "pgbouncer_auth";
+CREATE OR REPLACE FUNCTION pgbouncer.lookup(p_usename text) RETURNS TABLE (usename name, passwd text)
+ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog
+ AS $$ SELECT s.usename, s.passwd FROM pg_catalog.pg_shadow s
+        WHERE s.usename = p_usename AND s.usename IN ('app', 'app_b') $$;
+REVOKE ALL ON FUNCTION pgbouncer.lookup(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pgbouncer.lookup(text) TO "pgbouncer_auth";

@@ -172,7 +172,9 @@ public final class Restart {
         HostService service = services.of(host.role());
         for (ProcessSpec spec : service.processes(host)) {
             long begin = System.nanoTime();
-            if (!spec.supervised()) {
+            // a load balancer's restart stops HAProxy only: its node-exporter still runs, and a second one would find
+            // the port taken, exit, and leave the pid file naming it (status: node-exporter down)
+            if (!spec.supervised() && !deployment.isRunning(host, spec)) {
                 long pid = target.start(host, spec);
                 step(host.name() + ": started " + spec.name() + " (pid " + pid + ")");
             }

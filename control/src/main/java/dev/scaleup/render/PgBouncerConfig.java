@@ -82,7 +82,7 @@ public final class PgBouncerConfig {
 
     public static List<RenderedFile> render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.DB, FILE);
-        return List.of(ini(t, host, paths), hba(t), users());
+        return List.of(ini(t, host, paths), hba(t, host), users());
     }
 
     static RenderedFile ini(Topology t, Host host, HostPaths paths) {
@@ -135,8 +135,9 @@ public final class PgBouncerConfig {
         return new RenderedFile(USERS_FILE, "\"" + OS_USER + "\" \"\"\n", RenderedFile.PUBLIC);
     }
 
-    static RenderedFile hba(Topology t) {
+    static RenderedFile hba(Topology t, Host host) {
         List<String> lines = new ArrayList<>();
+        lines.add(Text.banner(t, host).stripTrailing());
         lines.add("# PgBouncer's clients: the admin console from this host (postgres), the app from app hosts");
         lines.add("local pgbouncer postgres peer");
         String database = Text.hbaName(t.db().name());

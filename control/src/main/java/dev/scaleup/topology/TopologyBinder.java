@@ -136,8 +136,8 @@ final class TopologyBinder {
         }
         boolean pooler = values.bool(keys, TopologyKey.DB_POOLER);
         if (pooler && port == Db.POOLER_PORT) {
-            values.add(keys.get(TopologyKey.DB_PORT), "'db.port' must not be %d with 'db.pooler: true' (PgBouncer"
-                    + " listens on it)", Db.POOLER_PORT);
+            values.add(keys.get(TopologyKey.DB_PORT), "'db.port' must not be %d while 'db.pooler' is true (the"
+                    + " default): PgBouncer listens on it", Db.POOLER_PORT);
             return null;
         }
         return name == null || user == null ? null : new Db(replicas, port, name, user, pooler);

@@ -65,7 +65,7 @@ enum TopologyKey {
     DB_NAME(Section.DB, "name", Shape.IDENTIFIER, "app", "database", "dbname"),
     DB_USER(Section.DB, "user", Shape.IDENTIFIER, "app", "username"),
     /** PgBouncer on every db host (transaction pooling); the netns target only, for now. */
-    DB_POOLER(Section.DB, "pooler", new Shape.Bool(), "false", "pgbouncer", "pooling", "connection_pooler"),
+    DB_POOLER(Section.DB, "pooler", new Shape.Bool(), "true", "pgbouncer", "pooling", "connection_pooler"),
     /** On by default; on the hosts target the default is whether backup1 is listed. */
     BACKUP_ENABLED(Section.BACKUP, "enabled", new Shape.Bool(), "true", "enable"),
     BACKUP_RETENTION_FULL(Section.BACKUP, "retention_full", new Shape.IntRange(1, 100), "2", "retention", "keep",

@@ -133,6 +133,7 @@ class AnsibleProjectTest {
     void withThePoolerEveryDbHostRunsPgBouncerAndTheAppServersConnectToIt() {
         Topology t = example();
         Db db = t.db();
+        assertThat(db.pooler()).as("on by default").isTrue();
         List<ProjectFile> files = AnsibleProject.render(t.withDb(new Db(db.replicas(), db.port(), db.name(), db.user(), true)), INPUTS);
         assertThat(content(files, "group_vars/all.yml")).contains("scaleup_pooler: true\n");
         assertThat(content(files, "inventory.yml")).contains("'postgresql-15', 'patroni', 'python3-etcd', 'curl', 'pgbackrest', 'pgbouncer'");
@@ -147,7 +148,8 @@ class AnsibleProjectTest {
         }
         assertThat(content(files, "host_files/app1/app.properties")).contains(":6432").contains("db.pooled=true");
         // without it: none of PgBouncer's files, and the role skips its tasks
-        List<ProjectFile> plain = AnsibleProject.render(t, INPUTS);
+        List<ProjectFile> plain = AnsibleProject.render(t.withDb(new Db(db.replicas(), db.port(), db.name(), db.user(),
+                false)), INPUTS);
         assertThat(content(plain, "group_vars/all.yml")).contains("scaleup_pooler: false\n");
         assertThat(plain.stream().map(ProjectFile::path)).noneMatch(p -> p.contains("pgbouncer"));
     }

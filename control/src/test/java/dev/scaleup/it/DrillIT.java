@@ -70,11 +70,11 @@ class DrillIT {
         if (LONG) {
             scenarios.addAll(drill("faults", "12"));
             assertThat(scenarios).containsExactly("lb-kill", "lb-partition", "haproxy-crash", "lb-vrrp-block", "web-kill",
-                    "app-kill", "db-replica-kill", "db-primary-kill", "db-postgres-crash", "db-primary-partition",
-                    "db-standby-freeze", "db-standby-partition", "etcd-quorum-loss");
+                    "app-kill", "db-replica-kill", "db-primary-kill", "db-postgres-crash", "pooler-crash",
+                    "db-primary-partition", "db-standby-freeze", "db-standby-partition", "etcd-quorum-loss");
         } else {
-            // db-primary-power-cut runs on the servers in CI (HostsStackIT, through PgBouncer); lb-partition and
-            // haproxy-crash only with ./test --long (the load balancer's loss is lb-kill, its split brain
+            // db-primary-power-cut runs on the servers in CI (HostsStackIT, through PgBouncer), pooler-crash in
+            // PoolerIT; lb-partition and haproxy-crash only with ./test --long (the load balancer's loss is lb-kill, its split brain
             // lb-vrrp-block). Each checks its alerts (LoadBalancerDown, AppHostDown, PrimaryChanged...) through
             // Alertmanager
             for (String scenario : List.of("lb-kill", "lb-vrrp-block", "web-kill", "app-kill", "db-replica-kill",

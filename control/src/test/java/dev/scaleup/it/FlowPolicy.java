@@ -43,7 +43,8 @@ record FlowPolicy(Topology topology) {
             case LB -> port == 8404 && from == Role.LB;
             case WEB -> port == t.web().port() && (from == Role.LB || fromRoot);
             case APP -> port == t.app().port() && (from == Role.WEB || fromRoot);
-            case DB -> port == t.db().port() && (from == Role.APP || from == Role.DB)
+            // the app hosts reach PgBouncer with db.pooler, else PostgreSQL itself; other db hosts PostgreSQL
+            case DB -> port == t.db().appPort() && from == Role.APP || port == t.db().port() && from == Role.DB
                     || port == 8008 && (from == Role.DB || fromRoot)
                     // pgBackRest: the backup host takes backups through each db host's TLS server
                     || port == 8432 && from == Role.BACKUP;
@@ -72,7 +73,8 @@ record FlowPolicy(Topology topology) {
             case LB -> port == 8404;
             case WEB -> port == t.web().port();
             case APP -> port == t.app().port();
-            case DB -> port == t.db().port() || port == 8008 || port == 8432 && t.backup().enabled();
+            case DB -> port == t.db().port() || port == 8008 || port == 8432 && t.backup().enabled()
+                    || port == dev.scaleup.topology.Db.POOLER_PORT && t.db().pooler();
             case BACKUP -> port == 8432;
             case MON -> port == 9090 || port == 9093 || port == 9100;
         } || member && (port == 2379 || port == 2380) || t.monitoring().enabled() && scraped(target, port);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with the deployment's CA from every web and app host, a transfer written through the app read back on a replica,
  * status healthy with one VIP holder and one primary, mon1's monitoring (every target up, no alert, the dashboard's
  * data), backup1's schedule taking the first full backup and one more by {@code scaleup backup}, the drill
- * db-primary-power-cut (with its alerts), a power cut of the VIP holder under a probe (the VIP moves, the site answers
+ * db-primary-power-cut (with its alerts) and pooler-crash (systemd starts PgBouncer again), a power cut of the VIP holder under a probe (the VIP moves, the site answers
  * again), down that stops the units and leaves the servers reachable, and {@code hosts down} that leaves no container
  * process, mount, bridge or veth. With {@code ./test --long} also two spare servers (web3, app3: {@code -n 11}), a
  * second up that changes nothing, and the drills app-kill, db-primary-kill, lb-kill, db-primary-partition,
@@ -138,12 +138,13 @@ class HostsStackIT {
             // the faults as they happen to servers, and the operations through Ansible, all under load (issue 12)
             // (scale-out's undo is the scale-in, under the same load and data check)
             backupOnTheServers(state);
-            // CI: the fault only servers have, a power cut of the primary (the failover through the poolers); the
-            // rest with ./test --long (see the class comment)
+            // CI: the fault only servers have, a power cut of the primary (the failover through the poolers), and
+            // PgBouncer killed on the primary (systemd starts it again); the rest with ./test --long (see the class
+            // comment)
             List<String> scenarios = DrillIT.LONG
                     ? List.of("app-kill", "db-primary-kill", "lb-kill", "db-primary-partition", "db-primary-power-cut",
-                            "restore-after-failover", "scale-out", "deploy", "deploy-bad-artifact")
-                    : List.of("db-primary-power-cut");
+                            "pooler-crash", "restore-after-failover", "scale-out", "deploy", "deploy-bad-artifact")
+                    : List.of("db-primary-power-cut", "pooler-crash");
             for (String scenario : scenarios) {
                 drill(scenario, state);
             }

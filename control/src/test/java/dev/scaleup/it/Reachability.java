@@ -25,11 +25,11 @@ import java.util.concurrent.Semaphore;
 final class Reachability {
 
     /**
-     * The ports probed on every address: HTTP, HTTPS, web, app, PostgreSQL, Patroni, etcd client and peer, HAProxy's
-     * peer check; the exporters (HAProxy's, node, nginx, PostgreSQL), Prometheus and Alertmanager.
+     * The ports probed on every address: HTTP, HTTPS, web, app, PostgreSQL, PgBouncer, Patroni, etcd client and peer,
+     * HAProxy's peer check; the exporters (HAProxy's, node, nginx, PostgreSQL), Prometheus and Alertmanager.
      */
-    static final List<Integer> PORTS = List.of(80, 443, 8080, 5432, 8008, 2379, 2380, 8404, 8405, 9100, 9113, 9187,
-            9090, 9093);
+    static final List<Integer> PORTS = List.of(80, 443, 8080, 5432, 6432, 8008, 2379, 2380, 8404, 8405, 9100, 9113,
+            9187, 9090, 9093);
 
     private final Topology topology;
     private final FlowPolicy policy;

@@ -38,9 +38,14 @@ class AppLoginsTest {
         Secrets rotated = new Secrets("r", "new-pass", "s", "k", "app_b");
         String props = AppProperties.render(T, app1, Fixtures.goldenPaths(app1), rotated).content();
         assertThat(props).contains("db.user=app_b\n").contains("db.password=new-pass\n");
-        assertThat(PatroniConfig.pgHba(T)).contains("host app app 198.18.0.41/32 scram-sha-256",
+        // with the pooler (the default) PgBouncer's hba lets both logins in from the app hosts
+        assertThat(PgBouncerConfig.hba(T, Fixtures.host(T, "db1")).content()).contains(
+                "host app app 198.18.0.41/32 scram-sha-256", "host app app_b 198.18.0.43/32 scram-sha-256");
+        // without it PostgreSQL's own does
+        Topology direct = Fixtures.noPoolerTopology();
+        assertThat(PatroniConfig.pgHba(direct)).contains("host app app 198.18.0.41/32 scram-sha-256",
                 "host app app_b 198.18.0.43/32 scram-sha-256");
-        assertThat(PatroniConfig.pgHba(T)).filteredOn(l -> l.contains(" app_b ")).hasSize(3)
+        assertThat(PatroniConfig.pgHba(direct)).filteredOn(l -> l.contains(" app_b ")).hasSize(3)
                 .allMatch(l -> l.matches("host app app_b 198\\.18\\.0\\.4[1-3]/32 scram-sha-256"));
     }
 }

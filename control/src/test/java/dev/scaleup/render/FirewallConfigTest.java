@@ -32,6 +32,15 @@ class FirewallConfigTest {
     }
 
     @Test
+    void withoutThePoolerTheAppHostsReachPostgresItself() {
+        Topology direct = Fixtures.noPoolerTopology();
+        Host db1 = Fixtures.host(direct, "db1");
+        assertThat(FirewallConfig.admitsTcp(direct, db1, ip("app2"), ip("db1"), 5432)).isTrue();
+        assertThat(FirewallConfig.admitsTcp(direct, db1, ip("app2"), ip("db1"), 6432)).isFalse();
+        assertThat(FirewallConfig.admitsTcp(direct, db1, ip("web1"), ip("db1"), 5432)).isFalse();
+    }
+
+    @Test
     void loadBalancersAcceptClientsOnlyAtTheVipAndVrrpOnlyFromTheirPeer() {
         Host lb1 = Fixtures.host(T, "lb1");
         for (Ipv4 anyone : List.of(GATEWAY, ip("app2"), ip("db1"), Ipv4.parse("198.18.0.250"))) {
@@ -60,7 +69,10 @@ class FirewallConfigTest {
         assertThat(admits("lb1", "app3", 8080)).as("load balancers skip no tier").isFalse();
         assertThat(admits("db1", "app3", 8080)).isFalse();
 
-        assertThat(admits("app2", "db1", 5432)).isTrue();
+        // the app hosts reach PgBouncer (db.pooler, the default), not PostgreSQL itself
+        assertThat(admits("app2", "db1", 6432)).isTrue();
+        assertThat(admits("app2", "db1", 5432)).isFalse();
+        assertThat(admits("db2", "db1", 6432)).isFalse();
         assertThat(admits("db2", "db1", 5432)).isTrue();
         assertThat(admits("web1", "db1", 5432)).isFalse();
         assertThat(admits("gateway", "db1", 5432)).as("the control plane uses the unix socket").isFalse();

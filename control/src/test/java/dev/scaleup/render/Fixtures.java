@@ -22,11 +22,11 @@ final class Fixtures {
         return t.withBackup(t.backup().withEnabled(true));
     }
 
-    /** The default topology with PgBouncer on the db hosts ({@code db.pooler: true}). */
-    static Topology poolerTopology() {
+    /** The default topology without PgBouncer on the db hosts ({@code db.pooler: false}). */
+    static Topology noPoolerTopology() {
         Topology t = defaultTopology();
         return t.withDb(new dev.scaleup.topology.Db(t.db().replicas(), t.db().port(), t.db().name(), t.db().user(),
-                true));
+                false));
     }
 
     static HostPaths goldenPaths(Host host) {

@@ -30,11 +30,11 @@ public class GoldenFilesTest {
 
     static final List<String> HOSTS = List.of("lb1", "lb2", "web1", "app1", "db1", "db2", "mon1");
     static final List<String> BACKUP_HOSTS = List.of("db1", "db2", "backup1");
-    /** With {@code db.pooler: true}: the db host's PgBouncer files and Patroni's callback, the app's URL and firewalls. */
-    static final List<String> POOLER_HOSTS = List.of("db1", "app1");
-    /** What the pooler changes, as host/file; app1's firewall and the like stay the default's. */
-    static final Set<String> POOLER_FILES = Set.of("db1/pgbouncer.ini", "db1/pgbouncer_hba.conf", "db1/pgbouncer_users.txt",
-            "db1/on-role-change.sh", "db1/patroni.yml", "db1/bootstrap.sql", "db1/firewall.nft", "app1/app.properties");
+    /** With {@code db.pooler: false}: Patroni's callback and settings, the app's URL and the db host's firewall. */
+    static final List<String> NO_POOLER_HOSTS = List.of("db1", "app1");
+    /** What turning the pooler off changes, as host/file; the other files stay the default's. */
+    static final Set<String> NO_POOLER_FILES = Set.of("db1/on-role-change.sh", "db1/patroni.yml", "db1/bootstrap.sql",
+            "db1/firewall.nft", "app1/app.properties");
     static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
     public static Path goldenDir() {
@@ -60,9 +60,9 @@ public class GoldenFilesTest {
 
     /** The files the pooler changes have golden files of their own; every other file is the default's, unchanged. */
     @TestFactory
-    Stream<DynamicTest> withThePoolerRenderedFilesMatchGoldenFiles() {
-        return goldenTests(Fixtures.poolerTopology(), POOLER_HOSTS, "pooler/",
-                hostFile -> POOLER_FILES.contains(hostFile) ? "pooler/" : "");
+    Stream<DynamicTest> withoutThePoolerRenderedFilesMatchGoldenFiles() {
+        return goldenTests(Fixtures.noPoolerTopology(), NO_POOLER_HOSTS, "no-pooler/",
+                hostFile -> NO_POOLER_FILES.contains(hostFile) ? "no-pooler/" : "");
     }
 
     /**

@@ -67,7 +67,7 @@ class TopologyKeyTest {
         assertThat(t.lb()).isEqualTo(new Lb(2, 80, new Edge(443, true, 0, 30, "shop.test", null, null)));
         assertThat(t.web()).isEqualTo(new Web(2, 80));
         assertThat(t.app()).isEqualTo(new App(3, 8080, 128));
-        assertThat(t.db()).isEqualTo(new Db(2, 5432, "app", "app"));
+        assertThat(t.db()).isEqualTo(new Db(2, 5432, "app", "app", true));
     }
 
     @Test

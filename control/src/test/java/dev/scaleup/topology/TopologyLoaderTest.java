@@ -78,10 +78,10 @@ class TopologyLoaderTest {
                       count: 5
                     app:
                     db:
-                      port: 6432
+                      port: 6543
                     """);
             assertThat(t.web().count()).isEqualTo(5);
-            assertThat(t.db().port()).isEqualTo(6432);
+            assertThat(t.db().port()).isEqualTo(6543);
             assertThat(t).usingRecursiveComparison().ignoringFields("web.count", "db.port", "source")
                     .isEqualTo(TopologyLoader.defaults(BASE));
         }
@@ -257,7 +257,10 @@ class TopologyLoaderTest {
             assertThat(problem("db:\n  pooler: yes please\n")).isEqualTo(
                     "scaleup.yaml:2: 'db.pooler' must be true or false, got 'yes please'");
             assertThat(problem("db:\n  port: 6432\n  pooler: true\n")).isEqualTo(
-                    "scaleup.yaml:2: 'db.port' must not be 6432 with 'db.pooler: true' (PgBouncer listens on it)");
+                    "scaleup.yaml:2: 'db.port' must not be 6432 while 'db.pooler' is true (the default): PgBouncer listens on it");
+            assertThat(problem("db:\n  port: 6432\n")).as("the pooler is on by default").isEqualTo(
+                    "scaleup.yaml:2: 'db.port' must not be 6432 while 'db.pooler' is true (the default): PgBouncer listens on it");
+            assertThat(parse("db:\n  port: 6432\n  pooler: false\n").db().port()).isEqualTo(6432);
         }
 
         @Test
