@@ -35,6 +35,9 @@ class PrivilegeIT {
             // pgBackRest's TLS server (db hosts, backup1) and backup1's schedule
             Map.entry("pgbackrest", "postgres"),
             Map.entry("backup-schedule", "postgres"),
+            // PgBouncer (db.pooler, the default) and, on netns, its keeper
+            Map.entry("pgbouncer", "postgres"),
+            Map.entry("pgbouncer-keeper", "postgres"),
             // the monitoring host and every tier's exporter: Debian's prometheus user
             Map.entry("prometheus", "prometheus"),
             Map.entry("alertmanager", "prometheus"),
@@ -69,7 +72,7 @@ class PrivilegeIT {
         });
         System.out.println("processes and their users: " + seen);
         assertThat(seen).containsKeys("lb1/haproxy worker", "web1/nginx worker", "app1/app", "db1/etcd",
-                "db1/pgbackrest", "backup1/pgbackrest", "backup1/backup-schedule", "mon1/prometheus",
+                "db1/pgbackrest", "db1/pgbouncer", "db1/pgbouncer-keeper", "backup1/pgbackrest", "backup1/backup-schedule", "mon1/prometheus",
                 "mon1/alertmanager", "lb1/node-exporter", "web1/nginx-exporter", "db1/postgres-exporter",
                 "backup1/node-exporter");
     }

@@ -77,8 +77,13 @@ class SecretsIT {
     void postgresTakesOnlyScramAndEachUserOnlyFromTheHostsThatNeedIt() throws Exception {
         Host primary = STACK.primary();
         assertThat(psqlSocket(primary, "SHOW password_encryption")).isEqualTo("scram-sha-256");
-        assertThat(psqlSocket(primary, "SELECT string_agg(DISTINCT type || ':' || auth_method, ',') FROM pg_hba_file_rules"))
-                .isEqualTo("host:scram-sha-256,local:peer");
+        // local scram-sha-256: PgBouncer's connections over the socket, for the app's logins, with the client's proof
+        assertThat(psqlSocket(primary, "SELECT string_agg(DISTINCT type || ':' || auth_method, ',' ORDER BY type || ':'"
+                + " || auth_method) FROM pg_hba_file_rules")).isEqualTo("host:scram-sha-256,local:peer,local:scram-sha-256");
+        assertThat(psqlSocket(primary, "SELECT string_agg(DISTINCT array_to_string(user_name, ','), ',' ORDER BY array_to_string(user_name, ',')) FROM"
+                + " pg_hba_file_rules WHERE type = 'local' AND auth_method = 'scram-sha-256'"))
+                .as("only the app's logins, through PgBouncer").isEqualTo(String.join(",",
+                        new java.util.TreeSet<>(dev.scaleup.render.AppLogins.of(topology))));
         assertThat(psqlSocket(primary, "SELECT count(*) FROM pg_authid WHERE rolpassword IS NOT NULL"
                 + " AND rolpassword NOT LIKE 'SCRAM-SHA-256$%'")).as("only SCRAM verifiers stored").isEqualTo("0");
 
@@ -87,23 +92,29 @@ class SecretsIT {
         String appPassword = secrets.get("app.db.password");
         String db = topology.db().name();
         Host replica = topology.hosts(Role.DB).stream().filter(h -> !h.equals(primary)).findFirst().orElseThrow();
-        assertThat(psqlFrom("app2", primary, login, appPassword, db)).as("the app's login from an app host").isEqualTo(topology.db().user());
-        assertThat(psqlFrom("app2", primary, login, "wrong-" + appPassword, db)).contains("password authentication failed");
-        assertThat(psqlFrom(replica.name(), primary, login, appPassword, db)).as("the app's login from a db host")
-                .contains("no pg_hba.conf entry");
-        assertThat(psqlFrom("app2", primary, "replicator", secrets.get("replication.password"), "postgres"))
-                .as("replication role from an app host").contains("no pg_hba.conf entry");
-        assertThat(psqlFrom("app2", primary, "postgres", secrets.get("superuser.password"), "postgres"))
-                .as("superuser from an app host").contains("no pg_hba.conf entry");
-        // a web host: the firewall drops it first; with the firewall opened for it, pg_hba.conf still refuses it
-        assertThat(psqlFrom("web1", primary, login, appPassword, db)).contains("timeout expired");
+        // the app servers' port: PgBouncer's (db.pooler, the default), which checks the login against PostgreSQL's
+        // SCRAM secret and lets in the app's logins from app hosts only (pgbouncer_hba.conf)
+        int app = topology.db().appPort();
+        assertThat(app).isEqualTo(dev.scaleup.topology.Db.POOLER_PORT);
+        assertThat(psqlFrom("app2", primary, app, login, appPassword, db)).as("the app's login from an app host")
+                .isEqualTo(topology.db().user());
+        assertThat(psqlFrom("app2", primary, app, login, "wrong-" + appPassword, db)).contains("authentication failed");
+        assertThat(psqlFrom("app2", primary, app, "replicator", secrets.get("replication.password"), "postgres"))
+                .as("replication role from an app host").contains("login rejected");
+        assertThat(psqlFrom("app2", primary, app, "postgres", secrets.get("superuser.password"), "postgres"))
+                .as("superuser from an app host").contains("login rejected");
+        // PostgreSQL itself, which the other db hosts reach: not the app's login from there
+        assertThat(psqlFrom(replica.name(), primary, topology.db().port(), login, appPassword, db))
+                .as("the app's login from a db host").contains("no pg_hba.conf entry");
+        // a web host: the firewall drops it first; with the firewall opened for it, PgBouncer still refuses it
+        assertThat(psqlFrom("web1", primary, app, login, appPassword, db)).contains("timeout expired");
         String ns = topology.name() + "-" + primary.name();
         Exec.run(List.of("ip", "netns", "exec", ns, "nft", "insert", "rule", "inet", "scaleup", "input", "ip", "saddr",
                 topology.host("web1").orElseThrow().address().toString(), "tcp", "dport",
-                Integer.toString(topology.db().port()), "accept")).orThrow();
+                Integer.toString(app), "accept")).orThrow();
         try {
-            assertThat(psqlFrom("web1", primary, login, appPassword, db)).as("the app's login from a web host")
-                    .contains("no pg_hba.conf entry for host \"" + topology.host("web1").orElseThrow().address() + "\"");
+            assertThat(psqlFrom("web1", primary, app, login, appPassword, db)).as("the app's login from a web host")
+                    .contains("login rejected");
             Cli.Run status = STACK.cli("status");
             assertThat(status.out()).as("a rule added by hand is noticed").containsPattern(primary.name() + " .*firewall STALE");
         } finally {
@@ -111,7 +122,7 @@ class SecretsIT {
             assertThat(up.exitCode()).as(up.err()).isZero();
             assertThat(up.out()).contains(primary.name() + ": reloaded its firewall");
         }
-        assertThat(psqlFrom("web1", primary, login, appPassword, db)).contains("timeout expired");
+        assertThat(psqlFrom("web1", primary, app, login, appPassword, db)).contains("timeout expired");
     }
 
     @Test
@@ -170,10 +181,12 @@ class SecretsIT {
                 .contains("removed the password of " + oldLogin);
         Host primary = STACK.primary();
         for (Host db : topology.hosts(Role.DB)) {
-            assertThat(psqlFrom("app1", db, newLogin, after.get("app.db.password"), topology.db().name())).as(db.name())
-                    .isEqualTo(topology.db().user());
-            assertThat(psqlFrom("app1", db, oldLogin, before.get("app.db.password"), topology.db().name()))
-                    .as("the old password on " + db.name()).contains("password authentication failed");
+            // through each db host's PgBouncer, which asks its PostgreSQL for the login's secret
+            int app = topology.db().appPort();
+            assertThat(psqlFrom("app1", db, app, newLogin, after.get("app.db.password"), topology.db().name()))
+                    .as(db.name()).isEqualTo(topology.db().user());
+            assertThat(psqlFrom("app1", db, app, oldLogin, before.get("app.db.password"), topology.db().name()))
+                    .as("the old password on " + db.name()).contains("authentication failed");
         }
         for (Host app : topology.hosts(Role.APP)) {
             assertThat(Files.readString(STACK.real().resolve("hosts/" + app.name() + "/conf/app.properties")))
@@ -192,8 +205,9 @@ class SecretsIT {
         return STACK.psql(db, "postgres", sql).orThrow().stdout().strip();
     }
 
-    /** psql over TCP from a host's namespace to PostgreSQL's port: current_user, or the error. */
-    private String psqlFrom(String fromHost, Host db, String user, String password, String database) throws Exception {
-        return STACK.psqlFrom(fromHost, db, topology.db().port(), user, password, database);
+    /** psql over TCP from a host's namespace to a db host's port: current_user, or the error. */
+    private static String psqlFrom(String fromHost, Host db, int port, String user, String password, String database)
+            throws Exception {
+        return STACK.psqlFrom(fromHost, db, port, user, password, database);
     }
 }
