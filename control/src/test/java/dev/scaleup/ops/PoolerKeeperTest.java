@@ -38,8 +38,12 @@ class PoolerKeeperTest {
     }
 
     private void startKeeper() throws IOException {
+        startKeeper(CHILD);
+    }
+
+    private void startKeeper(String child) throws IOException {
         List<String> argv = new ArrayList<>(List.of(PoolerKeeper.SHELL, "-c", PoolerKeeper.SCRIPT, PoolerKeeper.PROCESS,
-                pidFile().toString(), log().toString(), "/bin/bash", "-c", CHILD));
+                pidFile().toString(), log().toString(), "/bin/bash", "-c", child));
         keeper = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("keeper.log").toFile()).start();
     }
@@ -137,5 +141,20 @@ class PoolerKeeperTest {
         assertThat(keeper.exitValue()).isZero();
         Thread.sleep(1_500);
         assertThat(logText().split("started", -1).length - 1).as("no start after the TERM").isEqualTo(1);
+    }
+
+    /** A child that cannot start (its port taken, a broken config): five exits within 10 s, then the keeper gives up. */
+    @Test
+    void aChildThatKeepsExitingIsGivenUpAfterFiveExits() throws Exception {
+        startKeeper("echo started; exit 3");
+        assertThat(keeper.waitFor(15, TimeUnit.SECONDS)).as("the keeper gives up").isTrue();
+        assertThat(keeper.exitValue()).isEqualTo(1);
+        String log = logText();
+        assertThat(log.split("started", -1).length - 1).as(log).isEqualTo(PoolerKeeper.BURST);
+        assertThat(log.split("starting it again", -1).length - 1).as(log).isEqualTo(PoolerKeeper.BURST - 1);
+        assertThat(log).containsPattern("pgbouncer-keeper: /bin/bash \\(pid \\d+\\) exited with status 3, the 5th time"
+                + " within 10 s; giving up \\(its log: " + java.util.regex.Pattern.quote(log().toString()) + "\\)");
+        assertThat(Files.readString(dir.resolve("keeper.log"))).as("the keeper's own log says so too")
+                .contains("giving up");
     }
 }

@@ -11,7 +11,8 @@ import java.time.OffsetDateTime;
 /**
  * What one round trip to a database server says about it.
  *
- * @param serverAddr the server's address ({@code host(inet_server_addr())}), null over a Unix socket
+ * @param serverAddr the db host's address: PostgreSQL's ({@code host(inet_server_addr())}), or with PgBouncer in
+ *                   between (which reaches PostgreSQL over its socket) the address pgJDBC connected to
  * @param now        the server's clock
  * @param inRecovery whether the server is a standby
  */
@@ -29,7 +30,8 @@ public record DbInfo(String serverAddr, OffsetDateTime now, boolean inRecovery) 
             if (!rs.next()) {
                 throw new SQLException("no row from server info query");
             }
-            return new DbInfo(rs.getString(1), rs.getObject(2, OffsetDateTime.class), rs.getBoolean(3));
+            return new DbInfo(ServerAddress.of(connection, rs.getString(1)), rs.getObject(2, OffsetDateTime.class),
+                    rs.getBoolean(3));
         }
     }
 }

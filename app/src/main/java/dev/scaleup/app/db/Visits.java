@@ -50,7 +50,7 @@ public final class Visits {
                 if (!rs.next()) {
                     throw new SQLException("insert returned no row");
                 }
-                return new Created(rs.getLong(1), appHost, rs.getString(2));
+                return new Created(rs.getLong(1), appHost, ServerAddress.of(connection, rs.getString(2)));
             }
         }
     }
@@ -66,7 +66,8 @@ public final class Visits {
                         return Optional.empty();
                     }
                     return Optional.of(new Found(rs.getLong(1), rs.getString(2),
-                            rs.getObject(3, OffsetDateTime.class), rs.getString(4), rs.getBoolean(5)));
+                            rs.getObject(3, OffsetDateTime.class), ServerAddress.of(connection, rs.getString(4)),
+                            rs.getBoolean(5)));
                 }
             }
         });
