@@ -36,7 +36,9 @@ public final class PoolerKeeper {
 
     /**
      * {@code bash -c SCRIPT pgbouncer-keeper PIDFILE LOG COMMAND...}. While it waits on a child, a trapped signal ends
-     * {@code wait} early with a status above 128: the inner loop waits again until the child is really gone.
+     * {@code wait} early with a status above 128: the inner loop waits again until the child is really gone. The
+     * first {@code wait} comes before any {@code kill -0}: a child that exited at once is already reaped by then,
+     * and only {@code wait} still knows its status (a test caught "status 0" for a child that exited with 3).
      */
     static final String SCRIPT = """
             pidfile=$1 log=$2; shift 2
@@ -47,7 +49,7 @@ public final class PoolerKeeper {
               "$@" >> "$log" 2>&1 < /dev/null &
               child=$!
               echo "$child" > "$pidfile"
-              status=0
+              wait "$child"; status=$?
               while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done
               [ -z "$stopping" ] || break
               if [ $((SECONDS - window)) -ge %d ]; then window=$SECONDS exits=0; fi
