@@ -36,10 +36,14 @@ final class Faults {
 
     /** SIGKILL one server process of the host (from its verified pid file) and its descendants of the same program. */
     String killProcess(Host host, String processName) {
-        ProcessSpec spec = services.of(host.role()).processes(host).stream()
+        ProcessSpec spec = process(host, processName);
+        return refusedAsOperator(() -> target.killProcess(host, spec));
+    }
+
+    private ProcessSpec process(Host host, String processName) {
+        return services.of(host.role()).processes(host).stream()
                 .filter(p -> p.name().equals(processName)).findFirst()
                 .orElseThrow(() -> new OperatorException(host.name() + " runs no process named " + processName));
-        return refusedAsOperator(() -> target.killProcess(host, spec));
     }
 
     /**
@@ -47,9 +51,7 @@ final class Faults {
      * (the unit's main process; the unit is not held down, so {@code Restart=} applies).
      */
     String crashProcess(Host host, String processName) {
-        ProcessSpec spec = services.of(host.role()).processes(host).stream()
-                .filter(p -> p.name().equals(processName)).findFirst()
-                .orElseThrow(() -> new OperatorException(host.name() + " runs no process named " + processName));
+        ProcessSpec spec = process(host, processName);
         java.util.Optional<Long> pid = target.running(host, spec);
         if (pid.isEmpty() || !target.signal(host, spec, "KILL")) {
             throw new OperatorException(host.name() + ": " + processName + " is not running; nothing to kill");

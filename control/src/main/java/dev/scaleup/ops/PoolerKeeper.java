@@ -1,7 +1,6 @@
 package dev.scaleup.ops;
 
 import dev.scaleup.render.HostPaths;
-import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.runtime.ProcessSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +80,6 @@ public final class PoolerKeeper {
 
     /** The PgBouncer of {@link #spec}, as the runtime sees it: started by the keeper. */
     static ProcessSpec kept(ProcessSpec pgbouncer) {
-        if (!pgbouncer.name().equals(PgBouncerConfig.PROCESS)) {
-            throw new IllegalArgumentException("not PgBouncer: " + pgbouncer.name());
-        }
         return pgbouncer.startedBy(PROCESS);
     }
 }
