@@ -42,8 +42,9 @@ public final class AppArtifact {
     /**
      * On netns the app servers run the control's own JDK, with the installed build's AOT cache ({@code
      * <artifact>/app.aot}, {@link AotCache}) when there is one: their JVMs start with about 40 % less CPU (4.7-5.5 s of
-     * CPU to listen without, 3.0-3.3 s with). Training one takes about 15 s here, most of it the JVM writing the
-     * 41 MB cache as it exits, so it is made once per build and JDK into {@code cacheDir} (the repository's
+     * CPU to listen without, 3.0-3.3 s with). Training one took 15 s here without a database and 21.6 s with
+     * its throwaway database (beside the database tier's start), much of it the JVM writing the 41-45 MB cache as it
+     * exits, so it is made once per build and JDK into {@code cacheDir} (the repository's
      * {@code app/target/aot/}, gone with {@code mvn clean}) and copied into each deployment's artifact: the JVM takes
      * a cache made for the same jars at another path, as long as their modification times are the same (install keeps
      * them). Returns a sentence, or null when there was nothing to do (a JDK older than 25 makes none). A failed
@@ -60,8 +61,8 @@ public final class AppArtifact {
             String how = "copied the app's AOT cache";
             if (!Files.isRegularFile(cache)) {
                 Files.createDirectories(cacheDir);
-                AotCache.train(javaHome, artifact.resolve("app.jar"), cache);
-                how = String.format(java.util.Locale.ROOT, "trained the app's AOT cache in %.1f s",
+                String with = AotCache.train(javaHome, artifact.resolve("app.jar"), cache);
+                how = String.format(java.util.Locale.ROOT, "trained the app's AOT cache %s in %.1f s", with,
                         (System.nanoTime() - start) / 1e9);
             }
             Path tmp = artifact.resolve(AotCache.FILE + ".tmp");

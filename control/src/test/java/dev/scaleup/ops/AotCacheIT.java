@@ -65,6 +65,23 @@ class AotCacheIT {
         assertThat(without).allMatch(Start::listened);
     }
 
+    @Test
+    void theTrainingDatabaseTakesTheAppsLoginAndLeavesNothingBehind() {
+        Path dir;
+        try (TrainingDatabase db = TrainingDatabase.start()) {
+            dir = db.dir();
+            Exec.Result login = Exec.run(List.of("psql", "-X", "-At", "-h", "127.0.0.1", "-p", String.valueOf(db.port()),
+                    "-U", TrainingDatabase.USER, "-d", TrainingDatabase.DATABASE, "-c", "select current_user"),
+                    java.util.Map.of("PGPASSWORD", db.password()), Duration.ofSeconds(10), null);
+            assertThat(login.stdout().strip()).as(login.stderr()).isEqualTo(TrainingDatabase.USER);
+            Exec.Result wrong = Exec.run(List.of("psql", "-X", "-At", "-h", "127.0.0.1", "-p", String.valueOf(db.port()),
+                    "-U", TrainingDatabase.USER, "-d", TrainingDatabase.DATABASE, "-c", "select 1"),
+                    java.util.Map.of("PGPASSWORD", "not-" + db.password()), Duration.ofSeconds(10), null);
+            assertThat(wrong.ok()).as("a wrong password over TCP is refused (SCRAM, as on the stack)").isFalse();
+        }
+        assertThat(dir).doesNotExist();
+    }
+
     private record Start(boolean listened, long wallMillis, long cpuMillis, String output) {
     }
 
