@@ -183,8 +183,13 @@ public final class DbService implements HostService {
                     () -> deployment.isRunning(host, kept), () -> deployment.isRunning(host, spec));
             return;
         }
-        Readiness.await(host.name() + " Patroni GET " + api(host, "/health") + " = 200 (PostgreSQL running)",
-                Duration.ofSeconds(120), () -> status(api(host, "/health")) == 200, () -> deployment.isRunning(host, spec));
+        // a replica is ready once its PostgreSQL streams from the leader; Patroni's /health turns 200 only at its next
+        // loop (up to 1 s later: on a cold up the replicas waited 1.5 s for it after streaming). Whatever moves roles
+        // or ends an up still waits for Patroni's view (Scale.moveDbRoles, the health gate at the end of up).
+        Readiness.await(host.name() + " PostgreSQL accepting connections (" + POSTMASTER_PID + ") or Patroni GET "
+                        + api(host, "/health") + " = 200", Duration.ofSeconds(120),
+                () -> postmasterAccepting(host) || status(api(host, "/health")) == 200,
+                () -> deployment.isRunning(host, spec));
         Readiness.await(host.name() + " streaming from the leader, or leading", Duration.ofSeconds(60),
                 () -> isLeader(host) || "streaming".equals(receiverStatus(host)), () -> deployment.isRunning(host, spec));
     }
@@ -256,6 +261,27 @@ public final class DbService implements HostService {
     /** The db host Patroni says leads now. */
     public Optional<Host> leader() {
         return deployment.topology().hosts(Role.DB).stream().filter(this::isLeader).findFirst();
+    }
+
+    private static final String POSTMASTER_PID = "postmaster.pid";
+
+    /**
+     * Whether the postmaster's pid file says it takes connections (its 8th line, PostgreSQL 10 and later: "ready" on a
+     * primary, "standby" on a hot standby). Only a cheap first gate before a query: a postmaster that was killed
+     * leaves its file behind, and the file is on the host itself (false where it is not here, as on servers).
+     */
+    private boolean postmasterAccepting(Host host) {
+        Path file = deployment.paths(host).data().resolve("pgdata").resolve(POSTMASTER_PID);
+        try {
+            List<String> lines = Files.readAllLines(file);
+            if (lines.size() < 8) {
+                return false;
+            }
+            String status = lines.get(7).strip();
+            return status.equals("ready") || status.equals("standby");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private String receiverStatus(Host host) {
