@@ -161,6 +161,16 @@ public final class BackupService implements HostService {
     /** The stanza, once the primary serves; then a check that a WAL segment reaches the repository. */
     @Override
     public void afterStart(Host host, Progress progress) {
+        if (createStanza(host, progress)) {
+            checkArchiving(host, progress);
+        }
+    }
+
+    /**
+     * Makes the stanza when the repository has none (a new deployment); returns whether it did. Its check is
+     * {@link #checkArchiving}: a cold {@code up} runs that beside its later stages.
+     */
+    boolean createStanza(Host host, Progress progress) {
         if (!backups.stanzaExists()) {
             long start = System.nanoTime();
             Exec.Result create = backups.pgbackrest(List.of("stanza-create"), Duration.ofMinutes(2));
@@ -177,15 +187,21 @@ public final class BackupService implements HostService {
             }
             progress.step(String.format("%s: made the stanza %s in the repository in %.1f s", host.name(),
                     PgBackRestConfig.stanza(deployment.topology()), (System.nanoTime() - start) / 1e9));
-            start = System.nanoTime();
-            Exec.Result check = backups.pgbackrest(List.of("check"), Duration.ofMinutes(2));
-            if (!check.ok()) {
-                throw new OperatorException(host.name() + ": pgbackrest check failed (WAL archiving does not reach the"
-                        + " repository): " + (check.stderr() + check.stdout()).strip());
-            }
-            progress.step(String.format("%s: pgbackrest check: the primary's WAL reaches the repository (%.1f s)",
-                    host.name(), (System.nanoTime() - start) / 1e9));
+            return true;
         }
+        return false;
+    }
+
+    /** {@code pgbackrest check}: a WAL switch on the primary, and its segment in the repository. */
+    void checkArchiving(Host host, Progress progress) {
+        long start = System.nanoTime();
+        Exec.Result check = backups.pgbackrest(List.of("check"), Duration.ofMinutes(2));
+        if (!check.ok()) {
+            throw new OperatorException(host.name() + ": pgbackrest check failed (WAL archiving does not reach the"
+                    + " repository): " + (check.stderr() + check.stdout()).strip());
+        }
+        progress.step(String.format("%s: pgbackrest check: the primary's WAL reaches the repository (%.1f s)",
+                host.name(), (System.nanoTime() - start) / 1e9));
     }
 
     @Override
