@@ -30,8 +30,11 @@ final class LocalConverge {
     private final java.util.Set<Host> needRestart = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Web hosts and load balancers brought up with the app stage ({@link #coldFrontHosts}). */
     private final List<Host> startedEarly = new java.util.ArrayList<>();
-    /** The backup hosts' archiving checks, running beside the later stages ({@link #finishBackupHost}). */
-    private final List<CompletableFuture<Void>> archivingChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The backup hosts' processes, started in the db stage ({@link #STARTED_WITH_DB}). */
+    private final CompletableFuture<Void> backupHostsUp = new CompletableFuture<>();
+    /** The backup hosts' stanzas and archiving checks, beside the stages ({@link #startBackupFinish}); null: not yet. */
+    private CompletableFuture<Void> stanzas;
+    private CompletableFuture<Void> archivingChecks;
 
     LocalConverge(Operation op) {
         this.op = op;
@@ -57,8 +60,15 @@ final class LocalConverge {
         try {
             return converge(topology, aotCache);
         } catch (RuntimeException e) {
-            // a failed stage still waits for a running archiving check, which ends on its own (2 min at most)
-            archivingChecks.forEach(check -> check.exceptionally(x -> null).join());
+            // a failed stage still waits for a running stanza or archiving check, which ends on its own (2 min at most)
+            backupHostsUp.completeExceptionally(e);
+            CompletableFuture<Void> checks;
+            synchronized (this) {
+                checks = archivingChecks;
+            }
+            if (checks != null) {
+                checks.exceptionally(x -> null).join();
+            }
             throw e;
         } finally {
             // an up that failed before the app servers still waits for the training, which ends its own process
@@ -109,12 +119,27 @@ final class LocalConverge {
                 startedEarly.addAll(coldFrontHosts(topology));
                 stageHosts.addAll(startedEarly);
             }
+            if (stage.contains(Role.MON)) {
+                awaitStanzas(); // Prometheus never sees the archiver's failures from before the stanza
+            }
             Parallel.forEach(stageHosts, host -> {
                 if (dbStage && host.role() == STARTED_WITH_DB) {
+                    try {
+                        bringUp(host, false);
+                        backupHostsUp.complete(null);
+                    } catch (RuntimeException e) {
+                        backupHostsUp.completeExceptionally(e);
+                        throw e;
+                    }
+                } else if (dbStage && host.role() == Role.DB) {
                     bringUp(host, false);
-                } else if (host.role() == Role.BACKUP && services.of(Role.BACKUP) instanceof BackupService backup) {
+                    if (services.db().isLeader(host)) {
+                        startBackupFinish(topology);
+                    }
+                    services.of(Role.DB).afterStart(host, progress);
+                } else if (host.role() == Role.BACKUP && services.of(Role.BACKUP) instanceof BackupService) {
                     bringUp(host, false);
-                    finishBackupHost(host, backup);
+                    startBackupFinish(topology); // nothing when the db stage started it
                 } else {
                     bringUp(host, true);
                 }
@@ -141,8 +166,8 @@ final class LocalConverge {
 
     /**
      * The tiers in start order, each stage's hosts brought up at once: the backup host's stanza with the app servers,
-     * since both need only the database (its first archive check runs on beside the later stages: {@link
-     * #finishBackupHost}). Web hosts and load balancers that do not run yet start with the app servers too ({@link
+     * since both need only the database (its stanza and first archive check start with the leader and run on
+     * beside the stages: {@link #startBackupFinish}). Web hosts and load balancers that do not run yet start with the app servers too ({@link
      * #coldFrontHosts}). The monitoring host comes last, with the load balancers, as on servers: started with the app servers, its
      * Prometheus scraped the web hosts and load balancers for the 8 s before they existed, and every cold up fired
      * LoadBalancerDown for both and VipNoHolder (a page). Beside the load balancers it adds no stage: HAProxy answers
@@ -152,32 +177,57 @@ final class LocalConverge {
             List.of(Role.WEB), List.of(Role.LB, Role.MON));
 
     /**
-     * The backup host's stage, finished: a new stanza is made here (before the monitoring host starts, so Prometheus
-     * never sees the archiver's failures from before it), and its {@code pgbackrest check} (a WAL switch, then the
-     * segment awaited in the repository: 4-7 s on a cold up) runs beside the later stages and is awaited before up
-     * ends. In the stage, the check outlasted the app servers in 2 of 4 cold ups with the AOT cache trained on a
-     * database and held the later stages for 1.5-1.9 s.
+     * The backup hosts' finish, started once: a new stanza (pgBackRest needs the primary: so as soon as the leader is
+     * ready, while the replicas still clone, or else with the app servers), then its {@code pgbackrest check} (a WAL
+     * switch, then the segment awaited in the repository: 4-7 s on a cold up), both beside the stages that follow.
+     * The stanzas are awaited before the monitoring host starts, so Prometheus never sees the archiver's failures from
+     * before them; the checks before up ends. Run in the backup host's stage instead, the check outlasted the app
+     * servers in 2 of 4 cold ups (with the AOT cache trained on a database) and held the later stages for 1.5-1.9 s;
+     * started with the app servers but beside them, it still ended after them in 3 of 5.
      */
-    private void finishBackupHost(Host host, BackupService backup) {
-        if (backup.createStanza(host, progress)) {
-            archivingChecks.add(CompletableFuture.runAsync(() -> backup.checkArchiving(host, progress),
-                    r -> Thread.ofVirtual().name("archiving-check-" + host.name()).start(r)));
+    private synchronized void startBackupFinish(Topology topology) {
+        if (stanzas != null || !(services.of(Role.BACKUP) instanceof BackupService backup)) {
+            return;
         }
+        List<Host> backupHosts = topology.hosts(Role.BACKUP);
+        java.util.concurrent.Executor virtual = r -> Thread.ofVirtual().name("backup-finish").start(r);
+        // the backup hosts' processes start in the db stage beside the db hosts; when the leader comes first, wait
+        CompletableFuture<Void> up = backupHosts.isEmpty() ? CompletableFuture.completedFuture(null) : backupHostsUp;
+        CompletableFuture<List<Host>> made = up.thenApplyAsync(v -> backupHosts.stream()
+                .filter(host -> backup.createStanza(host, progress)).toList(), virtual);
+        stanzas = made.thenApply(hosts -> null);
+        archivingChecks = made.thenAcceptAsync(hosts -> hosts.forEach(host -> backup.checkArchiving(host, progress)),
+                virtual);
     }
 
-    /** Waits for the checks {@link #finishBackupHost} started; the first failure is up's. */
+    private void awaitStanzas() {
+        CompletableFuture<Void> made;
+        synchronized (this) {
+            made = stanzas;
+        }
+        join(made);
+    }
+
+    /** Waits for the checks {@link #startBackupFinish} started; their failure is up's. */
     private void awaitArchivingChecks() {
+        CompletableFuture<Void> checks;
+        synchronized (this) {
+            checks = archivingChecks;
+        }
+        join(checks);
+    }
+
+    private static void join(CompletableFuture<Void> future) {
+        if (future == null) {
+            return;
+        }
         try {
-            for (CompletableFuture<Void> check : archivingChecks) {
-                check.join();
-            }
+            future.join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
             throw e;
-        } finally {
-            archivingChecks.clear();
         }
     }
 
