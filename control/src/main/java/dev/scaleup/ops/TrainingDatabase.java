@@ -73,7 +73,9 @@ final class TrainingDatabase implements AutoCloseable {
         Process server = null;
         try {
             dir = Files.createTempDirectory("scaleup-aot-db-");
-            String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            String password = HexFormat.of().formatHex(secret);
             Path passwordFile = dir.resolve("password");
             Files.writeString(passwordFile, password + "\n");
             if (!asPostgres.isEmpty()) {
