@@ -158,17 +158,9 @@ public final class BackupService implements HostService {
         HostService.awaitListening(deployment, host, spec, Backup.TLS_PORT);
     }
 
-    /** The stanza, once the primary serves; then a check that a WAL segment reaches the repository. */
-    @Override
-    public void afterStart(Host host, Progress progress) {
-        if (createStanza(host, progress)) {
-            checkArchiving(host, progress);
-        }
-    }
-
     /**
-     * Makes the stanza when the repository has none (a new deployment); returns whether it did. Its check is
-     * {@link #checkArchiving}: a cold {@code up} runs that beside its later stages.
+     * Makes the stanza when the repository has none (a new deployment), once the primary serves; returns whether it
+     * did. Then {@link #checkArchiving}: {@code up} runs both beside its stages ({@code LocalConverge}).
      */
     boolean createStanza(Host host, Progress progress) {
         if (!backups.stanzaExists()) {

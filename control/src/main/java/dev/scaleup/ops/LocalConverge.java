@@ -33,8 +33,8 @@ final class LocalConverge {
     /** The backup hosts' processes, started in the db stage ({@link #STARTED_WITH_DB}). */
     private final CompletableFuture<Void> backupHostsUp = new CompletableFuture<>();
     /** The backup hosts' stanzas and archiving checks, beside the stages ({@link #startBackupFinish}); null: not yet. */
-    private CompletableFuture<Void> stanzas;
-    private CompletableFuture<Void> archivingChecks;
+    private volatile CompletableFuture<Void> stanzas;
+    private volatile CompletableFuture<Void> archivingChecks;
 
     LocalConverge(Operation op) {
         this.op = op;
@@ -62,10 +62,7 @@ final class LocalConverge {
         } catch (RuntimeException e) {
             // a failed stage still waits for a running stanza or archiving check, which ends on its own (2 min at most)
             backupHostsUp.completeExceptionally(e);
-            CompletableFuture<Void> checks;
-            synchronized (this) {
-                checks = archivingChecks;
-            }
+            CompletableFuture<Void> checks = archivingChecks;
             if (checks != null) {
                 checks.exceptionally(x -> null).join();
             }
@@ -120,7 +117,7 @@ final class LocalConverge {
                 stageHosts.addAll(startedEarly);
             }
             if (stage.contains(Role.MON)) {
-                awaitStanzas(); // Prometheus never sees the archiver's failures from before the stanza
+                join(stanzas); // Prometheus never sees the archiver's failures from before the stanza
             }
             Parallel.forEach(stageHosts, host -> {
                 if (dbStage && host.role() == STARTED_WITH_DB) {
@@ -137,7 +134,7 @@ final class LocalConverge {
                         startBackupFinish(topology);
                     }
                     services.of(Role.DB).afterStart(host, progress);
-                } else if (host.role() == Role.BACKUP && services.of(Role.BACKUP) instanceof BackupService) {
+                } else if (host.role() == Role.BACKUP) {
                     bringUp(host, false);
                     startBackupFinish(topology); // nothing when the db stage started it
                 } else {
@@ -151,7 +148,7 @@ final class LocalConverge {
                 changes.incrementAndGet();
             }
         }
-        awaitArchivingChecks();
+        join(archivingChecks);
         if (poolerMoving) {
             Firewall.apply(deployment, topology.hosts(Role.DB)).forEach(this::change);
         }
@@ -186,9 +183,10 @@ final class LocalConverge {
      * started with the app servers but beside them, it still ended after them in 3 of 5.
      */
     private synchronized void startBackupFinish(Topology topology) {
-        if (stanzas != null || !(services.of(Role.BACKUP) instanceof BackupService backup)) {
+        if (stanzas != null) {
             return;
         }
+        BackupService backup = services.backup();
         List<Host> backupHosts = topology.hosts(Role.BACKUP);
         java.util.concurrent.Executor virtual = r -> Thread.ofVirtual().name("backup-finish").start(r);
         // the backup hosts' processes start in the db stage beside the db hosts; when the leader comes first, wait
@@ -200,23 +198,7 @@ final class LocalConverge {
                 virtual);
     }
 
-    private void awaitStanzas() {
-        CompletableFuture<Void> made;
-        synchronized (this) {
-            made = stanzas;
-        }
-        join(made);
-    }
-
-    /** Waits for the checks {@link #startBackupFinish} started; their failure is up's. */
-    private void awaitArchivingChecks() {
-        CompletableFuture<Void> checks;
-        synchronized (this) {
-            checks = archivingChecks;
-        }
-        join(checks);
-    }
-
+    /** Waits for what {@link #startBackupFinish} started, if it did; its failure is up's. */
     private static void join(CompletableFuture<Void> future) {
         if (future == null) {
             return;

@@ -29,4 +29,8 @@ public final class Services {
     public DbService db() {
         return (DbService) byRole.get(Role.DB);
     }
+
+    public BackupService backup() {
+        return (BackupService) byRole.get(Role.BACKUP);
+    }
 }

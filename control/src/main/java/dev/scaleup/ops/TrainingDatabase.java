@@ -2,17 +2,16 @@ package dev.scaleup.ops;
 
 import dev.scaleup.runtime.Exec;
 import dev.scaleup.runtime.Readiness;
+import dev.scaleup.runtime.StateDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL on 127.0.0.1 for the AOT cache's training run ({@link AotCache}), so that the classes an app
@@ -167,11 +166,9 @@ final class TrainingDatabase implements AutoCloseable {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
+        try {
+            StateDir.deleteTree(dir);
+        } catch (java.io.UncheckedIOException e) {
             // a leftover directory in /tmp holds no secret of a deployment
         }
     }
