@@ -7,6 +7,7 @@ import dev.scaleup.render.Exporters;
 import dev.scaleup.render.FirewallConfig;
 import dev.scaleup.render.HaproxyConfig;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.LeaderWatch;
 import dev.scaleup.render.NginxConfig;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.PgBackRestConfig;
@@ -104,15 +105,17 @@ final class Units {
                     paths.conf(AppProperties.FILE))));
             case DB -> {
                 files.add(file("patroni.service.conf", t, host, """
-                        # Debian's patroni.service (as postgres, reload = HUP), running scaleup's patroni.yml
+                        # Debian's patroni.service (as postgres, reload = HUP), running scaleup's patroni.yml, with
+                        # the watch that wakes Patroni when the leader key goes (leader-watch.py) beside it: sh starts
+                        # the watch, then becomes Patroni (the unit's main pid); the watch ends when Patroni does
                         [Unit]
                         ConditionPathExists=
                         ConditionPathExists=%1$s
 
                         [Service]
                         ExecStart=
-                        ExecStart=/usr/bin/patroni %1$s
-                        """.formatted(paths.conf(PatroniConfig.FILE))));
+                        ExecStart=%2$s
+                        """.formatted(paths.conf(PatroniConfig.FILE), LeaderWatch.systemdCommand(paths))));
                 if (PgBouncerConfig.applies(t, host)) {
                     files.add(file(PGBOUNCER_DROP_IN, t, host, """
                             # Debian's pgbouncer.service (as postgres, Type=notify, reload = HUP), running scaleup's

@@ -1,5 +1,6 @@
 package dev.scaleup.drill;
 
+import dev.scaleup.render.LeaderWatch;
 import dev.scaleup.topology.Host;
 import java.util.List;
 
@@ -50,10 +51,11 @@ final class DbPostgresCrash extends PrimaryFailover {
 
     /**
      * tini is Patroni's subreaper on the netns target (DbService): killing it would kill Patroni too. bash is
-     * PgBouncer's keeper there (ops.PoolerKeeper): PostgreSQL's crash, not the pooler's.
+     * PgBouncer's keeper there (ops.PoolerKeeper): PostgreSQL's crash, not the pooler's. The leader-key watch lives
+     * with Patroni (render.LeaderWatch).
      */
     @Override
     String inject(DrillStack stack, Host target) {
-        return stack.faults().killUser(target, "postgres", List.of("patroni", "tini", "pgbackrest", "pgbouncer", "bash"));
+        return stack.faults().killUser(target, "postgres", List.of("patroni", "tini", LeaderWatch.PROCESS, "pgbackrest", "pgbouncer", "bash"));
     }
 }

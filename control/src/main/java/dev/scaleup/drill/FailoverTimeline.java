@@ -53,6 +53,9 @@ public record FailoverTimeline(List<Step> steps) {
     private static final List<Rule> PRIMARY = List.of(
             new Rule("detected: a replica lost the primary's WAL stream",
                     Pattern.compile("could not receive data from WAL stream|could not connect to the primary server")),
+            // the watch beside each Patroni (render.LeaderWatch) saw the key go and wakes its Patroni
+            new Rule("detected: the leader key is gone (etcd watch), Patroni woken",
+                    Pattern.compile("leader-watch: the leader key (expired|was deleted|is gone)")),
             new Rule("detected: the leader key expired, Patroni asks the other members",
                     Pattern.compile("Request failed to |Got response from ")),
             new Rule("decided: promoted by acquiring the leader lock",

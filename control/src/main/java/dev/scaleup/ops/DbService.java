@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleup.render.BootstrapSql;
 import dev.scaleup.render.HostPaths;
+import dev.scaleup.render.LeaderWatch;
 import dev.scaleup.render.PatroniConfig;
 import dev.scaleup.render.PgBouncerConfig;
 import dev.scaleup.runtime.Exec;
@@ -65,9 +66,10 @@ public final class DbService implements HostService {
         // signals on to Patroni (HUP: reload, TERM: stop), and Patroni is KILLed when tini dies (PR_SET_PDEATHSIG),
         // as it was when the runtime KILLed it itself. On servers Patroni is a systemd unit and systemd, pid 1, reaps
         // at once.
-        ProcessSpec patroni = ProcessSpec.of("patroni", List.of(TINI, "-s", "--", "/usr/bin/setpriv", "--pdeathsig",
-                        "KILL", "--", "/usr/bin/patroni", paths.conf(PatroniConfig.FILE).toString()))
-                .asUser(USER);
+        // Patroni's command line also starts the watch that wakes it when the leader key goes (LeaderWatch)
+        List<String> argv = new ArrayList<>(List.of(TINI, "-s", "--", "/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
+        argv.addAll(LeaderWatch.patroniCommand(paths));
+        ProcessSpec patroni = ProcessSpec.of("patroni", argv).asUser(USER);
         // with backups, pgBackRest's TLS server, through which the backup host takes backups of this host
         List<ProcessSpec> specs = new ArrayList<>(List.of(patroni));
         // with db.pooler, PgBouncer in front of this host's PostgreSQL: the app servers connect to it

@@ -40,6 +40,7 @@ public final class ConfigCheck {
             case VipCheck.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VipCheck.FILE).toString()));
             case VrrpNotify.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(VrrpNotify.FILE).toString()));
             case RoleChange.FILE -> Optional.of(List.of(program.apply("sh"), "-n", paths.conf(RoleChange.FILE).toString()));
+            case LeaderWatch.FILE -> Optional.of(LeaderWatch.check(paths, program));
             // promtool reads the rule files prometheus.yml names (alerts.yml) and checks them too
             case PrometheusConfig.FILE -> Optional.of(List.of(program.apply("promtool"), "check", "config",
                     paths.conf(PrometheusConfig.FILE).toString()));

@@ -26,6 +26,7 @@ class FailoverTimelineTest {
                 "2026-12-01 09:50:20.000 UTC [3318] db3 FATAL:  could not receive data from WAL stream: before the fault",
                 "2026-12-01 09:50:26.473 UTC [3318] db3 FATAL:  could not receive data from WAL stream: server closed",
                 "2026-12-01 09:50:26.481 UTC [21321] db3 FATAL:  could not connect to the primary server: refused",
+                "2026-12-01 09:50:36,390 db3 INFO: leader-watch: the leader key expired (etcd: expire): waking Patroni",
                 "2026-12-01 09:50:36,407 db3 WARNING: Request failed to db1: GET http://198.18.40.81:8008/patroni",
                 "2026-12-01 09:50:36,424 db3 INFO: promoted self to leader by acquiring session lock",
                 "2026-12-01 09:50:36.450 UTC [3279] db3 LOG:  selected new timeline ID: 3",
@@ -36,12 +37,13 @@ class FailoverTimelineTest {
                 300.0, 13_280.0);
         assertThat(t.steps()).extracting(FailoverTimeline.Step::what).containsExactly(
                 "detected: a replica lost the primary's WAL stream",
+                "detected: the leader key is gone (etcd watch), Patroni woken",
                 "detected: the leader key expired, Patroni asks the other members",
                 "decided: promoted by acquiring the leader lock", "moved: PostgreSQL promoted (new timeline)",
                 "ready: the primary accepts connections", "first success: an acknowledged write");
-        assertThat(t.steps()).extracting(FailoverTimeline.Step::ms).containsExactly(73.0, 10_007.0, 10_024.0, 10_050.0,
+        assertThat(t.steps()).extracting(FailoverTimeline.Step::ms).containsExactly(73.0, 9_990.0, 10_007.0, 10_024.0, 10_050.0,
                 10_100.0, 13_280.0);
-        assertThat(t.steps().get(2).host()).isEqualTo("db3");
+        assertThat(t.steps().get(3).host()).isEqualTo("db3");
         assertThat(t.text()).startsWith("failover: fault → 73 ms detected: a replica lost the primary's WAL stream (db3)")
                 .endsWith("→ 13280 ms first success: an acknowledged write");
     }

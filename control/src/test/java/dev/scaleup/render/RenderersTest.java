@@ -44,13 +44,13 @@ class RenderersTest {
         assertThat(files(T, "web2")).extracting(RenderedFile::name).containsExactly("nginx.conf", "firewall.nft");
         assertThat(files(T, "app3")).extracting(RenderedFile::name).containsExactly("app.properties", "firewall.nft");
         assertThat(files(T, "db1")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql",
-                RoleChange.FILE, "pgbackrest.conf", PgBouncerConfig.FILE, PgBouncerConfig.HBA_FILE,
+                RoleChange.FILE, LeaderWatch.FILE, "pgbackrest.conf", PgBouncerConfig.FILE, PgBouncerConfig.HBA_FILE,
                 PgBouncerConfig.USERS_FILE, "firewall.nft");
         assertThat(files(T, "db2")).extracting(RenderedFile::name).containsExactly("patroni.yml", "bootstrap.sql",
-                RoleChange.FILE, "pgbackrest.conf", PgBouncerConfig.FILE, PgBouncerConfig.HBA_FILE,
+                RoleChange.FILE, LeaderWatch.FILE, "pgbackrest.conf", PgBouncerConfig.FILE, PgBouncerConfig.HBA_FILE,
                 PgBouncerConfig.USERS_FILE, "firewall.nft");
         assertThat(files(Fixtures.noPoolerTopology(), "db1")).extracting(RenderedFile::name).containsExactly(
-                "patroni.yml", "bootstrap.sql", RoleChange.FILE, "pgbackrest.conf", "firewall.nft");
+                "patroni.yml", "bootstrap.sql", RoleChange.FILE, LeaderWatch.FILE, "pgbackrest.conf", "firewall.nft");
         assertThat(files(T, "backup1")).extracting(RenderedFile::name).containsExactly("pgbackrest.conf",
                 BackupSchedule.PROGRAM, BackupSchedule.SETTINGS, "firewall.nft");
     }
