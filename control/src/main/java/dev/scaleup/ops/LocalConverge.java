@@ -138,6 +138,7 @@ final class LocalConverge {
                     bringUp(host, false);
                     startBackupFinish(topology); // nothing when the db stage started it
                 } else {
+                    awaitPreferredVipHolder(host);
                     bringUp(host, true);
                 }
             });
@@ -221,6 +222,30 @@ final class LocalConverge {
      * the app servers are ready. A host that runs keeps its stage: a changed nginx upstream list or HAProxy backend is
      * loaded only once the servers it names are ready. The monitoring host stays last (see {@link #STAGES}).
      */
+    /**
+     * A load balancer started with the preferred VIP holder, both cold, starts once that one holds the VIP (5 s at
+     * most). Both keepalived start as BACKUP with nopreempt, and the first to miss the other's adverts for 0.17 s takes
+     * the VIP and keeps it: started at once, lb2's keepalived came up 0.1 s before lb1's in one cold up and took the VIP,
+     * and the first drill's restore then saw lb1 take it over (a VIP move no fault asked for).
+     */
+    private void awaitPreferredVipHolder(Host host) {
+        Topology topology = deployment.topology();
+        Host preferred = topology.initialVipHolder();
+        if (host.role() != Role.LB || host.equals(preferred) || !startedEarly.contains(host)
+                || !startedEarly.contains(preferred)) {
+            return;
+        }
+        try {
+            Duration waited = Readiness.await(preferred.name() + " holding the VIP", Duration.ofSeconds(5),
+                    () -> services.lb().holdsVip(preferred), () -> true);
+            progress.step(host.name() + ": starts once " + preferred.name() + " holds the VIP (waited "
+                    + String.format(java.util.Locale.ROOT, "%.1f", waited.toMillis() / 1000.0) + " s)");
+        } catch (Readiness.NotReadyException e) {
+            progress.step(host.name() + ": starts without waiting longer for " + preferred.name() + " to hold the VIP ("
+                    + e.getMessage() + ")");
+        }
+    }
+
     private List<Host> coldFrontHosts(Topology topology) {
         return java.util.stream.Stream.of(Role.WEB, Role.LB).flatMap(r -> topology.hosts(r).stream())
                 .filter(host -> services.of(host.role()).processes(host).stream()

@@ -40,6 +40,24 @@ public final class VipCheck {
      */
     static final String FIB = "/proc/net/fib_trie";
 
+    /**
+     * The shell function {@code holds_vip} (of {@code $vip}, reading {@code $fib}), with the shell's builtins only; also
+     * in {@link VrrpNotify}.
+     */
+    static final String HOLDS_VIP = """
+            # this host holds the VIP: the kernel lists it among the host's own addresses, a line "|-- VIP"
+            # followed by "/32 host LOCAL"
+            holds_vip() {
+                key=
+                while read -r a b c; do
+                    case $a in
+                        "|--") key=$b ;;
+                        /32) if [ "$key" = "$vip" ] && [ "$b $c" = "host LOCAL" ]; then return 0; fi ;;
+                    esac
+                done < "$fib"
+                return 1
+            }""";
+
     private VipCheck() {}
 
     /** Whether the host is the load balancer that gives way in a split brain: the one with the highest address. */
@@ -74,18 +92,7 @@ public final class VipCheck {
                 hold=%d
                 fib=%s
 
-                # this host holds the VIP: the kernel lists it among the host's own addresses, a line "|-- VIP"
-                # followed by "/32 host LOCAL"
-                holds_vip() {
-                    key=
-                    while read -r a b c; do
-                        case $a in
-                            "|--") key=$b ;;
-                            /32) if [ "$key" = "$vip" ] && [ "$b $c" = "host LOCAL" ]; then return 0; fi ;;
-                        esac
-                    done < "$fib"
-                    return 1
-                }
+                %s
 
                 # another load balancer holds the VIP: a host answers ARP for it (duplicate address detection: arping
                 # exits 1 on a reply within 1 s) and the other's HAProxy is alive (one whose processes were killed
@@ -116,7 +123,7 @@ public final class VipCheck {
                 forget
                 exit 0
                 """.formatted(t.network().vip(), t.hostInterface(), peer(t, host).address(),
-                HaproxyConfig.PEER_PORT, Text.path(marker(paths)), HOLD_SECONDS, FIB, HaproxyConfig.PEER_PATH);
+                HaproxyConfig.PEER_PORT, Text.path(marker(paths)), HOLD_SECONDS, FIB, HOLDS_VIP, HaproxyConfig.PEER_PATH);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 }
