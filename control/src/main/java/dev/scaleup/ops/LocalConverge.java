@@ -215,14 +215,6 @@ final class LocalConverge {
     }
 
     /**
-     * The web hosts and load balancers none of whose processes runs (a cold {@code up}, a host added or brought back):
-     * they start with the app servers instead of after them. Neither waits for the tier behind it (nginx answers its
-     * own health check, HAProxy's readiness is its runtime API, keepalived tracks no script), and on a cold {@code up}
-     * no client is there yet. That took their stages (0.6-0.7 s of configs' checks and starts) out of the time after
-     * the app servers are ready. A host that runs keeps its stage: a changed nginx upstream list or HAProxy backend is
-     * loaded only once the servers it names are ready. The monitoring host stays last (see {@link #STAGES}).
-     */
-    /**
      * A load balancer started with the preferred VIP holder, both cold, starts once that one holds the VIP (5 s at
      * most). Both keepalived start as BACKUP with nopreempt, and the first to miss the other's adverts for 0.17 s takes
      * the VIP and keeps it: started at once, lb2's keepalived came up 0.1 s before lb1's in one cold up and took the VIP,
@@ -246,6 +238,14 @@ final class LocalConverge {
         }
     }
 
+    /**
+     * The web hosts and load balancers none of whose processes runs (a cold {@code up}, a host added or brought back):
+     * they start with the app servers instead of after them. Neither waits for the tier behind it (nginx answers its
+     * own health check, HAProxy's readiness is its runtime API, keepalived tracks no script), and on a cold {@code up}
+     * no client is there yet. That took their stages (0.6-0.7 s of configs' checks and starts) out of the time after
+     * the app servers are ready. A host that runs keeps its stage: a changed nginx upstream list or HAProxy backend is
+     * loaded only once the servers it names are ready. The monitoring host stays last (see {@link #STAGES}).
+     */
     private List<Host> coldFrontHosts(Topology topology) {
         return java.util.stream.Stream.of(Role.WEB, Role.LB).flatMap(r -> topology.hosts(r).stream())
                 .filter(host -> services.of(host.role()).processes(host).stream()
