@@ -115,6 +115,8 @@ final class Units {
                         [Service]
                         ExecStart=
                         ExecStart=%2$s
+                        # journald names the lines by the program started, sh, without this
+                        SyslogIdentifier=patroni
                         """.formatted(paths.conf(PatroniConfig.FILE), LeaderWatch.systemdCommand(paths))));
                 if (PgBouncerConfig.applies(t, host)) {
                     files.add(file(PGBOUNCER_DROP_IN, t, host, """
