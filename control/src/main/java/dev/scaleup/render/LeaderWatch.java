@@ -37,7 +37,7 @@ public final class LeaderWatch {
 
     private LeaderWatch() {}
 
-    public static RenderedFile render(Topology t, Host host, HostPaths paths) {
+    public static RenderedFile render(Topology t, Host host) {
         Text.requireRole(host, Role.DB, FILE);
         return new RenderedFile(FILE, Text.banner(t, host) + SCRIPT, RenderedFile.PUBLIC);
     }

@@ -35,7 +35,7 @@ public final class Renderers {
                 files.add(PatroniConfig.render(t, host, paths, secrets, Etcd.members(t)));
                 files.add(BootstrapSql.render(t, host, paths, secrets));
                 files.add(RoleChange.render(t, host, paths));
-                files.add(LeaderWatch.render(t, host, paths));
+                files.add(LeaderWatch.render(t, host));
                 if (t.backup().enabled()) {
                     files.add(PgBackRestConfig.render(t, host, paths, secrets));
                 }

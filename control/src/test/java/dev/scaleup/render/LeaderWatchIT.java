@@ -80,7 +80,7 @@ class LeaderWatchIT {
                       protocol: http
                     """.formatted(patroni.getAddress().getPort(), dead, client));
             Path script = Files.writeString(tmp.resolve(LeaderWatch.FILE),
-                    LeaderWatch.render(T, Fixtures.host(T, "db2"), new HostPaths(tmp.resolve("db2"))).content());
+                    LeaderWatch.render(T, Fixtures.host(T, "db2")).content());
             watch = new ProcessBuilder("/usr/bin/python3", script.toString(), yml.toString()).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("watch.log").toFile()).start();
 
