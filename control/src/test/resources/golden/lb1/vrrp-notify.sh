@@ -4,26 +4,8 @@
 printf '%s keepalived notify: (%s) %s STATE, priority %s\n' "$(date '+%Y-%m-%dT%H:%M:%S.%6N%:z')" \
     "$2" "$3" "$4" >> /state/hosts/lb1/logs/haproxy.log
 # keepalived's state for Prometheus (node-exporter's textfile collector, user prometheus: keepalived
-# runs this with umask 077), replaced in one rename. keepalived does not wait for one notify before it
-# starts the next: a state that disagrees with the VIP here is an older change's, and is not written
-vip=198.18.0.100
-fib=/proc/net/fib_trie
-# this host holds the VIP: the kernel lists it among the host's own addresses, a line "|-- VIP"
-# followed by "/32 host LOCAL"
-holds_vip() {
-    key=
-    while read -r a b c; do
-        case $a in
-            "|--") key=$b ;;
-            /32) if [ "$key" = "$vip" ] && [ "$b $c" = "host LOCAL" ]; then return 0; fi ;;
-        esac
-    done < "$fib"
-    return 1
-}
+# runs this with umask 077), replaced in one rename
+umask 022
 case "$3" in MASTER) master=1 ;; *) master=0 ;; esac
-if holds_vip; then holds=1; else holds=0; fi
-if [ "$master" = "$holds" ]; then
-    umask 022
-    printf '# HELP scaleup_vrrp_master 1 while keepalived holds the VIP here (its last state change)\n# TYPE scaleup_vrrp_master gauge\nscaleup_vrrp_master %s\n# HELP scaleup_vrrp_state keepalived state since its last change\n# TYPE scaleup_vrrp_state gauge\nscaleup_vrrp_state{state="%s"} 1\n' \
-        "$master" "$3" > /state/hosts/lb1/run/textfile/vrrp.prom.$$ && mv /state/hosts/lb1/run/textfile/vrrp.prom.$$ /state/hosts/lb1/run/textfile/vrrp.prom
-fi
+printf '# HELP scaleup_vrrp_master 1 while keepalived holds the VIP here (its last state change)\n# TYPE scaleup_vrrp_master gauge\nscaleup_vrrp_master %s\n# HELP scaleup_vrrp_state keepalived state since its last change\n# TYPE scaleup_vrrp_state gauge\nscaleup_vrrp_state{state="%s"} 1\n' \
+    "$master" "$3" > /state/hosts/lb1/run/textfile/vrrp.prom.tmp && mv /state/hosts/lb1/run/textfile/vrrp.prom.tmp /state/hosts/lb1/run/textfile/vrrp.prom

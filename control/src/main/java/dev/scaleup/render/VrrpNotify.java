@@ -32,7 +32,7 @@ public final class VrrpNotify {
                 # microsecond (keepalived's own lines there carry whole seconds).
                 printf '%%s keepalived notify: (%%s) %%s STATE, priority %%s\\n' "$(date '+%%Y-%%m-%%dT%%H:%%M:%%S.%%6N%%:z')" \\
                     "$2" "$3" "$4" >> %s
-                """.formatted(Text.path(paths.log("haproxy")))) + (t.monitoring().enabled() ? textfile(t, paths) : "");
+                """.formatted(Text.path(paths.log("haproxy")))) + (t.monitoring().enabled() ? textfile(paths) : "");
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
@@ -43,30 +43,17 @@ public final class VrrpNotify {
 
     /**
      * With monitoring, the state for Prometheus too, through node-exporter's textfile collector: written to a
-     * temporary file of its own and renamed, so a scrape never reads half a file.
-     *
-     * <p>keepalived starts a notify at each change without waiting for the one before, so two changes close together
-     * run as two scripts whose writes may land in either order. Seen at a cold up: lb2 went BACKUP, then MASTER 0.2 s
-     * later; the BACKUP script wrote last, the file said lb2 did not hold the VIP while it did, and VipNoHolder fired.
-     * A script therefore writes only a state that agrees with the VIP on the host at that moment (keepalived sets the
-     * VIP before its MASTER notify and removes it before any other): a stale one leaves the file to the one that agrees.
+     * temporary file and renamed, so a scrape never reads half a file.
      */
-    private static String textfile(Topology t, HostPaths paths) {
+    private static String textfile(HostPaths paths) {
         String file = Text.path(textfileDir(paths).resolve(Exporters.VRRP_TEXTFILE));
         return """
                 # keepalived's state for Prometheus (node-exporter's textfile collector, user prometheus: keepalived
-                # runs this with umask 077), replaced in one rename. keepalived does not wait for one notify before it
-                # starts the next: a state that disagrees with the VIP here is an older change's, and is not written
-                vip=%s
-                fib=%s
-                %s
+                # runs this with umask 077), replaced in one rename
+                umask 022
                 case "$3" in MASTER) master=1 ;; *) master=0 ;; esac
-                if holds_vip; then holds=1; else holds=0; fi
-                if [ "$master" = "$holds" ]; then
-                    umask 022
-                    printf '# HELP scaleup_vrrp_master 1 while keepalived holds the VIP here (its last state change)\\n# TYPE scaleup_vrrp_master gauge\\nscaleup_vrrp_master %%s\\n# HELP scaleup_vrrp_state keepalived state since its last change\\n# TYPE scaleup_vrrp_state gauge\\nscaleup_vrrp_state{state="%%s"} 1\\n' \\
-                        "$master" "$3" > %s.$$ && mv %s.$$ %s
-                fi
-                """.formatted(t.network().vip(), VipCheck.FIB, VipCheck.HOLDS_VIP, file, file, file);
+                printf '# HELP scaleup_vrrp_master 1 while keepalived holds the VIP here (its last state change)\\n# TYPE scaleup_vrrp_master gauge\\nscaleup_vrrp_master %%s\\n# HELP scaleup_vrrp_state keepalived state since its last change\\n# TYPE scaleup_vrrp_state gauge\\nscaleup_vrrp_state{state="%%s"} 1\\n' \\
+                    "$master" "$3" > %s.tmp && mv %s.tmp %s
+                """.formatted(file, file, file);
     }
 }
