@@ -90,7 +90,7 @@ public final class KeepalivedConfig {
                     # but keepalived 2.2.7 kills its own VRRP child at every reload then: "cannot set realtime rlimit")
                     vrrp_priority %d
                     max_auto_priority -1
-                }
+                %s}
                 %s
                 # Both start as BACKUP with nopreempt: the first election goes to the higher priority; afterwards a
                 # returning load balancer does not take the VIP back, so a flapping host costs one failover, not
@@ -110,9 +110,9 @@ public final class KeepalivedConfig {
                     virtual_ipaddress {
                         %s/%d dev %s
                     }
-                %s%s}
+                %s}
                 """.formatted(
-                        t.name(), host.name(), ADVERT_INT, NICE, NICE, script(t, host, paths),
+                        t.name(), host.name(), ADVERT_INT, NICE, NICE, notify(t, host, paths), script(t, host, paths),
                         instanceName(t),
                         preferred ? MASTER_PRIORITY : BACKUP_PRIORITY,
                         t.hostInterface(),
@@ -120,8 +120,7 @@ public final class KeepalivedConfig {
                         ADVERT_INT,
                         host.address(),
                         peers,
-                        t.network().vip(), t.network().subnet().prefix(), t.hostInterface(), trackScript(t, host),
-                        notify(t, host, paths));
+                        t.network().vip(), t.network().subnet().prefix(), t.hostInterface(), trackScript(t, host));
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
@@ -145,11 +144,17 @@ public final class KeepalivedConfig {
                 """.formatted(VipCheck.FILE, Text.path(paths.conf(VipCheck.FILE)), VipCheck.INTERVAL_SECONDS);
     }
 
-    /** Every state change goes to {@link VrrpNotify} where it applies (a log line on netns, the state for Prometheus). */
+    /**
+     * Every state change goes to {@link VrrpNotify} where it applies (a log line on netns, the state for Prometheus):
+     * one reader of a FIFO, in keepalived's order (notify scripts run concurrently, and a late one could overwrite a
+     * newer state).
+     */
     private static String notify(Topology t, Host host, HostPaths paths) {
         return VrrpNotify.applies(t, host, paths) ? """
-                    notify "/bin/sh %s"
-                """.formatted(Text.path(paths.conf(VrrpNotify.FILE))) : "";
+                    # every state change, in order, to one reader (see %s)
+                    vrrp_notify_fifo %s
+                    vrrp_notify_fifo_script "/bin/sh %s"
+                """.formatted(VrrpNotify.FILE, Text.path(VrrpNotify.fifo(paths)), Text.path(paths.conf(VrrpNotify.FILE))) : "";
     }
 
     private static String trackScript(Topology t, Host host) {
