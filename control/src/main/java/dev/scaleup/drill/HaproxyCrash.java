@@ -9,7 +9,7 @@ import java.util.List;
 final class HaproxyCrash extends FaultScenario {
 
     HaproxyCrash() {
-        super("haproxy-crash", "SIGKILL haproxy (master and workers) on the VIP holder", "up", "longest outage < 1 s");
+        super("haproxy-crash", "SIGKILL haproxy (master and workers) on the VIP holder", "up", LbKill.OUTAGE_LIMIT);
     }
 
     @Override

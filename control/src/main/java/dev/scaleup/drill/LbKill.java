@@ -8,12 +8,19 @@ import java.util.List;
 /** The VIP holder dies whole: keepalived on the other load balancer must take the VIP. */
 final class LbKill extends FaultScenario {
 
-    /** The longest outage the load balancer scenarios allow. */
-    static final double OUTAGE_LIMIT_MS = 1000;
+    /**
+     * The longest outage the load balancer scenarios allow: 0.6 s (1 s until 2026-12-04). The goal is 0.3 s, which a
+     * quiet machine meets (lb-kill 0.20-0.26 s, haproxy-crash 0.07-0.23 s, lb-partition 0.20-0.23 s on netns); lb-kill's
+     * longest outage in eleven fresh-clone CI runs of 2026-12-03/04 was 0.14-0.39 s, with the other suites' load.
+     */
+    static final double OUTAGE_LIMIT_MS = 600;
+
+    /** The limit's words in a scenario's description. */
+    static final String OUTAGE_LIMIT = String.format(java.util.Locale.ROOT, "longest outage < %.1f s", OUTAGE_LIMIT_MS / 1000);
 
     LbKill() {
         super("lb-kill", "SIGKILL every process (haproxy and keepalived) on the VIP holder", "up",
-                "longest outage < 1 s");
+                OUTAGE_LIMIT);
     }
 
     @Override

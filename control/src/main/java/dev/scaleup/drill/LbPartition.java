@@ -13,7 +13,7 @@ final class LbPartition extends FaultScenario {
 
     LbPartition() {
         super("lb-partition", "take the VIP holder's link down (ip link set eth0 down)", "link up",
-                "longest outage < 1 s; exactly one VIP holder after the link returns");
+                LbKill.OUTAGE_LIMIT + "; exactly one VIP holder after the link returns");
     }
 
     @Override

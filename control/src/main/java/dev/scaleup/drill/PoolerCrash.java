@@ -20,10 +20,11 @@ final class PoolerCrash extends FaultScenario {
     /**
      * The supervisor waits 1 s before it starts PgBouncer again, PgBouncer listens within 0.1 s, and the app's pool
      * notices the dropped connections at its next use. Writes resumed 1.17-1.39 s after the fault on netns and 1.47 s on
-     * the servers (2026-12-03, local runs and a fresh-clone CI run).
-     * The restore (up) comes later than this limit, so a pass means the supervisor did it.
+     * the servers (2026-12-03, local runs and a fresh-clone CI run); 1.16-1.97 s in eleven fresh-clone CI runs of
+     * 2026-12-03/04 (both targets). The limit is 3 s (5 s until 2026-12-04). The restore (up) comes later than this
+     * limit, so a pass means the supervisor did it.
      */
-    static final double WRITES_LIMIT_MS = 5_000;
+    static final double WRITES_LIMIT_MS = 3_000;
 
     PoolerCrash() {
         super("pooler-crash", "SIGKILL PgBouncer on the primary (db.pooler)",
