@@ -49,6 +49,7 @@ public final class TopologyStore {
         }
         root.put("network", network);
         Map<String, Object> lb = ordered("count", t.lb().count(), "port", t.lb().port());
+        lb.put("threads", t.lb().threads());
         // security: the edge settings (TLS, redirect, rate limit)
         lb.put("https_port", t.lb().edge().httpsPort());
         lb.put("https_redirect", t.lb().edge().httpsRedirect());
@@ -91,7 +92,8 @@ public final class TopologyStore {
             return new Topology(n.path("name").asText(),
                     new Network(Subnet.parse(n.path("network").path("subnet").asText()),
                             Ipv4.parse(n.path("network").path("vip").asText())),
-                    new Lb(lb.path("count").asInt(), lb.path("port").asInt(), edge(lb, n.path("name").asText())),
+                    new Lb(lb.path("count").asInt(), lb.path("port").asInt(),
+                            lb.path("threads").asInt(Lb.defaultThreads()), edge(lb, n.path("name").asText())),
                     new Web(n.path("web").path("count").asInt(), n.path("web").path("port").asInt()),
                     new App(n.path("app").path("count").asInt(), n.path("app").path("port").asInt(),
                             n.path("app").path("heap_mb").asInt()),

@@ -137,13 +137,13 @@ public final class HaproxyConfig {
 
     public static RenderedFile render(Topology t, Host host, HostPaths paths) {
         Text.requireRole(host, Role.LB, FILE);
-        String content = Text.banner(t, host) + "\n" + String.join("\n", java.util.stream.Stream.of(global(paths),
+        String content = Text.banner(t, host) + "\n" + String.join("\n", java.util.stream.Stream.of(global(t, paths),
                 vrrpProgram(paths), defaults(), frontend(t, host, paths), peerCheck(host), metrics(t, host),
                 backendWeb(t), backendWebOnce(t)).filter(part -> !part.isEmpty()).toList()) + authTable(t);
         return new RenderedFile(FILE, content, RenderedFile.PUBLIC);
     }
 
-    private static String global(HostPaths paths) {
+    private static String global(Topology t, HostPaths paths) {
         return """
                 global
                     master-worker
@@ -155,6 +155,9 @@ public final class HaproxyConfig {
                     hard-stop-after 60s
                     log stderr format raw local0 info
                     maxconn 4096
+                    # lb.threads: where the load balancer shares its cores with other servers, one thread
+                    # costs less CPU a request than one per core
+                    nbthread %d
                     # a request's line and headers must fit in one buffer: larger ones are refused with 400 or 431
                     tune.bufsize 16384
                     stats socket %s mode 600 level admin expose-fd listeners
@@ -162,7 +165,8 @@ public final class HaproxyConfig {
                     ssl-default-bind-options %s
                     ssl-default-bind-ciphers %s
                     ssl-default-bind-ciphersuites %s
-                """.formatted(WORKER_USER, WORKER_USER, Text.path(chroot(paths)), Text.path(socket(paths)), Tls.BIND_OPTIONS,
+                """.formatted(WORKER_USER, WORKER_USER, Text.path(chroot(paths)), t.lb().threads(), Text.path(socket(paths)),
+                Tls.BIND_OPTIONS,
                 Tls.CIPHERS, Tls.CIPHERSUITES);
     }
 

@@ -72,7 +72,7 @@ final class TopologyBinder {
             if (servers != null && db != null) {
                 // on the hosts target a tier's count defaults to the hosts listed for it
                 lb = new Lb(serversBinder.count(lbKeys, TopologyKey.LB_COUNT, Role.LB, lb.count(), 2, 2, 0, servers, top),
-                        lb.port(), lb.edge());
+                        lb.port(), lb.threads(), lb.edge());
                 web = web.withCount(serversBinder.count(webKeys, TopologyKey.WEB_COUNT, Role.WEB, web.count(), 1,
                         Role.WEB.capacity(), 0, servers, top));
                 app = app.withCount(serversBinder.count(appKeys, TopologyKey.APP_COUNT, Role.APP, app.count(), 1,
@@ -107,11 +107,12 @@ final class TopologyBinder {
         return subnet == null || vip == null ? null : new Network(subnet, vip);
     }
 
-    /** Count and port, then the edge: TLS, redirect, rate limit. */
+    /** Count, port and threads, then the edge: TLS, redirect, rate limit. */
     private Lb lb(Block keys, String deploymentName) {
         int count = values.integer(keys, TopologyKey.LB_COUNT);
         int port = values.integer(keys, TopologyKey.LB_PORT);
-        return new Lb(count, port, edge(keys, deploymentName, port));
+        int threads = values.integer(keys, TopologyKey.LB_THREADS);
+        return new Lb(count, port, threads, edge(keys, deploymentName, port));
     }
 
     private Web web(Block keys) {

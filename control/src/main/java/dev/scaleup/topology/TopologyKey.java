@@ -42,6 +42,11 @@ enum TopologyKey {
     HOST_SUDO(Section.HOST, "sudo", new Shape.Bool(), null, "become"),
     LB_COUNT(Section.LB, "count", new Shape.IntRange(2, 2), "2"),
     LB_PORT(Section.LB, "port", Shape.PORT, "80"),
+    /**
+     * HAProxy's threads (nbthread). Default 1: on this 2-core machine, shared by every host of the stack, one thread
+     * spent about a fifth less CPU a request than two at the same rate (docs/BENCHMARKS.md).
+     */
+    LB_THREADS(Section.LB, "threads", new Shape.IntRange(1, 64), "1", "nbthread"),
     LB_HTTPS_PORT(Section.LB, "https_port", Shape.PORT, "443"),
     LB_HTTPS_REDIRECT(Section.LB, "https_redirect", new Shape.Bool(), "true"),
     LB_RATE_LIMIT(Section.LB, "rate_limit_per_10s", new Shape.IntRange(0, 1_000_000), "0"),

@@ -19,7 +19,7 @@ class TopologyStoreEdgeTest {
 
     static final Topology T = Topology.defaults("shop", Path.of("/srv/shop"))
             .withNetwork(new Network(Subnet.parse("198.19.3.0/24"), Ipv4.parse("198.19.3.200")))
-            .withLb(new Lb(2, 8080, Edge.defaults("shop"))).withWeb(new Web(3, 8081)).withApp(new App(4, 9090, 256))
+            .withLb(new Lb(2, 8080, 1, Edge.defaults("shop"))).withWeb(new Web(3, 8081)).withApp(new App(4, 9090, 256))
             .withDb(new Db(2, 5433, "shop", "shop_app"));
 
     @Test

@@ -21,7 +21,7 @@ class TopologyStoreTest {
     void roundTripsEveryField() {
         Topology topology = Topology.defaults("shop", Path.of("/srv/site"))
                 .withNetwork(new Network(Subnet.parse("198.19.3.0/24"), Ipv4.parse("198.19.3.200")))
-                .withLb(new Lb(2, 8080, Edge.defaults("shop"))).withWeb(new Web(4, 81)).withApp(new App(7, 9090, 256))
+                .withLb(new Lb(2, 8080, 4, Edge.defaults("shop"))).withWeb(new Web(4, 81)).withApp(new App(7, 9090, 256))
                 .withDb(new Db(2, 5433, "shopdb", "shopper")).withSource(Path.of("/etc/scaleup.yaml"));
         String json = TopologyStore.toJson(topology);
         assertThat(TopologyStore.fromJson(json)).isEqualTo(topology);

@@ -26,7 +26,7 @@ class RenderersTest {
     static final Topology T = Fixtures.defaultTopology();
     static final Topology BIG = Topology.defaults("shop-eu", Path.of("/srv/shop"))
             .withNetwork(new Network(Subnet.parse("198.19.4.0/24"), Ipv4.parse("198.19.4.200")))
-            .withLb(new Lb(2, 8080, Edge.defaults("shop-eu"))).withWeb(new Web(5, 8081)).withApp(new App(1, 9090, 256))
+            .withLb(new Lb(2, 8080, 2, Edge.defaults("shop-eu"))).withWeb(new Web(5, 8081)).withApp(new App(1, 9090, 256))
             .withDb(new Db(3, 5433, "shop", "shop_app"));
 
     private static List<RenderedFile> files(Topology t, String host) {
@@ -150,6 +150,13 @@ class RenderersTest {
                 Fixtures.host(T, "lb1").address(), HaproxyConfig.PEER_PORT)).as("only the other load balancer").isFalse();
         assertThatThrownBy(() -> VipCheck.render(T, Fixtures.host(T, "lb1"), Fixtures.goldenPaths(Fixtures.host(T, "lb1"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lb1");
+    }
+
+    @Test
+    void haproxyRunsTheTopologysThreads() {
+        // BIG asks for 2 (lb.threads); the default topology has 1
+        assertThat(content(BIG, "lb1", "haproxy.cfg")).contains("\n    nbthread 2\n");
+        assertThat(content(T, "lb1", "haproxy.cfg")).contains("\n    nbthread 1\n");
     }
 
     @Test

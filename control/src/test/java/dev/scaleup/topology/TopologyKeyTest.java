@@ -17,7 +17,7 @@ class TopologyKeyTest {
         assertThat(Section.NETWORK.allowed()).containsExactly("subnet", "vip", "interface");
         assertThat(Section.SSH.allowed()).containsExactly("user", "port", "key", "sudo", "known_hosts");
         assertThat(Section.HOST.allowed()).containsExactly("address", "ssh_user", "ssh_port", "ssh_key", "sudo");
-        assertThat(Section.LB.allowed()).containsExactly("count", "port", "https_port", "https_redirect",
+        assertThat(Section.LB.allowed()).containsExactly("count", "port", "threads", "https_port", "https_redirect",
                 "rate_limit_per_10s", "auth_rate_limit_per_10s", "tls_name", "tls_cert", "tls_key");
         assertThat(Section.WEB.allowed()).containsExactly("count", "port");
         assertThat(Section.APP.allowed()).containsExactly("count", "port", "heap_mb");
@@ -64,7 +64,7 @@ class TopologyKeyTest {
     void theSectionsDefaultsAreTheRegistrys() {
         Topology t = Topology.defaults("shop", Path.of("/srv/site"));
         assertThat(t.network()).isEqualTo(new Network(Subnet.parse("198.18.0.0/24"), Ipv4.parse("198.18.0.100")));
-        assertThat(t.lb()).isEqualTo(new Lb(2, 80, new Edge(443, true, 0, 30, "shop.test", null, null)));
+        assertThat(t.lb()).isEqualTo(new Lb(2, 80, 1, new Edge(443, true, 0, 30, "shop.test", null, null)));
         assertThat(t.web()).isEqualTo(new Web(2, 80));
         assertThat(t.app()).isEqualTo(new App(3, 8080, 128));
         assertThat(t.db()).isEqualTo(new Db(2, 5432, "app", "app", true));
