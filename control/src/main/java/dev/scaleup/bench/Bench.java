@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * A benchmark, not a test: wrk (a field-standard load generator, {@link Wrk}) puts the same closed-loop load
@@ -34,7 +35,8 @@ import java.util.TreeMap;
  * The baseline is nginx serving a static file through the whole stack (VIP → HAProxy → nginx); each endpoint
  * measured both directly and through the stack gives what the hops in front of it cost, in latency, throughput and
  * CPU: the chain's CPU per request ÷ the sum of its parts (the endpoint on the app directly + a static file through
- * the VIP).
+ * the VIP). The reads are also sent to the app directly at the rate they reached through the stack, so that the parts
+ * can be compared at the chain's rate too ({@link Hop}).
  */
 public final class Bench {
 
@@ -48,8 +50,15 @@ public final class Bench {
         }
     }
 
-    /** One thing measured: an operation against a base URL, via the stack (VIP) or directly at one host. */
-    public record Target(String name, String what, String via, URI base, Op op) {
+    /**
+     * One thing measured: an operation against a base URL, via the stack (VIP) or directly at one host. A target
+     * {@code pacedTo} another is sent at the rate that one reached in the same run (see {@link Hop}); else closed-loop.
+     */
+    public record Target(String name, String what, String via, URI base, Op op, String pacedTo) {
+        public Target(String name, String what, String via, URI base, Op op) {
+            this(name, what, via, base, op, null);
+        }
+
         public String url() {
             return base + op.path();
         }
@@ -82,10 +91,16 @@ public final class Bench {
      * What the hops in front of an endpoint cost: through the stack against directly. {@code cpuPartsMicros} is the
      * endpoint directly plus a static file through the VIP (what HAProxy and nginx cost alone), or for the static file
      * itself nginx directly; {@code cpuChainOverParts} is the chain's CPU per request ÷ that.
+     *
+     * <p>On a machine whose cores every server shares, a process spends more CPU a request at a lower rate (more
+     * wake-ups a request), and the chain runs at a lower rate than its parts. So where the endpoint was also measured
+     * directly at the chain's rate ({@code paced}), {@code cpuPacedPartsMicros} is that plus the static file, and
+     * {@code cpuChainOverPacedParts} the chain ÷ that: what is left of the difference when the app is not at a higher
+     * rate than in the chain. 0 where there is no paced target.
      */
     public record Hop(String what, String hops, String stack, String direct, double p50OverheadMs,
                       double p99OverheadMs, double throughputRatio, double cpuStackMicros, double cpuPartsMicros,
-                      double cpuChainOverParts) {
+                      double cpuChainOverParts, String paced, double cpuPacedPartsMicros, double cpuChainOverPacedParts) {
     }
 
     /**
@@ -147,8 +162,12 @@ public final class Bench {
                 new Target("healthz-app", "app GET /healthz", directApp, appUrl, Op.HEALTHZ),
                 new Target("me-app", "GET /api/accounts/me", directApp, appUrl, Op.ACCOUNT_ME),
                 new Target("me-stack", "GET /api/accounts/me", stack, vip, Op.ACCOUNT_ME),
+                new Target("me-app-paced", "GET /api/accounts/me", directApp + " at me-stack's rate", appUrl,
+                        Op.ACCOUNT_ME, "me-stack"),
                 new Target("posts-app", "GET /api/posts", directApp, appUrl, Op.POSTS),
                 new Target("posts-stack", "GET /api/posts", stack, vip, Op.POSTS),
+                new Target("posts-app-paced", "GET /api/posts", directApp + " at posts-stack's rate", appUrl, Op.POSTS,
+                        "posts-stack"),
                 new Target("transfer-app", "POST /api/transfers", directApp, appUrl, Op.TRANSFER),
                 new Target("transfer-stack", "POST /api/transfers", stack, vip, Op.TRANSFER));
     }
@@ -191,12 +210,14 @@ public final class Bench {
             int n = 0;
             for (Target target : targets) {
                 String prefix = runId + "-" + n++;
+                Wrk.Load targetLoad = target.pacedTo() == null ? load
+                        : load.paced(rateOf(target.pacedTo(), targets, measured));
                 if (options.warmupSeconds() > 0) {
-                    Wrk.run(target.url(), target.op(), users, prefix + "w",
-                            new Wrk.Load(options.threads(), options.connections(), options.warmupSeconds()), scratch);
+                    Wrk.run(target.url(), target.op(), users, prefix + "w", targetLoad.lasting(options.warmupSeconds()),
+                            scratch);
                 }
                 ProcessUsage.Snapshot before = ProcessUsage.snapshot(deployment.target(), hosts);
-                Wrk.Result r = Wrk.run(target.url(), target.op(), users, prefix, load, scratch);
+                Wrk.Result r = Wrk.run(target.url(), target.op(), users, prefix, targetLoad, scratch);
                 ProcessUsage.Snapshot after = ProcessUsage.snapshot(deployment.target(), hosts);
                 Cpu cpu = Cpu.perRequest(ProcessUsage.cpuMicros(before, after), r.requests() - r.errors());
                 measured.add(new Measured(r, cpu));
@@ -213,6 +234,16 @@ public final class Bench {
         Memory memory = new Memory(round(ProcessUsage.total(rss)), end.processes().size(), rss);
         return assemble(topology.name(), startedAt.toString(), options, users.size(), machine, idle, memory, targets,
                 measured);
+    }
+
+    /** The req/s the named target reached (measured before the one paced to it; at least 1). */
+    static double rateOf(String name, List<Target> targets, List<Measured> measured) {
+        for (int i = 0; i < measured.size(); i++) {
+            if (targets.get(i).name().equals(name)) {
+                return Math.max(1, measured.get(i).load().requestsPerSecond());
+            }
+        }
+        throw new IllegalStateException(name + " is not measured before the target paced to it");
     }
 
     private Idle idle(List<Host> hosts) {
@@ -257,17 +288,30 @@ public final class Bench {
             if (!stack.via().equals("stack")) {
                 continue;
             }
-            results.stream().filter(d -> !d.via().equals("stack") && d.what().equals(stack.what())).findFirst()
+            TargetResult paced = null;
+            for (int i = 0; i < targets.size(); i++) {
+                if (stack.name().equals(targets.get(i).pacedTo())) {
+                    paced = results.get(i);
+                }
+            }
+            TargetResult pacedDirect = paced;
+            IntStream.range(0, results.size())
+                    .filter(i -> targets.get(i).pacedTo() == null && !results.get(i).via().equals("stack")
+                            && results.get(i).what().equals(stack.what()))
+                    .mapToObj(results::get).findFirst()
                     .ifPresent(direct -> {
                         boolean web = direct.via().contains("web");
-                        double parts = direct.cpuPerRequest().totalMicros()
-                                + (web ? 0 : staticStack.cpuPerRequest().totalMicros());
+                        double front = web ? 0 : staticStack.cpuPerRequest().totalMicros();
+                        double parts = direct.cpuPerRequest().totalMicros() + front;
+                        double pacedParts = pacedDirect == null ? 0 : pacedDirect.cpuPerRequest().totalMicros() + front;
                         hops.add(new Hop(stack.what(), web ? "VIP (TLS) → haproxy" : "VIP (TLS) → haproxy → nginx",
                                 stack.name(), direct.name(), round(stack.p50Ms() - direct.p50Ms()),
                                 round(stack.p99Ms() - direct.p99Ms()),
                                 ratio(stack.requestsPerSecond(), direct.requestsPerSecond()),
                                 stack.cpuPerRequest().totalMicros(), round(parts),
-                                ratio(stack.cpuPerRequest().totalMicros(), parts)));
+                                ratio(stack.cpuPerRequest().totalMicros(), parts),
+                                pacedDirect == null ? null : pacedDirect.name(), round(pacedParts),
+                                ratio(stack.cpuPerRequest().totalMicros(), pacedParts)));
                     });
         }
         return new Result(deployment, startedAt, "wrk", options.threads(), options.connections(), options.seconds(),
@@ -285,12 +329,14 @@ public final class Bench {
                     t.cpuPerRequest().totalMicros(), ProcessUsage.describe(t.cpuPerRequest().byKindMicros(), "")));
         }
         s.append("\n| endpoint | hops in front | p50 overhead ms | p99 overhead ms | req/s stack ÷ direct | CPU µs chain "
-                + "| CPU µs parts | chain ÷ parts |\n");
-        s.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+                + "| CPU µs parts | chain ÷ parts | CPU µs parts, app at the chain's rate | chain ÷ those |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Hop h : result.hops()) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %+.2f | %+.2f | %.2f | %.0f | %.0f | %.2f |%n", h.what(),
-                    h.hops(), h.p50OverheadMs(), h.p99OverheadMs(), h.throughputRatio(), h.cpuStackMicros(),
-                    h.cpuPartsMicros(), h.cpuChainOverParts()));
+            s.append(String.format(Locale.ROOT, "| %s | %s | %+.2f | %+.2f | %.2f | %.0f | %.0f | %.2f | %s | %s |%n",
+                    h.what(), h.hops(), h.p50OverheadMs(), h.p99OverheadMs(), h.throughputRatio(), h.cpuStackMicros(),
+                    h.cpuPartsMicros(), h.cpuChainOverParts(),
+                    h.paced() == null ? "-" : String.format(Locale.ROOT, "%.0f", h.cpuPacedPartsMicros()),
+                    h.paced() == null ? "-" : String.format(Locale.ROOT, "%.2f", h.cpuChainOverPacedParts())));
         }
         s.append(String.format(Locale.ROOT, "%nidle over %.0f s: %s; memory: %.0f MB RSS in %d "
                         + "processes (%s)", result.idle().seconds(), describeIdle(result.idle()), result.memory().totalRssMb(),

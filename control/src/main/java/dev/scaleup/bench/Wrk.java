@@ -58,8 +58,30 @@ public final class Wrk {
         }
     }
 
-    /** How hard: wrk's threads and open connections (closed loop: each sends its next request when answered). */
-    public record Load(int threads, int connections, int seconds) {
+    /**
+     * How hard: wrk's threads and open connections. With {@code ratePerSecond} 0 a closed loop: each connection sends
+     * its next request when answered. Above 0 each wrk thread spaces its requests evenly, so that together they send
+     * about that many a second (never more; fewer when the connections cannot keep up).
+     */
+    public record Load(int threads, int connections, int seconds, double ratePerSecond) {
+        public Load {
+            if (threads < 1 || connections < threads || seconds < 1 || ratePerSecond < 0) {
+                throw new IllegalArgumentException("threads " + threads + ", connections " + connections + ", seconds "
+                        + seconds + ", rate " + ratePerSecond);
+            }
+        }
+
+        public Load(int threads, int connections, int seconds) {
+            this(threads, connections, seconds, 0);
+        }
+
+        public Load paced(double rate) {
+            return new Load(threads, connections, seconds, rate);
+        }
+
+        public Load lasting(int newSeconds) {
+            return new Load(threads, connections, newSeconds, ratePerSecond);
+        }
     }
 
     private Wrk() {
@@ -77,7 +99,7 @@ public final class Wrk {
         Path script = scratch.resolve(keyPrefix + ".lua");
         try {
             Files.createDirectories(scratch);
-            Files.writeString(script, script(op, users, keyPrefix));
+            Files.writeString(script, script(op, users, keyPrefix, load));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,8 +134,18 @@ public final class Wrk {
         });
     }
 
-    /** The Lua script for one operation (wrk's API: setup runs per thread in the main state, request per request). */
+    /** The script of a closed loop. */
     static String script(Op op, List<User> users, String keyPrefix) {
+        return script(op, users, keyPrefix, new Load(1, 1, 1));
+    }
+
+    /**
+     * The Lua script for one operation (wrk's API: setup runs per thread in the main state, request per request, and
+     * delay, when the load is paced, before each request after a connection's first: the milliseconds to wait). The
+     * pacing reads the monotonic clock through LuaJIT's FFI (wrk is built on LuaJIT) and gives each request of a thread
+     * the next free slot of that thread's schedule.
+     */
+    static String script(Op op, List<User> users, String keyPrefix, Load load) {
         if (op.needsUser() && users.size() < 2) {
             throw new IllegalArgumentException(op.label() + " needs at least two users");
         }
@@ -155,6 +187,29 @@ public final class Wrk {
                   local body = '{"to_account":' .. accounts[u %% #tokens + 1] .. ',"amount_cents":1}'
                   return wrk.format(method, path, headers, body)
                 end
+                -- paced: %s requests a second over %d threads (0: a closed loop, and no delay function, which
+                -- would make wrk set a timer for every request)
+                local rate, wrk_threads = %s, %d
+                if rate > 0 then
+                  local ffi = require("ffi")
+                  ffi.cdef[[
+                  typedef struct { long tv_sec; long tv_nsec; } scaleup_timespec;
+                  int clock_gettime(int clock, scaleup_timespec *ts);
+                  ]]
+                  local ts = ffi.new("scaleup_timespec")
+                  local interval, due = 1000 * wrk_threads / rate, 0
+                  -- CLOCK_MONOTONIC; the next free slot of this thread's schedule, in milliseconds from now
+                  function delay()
+                    ffi.C.clock_gettime(1, ts)
+                    local now = tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+                    if due < now then
+                      due = now
+                    end
+                    local wait = due - now
+                    due = due + interval
+                    return wait
+                  end
+                end
                 function done(summary, latency, requests)
                   local e = summary.errors
                   io.write(string.format('%s{"requests":%%d,"duration_us":%%d,"connect":%%d,"read":%%d,"write":%%d,'
@@ -162,7 +217,9 @@ public final class Wrk {
                     summary.duration, e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50),
                     latency:percentile(99), latency.max))
                 end
-                """, op.method(), op.path(), lua(op.method()), lua(op.path()), tokens, accounts, lua(keyPrefix), MARK);
+                """, op.method(), op.path(), lua(op.method()), lua(op.path()), tokens, accounts, lua(keyPrefix),
+                String.format(Locale.ROOT, "%.0f", load.ratePerSecond()), load.threads(),
+                String.format(Locale.ROOT, "%.3f", load.ratePerSecond()), load.threads(), MARK);
     }
 
     private static String accountJson(User user) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks the running stack (a measurement, not a test) with wrk: the same closed-loop load "
                 + "against nginx serving a static file through the stack (the baseline) and directly, then app "
-                + "endpoints directly at app1 and through the VIP. Prints req/s, p50, p99 and errors of each, the CPU "
+                + "endpoints directly at app1 and through the VIP (the reads also directly at the rate they reached "
+                + "through the VIP). Prints req/s, p50, p99 and errors of each, the CPU "
                 + "the stack spent per request by kind of process (from /proc), what the hops "
                 + "in front of each endpoint cost (the chain's CPU ÷ the sum of its parts), the stack's idle CPU and "
                 + "its memory."})

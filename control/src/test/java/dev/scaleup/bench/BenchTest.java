@@ -1,6 +1,7 @@
 package dev.scaleup.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scaleup.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -23,7 +24,11 @@ class BenchTest {
         assertThat(targets.get(0).name()).isEqualTo("static-stack");
         assertThat(targets.get(0).url()).as("through the stack over HTTPS").isEqualTo("https://198.18.0.100/index.html");
         assertThat(targets).extracting(Bench.Target::name).containsExactly("static-stack", "static-web", "healthz-app",
-                "me-app", "me-stack", "posts-app", "posts-stack", "transfer-app", "transfer-stack");
+                "me-app", "me-stack", "me-app-paced", "posts-app", "posts-stack", "posts-app-paced", "transfer-app",
+                "transfer-stack");
+        assertThat(targets).filteredOn(t -> t.pacedTo() != null).extracting(Bench.Target::pacedTo)
+                .as("each paced target comes after the one whose rate it takes").containsExactly("me-stack", "posts-stack");
+        assertThat(targets.get(5).url()).isEqualTo("http://198.18.0.41:8080/api/accounts/me");
         assertThat(targets.get(2).url()).isEqualTo("http://198.18.0.41:8080/healthz");
         assertThat(targets.get(1).url()).isEqualTo("http://198.18.0.21:80/index.html");
     }
@@ -33,8 +38,8 @@ class BenchTest {
         var targets = Bench.targets(TopologyLoader.defaults(Path.of("..")));
         List<Bench.Measured> measured = new ArrayList<>(List.of(measured(4000, 2, 4, 100), measured(8000, 1, 2, 50),
                 measured(9000, 0.5, 1, 40), measured(2000, 4, 8, 200), measured(1000, 7, 12, 600),
-                measured(2000, 4, 8, 200), measured(1000, 7, 12, 300), measured(500, 10, 20, 900),
-                measured(400, 12, 25, 1000)));
+                measured(1000, 3, 6, 400), measured(2000, 4, 8, 200), measured(1000, 7, 12, 300),
+                measured(1000, 3, 6, 200), measured(500, 10, 20, 900), measured(400, 12, 25, 1000)));
         Bench.Result result = Bench.assemble("scaleup", "now", Bench.Options.defaults(), 20,
                 new Machine("cpu", 2, 1024, "Linux", "java", 0.5), Bench.Idle.of(5, Map.of("etcd", 2.0, "patroni", 1.2,
                         "prometheus", 0.8, "exporters", 0.3)),
@@ -43,7 +48,7 @@ class BenchTest {
         assertThat(result.targets().get(0).rpsRatio()).isEqualTo(1.0);
         assertThat(result.targets().get(1).rpsRatio()).isEqualTo(2.0);
         assertThat(result.targets().get(1).p50Ratio()).isEqualTo(0.5);
-        assertThat(result.targets().get(8).rpsRatio()).isEqualTo(0.1);
+        assertThat(result.targets().get(10).rpsRatio()).isEqualTo(0.1);
         assertThat(result.hops()).hasSize(4);
         Bench.Hop staticHop = result.hops().get(0);
         assertThat(staticHop.hops()).isEqualTo("VIP (TLS) → haproxy");
@@ -59,16 +64,35 @@ class BenchTest {
         assertThat(me.cpuStackMicros()).isEqualTo(600);
         assertThat(me.cpuPartsMicros()).as("the app directly + a static file through the VIP").isEqualTo(300);
         assertThat(me.cpuChainOverParts()).isEqualTo(2.0);
+        assertThat(me.direct()).as("the closed-loop target, not the paced one").isEqualTo("me-app");
+        assertThat(me.paced()).isEqualTo("me-app-paced");
+        assertThat(me.cpuPacedPartsMicros()).as("the app at the chain's rate + a static file through the VIP").isEqualTo(500);
+        assertThat(me.cpuChainOverPacedParts()).isEqualTo(1.2);
         assertThat(result.hops().get(2).cpuChainOverParts()).as("posts: 300 / (200 + 100)").isEqualTo(1.0);
+        assertThat(result.hops().get(2).cpuChainOverPacedParts()).as("posts: 300 / (200 + 100)").isEqualTo(1.0);
+        assertThat(staticHop.paced()).isNull();
+        assertThat(staticHop.cpuChainOverPacedParts()).isZero();
+        assertThat(result.hops().get(3).paced()).as("transfers are not paced").isNull();
         String table = Bench.table(result);
         assertThat(table).contains("| static-stack | nginx static file | stack | 4000 | 2.00 | 4.00 | 0 | 1.00 | 100 | java 100 |")
-                .contains("| GET /api/accounts/me | VIP (TLS) → haproxy → nginx | +3.00 | +4.00 | 0.50 | 600 | 300 | 2.00 |")
+                .contains("| GET /api/accounts/me | VIP (TLS) → haproxy → nginx | +3.00 | +4.00 | 0.50 | 600 | 300 | 2.00 | 500 | 1.20 |")
+                .contains("| nginx static file | VIP (TLS) → haproxy | +1.00 | +2.00 | 0.50 | 100 | 50 | 2.00 | - | - |")
                 .contains("idle over 5 s: 4.3 % of one core (patroni 1.2, etcd 2.0, prometheus 0.8, exporters 0.3 %), of"
                         + " which monitoring's own processes 1.1 %;")
                 .contains("memory: 1500 MB RSS in 120 processes (java 900, postgres 600 MB)");
         assertThat(result.toJson()).contains("\"rps_ratio\"").contains("\"cpu_chain_over_parts\"")
-                .contains("\"by_kind_micros\"").contains("\"total_percent_of_core\"")
+                .contains("\"by_kind_micros\"").contains("\"cpu_chain_over_paced_parts\" : 1.2").contains("\"total_percent_of_core\"")
                 .contains("\"monitoring_percent_of_core\" : 1.1");
+    }
+
+    @Test
+    void aPacedTargetTakesTheRateItsTargetReached() {
+        var targets = Bench.targets(TopologyLoader.defaults(Path.of("..")));
+        List<Bench.Measured> measured = List.of(measured(4000, 2, 4, 100), measured(8000, 1, 2, 50),
+                measured(9000, 0.5, 1, 40), measured(2000, 4, 8, 200), measured(1234.5, 7, 12, 600));
+        assertThat(Bench.rateOf("me-stack", targets, measured)).isEqualTo(1234.5);
+        assertThat(Bench.rateOf("static-stack", targets, List.of(measured(0, 1, 1, 1)))).as("at least 1").isEqualTo(1);
+        assertThatThrownBy(() -> Bench.rateOf("posts-stack", targets, measured)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -42,6 +42,44 @@ class WrkTest {
     }
 
     @Test
+    void onlyAPacedLoadHasADelayFunctionAndItsIntervalIsPerThread() {
+        assertThat(Wrk.script(Op.STATIC, List.of(), "p", new Wrk.Load(2, 8, 1))).contains("local rate, wrk_threads = 0.000, 2")
+                .contains("if rate > 0 then\n  local ffi");
+        assertThat(Wrk.script(Op.ACCOUNT_ME, USERS, "p", new Wrk.Load(2, 8, 1, 1234.5)))
+                .contains("local rate, wrk_threads = 1234.500, 2").contains("function delay()")
+                .contains("1000 * wrk_threads / rate");
+        assertThatThrownBy(() -> new Wrk.Load(2, 8, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Wrk.Load(4, 2, 1)).as("fewer connections than threads")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Wrk.Load(2, 8, 8).paced(300).lasting(2)).isEqualTo(new Wrk.Load(2, 8, 2, 300));
+    }
+
+    /** wrk paces itself with the script: a server that answers at once gets about the rate asked, not thousands. */
+    @Test
+    void aPacedLoadSendsAboutTheRateAsked(@TempDir Path scratch) throws Exception {
+        assumeTrue(Files.isExecutable(Wrk.BINARY), "wrk is not installed (./test installs it as root)");
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("{}".getBytes(StandardCharsets.UTF_8));
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + Op.STATIC.path();
+            Wrk.Result closed = Wrk.run(url, Op.STATIC, List.of(), "bnP-0", new Wrk.Load(2, 4, 2), scratch);
+            Wrk.Result paced = Wrk.run(url, Op.STATIC, List.of(), "bnP-1", new Wrk.Load(2, 4, 2, 100), scratch);
+            assertThat(paced.errors()).isZero();
+            // 200 requests in 2 s, and the first of each connection at once; a busy machine may send fewer
+            assertThat(paced.requests()).isBetween(100L, 215L);
+            assertThat(closed.requests()).as("the same load unpaced").isGreaterThan(3 * paced.requests());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void theSummaryLineIsReadAmongWrksOwnOutput() {
         String out = """
                 Running 1s test @ http://127.0.0.1/

@@ -391,7 +391,7 @@ class StackIT {
         assertThat(bench.exitCode()).as(bench.out()).isZero();
         JsonNode result = JSON.readTree(bench.out());
         assertThat(result.path("load_generator").asText()).isEqualTo("wrk");
-        assertThat(result.path("targets")).hasSize(9);
+        assertThat(result.path("targets")).hasSize(11);
         for (JsonNode target : result.path("targets")) {
             assertThat(target.path("requests").asLong()).as(target.toString()).isPositive();
             assertThat(target.path("errors").asLong()).as(target.toString()).isZero();
@@ -408,6 +408,10 @@ class StackIT {
         for (JsonNode hop : result.path("hops")) {
             assertThat(hop.path("cpu_chain_over_parts").asDouble()).as(hop.toString()).isPositive();
         }
+        // the reads also directly at the rate they reached through the VIP
+        assertThat(result.path("hops").get(1).path("paced").asText()).isEqualTo("me-app-paced");
+        assertThat(result.path("hops").get(1).path("cpu_chain_over_paced_parts").asDouble()).isPositive();
+        assertThat(result.path("hops").get(2).path("paced").asText()).isEqualTo("posts-app-paced");
         JsonNode memory = result.path("memory");
         assertThat(memory.path("processes").asInt()).isGreaterThan(20);
         for (String kind : List.of("haproxy", "keepalived", "nginx", "java", "postgres", "patroni", "etcd")) {
