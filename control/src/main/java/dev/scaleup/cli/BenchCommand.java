@@ -33,7 +33,8 @@ final class BenchCommand implements Callable<Integer> {
     int warmup = DEFAULTS.warmupSeconds();
 
     @Option(names = {"--connections", "--clients"}, paramLabel = "C",
-            description = "Open connections, each a closed loop (default ${DEFAULT-VALUE}).")
+            description = "Open connections, each a closed loop (default ${DEFAULT-VALUE}); the paced targets space "
+                    + "their requests instead.")
     int connections = DEFAULTS.connections();
 
     @Option(names = "--threads", paramLabel = "N", description = "wrk's threads (default ${DEFAULT-VALUE}).")
