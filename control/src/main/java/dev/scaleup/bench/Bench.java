@@ -288,13 +288,9 @@ public final class Bench {
             if (!stack.via().equals("stack")) {
                 continue;
             }
-            TargetResult paced = null;
-            for (int i = 0; i < targets.size(); i++) {
-                if (stack.name().equals(targets.get(i).pacedTo())) {
-                    paced = results.get(i);
-                }
-            }
-            TargetResult pacedDirect = paced;
+            TargetResult pacedDirect = IntStream.range(0, results.size())
+                    .filter(i -> stack.name().equals(targets.get(i).pacedTo()))
+                    .mapToObj(results::get).findFirst().orElse(null);
             IntStream.range(0, results.size())
                     .filter(i -> targets.get(i).pacedTo() == null && !results.get(i).via().equals("stack")
                             && results.get(i).what().equals(stack.what()))

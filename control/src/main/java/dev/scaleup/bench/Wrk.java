@@ -187,8 +187,8 @@ public final class Wrk {
                   local body = '{"to_account":' .. accounts[u %% #tokens + 1] .. ',"amount_cents":1}'
                   return wrk.format(method, path, headers, body)
                 end
-                -- paced: %s requests a second over %d threads (0: a closed loop, and no delay function, which
-                -- would make wrk set a timer for every request)
+                -- paced: rate requests a second over wrk_threads threads (0: a closed loop, and no delay function,
+                -- which would make wrk set a timer for every request)
                 local rate, wrk_threads = %s, %d
                 if rate > 0 then
                   local ffi = require("ffi")
@@ -218,7 +218,6 @@ public final class Wrk {
                     latency:percentile(99), latency.max))
                 end
                 """, op.method(), op.path(), lua(op.method()), lua(op.path()), tokens, accounts, lua(keyPrefix),
-                String.format(Locale.ROOT, "%.0f", load.ratePerSecond()), load.threads(),
                 String.format(Locale.ROOT, "%.3f", load.ratePerSecond()), load.threads(), MARK);
     }
 

@@ -166,8 +166,7 @@ public final class HaproxyConfig {
                     ssl-default-bind-ciphers %s
                     ssl-default-bind-ciphersuites %s
                 """.formatted(WORKER_USER, WORKER_USER, Text.path(chroot(paths)), t.lb().threads(), Text.path(socket(paths)),
-                Tls.BIND_OPTIONS,
-                Tls.CIPHERS, Tls.CIPHERSUITES);
+                Tls.BIND_OPTIONS, Tls.CIPHERS, Tls.CIPHERSUITES);
     }
 
     private static String vrrpProgram(HostPaths paths) {

@@ -21,8 +21,8 @@ public record Lb(int count, int port, int threads, Edge edge) {
 
     /** The defaults for a deployment of this name (the generated certificate's name follows it). */
     public static Lb defaults(String deploymentName) {
-        return new Lb(TopologyKey.LB_COUNT.defaultInt(), TopologyKey.LB_PORT.defaultInt(),
-                TopologyKey.LB_THREADS.defaultInt(), Edge.defaults(deploymentName));
+        return new Lb(TopologyKey.LB_COUNT.defaultInt(), TopologyKey.LB_PORT.defaultInt(), defaultThreads(),
+                Edge.defaults(deploymentName));
     }
 
     /** HAProxy's threads when the file does not say (also for a deployment recorded before the key existed). */
