@@ -9,11 +9,13 @@ import java.util.List;
 final class LbKill extends FaultScenario {
 
     /**
-     * The longest outage the load balancer scenarios allow: 0.6 s (1 s until 2026-12-04). The goal is 0.3 s, which a
-     * quiet machine meets (lb-kill 0.20-0.26 s, haproxy-crash 0.07-0.23 s, lb-partition 0.20-0.23 s on netns); lb-kill's
-     * longest outage in eleven fresh-clone CI runs of 2026-12-03/04 was 0.14-0.39 s, with the other suites' load.
+     * The longest outage the load balancer scenarios allow: 0.8 s (1 s until 2026-12-04, 0.6 s for a day). The goal is
+     * 0.3 s, which a quiet machine meets (lb-kill 0.20-0.26 s, haproxy-crash 0.07-0.23 s, lb-partition 0.20-0.23 s on
+     * netns); lb-kill's longest outage in sixteen fresh-clone CI runs of 2026-12-03/04 was 0.14-0.51 s, with the other
+     * suites' load. The limit is about 1.5 times the worst of those, so a slow CI machine does not fail a failover
+     * that worked.
      */
-    static final double OUTAGE_LIMIT_MS = 600;
+    static final double OUTAGE_LIMIT_MS = 800;
 
     /** The limit's words in a scenario's description. */
     static final String OUTAGE_LIMIT = String.format(java.util.Locale.ROOT, "longest outage < %.1f s", OUTAGE_LIMIT_MS / 1000);

@@ -14,10 +14,10 @@ import java.util.List;
 abstract class PrimaryFailover extends FaultScenario {
 
     /**
-     * The longest time without an acknowledged write the primary scenarios allow: 11 s since 2026-12-04, when eleven
-     * fresh-clone CI runs (2026-12-03/04) had measured db-primary-partition 6.57-8.75 s and db-primary-power-cut (on the
-     * servers) 6.47-8.74 s; db-primary-kill has its own, lower limit ({@link DbPrimaryKill#WRITES_LIMIT_MS}). Before:
-     * 12 s since every replica is a
+     * The longest time without an acknowledged write the primary scenarios allow: 12 s. Sixteen fresh-clone CI runs
+     * (2026-12-03/04) measured db-primary-partition 6.46-8.75 s and db-primary-power-cut (on the servers) 6.47-9.00 s;
+     * 11 s, tried for a day, left a slow CI machine too little margin. db-primary-kill has its own, lower limit
+     * ({@link DbPrimaryKill#WRITES_LIMIT_MS}). 12 s since every replica is a
      * synchronous standby and the ttl is 4 s. It was 20 s for a day this machine ran slowly and the replica that was
      * not promoted had diverged (15.08 s in a fresh-clone CI run, 9.2 s of it waiting for that replica's pg_rewind);
      * with every replica synchronous the one with the most WAL is promoted, so none is rewound. Measured since: 4.8-5.6
@@ -25,7 +25,7 @@ abstract class PrimaryFailover extends FaultScenario {
      * the start of the SSH command that cuts the power; 8.75 s at ttl 5) and 9.31 s on netns at ttl 5
      * (db-primary-partition) (docs/RELIABILITY.md).
      */
-    static final double WRITES_LIMIT_MS = 11_000;
+    static final double WRITES_LIMIT_MS = 12_000;
 
     /** The limit's words in a scenario's description. */
     static final String WRITES_LIMIT = writesLimit(WRITES_LIMIT_MS);

@@ -44,14 +44,14 @@ class LimitsTest {
 
     @Test
     void loadBalancerScenariosLimitTheOutage() {
-        assertThat(failed(Limits.checks(scenario("lb-kill"), recovery(590, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("lb-kill"), recovery(790, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
                 .isEmpty();
-        assertThat(failed(Limits.checks(scenario("lb-kill"), recovery(610, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("lb-kill"), recovery(810, 100.0, true, 1L, null), load(3, 0, 0, 0), CLEAN)))
                 .containsExactly("longest outage");
-        assertThat(failed(Limits.checks(scenario("haproxy-crash"), recovery(610, 100.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("haproxy-crash"), recovery(810, 100.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
                 .containsExactly("longest outage");
-        assertThat(scenario("lb-partition").limit()).isEqualTo("longest outage < 0.6 s; exactly one VIP holder after the link returns");
-        assertThat(failed(Limits.checks(scenario("lb-partition"), recovery(590, 100.0, true, 2L, null), load(0, 0, 0, 0), CLEAN)))
+        assertThat(scenario("lb-partition").limit()).isEqualTo("longest outage < 0.8 s; exactly one VIP holder after the link returns");
+        assertThat(failed(Limits.checks(scenario("lb-partition"), recovery(790, 100.0, true, 2L, null), load(0, 0, 0, 0), CLEAN)))
                 .containsExactly("VIP holders after the fault");
     }
 
@@ -101,9 +101,9 @@ class LimitsTest {
         assertThat(failed(Limits.checks(scenario("db-primary-kill"), recovery(8_000, 8_100.0, true, 1L, true), load(9, 9, 1, 1), CLEAN)))
                 .containsExactly("writes resume after the fault");
         assertThat(scenario("db-primary-kill").limit()).isEqualTo("writes resume < 8 s");
-        assertThat(failed(Limits.checks(scenario("db-primary-partition"), recovery(10_000, 10_900.0, true, 1L, true), load(0, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("db-primary-partition"), recovery(11_000, 11_900.0, true, 1L, true), load(0, 0, 0, 0), CLEAN)))
                 .isEmpty();
-        assertThat(failed(Limits.checks(scenario("db-primary-partition"), recovery(11_000, 11_100.0, true, 1L, true), load(0, 0, 0, 0), CLEAN)))
+        assertThat(failed(Limits.checks(scenario("db-primary-partition"), recovery(12_000, 12_100.0, true, 1L, true), load(0, 0, 0, 0), CLEAN)))
                 .containsExactly("writes resume after the fault");
         assertThat(failed(Limits.checks(scenario("db-postgres-crash"), recovery(3_000, 3_900.0, true, 1L, null), load(0, 0, 0, 0), CLEAN)))
                 .isEmpty();

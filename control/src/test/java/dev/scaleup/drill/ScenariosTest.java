@@ -98,7 +98,7 @@ class ScenariosTest {
         for (String name : List.of("db-primary-kill", "db-primary-partition", "db-primary-power-cut")) {
             DrillScenario s = scenario(name);
             // the primary scenarios' limit and 5 s more (db-primary-kill's own limit is lower)
-            assertThat(s.writesWait()).as(name).isEqualTo(Duration.ofSeconds(16));
+            assertThat(s.writesWait()).as(name).isEqualTo(Duration.ofSeconds(17));
             assertThat(s.awaitsOldPrimary()).as(name).isTrue();
             assertThat(s.defaultSeconds()).as(name).isEqualTo(40);
             assertThat(s.overrun()).as(name).isEqualTo(Duration.ofSeconds(40));
