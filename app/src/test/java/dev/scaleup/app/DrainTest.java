@@ -22,6 +22,7 @@ class DrainTest {
     @Test
     void returnsOnceRequestsFinish() throws InterruptedException {
         AtomicInteger inFlight = new AtomicInteger(1);
+        long start = System.nanoTime(); // before the finisher starts, so its 400 ms all fall after this
         Thread finisher = Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(400);
@@ -30,7 +31,6 @@ class DrainTest {
             }
             inFlight.set(0);
         });
-        long start = System.nanoTime();
 
         int left = new Drain(inFlight::get, Duration.ofSeconds(5), Duration.ofMillis(100)).await();
 

@@ -106,7 +106,13 @@ class HostsStackIT {
             HttpResponse<String> traced = https.send(HttpRequest.newBuilder(URI.create(vip.https() + "/api/info"))
                     .header("X-Request-Id", id).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(traced.statusCode()).isEqualTo(200);
+            // nginx and the app write their lines once the answer is sent, and journald takes them in a moment
+            // later: ask again for up to 5 s until both are there
             Cli.Run logs = Cli.run("logs", "--request", id, "--state-dir", state);
+            for (int i = 0; i < 20 && logs.out().lines().filter(l -> l.contains(id)).count() < 2; i++) {
+                Thread.sleep(250);
+                logs = Cli.run("logs", "--request", id, "--state-dir", state);
+            }
             assertThat(logs.exitCode()).as(logs.err()).isZero();
             assertThat(logs.out().lines().toList()).as(logs.out())
                     .anyMatch(l -> l.startsWith(traced.headers().firstValue("X-Served-By-Web").orElseThrow() + " nginx ")
@@ -251,8 +257,17 @@ class HostsStackIT {
      * fires; keepalived's state reaches it; an exporter answers mon1 and no other server (app1 is refused).
      */
     private static void monitoringOnTheServers(Lab lab, Deployment deployment, String state) throws Exception {
+        // Prometheus's first scrape of each target comes seconds after up: wait up to 60 s for all of them, up and
+        // with no alert (as StackIT does)
         Cli.Run alerts = Cli.run("alerts", "--json", "--state-dir", state);
         JsonNode json = JSON.readTree(alerts.out());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && !(alerts.exitCode() == 0 && json.path("targets_up").asInt() == 28
+                && json.path("targets").asInt() == 28 && json.path("alerts").isEmpty())) {
+            Thread.sleep(1000);
+            alerts = Cli.run("alerts", "--json", "--state-dir", state);
+            json = JSON.readTree(alerts.out());
+        }
         assertThat(alerts.exitCode()).as(alerts.out() + alerts.err()).isZero();
         // 2 HAProxy + 2 keepalived (node) + 9 node + 2 nginx + 2 app + 3 postgres + 3 patroni + 3 etcd + 2 (mon1)
         assertThat(json.path("targets").asInt()).as(alerts.out()).isEqualTo(28);

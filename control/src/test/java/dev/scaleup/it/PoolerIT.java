@@ -49,12 +49,13 @@ class PoolerIT {
         assertThat(pools.ok()).as(pools.stderr()).isTrue();
         String appPool = pools.stdout().lines().filter(l -> l.startsWith(db + "|" + STACK.topology().db().user() + "|"))
                 .findFirst().orElseThrow(() -> new AssertionError("no pool of the app in SHOW POOLS:\n" + pools.stdout()));
-        // SHOW POOLS: database user cl_active cl_waiting ...; an app server's primary pool keeps 2 connections open
+        // SHOW POOLS: database user cl_active cl_waiting ...; an app server's primary pool keeps 2 connections open,
+        // less for a moment while HikariCP replaces one that reached its lifetime (120 s): at least one each
         int active = Integer.parseInt(appPool.split("\\|")[2]);
         System.out.println("PgBouncer on " + primary.name() + ": " + appPool + "; PostgreSQL backends of the app: "
                 + counts[0]);
         assertThat(active).as("PgBouncer's clients of the app's pool (cl_active): " + appPool)
-                .isGreaterThanOrEqualTo(2 * STACK.topology().app().count());
+                .isGreaterThanOrEqualTo(STACK.topology().app().count());
 
         // PgBouncer's own login (the OS user postgres mapped to it) reads the app logins' secrets, nothing else
         int port = STACK.topology().db().port();

@@ -92,14 +92,20 @@ final class Reachability {
 
     /**
      * Opens a TCP connection to each {@code address:port} as the user nobody in the machine's own namespace (bash's
-     * /dev/tcp, 1.5 s each): OPEN, REFUSED (connection refused: a reject), DROPPED (no answer), or what bash said.
+     * /dev/tcp, 1.5 s each unless told): OPEN, REFUSED (connection refused: a reject), DROPPED (no answer), or what bash said.
      * The targets are probed by 8 processes at once, each a share of them in turn: one process for all 182 took
      * 201 s of a 252 s IsolationIT run here, 8 took 31 s.
      */
     static Map<String, String> probeAsLocalUser(List<String> targets) {
+        return probeAsLocalUser(targets, 1.5);
+    }
+
+    /** The same, with {@code seconds} for each connection. */
+    static Map<String, String> probeAsLocalUser(List<String> targets, double seconds) {
         String script = """
+                t_out=$1; shift
                 for t in "$@"; do
-                  err=$(timeout 1.5 bash -c "exec 3<>/dev/tcp/${t%:*}/${t##*:}" 2>&1); rc=$?
+                  err=$(timeout "$t_out" bash -c "exec 3<>/dev/tcp/${t%:*}/${t##*:}" 2>&1); rc=$?
                   if [ $rc -eq 0 ]; then echo "$t OPEN"
                   elif [ $rc -eq 124 ]; then echo "$t DROPPED"
                   elif [[ "$err" == *refused* ]]; then echo "$t REFUSED"
@@ -118,9 +124,10 @@ final class Reachability {
         Map<String, String> found = new ConcurrentHashMap<>();
         Parallel.forEach(shares, share -> {
             List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534",
-                    "--clear-groups", "--", "bash", "-c", script, "probe"));
+                    "--clear-groups", "--", "bash", "-c", script, "probe", String.valueOf(seconds)));
             command.addAll(share);
-            Exec.Result result = Exec.run(command, Duration.ofSeconds(10 + 2L * share.size()), null).orThrow();
+            Exec.Result result = Exec.run(command, Duration.ofSeconds(10 + (long) Math.ceil(seconds + 0.5) * share.size()),
+                    null).orThrow();
             result.stdout().lines().map(l -> l.split(" ", 2)).forEach(f -> found.put(f[0], f[1]));
         });
         Map<String, String> outcomes = new LinkedHashMap<>();

@@ -84,22 +84,25 @@ class LeaderWatchIT {
             watch = new ProcessBuilder("/usr/bin/python3", script.toString(), yml.toString()).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("watch.log").toFile()).start();
 
-            // a leader that renews its key every 0.5 s (ttl 2 s): no wake
-            put(etcdUrl, "value=db1&ttl=2&prevExist=false");
+            // a leader that renews its key every 0.5 s (ttl 4 s, so a stall of this thread does not expire it): no
+            // wake
+            put(etcdUrl, "value=db1&ttl=4&prevExist=false");
             for (int i = 0; i < 6; i++) {
                 Thread.sleep(500);
-                put(etcdUrl, "value=db1&ttl=2&prevValue=db1");
+                put(etcdUrl, "value=db1&ttl=4&prevValue=db1");
             }
             assertThat(patches).as("wakes while the key is renewed; watch log:\n" + log(tmp)).isEmpty();
             assertThat(log(tmp)).contains("leader-watch: watching /scaleup/scaleup/leader on 127.0.0.1:" + dead
                     + ", 127.0.0.1:" + client);
 
-            // the leader stops renewing: one wake, within 1 s of the expiry (etcd expires keys every 0.5 s)
+            // the last renewal (ttl 2 s), then none: one wake, soon after the expiry (etcd expires keys every 0.5 s),
+            // and before the watch's own quorum read after 5 s without an event would have found it
             long lastRenewal = System.currentTimeMillis();
+            put(etcdUrl, "value=db1&ttl=2&prevValue=db1");
             awaitPatches(patches, 1, Duration.ofSeconds(6), tmp);
             Patch expired = patches.get(0);
             assertThat(expired.atMillis() - lastRenewal).as("ms from the last renewal to the wake")
-                    .isBetween(1_900L, 3_500L);
+                    .isBetween(1_900L, 4_500L);
             assertThat(expired.path()).isEqualTo("/config");
             assertThat(expired.body()).isEqualTo("{\"postgresql\":{}}");
             assertThat(expired.authorization()).isEqualTo("Basic "
