@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,10 +141,11 @@ class EdgeIT {
             // HAProxy's reload is asynchronous: let the new worker take over, and count on new connections only,
             // which the new worker accepts (the old one answers on the connections it already has)
             Thread.sleep(1000);
-            HttpClient fresh = freshClient();
             List<Integer> codes = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                codes.add(get(fresh, "/").statusCode());
+            try (HttpClient fresh = STACK.newHttpsClient()) {
+                for (int i = 0; i < 60; i++) {
+                    codes.add(STACK.get(fresh, "/").statusCode());
+                }
             }
             long ok = codes.stream().filter(c -> c == 200).count();
             long limitedCount = codes.stream().filter(c -> c == 429).count();
@@ -160,21 +160,11 @@ class EdgeIT {
             assertThat(other.stdout()).isEqualTo("200");
         }
         Thread.sleep(1000); // the reload without the limit, as above
-        HttpClient fresh = freshClient();
-        for (int i = 0; i < 60; i++) {
-            assertThat(get(fresh, "/").statusCode()).as("no limit by default").isEqualTo(200);
+        try (HttpClient fresh = STACK.newHttpsClient()) {
+            for (int i = 0; i < 60; i++) {
+                assertThat(STACK.get(fresh, "/").statusCode()).as("no limit by default").isEqualTo(200);
+            }
         }
-    }
-
-    /** A client with no connection yet, so its requests reach the HAProxy worker of the last reload. */
-    static HttpClient freshClient() {
-        return HttpClient.newBuilder().sslContext(STACK.tls()).connectTimeout(Duration.ofSeconds(3))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    static HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(STACK.site(path))).timeout(Duration.ofSeconds(5)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -142,8 +142,7 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
         topology = TopologyStore.load(state().resolve("topology.json"));
         // a new CA with every new stack: clients of an earlier one must not be reused
         tls = VipAccess.trusting(ca());
-        https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(3))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        https = newHttpsClient();
         state = State.UP;
     }
 
@@ -269,6 +268,16 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
         return requireNonNull(https, name + " is not up");
     }
 
+    /**
+     * A new HTTP client that trusts the stack's CA and nothing else (redirects are not followed). It has no connection
+     * yet, so after an HAProxy reload its requests reach the new worker, where {@link #https()}'s kept connections may
+     * still be answered by the old one.
+     */
+    HttpClient newHttpsClient() {
+        return HttpClient.newBuilder().sslContext(tls()).connectTimeout(Duration.ofSeconds(3))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
     /** The site's URL for {@code path}: HTTPS at the VIP, as a browser reaches it. */
     String site(String path) {
         return VipAccess.httpsUrl(topology()) + path;
@@ -281,7 +290,12 @@ final class TestStack implements BeforeAllCallback, TestWatcher {
 
     /** GET {@code path} of the site, the certificate checked against the stack's CA. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return https().send(HttpRequest.newBuilder(URI.create(site(path))).timeout(Duration.ofSeconds(5)).GET().build(),
+        return get(https(), path);
+    }
+
+    /** GET {@code path} of the site with {@code client}. */
+    HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(site(path))).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
